@@ -1,0 +1,118 @@
+"""Candidate pairs of documents from postings: exact shingles and LSH band keys.
+
+Both sources are postings, (key, document) rows: a sampled set of exact shingle
+hashes per document (the passim approach, for verbatim reuse) and the LSH band
+keys of each document's windows (for reuse with light edits). A key carried by
+too many documents is dropped (document-frequency bound): it is a stock phrase
+or boilerplate, and keeping it would make pairs grow with its square. Every
+remaining key makes all pairs of its documents; a pair is a candidate when it
+shares enough exact shingles or at least one band.
+
+Candidates are approximate, never the final word: the aligner re-checks each
+pair exactly. Everything here is numpy over the whole corpus, no Python loop
+per posting.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+# Pair ids pack (left, right) document numbers into one int64.
+_PAIR_BASE = np.int64(1 << 31)
+
+
+@dataclass(frozen=True, eq=False)
+class PairCounts:
+    """Document pairs (left < right, numbers into the corpus) and how many keys each shares."""
+
+    left: np.ndarray  # int64
+    right: np.ndarray  # int64
+    counts: np.ndarray  # int64
+
+    def __len__(self) -> int:
+        return len(self.left)
+
+
+@dataclass(frozen=True, eq=False)
+class Postings:
+    """(key, document number) rows, one array each."""
+
+    keys: np.ndarray  # uint64
+    docs: np.ndarray  # int64
+
+    @classmethod
+    def from_lists(cls, keys_per_doc: list[np.ndarray]) -> Postings:
+        lengths = np.fromiter((len(keys) for keys in keys_per_doc), dtype=np.int64, count=len(keys_per_doc))
+        keys = np.concatenate(keys_per_doc) if keys_per_doc else np.zeros(0, dtype=np.uint64)
+        docs = np.repeat(np.arange(len(keys_per_doc), dtype=np.int64), lengths)
+        return cls(keys.astype(np.uint64, copy=False), docs)
+
+
+def sampled_shingles(shingles: np.ndarray, modulus: int) -> np.ndarray:
+    """The distinct shingle hashes kept for the index: those divisible by ``modulus``.
+
+    Sampling by value (not by position) keeps the same shingles in every
+    document, so a shared passage of s shingles still shares about s/modulus.
+    """
+    kept = shingles[shingles % np.uint64(modulus) == 0] if modulus > 1 else shingles
+    return np.unique(kept)
+
+
+def shared_key_pairs(postings: Postings, *, max_df: int) -> PairCounts:
+    """Pairs of documents sharing keys, with counts; keys in more than ``max_df`` documents dropped."""
+    keys, docs = _distinct_postings(postings)
+    if len(keys) == 0:
+        return _empty_pairs()
+    boundaries = np.flatnonzero(np.diff(keys) != 0) + 1
+    starts = np.concatenate(([0], boundaries))
+    sizes = np.diff(np.concatenate((starts, [len(keys)])))
+    codes = []
+    for size in np.unique(sizes[(sizes >= 2) & (sizes <= max_df)]):
+        group_starts = starts[sizes == size]
+        members = docs[group_starts[:, None] + np.arange(size)[None, :]]
+        upper_left, upper_right = np.triu_indices(int(size), 1)
+        codes.append(members[:, upper_left].ravel() * _PAIR_BASE + members[:, upper_right].ravel())
+    if not codes:
+        return _empty_pairs()
+    unique, counts = np.unique(np.concatenate(codes), return_counts=True)
+    return PairCounts(unique // _PAIR_BASE, unique % _PAIR_BASE, counts.astype(np.int64))
+
+
+def _distinct_postings(postings: Postings) -> tuple[np.ndarray, np.ndarray]:
+    order = np.lexsort((postings.docs, postings.keys))
+    keys, docs = postings.keys[order], postings.docs[order]
+    if len(keys) == 0:
+        return keys, docs
+    keep = np.ones(len(keys), dtype=bool)
+    keep[1:] = (keys[1:] != keys[:-1]) | (docs[1:] != docs[:-1])
+    return keys[keep], docs[keep]
+
+
+def _empty_pairs() -> PairCounts:
+    empty = np.zeros(0, dtype=np.int64)
+    return PairCounts(empty, empty, empty)
+
+
+def candidate_pairs(
+    shingle_pairs: PairCounts,
+    band_pairs: PairCounts,
+    *,
+    min_shared_shingles: int,
+    min_shared_bands: int,
+) -> tuple[tuple[int, int], ...]:
+    """Pairs sharing at least ``min_shared_shingles`` exact shingles or ``min_shared_bands`` bands.
+
+    Sorted by (left, right), left < right.
+    """
+    chosen = [
+        _codes(shingle_pairs)[shingle_pairs.counts >= min_shared_shingles],
+        _codes(band_pairs)[band_pairs.counts >= min_shared_bands],
+    ]
+    codes = np.unique(np.concatenate(chosen))
+    return tuple(zip((codes // _PAIR_BASE).tolist(), (codes % _PAIR_BASE).tolist()))
+
+
+def _codes(pairs: PairCounts) -> np.ndarray:
+    return pairs.left * _PAIR_BASE + pairs.right

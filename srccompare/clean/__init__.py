@@ -1,0 +1,193 @@
+"""Clean: an Article in, a CleanArticle out: the story's paragraphs, metadata apart,
+and every removal recorded with the rule that made it.
+
+The steps, in order: extract (HTML and Markdown to text), normalise, split
+into paragraphs, find boilerplate blocks, credits, head lines (title, byline,
+date) and boilerplate lines, then assemble. Cleaning several articles
+together also drops lines repeated across one outlet's articles.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+
+from srccompare.clean.boilerplate import Mark, find_blocks, find_line_boilerplate, find_outlet_repeats
+from srccompare.clean.extract import extract, outlet_from_url
+from srccompare.clean.metadata import find_credits, find_head, parse_date, url_from_marks
+from srccompare.clean.text import normalise, split_paragraphs
+from srccompare.model import Article, CleanArticle, InputKind, LoadError, Metadata, Removal
+from srccompare.rules import Rules, load_rules
+from srccompare.settings import CleanSettings, Settings, load_settings
+
+BYLINE_NAMES = re.compile(r"^by\s+(?P<names>.+?)\s*,?\s+(?:for|of|from|at|with|\|)\s+\S", re.I)
+
+__all__ = ["clean_article", "clean_articles", "clean_text", "load_and_clean", "normalise", "split_paragraphs"]
+
+
+def clean_article(article: Article, settings: Settings, rules: Rules | None = None) -> CleanArticle | LoadError:
+    """Clean one article; a LoadError when it holds no article text."""
+    rules = rules or load_rules()
+    extracted = extract(article, settings.clean.recall, rules)
+    if extracted is None:
+        return LoadError(article.source, "no article text found in the page")
+    paragraphs = split_paragraphs(normalise(extracted.text), one_per_line=extracted.one_paragraph_per_line)
+    marks, found = find_marks(paragraphs, rules, settings.clean)
+    metadata = article.hints.merged_over(extracted.metadata).merged_over(found)
+    if metadata.outlet is None and metadata.url:
+        metadata = replace(metadata, outlet=outlet_from_url(metadata.url, rules))
+    if metadata.date:
+        metadata = replace(metadata, date=parse_date(metadata.date[:10]) or metadata.date)
+    cleaned = assemble(article, paragraphs, marks, metadata)
+    if not cleaned.paragraphs:
+        return LoadError(article.source, f"no article text left: all {len(paragraphs)} paragraphs are boilerplate")
+    return cleaned
+
+
+def find_marks(paragraphs: list[str], rules: Rules, settings: CleanSettings) -> tuple[list[Mark], Metadata]:
+    """Run the finders in order of authority; each sees what the ones before it left."""
+    current = list(paragraphs)
+    marks: list[Mark] = []
+
+    def take(new: Iterable[Mark]) -> None:
+        for mark in new:
+            marks.append(mark)
+            current[mark.index] = mark.keep
+
+    take(find_blocks(current, rules, settings))
+    credit_marks, credits, source_outlets = find_credits(current, rules, _gone(marks))
+    take(credit_marks)
+    head_marks, title, byline, date = find_head(current, settings, _gone(marks))
+    take(head_marks)
+    take(find_line_boilerplate(current, rules, settings, _gone(marks) | _empty(current)))
+    clue_outlets = [rules.outlet_named(m.outlet) or m.outlet for m in marks if m.outlet]
+    metadata = Metadata(
+        title=title,
+        date=date,
+        url=url_from_marks(marks, paragraphs, rules),
+        outlet=next(iter(clue_outlets + source_outlets), None),
+        byline=byline or _byline_from_credits(marks, paragraphs),
+        credits=tuple(credits),
+        photo_credits=tuple(c for m in marks for c in m.photo_credits),
+    )
+    return marks, metadata
+
+
+def _gone(marks: list[Mark]) -> set[int]:
+    return {m.index for m in marks if not m.keep}
+
+
+def _empty(current: list[str]) -> set[int]:
+    return {i for i, text in enumerate(current) if not text}
+
+
+def _byline_from_credits(marks: list[Mark], paragraphs: list[str]) -> str | None:
+    for mark in marks:
+        if mark.rule.startswith("byline"):
+            names = BYLINE_NAMES.match(paragraphs[mark.index])
+            if names:
+                return names.group("names")
+    return None
+
+
+def assemble(article: Article, paragraphs: Sequence[str], marks: Sequence[Mark], metadata: Metadata) -> CleanArticle:
+    """Apply the marks: kept paragraphs in order, each removal placed before the paragraph it preceded."""
+    by_index: dict[int, list[Mark]] = defaultdict(list)
+    for mark in marks:
+        by_index[mark.index].append(mark)
+    kept: list[str] = []
+    removals: list[Removal] = []
+    for index, paragraph in enumerate(paragraphs):
+        text = paragraph
+        for mark in by_index.get(index, []):
+            removals.append(Removal(mark.rule, mark.kind, mark.removed, before_paragraph=len(kept)))
+            text = mark.keep
+        if text:
+            kept.append(text)
+    return CleanArticle(
+        id=article.id,
+        source=article.source,
+        kind=article.kind,
+        metadata=metadata,
+        paragraphs=tuple(kept),
+        removals=tuple(removals),
+    )
+
+
+def clean_articles(
+    articles: Iterable[Article], settings: Settings, rules: Rules | None = None
+) -> list[CleanArticle | LoadError]:
+    """Clean each article, then drop lines repeated across articles of the same outlet."""
+    rules = rules or load_rules()
+    results = [clean_article(article, settings, rules) for article in articles]
+    return drop_outlet_repeats(results, settings.clean)
+
+
+def drop_outlet_repeats(results: list[CleanArticle | LoadError], settings: CleanSettings) -> list[CleanArticle | LoadError]:
+    """Lines that recur in several articles of one outlet are that outlet's boilerplate.
+
+    Never across outlets: a line shared by two outlets is the copy we look for.
+    """
+    by_outlet: dict[str, list[int]] = defaultdict(list)
+    for position, result in enumerate(results):
+        if isinstance(result, CleanArticle) and result.metadata.outlet:
+            by_outlet[result.metadata.outlet].append(position)
+    updated = list(results)
+    for positions in by_outlet.values():
+        if len(positions) < settings.repeat_min_articles:
+            continue
+        group = [results[p] for p in positions]
+        repeats = find_outlet_repeats([a.paragraphs for a in group], settings)  # type: ignore[union-attr]
+        for position, article, drop in zip(positions, group, repeats):
+            if drop and len(drop) < len(article.paragraphs):  # type: ignore[union-attr]
+                updated[position] = _without(article, drop)  # type: ignore[arg-type]
+    return updated
+
+
+def _without(article: CleanArticle, drop: set[int]) -> CleanArticle:
+    """The article less some paragraphs, each recorded as an outlet-repeat removal."""
+    old_removals = defaultdict(list)
+    for removal in article.removals:
+        old_removals[removal.before_paragraph].append(removal)
+    kept: list[str] = []
+    removals: list[Removal] = []
+    for index in range(len(article.paragraphs) + 1):
+        removals += [replace(r, before_paragraph=len(kept)) for r in old_removals.get(index, [])]
+        if index == len(article.paragraphs):
+            break
+        if index in drop:
+            removals.append(Removal("outlet-repeat", "outlet_repeat", article.paragraphs[index], len(kept)))
+        else:
+            kept.append(article.paragraphs[index])
+    return replace(article, paragraphs=tuple(kept), removals=tuple(removals))
+
+
+def clean_text(
+    text: str,
+    settings: Settings | None = None,
+    *,
+    id: str = "text",
+    source: str = "<text>",
+    kind: InputKind | None = None,
+) -> CleanArticle:
+    """Clean a string (for notebooks and tests); raises ValueError if nothing is left."""
+    from srccompare.load import article_from_text
+
+    result = clean_article(article_from_text(text, source=source, id=id, kind=kind), settings or load_settings())
+    if isinstance(result, LoadError):
+        raise ValueError(f"{result.source}: {result.problem}")
+    return result
+
+
+def load_and_clean(inputs: Sequence[str], settings: Settings) -> tuple[list[CleanArticle], list[LoadError]]:
+    """Read and clean every input; the articles in input order, and the inputs that failed."""
+    from srccompare.load import load_inputs
+
+    loaded = list(load_inputs(inputs, settings))
+    errors = [item for item in loaded if isinstance(item, LoadError)]
+    cleaned = clean_articles((item for item in loaded if isinstance(item, Article)), settings)
+    articles = [item for item in cleaned if isinstance(item, CleanArticle)]
+    errors += [item for item in cleaned if isinstance(item, LoadError)]
+    return articles, errors

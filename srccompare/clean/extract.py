@@ -1,0 +1,123 @@
+"""Extraction: an article's main text out of HTML (trafilatura) or Markdown (markdown-it)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from urllib.parse import urlsplit
+
+import trafilatura
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from srccompare.model import Article, Metadata
+from srccompare.rules import Rules
+
+TAG = re.compile(r"<[^>]*>")
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """Text ready for the text steps, with what extraction learnt about the article."""
+
+    text: str
+    metadata: Metadata
+    one_paragraph_per_line: bool
+
+
+def extract(article: Article, recall: bool, rules: Rules) -> Extracted | None:
+    """The article's text; None when an HTML page holds no article."""
+    if article.kind == "html":
+        return extract_html(article.content, article.hints.url, recall, rules)
+    if article.kind == "markdown":
+        text, title = markdown_to_text(article.content)
+        return Extracted(text, Metadata(title=title), one_paragraph_per_line=False)
+    return Extracted(article.content, Metadata(), one_paragraph_per_line=False)
+
+
+def extract_html(html: str, url: str | None, recall: bool, rules: Rules) -> Extracted | None:
+    """trafilatura with comments off and deduplication off.
+
+    Deduplication would drop paragraphs seen before in the same run: exactly
+    the shared wire passages srccompare is looking for.
+    """
+    document = trafilatura.bare_extraction(
+        html,
+        url=url,
+        include_comments=False,
+        deduplicate=False,
+        favor_precision=not recall,
+        favor_recall=recall,
+        include_tables=True,
+        include_images=False,
+        with_metadata=True,
+    )
+    if document is None or not (document.text or "").strip():
+        return None
+    metadata = Metadata(
+        title=document.title or None,
+        date=document.date or None,
+        url=document.url or url,
+        outlet=_outlet_of(document.sitename, document.url or url, rules),
+        byline=document.author or None,
+    )
+    return Extracted(document.text, metadata, one_paragraph_per_line=True)
+
+
+def _outlet_of(sitename: str | None, url: str | None, rules: Rules) -> str | None:
+    if sitename:
+        return rules.outlet_named(sitename) or sitename
+    return outlet_from_url(url, rules)
+
+
+def outlet_from_url(url: str | None, rules: Rules) -> str | None:
+    """The outlet a URL belongs to: a known name for its domain, else the domain itself."""
+    if not url:
+        return None
+    host = urlsplit(url).hostname or ""
+    if not host:
+        return None
+    return rules.outlet_for_domain(host) or host.removeprefix("www.")
+
+
+@lru_cache(maxsize=1)
+def _markdown() -> MarkdownIt:
+    return MarkdownIt("commonmark")
+
+
+def markdown_to_text(source: str) -> tuple[str, str | None]:
+    """Plain text of a Markdown document (link and emphasis text kept, syntax gone), and its
+    title when it opens with a level-1 heading."""
+    blocks: list[str] = []
+    title: str | None = None
+    tokens = _markdown().parse(source)
+    for index, token in enumerate(tokens):
+        if token.type == "inline":
+            text = _inline_text(token.children or [])
+            opener = tokens[index - 1] if index else None
+            if opener is not None and opener.type == "heading_open" and opener.tag == "h1" and not blocks and title is None:
+                title = text.strip() or None
+                continue
+            if text.strip():
+                blocks.append(text)
+        elif token.type in ("code_block", "fence", "html_block"):
+            text = TAG.sub("", token.content) if token.type == "html_block" else token.content
+            if text.strip():
+                blocks.append(text.strip())
+    return "\n\n".join(blocks), title
+
+
+def _inline_text(children: list[Token]) -> str:
+    parts: list[str] = []
+    for child in children:
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type == "softbreak":
+            parts.append("\n")
+        elif child.type == "hardbreak":
+            parts.append("\n")
+        elif child.type == "html_inline":
+            continue
+        # images are dropped: their alt text is a caption, not the story
+    return "".join(parts)

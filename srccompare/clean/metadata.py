@@ -1,0 +1,163 @@
+"""Metadata from the text itself: credits, byline, date line, title, "Original url:" lines.
+
+Like the boilerplate finders, these return Marks (what leaves the body) and
+never edit the paragraphs; they also return what they learnt.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from srccompare.clean.boilerplate import Mark
+from srccompare.clean.text import word_count
+from srccompare.model import Credit
+from srccompare.rules import Rules
+from srccompare.settings import CleanSettings
+
+MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+DATE = (
+    rf"(?:\d{{4}}-\d{{2}}-\d{{2}}|{MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{MONTH},?\s+\d{{4}}"
+    r"|\d{1,2}[./]\d{1,2}[./]\d{4})"
+)
+DATE_PREFIX = re.compile(
+    rf"^(?:(?:date|published|posted|updated|last updated)\s*:?\s*(?:on\s+)?)?(?:\w+day,?\s+)?(?P<date>{DATE})"
+    r"(?:,?\s*(?:at\s+)?\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*[A-Z]{2,4})?)?\s*",
+    re.I,
+)
+DATE_LEAD = re.compile(r"^(?:date|published|posted|updated)\b", re.I)
+BYLINE = re.compile(r"^by\s+(?P<names>[A-Z][^.!?]{1,100})$", re.I)
+HEAD_ZONE = 6  # title, byline and date lines are looked for among the first paragraphs
+CREDIT_MAX_WORDS = 40
+DATE_FORMATS = ("%Y-%m-%d", "%B %d %Y", "%b %d %Y", "%d %B %Y", "%d %b %Y", "%d.%m.%Y", "%d/%m/%Y")
+
+
+@dataclass(frozen=True)
+class TextMetadata:
+    """What the text says about itself, and the marks for the lines that said it."""
+
+    marks: tuple[Mark, ...]
+    credits: tuple[Credit, ...]
+    title: str | None
+    date: str | None
+    byline: str | None
+    url: str | None
+    outlets: tuple[str, ...]  # outlet names found in credit lines ("Source: TRTWorld and agencies")
+
+
+def parse_date(text: str) -> str | None:
+    """ISO date (YYYY-MM-DD) from one of the common written forms, else None."""
+    cleaned = re.sub(r"(?<=\d)(?:st|nd|rd|th)\b|,|\.(?=\s)", "", text.strip()).replace("Sept", "Sep")
+    cleaned = " ".join(cleaned.split())
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.strptime(cleaned, fmt).date().isoformat()
+        except ValueError:
+            continue
+    return None
+
+
+def find_credits(paragraphs: Sequence[str], rules: Rules, taken: set[int]) -> tuple[list[Mark], list[Credit], list[str]]:
+    """Agency credits: bylines, credit lines, source lines, copyright lines (removed) and datelines (kept)."""
+    marks: list[Mark] = []
+    credits: list[Credit] = []
+    outlets: list[str] = []
+    for index, paragraph in enumerate(paragraphs):
+        if index in taken or word_count(paragraph) > CREDIT_MAX_WORDS and not index == 0:
+            continue
+        for rule in rules.credits:
+            match = rule.pattern.search(paragraph)
+            if match is None:
+                continue
+            found, named_outlets = _credits_from(match, rule.how, rule.agency, rules)
+            if not found and not named_outlets:
+                continue
+            credits.extend(found)
+            outlets.extend(named_outlets)
+            if rule.remove:
+                marks.append(Mark(index, rule.id, "credit", paragraph))
+            break
+    return marks, credits, outlets
+
+
+def _credits_from(match: re.Match[str], how: str, fixed: str | None, rules: Rules) -> tuple[list[Credit], list[str]]:
+    groups = match.groupdict()
+    text = match.group(0).strip()
+    if fixed:
+        return [Credit(fixed, how, text)], []  # type: ignore[arg-type]
+    if groups.get("list"):
+        return _source_list(groups["list"], text, rules)
+    agency = rules.agency_named(groups.get("agency") or "")
+    return ([Credit(agency.name, how, text)] if agency else []), []  # type: ignore[arg-type]
+
+
+def _source_list(listed: str, text: str, rules: Rules) -> tuple[list[Credit], list[str]]:
+    """ "Source: TRTWorld and agencies" -> an unnamed-agencies credit and the outlet TRT World."""
+    credits: list[Credit] = []
+    outlets: list[str] = []
+    for item in re.split(r"\s*(?:,|;|/|\band\b|&)\s*", listed.strip(" .")):
+        if not item:
+            continue
+        agency = rules.agency_named(item)
+        if agency is not None:
+            credits.append(Credit(agency.name, "source_line", text))
+        elif re.fullmatch(r"(?:other\s+|news\s+|wire\s+)?(?:agencies|wires|news agencies|wire services)", item, re.I):
+            credits.append(Credit("agencies", "source_line", text))
+        elif word_count(item) <= 4:
+            outlets.append(rules.outlet_named(item) or item)
+    if not credits and not outlets:
+        return [], []
+    return credits, outlets
+
+
+def find_head(paragraphs: Sequence[str], settings: CleanSettings, taken: set[int]) -> tuple[list[Mark], str | None, str | None, str | None]:
+    """Title, byline and date lines at the top of a text article; (marks, title, byline, date)."""
+    marks: list[Mark] = []
+    byline = date = None
+    zone = [i for i in range(min(HEAD_ZONE, len(paragraphs)))]
+    for index in zone:
+        paragraph = paragraphs[index]
+        match = DATE_PREFIX.match(paragraph)
+        if match and (index not in taken) and (match.end() == len(paragraph) or DATE_LEAD.match(paragraph)):
+            date = date or parse_date(match.group("date"))
+            marks.append(Mark(index, "date-line", "date", match.group(0).strip(), keep=paragraph[match.end():].strip()))
+            continue
+        names = BYLINE.match(paragraph)
+        if names and index not in taken and word_count(paragraph) <= 12:
+            byline = byline or names.group("names").strip()
+            marks.append(Mark(index, "byline", "byline", paragraph))
+    title = _title(paragraphs, marks, taken, settings)
+    if title is not None:
+        marks.append(Mark(0, "title", "title", paragraphs[0]))
+    return marks, title, byline, date
+
+
+def _title(paragraphs: Sequence[str], head: list[Mark], taken: set[int], settings: CleanSettings) -> str | None:
+    """The first line is a title when short, unpunctuated at the end, and followed by a byline or date line."""
+    if len(paragraphs) < 2 or 0 in taken or any(m.index == 0 for m in head):
+        return None
+    first = paragraphs[0]
+    if not 0 < word_count(first) <= settings.title_max_words or first.rstrip()[-1:] in ".!?:;,\"”'’":
+        return None
+    head_gone = {m.index for m in head if not m.keep}
+    return first if (1 in taken or 1 in head_gone) else None
+
+
+def url_from_marks(marks: Sequence[Mark], paragraphs: Sequence[str], rules: Rules) -> str | None:
+    """The article's own URL from an "Original url:" line (or the bare URL just after one)."""
+    url_rules = {r.id: r for r in rules.lines if r.kind == "url"}
+    by_index = {m.index: m for m in marks}
+    for mark in marks:
+        if mark.rule != "original-url":
+            continue
+        found = url_rules["original-url"].pattern.search(paragraphs[mark.index])
+        if found and found.group("url"):
+            return found.group("url")
+        following = by_index.get(mark.index + 1)
+        if following and following.rule == "bare-url":
+            bare = url_rules["bare-url"].pattern.search(paragraphs[mark.index + 1])
+            if bare:
+                return bare.group("url") or bare.group("url_text")
+    return None

@@ -1,0 +1,59 @@
+"""The ``srccompare`` command: parse arguments, build Settings, dispatch.
+
+Subcommands live one a module in this package and are imported only when
+called, so ``srccompare clean`` never pays for Textual or numpy.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from typing import Any
+
+import click
+
+from srccompare.cli.common import EXIT_INTERRUPTED, run_guarded
+
+# name -> "module:attribute"; each module holds one click command.
+COMMANDS: dict[str, str] = {
+    "clean": "srccompare.cli.clean:clean",
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module_name, attribute = target.split(":")
+        return getattr(importlib.import_module(module_name), attribute)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="srccompare")
+@click.option(
+    "--config",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Settings file (TOML) over the defaults; default ~/.config/srccompare/config.toml.",
+)
+@click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line messages.")
+@click.pass_context
+def main(ctx: click.Context, config: str | None, debug: bool) -> None:
+    """Compare news articles: clean them, diff them, find reused wire copy."""
+    ctx.obj = {"config": config, "debug": debug}
+
+
+def entry_point(argv: list[str] | None = None) -> Any:
+    """Console-script entry: Ctrl-C exits 130 without a traceback; see ``run_guarded``."""
+    args = sys.argv[1:] if argv is None else argv
+    run_guarded(
+        lambda: main.main(args=args, prog_name="srccompare", standalone_mode=False),
+        debug="--debug" in args,
+    )
+
+
+__all__ = ["main", "entry_point", "EXIT_INTERRUPTED"]

@@ -1,0 +1,120 @@
+"""What every subcommand shares: exit statuses, one-line errors, settings, safe output."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import tempfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from srccompare.model import LoadError
+from srccompare.settings import Settings, SettingsError, load_settings
+
+# Exit statuses (listed in README.md).
+EXIT_OK = 0
+EXIT_SOME_FAILED = 1  # some inputs failed; the others were processed
+EXIT_USAGE = 2  # bad arguments or settings (click uses 2 too)
+EXIT_ALL_FAILED = 3  # no input could be processed; nothing was written
+EXIT_OUTPUT = 4  # the result could not be written
+EXIT_INTERNAL = 70  # a bug in srccompare (EX_SOFTWARE); please report it
+EXIT_INTERRUPTED = 130  # Ctrl-C or SIGTERM
+
+
+class OutputError(click.ClickException):
+    exit_code = EXIT_OUTPUT
+
+
+def fail(message: str, status: int = EXIT_USAGE) -> NoReturn:
+    """Print one line on stderr and exit."""
+    click.echo(f"srccompare: {one_line(message)}", err=True)
+    sys.exit(status)
+
+
+def one_line(text: str) -> str:
+    """A message safe to print: one line, no control characters from file names."""
+    return "".join(ch if ch.isprintable() else "?" for ch in " ".join(str(text).split()))
+
+
+def report_error(error: LoadError) -> None:
+    click.echo(f"srccompare: {one_line(error.source)}: {one_line(error.problem)}", err=True)
+
+
+def summarise_failures(failed: int, total: int) -> int:
+    """Print the closing count of failures and return the exit status for it."""
+    if not failed:
+        return EXIT_OK
+    click.echo(f"srccompare: {failed} of {total} inputs failed", err=True)
+    return EXIT_ALL_FAILED if failed == total else EXIT_SOME_FAILED
+
+
+def settings_from(ctx: click.Context, overrides: dict[str, dict[str, Any]] | None = None) -> Settings:
+    root = ctx.find_root()
+    config = (root.obj or {}).get("config")
+    try:
+        return load_settings(config, overrides)
+    except SettingsError as error:
+        fail(str(error))
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` via a temporary file and a rename: never a half-written file."""
+    directory = path.parent if str(path.parent) else Path(".")
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    except OSError as error:
+        raise OutputError(f"{directory}: cannot write there ({error.strerror or error})") from None
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+        os.replace(temporary, path)
+    except BaseException as error:
+        Path(temporary).unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise OutputError(f"{path}: cannot write ({error.strerror or error})") from None
+        raise
+
+
+def emit(chunks: Iterable[str]) -> None:
+    """Write the result to stdout; a closed pipe (``| head``) ends quietly."""
+    try:
+        for chunk in chunks:
+            sys.stdout.write(chunk)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # Python flushes stdout again at exit; point it at devnull so that is quiet too.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(EXIT_OK)
+
+
+def run_guarded(call: Callable[[], Any], debug: bool) -> NoReturn:
+    """Run the CLI (click in non-standalone mode) and turn every ending into an exit status.
+
+    Ctrl-C and SIGTERM exit 130; unexpected errors print one line, or a
+    traceback with --debug.
+    """
+    signal.signal(signal.SIGTERM, _raise_interrupt)
+    try:
+        status = call()
+    except click.exceptions.Exit as done:
+        sys.exit(done.exit_code)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(error.exit_code)
+    except (click.Abort, KeyboardInterrupt):
+        click.echo("srccompare: interrupted", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    except Exception as error:  # the last line of defence: no tracebacks for users
+        if debug:
+            raise
+        fail(f"internal error: {type(error).__name__}: {error} (run with --debug for details)", EXIT_INTERNAL)
+    sys.exit(status if isinstance(status, int) else EXIT_OK)
+
+
+def _raise_interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt

@@ -1,0 +1,432 @@
+"""Two cleaned articles -> aligned rows with word-level operations.
+
+Paragraphs are paired by what they say, wherever they stand:
+
+1. tokenize both articles on the normal form (``normal.py``), names folded;
+2. pair paragraphs whose normal forms are equal and unique on both sides;
+3. pair the rest by a similarity score with an optimal assignment, keeping
+   pairs that reach ``pair_threshold``;
+4. grow pairs into groups where a paragraph was split in two or two merged;
+5. keep the heaviest in-order chain of pairs "in place"; the others moved;
+6. diff the words of every pair and lay the rows out in reading order.
+
+Pure functions: no I/O, no UI.
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_left
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+from scipy import sparse
+from scipy.optimize import linear_sum_assignment
+
+from diff_match_patch import diff_match_patch
+
+from srccompare.model import CleanArticle, DiffResult, Row, WordOp
+from srccompare.normal import Token, find_names, tokenize
+from srccompare.settings import DiffSettings
+
+
+@dataclass(frozen=True)
+class Side:
+    """One article prepared for pairing: its paragraphs' tokens and spans."""
+
+    article: CleanArticle
+    tokens: tuple[tuple[Token, ...], ...]
+    spans: tuple[tuple[int, int], ...]
+
+    def keys(self, index: int) -> tuple[str, ...]:
+        return tuple(token.key for token in self.tokens[index])
+
+    def words(self, indexes: Sequence[int]) -> int:
+        return sum(len(self.tokens[i]) for i in indexes)
+
+
+@dataclass(frozen=True)
+class Group:
+    """Paired paragraphs: consecutive indexes on each side."""
+
+    left: tuple[int, ...]
+    right: tuple[int, ...]
+    weight: float  # the weighted words both sides share: what the in-order chain maximises
+    similarity: float
+
+
+def diff_articles(left: CleanArticle, right: CleanArticle, settings: DiffSettings) -> DiffResult:
+    """Align ``left`` and ``right`` paragraph by paragraph, then word by word."""
+    left_side, right_side = prepare(left, right, settings)
+    pairs = pair_exact(left_side, right_side)
+    scores = Scores(left_side, right_side)
+    pairs.update(pair_similar(scores, pairs, settings.pair_threshold))
+    groups = grow_groups(scores, pairs, settings.split_containment)
+    in_place = heaviest_chain(groups)
+    rows = lay_out(left_side, right_side, groups, in_place, settings.word_diff_timeout)
+    return summarise(left_side, right_side, rows)
+
+
+def prepare(left: CleanArticle, right: CleanArticle, settings: DiffSettings) -> tuple[Side, Side]:
+    """Tokenize both articles; names are what either capitalises mid-sentence and neither lowers."""
+    names = find_names(left.paragraphs + right.paragraphs)
+    return _side(left, names, settings), _side(right, names, settings)
+
+
+def _side(article: CleanArticle, names: frozenset[str], settings: DiffSettings) -> Side:
+    spans = article.paragraph_spans
+    tokens = tuple(
+        tuple(tokenize(text, start, names, settings.name_min_skeleton))
+        for text, (start, _) in zip(article.paragraphs, spans)
+    )
+    return Side(article, tokens, spans)
+
+
+def pair_exact(left: Side, right: Side) -> dict[int, int]:
+    """Paragraphs with the same normal form, found once on each side: left index -> right index."""
+    left_seen = _index_by_keys(left)
+    right_seen = _index_by_keys(right)
+    pairs = {}
+    for keys, left_indexes in left_seen.items():
+        right_indexes = right_seen.get(keys, [])
+        if len(left_indexes) == 1 and len(right_indexes) == 1 and keys:
+            pairs[left_indexes[0]] = right_indexes[0]
+    return pairs
+
+
+def _index_by_keys(side: Side) -> dict[tuple[str, ...], list[int]]:
+    seen: dict[tuple[str, ...], list[int]] = {}
+    for index in range(len(side.tokens)):
+        seen.setdefault(side.keys(index), []).append(index)
+    return seen
+
+
+class Scores:
+    """Paragraph similarity: sqrt(containment x Dice) over word sets, words
+    weighted by rarity across both articles' paragraphs (inverse document
+    frequency), so shared names and facts count more than "the" and "said".
+
+    Containment alone calls a trimmed paragraph identical to its original;
+    Dice alone undervalues a short paragraph kept whole inside a longer one;
+    their geometric mean ranks the original first and still pairs the trim.
+    """
+
+    def __init__(self, left: Side, right: Side) -> None:
+        vocabulary: dict[str, int] = {}
+        left_sets = [_key_ids(left.tokens[i], vocabulary) for i in range(len(left.tokens))]
+        right_sets = [_key_ids(right.tokens[i], vocabulary) for i in range(len(right.tokens))]
+        self.weights = _idf(left_sets + right_sets, len(vocabulary))
+        self.left_sets, self.right_sets = left_sets, right_sets
+        left_matrix = _incidence(left_sets, len(vocabulary))
+        right_matrix = _incidence(right_sets, len(vocabulary))
+        weighted_left = left_matrix.multiply(self.weights[np.newaxis, :]).tocsr()
+        self.shared = np.asarray((weighted_left @ right_matrix.T).todense())
+        self.left_mass = np.asarray(weighted_left.sum(axis=1)).ravel()
+        self.right_mass = np.asarray(right_matrix @ self.weights).ravel()
+
+    def matrix(self) -> np.ndarray:
+        """The score of every left paragraph against every right one."""
+        smaller = np.minimum.outer(self.left_mass, self.right_mass)
+        total = np.add.outer(self.left_mass, self.right_mass)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            containment = np.where(smaller > 0, self.shared / smaller, 0.0)
+            dice = np.where(total > 0, 2 * self.shared / total, 0.0)
+        return np.sqrt(containment * dice)
+
+    def mass(self, ids: set[int]) -> float:
+        return float(sum(self.weights[i] for i in ids))
+
+    def ids(self, side: str, indexes: Sequence[int]) -> set[int]:
+        sets = self.left_sets if side == "left" else self.right_sets
+        return set().union(*(sets[i] for i in indexes)) if indexes else set()
+
+
+def _key_ids(tokens: Sequence[Token], vocabulary: dict[str, int]) -> set[int]:
+    return {vocabulary.setdefault(token.key, len(vocabulary)) for token in tokens}
+
+
+def _idf(sets: list[set[int]], size: int) -> np.ndarray:
+    frequency = np.zeros(size)
+    for ids in sets:
+        frequency[list(ids)] += 1
+    return np.log((len(sets) + 1) / (frequency + 1)) + 1.0
+
+
+def _incidence(sets: list[set[int]], size: int) -> sparse.csr_matrix:
+    rows = [row for row, ids in enumerate(sets) for _ in ids]
+    columns = [column for ids in sets for column in ids]
+    data = np.ones(len(columns))
+    return sparse.csr_matrix((data, (rows, columns)), shape=(len(sets), max(size, 1)))
+
+
+def pair_similar(scores: Scores, taken: dict[int, int], threshold: float) -> dict[int, int]:
+    """Optimal one-to-one pairing of the paragraphs left over, above ``threshold``."""
+    matrix = scores.matrix()
+    left_free = [i for i in range(matrix.shape[0]) if i not in taken]
+    right_taken = set(taken.values())
+    right_free = [j for j in range(matrix.shape[1]) if j not in right_taken]
+    if not left_free or not right_free:
+        return {}
+    sub = matrix[np.ix_(left_free, right_free)]
+    rows, columns = linear_sum_assignment(sub, maximize=True)
+    return {
+        left_free[r]: right_free[c] for r, c in zip(rows, columns) if sub[r, c] >= threshold
+    }
+
+
+def grow_groups(scores: Scores, pairs: dict[int, int], containment: float) -> list[Group]:
+    """Pairs as groups, each grown by unpaired neighbours mostly contained in its partner."""
+    groups = [[[left], [right]] for left, right in sorted(pairs.items())]
+    free = {
+        "left": set(range(len(scores.left_sets))) - set(pairs),
+        "right": set(range(len(scores.right_sets))) - set(pairs.values()),
+    }
+    grown = True
+    while grown:
+        grown = False
+        for group in groups:
+            for side, own, other in (("left", 0, 1), ("right", 1, 0)):
+                for candidate in (group[own][0] - 1, group[own][-1] + 1):
+                    if candidate in free[side] and _joins(scores, side, group, candidate, containment):
+                        group[own] = sorted(group[own] + [candidate])
+                        free[side].discard(candidate)
+                        grown = True
+    return [_group(scores, left, right) for left, right in groups]
+
+
+def _joins(scores: Scores, side: str, group: list[list[int]], candidate: int, containment: float) -> bool:
+    """Does ``candidate`` belong with ``group``: contained in the other side, and adding to the overlap?"""
+    other_side = "right" if side == "left" else "left"
+    own_indexes, other_indexes = (group[0], group[1]) if side == "left" else (group[1], group[0])
+    candidate_ids = scores.ids(side, [candidate])
+    other_ids = scores.ids(other_side, other_indexes)
+    candidate_mass = scores.mass(candidate_ids)
+    if candidate_mass == 0 or scores.mass(candidate_ids & other_ids) / candidate_mass < containment:
+        return False
+    own_ids = scores.ids(side, own_indexes)
+    before = _dice(scores, own_ids, other_ids)
+    return _dice(scores, own_ids | candidate_ids, other_ids) > before
+
+
+def _dice(scores: Scores, first: set[int], second: set[int]) -> float:
+    total = scores.mass(first) + scores.mass(second)
+    return 2 * scores.mass(first & second) / total if total else 0.0
+
+
+def _group(scores: Scores, left: list[int], right: list[int]) -> Group:
+    left_ids, right_ids = scores.ids("left", left), scores.ids("right", right)
+    shared = scores.mass(left_ids & right_ids)
+    left_mass, right_mass = scores.mass(left_ids), scores.mass(right_ids)
+    smaller, total = min(left_mass, right_mass), left_mass + right_mass
+    similarity = math.sqrt((shared / smaller) * (2 * shared / total)) if smaller else 0.0
+    return Group(tuple(left), tuple(right), shared, min(similarity, 1.0))
+
+
+def heaviest_chain(groups: Sequence[Group]) -> set[int]:
+    """Indexes of the groups forming the heaviest chain in order on both sides.
+
+    Groups come sorted by left position; the chain is a heaviest strictly
+    increasing subsequence of their right positions (a Fenwick tree of
+    prefix maxima, O(n log n)).
+    """
+    order = sorted(range(len(groups)), key=lambda g: groups[g].left[0])
+    ranks = {r: i + 1 for i, r in enumerate(sorted({groups[g].right[0] for g in order}))}
+    tree = [(0.0, -1)] * (len(ranks) + 1)
+    best_ending: dict[int, tuple[float, int]] = {}
+    for g in order:
+        rank = ranks[groups[g].right[0]]
+        weight, previous = _prefix_max(tree, rank - 1)
+        best_ending[g] = (weight + groups[g].weight, previous)
+        _update(tree, rank, (weight + groups[g].weight, g))
+    chain: set[int] = set()
+    current = _prefix_max(tree, len(ranks))[1]
+    while current != -1:
+        chain.add(current)
+        current = best_ending[current][1]
+    return chain
+
+
+def _prefix_max(tree: list[tuple[float, int]], position: int) -> tuple[float, int]:
+    best = (0.0, -1)
+    while position > 0:
+        best = max(best, tree[position], key=lambda item: item[0])
+        position -= position & -position
+    return best
+
+
+def _update(tree: list[tuple[float, int]], position: int, value: tuple[float, int]) -> None:
+    while position < len(tree):
+        if value[0] > tree[position][0]:
+            tree[position] = value
+        position += position & -position
+
+
+def lay_out(
+    left: Side, right: Side, groups: Sequence[Group], in_place: set[int], timeout: float
+) -> list[Row]:
+    """Rows in reading order: each in-place pair with the unpaired and moved
+    paragraphs of both sides that come before it (left ones first)."""
+    owner_left = {i: g for g, group in enumerate(groups) for i in group.left}
+    owner_right = {j: g for g, group in enumerate(groups) for j in group.right}
+    anchors = sorted(in_place, key=lambda g: groups[g].left[0])
+    rows: list[Row] = []
+    moved_rows: dict[tuple[int, str], int] = {}
+    cursor = [0, 0]
+    for g in anchors + [None]:
+        stop_left = groups[g].left[0] if g is not None else len(left.tokens)
+        stop_right = groups[g].right[0] if g is not None else len(right.tokens)
+        for side, stop, owner in (("left", stop_left, owner_left), ("right", stop_right, owner_right)):
+            position = 0 if side == "left" else 1
+            while cursor[position] < stop:
+                index = cursor[position]
+                partner = owner.get(index)
+                group = groups[partner] if partner is not None else None
+                if group is None:
+                    rows.append(_one_sided(left if side == "left" else right, side, index))
+                    cursor[position] += 1
+                else:
+                    moved_rows[(partner, side)] = len(rows)
+                    rows.append(_pair_row(left, right, group, "moved", side, timeout))
+                    cursor[position] += len(group.left if side == "left" else group.right)
+        if g is not None:
+            rows.append(_pair_row(left, right, groups[g], "pair", "both", timeout))
+            cursor = [groups[g].left[-1] + 1, groups[g].right[-1] + 1]
+    return _link_partners(rows, moved_rows)
+
+
+def _one_sided(side: Side, name: str, index: int) -> Row:
+    start, end = side.spans[index]
+    if name == "left":
+        return Row("only_left", (index,), (), start, end, None, None, 0.0)
+    return Row("only_right", (), (index,), None, None, start, end, 0.0)
+
+
+def _pair_row(left: Side, right: Side, group: Group, kind: str, show: str, timeout: float) -> Row:
+    left_tokens = [t for i in group.left for t in left.tokens[i]]
+    right_tokens = [t for i in group.right for t in right.tokens[i]]
+    ops = word_ops(left_tokens, right_tokens, timeout)
+    same = all(op.kind in ("equal", "minor") for op in ops)
+    similarity = 1.0 if same else round(group.similarity, 4)
+    status = "moved" if kind == "moved" else ("same" if same else "changed")
+    minor = any(op.kind == "minor" for op in ops)
+    left_span = (left.spans[group.left[0]][0], left.spans[group.left[-1]][1])
+    right_span = (right.spans[group.right[0]][0], right.spans[group.right[-1]][1])
+    shown_left = show in ("both", "left")
+    shown_right = show in ("both", "right")
+    return Row(
+        status,
+        group.left if shown_left else (),
+        group.right if shown_right else (),
+        *(left_span if shown_left else (None, None)),
+        *(right_span if shown_right else (None, None)),
+        similarity=similarity,
+        minor=minor,
+        ops=ops,
+    )
+
+
+def _link_partners(rows: list[Row], moved_rows: dict[tuple[int, str], int]) -> list[Row]:
+    linked = list(rows)
+    for (group, side), index in moved_rows.items():
+        other = moved_rows[(group, "right" if side == "left" else "left")]
+        linked[index] = replace(rows[index], partner=other)
+    return linked
+
+
+def summarise(left: Side, right: Side, rows: Sequence[Row]) -> DiffResult:
+    """The result: rows plus word counts and how many words each side shares."""
+    left_starts = [t.start for tokens in left.tokens for t in tokens]
+    right_starts = [t.start for tokens in right.tokens for t in tokens]
+    left_shared = right_shared = 0
+    for row in rows:
+        shared_ops = [op for op in row.ops if op.kind in ("equal", "minor")]
+        if row.left_paragraphs:
+            left_shared += sum(_count_between(left_starts, op.left_start, op.left_end) for op in shared_ops)
+        if row.right_paragraphs:
+            right_shared += sum(_count_between(right_starts, op.right_start, op.right_end) for op in shared_ops)
+    return DiffResult(
+        left.article.id,
+        right.article.id,
+        tuple(rows),
+        len(left_starts),
+        len(right_starts),
+        left_shared,
+        right_shared,
+    )
+
+
+def _count_between(starts: list[int], begin: int, end: int) -> int:
+    return bisect_left(starts, end) - bisect_left(starts, begin)
+
+
+# --- word operations ----------------------------------------------------------
+
+
+def word_ops(left: Sequence[Token], right: Sequence[Token], timeout: float) -> tuple[WordOp, ...]:
+    """Word-level operations turning ``left`` into ``right``.
+
+    diff-match-patch runs on word tokens: each distinct key becomes one
+    character, so a paragraph is a short string and the diff stays exact
+    (on raw characters a long diff hits the timeout and degrades to "delete
+    all, insert all"). Semantic cleanup then merges scattered small matches.
+    Runs equal by key are split into ``equal`` and ``minor`` by their surface.
+    """
+    codes: dict[str, str] = {}
+    left_text = "".join(_code(codes, token.key) for token in left)
+    right_text = "".join(_code(codes, token.key) for token in right)
+    if left_text == right_text:
+        diffs = [(0, left_text)] if left_text else []
+    else:
+        engine = diff_match_patch()
+        engine.Diff_Timeout = timeout
+        diffs = engine.diff_main(left_text, right_text, False)
+        engine.diff_cleanupSemantic(diffs)
+    return tuple(_merge(_ops_from_diffs(diffs, left, right)))
+
+
+def _code(codes: dict[str, str], key: str) -> str:
+    if key not in codes:
+        number = 0x100 + len(codes)
+        codes[key] = chr(number + 0x800 if number >= 0xD800 else number)
+    return codes[key]
+
+
+def _ops_from_diffs(diffs: Sequence[tuple[int, str]], left: Sequence[Token], right: Sequence[Token]) -> list[WordOp]:
+    ops = []
+    i = j = 0
+    for operation, text in diffs:
+        count = len(text)
+        if operation == 0:
+            for k in range(count):
+                kind = "equal" if left[i + k].surface == right[j + k].surface else "minor"
+                ops.append(WordOp(kind, left[i + k].start, left[i + k].end, right[j + k].start, right[j + k].end))
+            i, j = i + count, j + count
+        elif operation < 0:
+            at = _position(right, j)
+            ops.append(WordOp("delete", left[i].start, left[i + count - 1].end, at, at))
+            i += count
+        else:
+            at = _position(left, i)
+            ops.append(WordOp("insert", at, at, right[j].start, right[j + count - 1].end))
+            j += count
+    return ops
+
+
+def _position(tokens: Sequence[Token], index: int) -> int:
+    """Where a run missing from this side stands: before token ``index``, or after the last."""
+    if index < len(tokens):
+        return tokens[index].start
+    return tokens[-1].end if tokens else 0
+
+
+def _merge(ops: list[WordOp]) -> list[WordOp]:
+    """Adjacent runs of one kind as one run."""
+    merged: list[WordOp] = []
+    for op in ops:
+        if merged and merged[-1].kind == op.kind:
+            last = merged[-1]
+            merged[-1] = WordOp(op.kind, last.left_start, op.left_end, last.right_start, op.right_end)
+        else:
+            merged.append(op)
+    return merged

@@ -1,0 +1,231 @@
+"""Load: paths, directories, stdin and JSON Lines corpora -> Article.
+
+Reading is where hostile input arrives, so every problem becomes a
+``LoadError`` naming the input, never an exception that escapes.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import os
+import re
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import blake3
+from charset_normalizer import from_bytes
+
+from srccompare.model import Article, InputKind, LoadError, Metadata
+from srccompare.settings import Settings
+
+STDIN = "-"
+HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml"}
+MARKDOWN_SUFFIXES = {".md", ".markdown", ".mdown"}
+JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+TEXT_SUFFIXES = {".txt", ".text", ""}
+# Magic numbers of formats people pass by mistake: name -> leading bytes.
+COMPRESSED_MAGIC = {
+    "gzip": b"\x1f\x8b",
+    "zip": b"PK\x03\x04",
+    "bzip2": b"BZh",
+    "xz": b"\xfd7zXZ\x00",
+    "zstd": b"\x28\xb5\x2f\xfd",
+    "7z": b"7z\xbc\xaf\x27\x1c",
+}
+BINARY_MAGIC = {"PDF": b"%PDF-", "PNG": b"\x89PNG", "JPEG": b"\xff\xd8\xff", "SQLite": b"SQLite format 3"}
+HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S)
+HTML_TAGS = re.compile(r"</?(?:p|div|article|span|a|br|h[1-6]|section|main)\b[^>]*>", re.I)
+MARKDOWN_CLUES = re.compile(
+    r"^#{1,6} \S|\]\([^)\s]*\)|\*\*[^*\n]+\*\*|^\s*[-*+] \S|^<https?://[^>]+>$|^>\s", re.M
+)
+JSONL_FIELDS = ("id", "url", "outlet", "date", "title")
+
+
+def load_inputs(inputs: Sequence[str], settings: Settings) -> Iterator[Article | LoadError]:
+    """Every article named by ``inputs``, in order; directories are walked in sorted order."""
+    for name in inputs:
+        if name == STDIN:
+            yield from _load_bytes(_read_stdin(settings), "<stdin>", "stdin", settings)
+            continue
+        path = Path(name)
+        if path.is_dir():
+            yield from _load_directory(path, settings)
+        else:
+            yield from _load_file(path, settings)
+
+
+def article_from_text(
+    content: str,
+    *,
+    source: str = "<text>",
+    id: str | None = None,
+    kind: InputKind | None = None,
+    hints: Metadata | None = None,
+) -> Article:
+    """An Article from a string already in memory (notebooks, tests, fetched pages)."""
+    return Article(
+        id=id or content_id(content),
+        source=source,
+        kind=kind or detect_kind(content, source),
+        content=content,
+        hints=hints or Metadata(),
+    )
+
+
+def content_id(content: str) -> str:
+    """A stable id from the content: 16 hex digits of its blake3 hash."""
+    return blake3.blake3(content.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def detect_kind(content: str, source: str = "") -> InputKind:
+    """HTML, Markdown or plain text, by the file's suffix first and its content second."""
+    suffix = Path(source).suffix.lower() if source else ""
+    head = content[:4096]
+    if suffix in HTML_SUFFIXES or HTML_START.match(head.encode("utf-8", "replace")):
+        return "html"
+    if len(HTML_TAGS.findall(head)) >= 5:
+        return "html"
+    if suffix in MARKDOWN_SUFFIXES or len(MARKDOWN_CLUES.findall(content[:20000])) >= 2:
+        return "markdown"
+    return "text"
+
+
+def _read_stdin(settings: Settings) -> bytes | LoadError:
+    data = sys.stdin.buffer.read(settings.limits.max_bytes + 1)
+    if len(data) > settings.limits.max_bytes:
+        return LoadError("<stdin>", f"larger than the limit of {settings.limits.max_bytes:,} bytes")
+    return data
+
+
+def _load_directory(root: Path, settings: Settings) -> Iterator[Article | LoadError]:
+    files: list[Path] = []
+    # followlinks=False: a symlink loop cannot make the walk endless.
+    for folder, subfolders, names in os.walk(root, onerror=None, followlinks=False):
+        subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
+        files.extend(Path(folder) / n for n in sorted(names) if not n.startswith("."))
+        if len(files) > settings.limits.max_files:
+            yield LoadError(str(root), f"more than {settings.limits.max_files:,} files (see limits.max_files)")
+            return
+    readable = [f for f in files if f.is_file()]
+    if not readable:
+        yield LoadError(str(root), "directory holds no readable files")
+        return
+    for path in readable:
+        yield from _load_file(path, settings)
+
+
+def _load_file(path: Path, settings: Settings) -> Iterator[Article | LoadError]:
+    source = str(path)
+    try:
+        if not path.exists():
+            yield LoadError(source, "no such file or directory")
+            return
+        size = path.stat().st_size
+        if size > settings.limits.max_bytes:
+            yield LoadError(source, f"{size:,} bytes is over the limit of {settings.limits.max_bytes:,} (see limits.max_bytes)")
+            return
+        data = path.read_bytes()
+    except OSError as error:
+        yield LoadError(source, f"cannot read ({error.strerror or error})")
+        return
+    yield from _load_bytes(data, source, path.stem, settings)
+
+
+def _load_bytes(data: bytes | LoadError, source: str, stem: str, settings: Settings) -> Iterator[Article | LoadError]:
+    if isinstance(data, LoadError):
+        yield data
+        return
+    text = decode(data, source)
+    if isinstance(text, LoadError):
+        yield text
+        return
+    if Path(source).suffix.lower() in JSONL_SUFFIXES or _looks_like_jsonl(text):
+        yield from _load_jsonl(text, source, stem)
+        return
+    if not text.strip():
+        yield LoadError(source, "empty file" if not data else "file holds only white space")
+        return
+    yield article_from_text(text, source=source, id=stem)
+
+
+def decode(data: bytes, source: str) -> str | LoadError:
+    """Bytes to text: UTF-8 (or a BOM's encoding) if it decodes, else charset detection."""
+    problem = _binary_problem(data)
+    if problem:
+        return LoadError(source, problem)
+    for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                return LoadError(source, f"starts with a {encoding} byte-order mark but does not decode as it")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(data).best()
+    if best is None or best.encoding is None:
+        return LoadError(source, "bytes are not text in any encoding srccompare could detect")
+    return str(best)
+
+
+def _binary_problem(data: bytes) -> str | None:
+    for name, magic in COMPRESSED_MAGIC.items():
+        if data.startswith(magic):
+            return f"is a {name}-compressed file; decompress it first"
+    for name, magic in BINARY_MAGIC.items():
+        if data.startswith(magic):
+            return f"is a {name} file, not an article (HTML, Markdown, text or JSON Lines)"
+    head = data[:8192]
+    if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "is a binary file (it holds NUL bytes), not an article"
+    return None
+
+
+def _looks_like_jsonl(text: str) -> bool:
+    first = text.lstrip()[:1]
+    if first != "{":
+        return False
+    line = text.lstrip().split("\n", 1)[0]
+    try:
+        record = json.loads(line)
+    except ValueError:
+        return False
+    return isinstance(record, dict) and ("text" in record or "html" in record)
+
+
+def _load_jsonl(text: str, source: str, stem: str) -> Iterator[Article | LoadError]:
+    found = False
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        found = True
+        yield _jsonl_record(line, f"{source}:{number}", f"{stem}:{number}")
+    if not found:
+        yield LoadError(source, "JSON Lines file holds no records")
+
+
+def _jsonl_record(line: str, where: str, fallback_id: str) -> Article | LoadError:
+    try:
+        record = json.loads(line)
+    except ValueError as error:
+        return LoadError(where, f"not valid JSON ({error.msg})")
+    if not isinstance(record, dict):
+        return LoadError(where, "a JSON Lines record must be an object")
+    body_field = "html" if isinstance(record.get("html"), str) and record["html"].strip() else "text"
+    body = record.get(body_field)
+    if not isinstance(body, str):
+        return LoadError(where, "record has no 'text' or 'html' string")
+    if not body.strip():
+        return LoadError(where, f"record's '{body_field}' is empty")
+    fields: dict[str, str | None] = {}
+    for name in JSONL_FIELDS:
+        value = record.get(name)
+        if value is not None and not isinstance(value, (str, int)):
+            return LoadError(where, f"field '{name}' should be a string, got {type(value).__name__}")
+        fields[name] = None if value is None else str(value)
+    hints = Metadata(title=fields["title"], date=fields["date"], url=fields["url"], outlet=fields["outlet"])
+    kind: InputKind = "html" if body_field == "html" else detect_kind(body)
+    return Article(id=fields["id"] or fallback_id, source=where, kind=kind, content=body, hints=hints)

@@ -1,0 +1,299 @@
+"""The data passed between srccompare's stages.
+
+Every object here is a frozen dataclass of plain values, so that any stage's
+output can be written out (``to_dict``) and read by a person or another tool.
+Identifiers are strings; character offsets always point into the *cleaned*
+body of an article (``CleanArticle.body``), where paragraphs are joined by a
+blank line. Pairs name their sides ``left_`` and ``right_`` everywhere.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+PARAGRAPH_SEPARATOR = "\n\n"
+
+InputKind = Literal["html", "markdown", "text"]
+
+
+def to_dict(obj: Any) -> Any:
+    """A JSON-ready copy of a model object (dataclasses, tuples, scalars)."""
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return {f.name: to_dict(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+    if isinstance(obj, (list, tuple)):
+        return [to_dict(item) for item in obj]
+    if isinstance(obj, dict):
+        return {str(key): to_dict(value) for key, value in obj.items()}
+    return obj
+
+
+# --- load -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Article:
+    """One input article, decoded to text but not yet cleaned.
+
+    ``source`` says where it came from (a path, ``path:line`` for JSON Lines,
+    ``<stdin>`` or a URL); ``hints`` carries metadata given with the input
+    (JSON Lines fields, or what a fetcher knew), which wins over guesses.
+    """
+
+    id: str
+    source: str
+    kind: InputKind
+    content: str
+    hints: Metadata = field(default_factory=lambda: Metadata())
+
+
+@dataclass(frozen=True)
+class LoadError:
+    """An input that could not be read; ``source`` names it, ``problem`` says why."""
+
+    source: str
+    problem: str
+
+
+# --- clean ------------------------------------------------------------------
+
+CreditHow = Literal["byline", "credit_line", "source_line", "dateline", "copyright", "photo", "wire"]
+
+
+@dataclass(frozen=True)
+class Credit:
+    """An agency credited by the article.
+
+    ``agency`` is the canonical name ("Reuters", "AFP", "AP", ...) or
+    "agencies" for an unnamed "and agencies"; ``how`` is the form of the
+    credit; ``text`` is the words that carried it. Photo credits have
+    ``how == "photo"`` and are kept apart from text credits.
+    """
+
+    agency: str
+    how: CreditHow
+    text: str
+
+
+@dataclass(frozen=True)
+class Metadata:
+    title: str | None = None
+    date: str | None = None  # ISO 8601 date (YYYY-MM-DD) when it could be parsed
+    url: str | None = None
+    outlet: str | None = None
+    byline: str | None = None
+    credits: tuple[Credit, ...] = ()
+    photo_credits: tuple[Credit, ...] = ()
+
+    def merged_over(self, other: Metadata) -> Metadata:
+        """Fields of ``self`` where set, else those of ``other``; credits are joined."""
+        values: dict[str, Any] = {}
+        for name in ("title", "date", "url", "outlet", "byline"):
+            values[name] = getattr(self, name) or getattr(other, name)
+        values["credits"] = _unique(self.credits + other.credits)
+        values["photo_credits"] = _unique(self.photo_credits + other.photo_credits)
+        return Metadata(**values)
+
+    @property
+    def agencies(self) -> tuple[str, ...]:
+        """Agencies credited in the text (not in photo credits), in order, once each."""
+        return tuple(dict.fromkeys(c.agency for c in self.credits))
+
+
+def _unique(items: tuple[Any, ...]) -> tuple[Any, ...]:
+    return tuple(dict.fromkeys(items))
+
+
+@dataclass(frozen=True)
+class Removal:
+    """Text the cleaner took out of the body, with the rule that did it.
+
+    ``before_paragraph`` is the index of the kept paragraph the removed text
+    stood before (``len(paragraphs)`` when it came after the last one), so a
+    viewer can show it greyed out in place.
+    """
+
+    rule: str
+    kind: str
+    text: str
+    before_paragraph: int
+
+
+@dataclass(frozen=True)
+class CleanArticle:
+    """An article after cleaning: its body as paragraphs, metadata apart, removals recorded."""
+
+    id: str
+    source: str
+    kind: InputKind
+    metadata: Metadata
+    paragraphs: tuple[str, ...]
+    removals: tuple[Removal, ...] = ()
+
+    @property
+    def body(self) -> str:
+        return PARAGRAPH_SEPARATOR.join(self.paragraphs)
+
+    @property
+    def paragraph_spans(self) -> tuple[tuple[int, int], ...]:
+        """(start, end) offsets of each paragraph in ``body``."""
+        spans = []
+        start = 0
+        for paragraph in self.paragraphs:
+            spans.append((start, start + len(paragraph)))
+            start += len(paragraph) + len(PARAGRAPH_SEPARATOR)
+        return tuple(spans)
+
+    @property
+    def label(self) -> str:
+        """A short human name: outlet and title where known, else the source."""
+        parts = [p for p in (self.metadata.outlet, self.metadata.title) if p]
+        return ": ".join(parts) if parts else self.source
+
+
+# --- reuse ------------------------------------------------------------------
+
+PassageKind = Literal["reporting", "quote", "mixed"]
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A stretch of text shared by two articles, with exact offsets into both cleaned bodies.
+
+    ``similarity`` is 1.0 for verbatim copy and lower for edited copy;
+    ``quote_share`` is the share of the passage's words inside quotation
+    marks, and ``kind`` follows from it (quotes are weak evidence of copy
+    reuse, shared reporting prose is strong evidence).
+    """
+
+    left_id: str
+    left_start: int
+    left_end: int
+    right_id: str
+    right_start: int
+    right_end: int
+    similarity: float
+    words: int
+    quote_share: float
+    kind: PassageKind
+
+
+@dataclass(frozen=True)
+class Span:
+    doc_id: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Family:
+    """Passages joined into one group (connected components over overlapping spans)."""
+
+    id: str
+    spans: tuple[Span, ...]
+    passages: tuple[int, ...]  # indexes into ReuseResult.passages
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Why an article is attributed to an agency: the passages it shares with whom."""
+
+    via_id: str  # the credited article (or wire copy) the passages are shared with
+    passages: tuple[int, ...]  # indexes into ReuseResult.passages
+    words: int
+
+
+@dataclass(frozen=True)
+class Attribution:
+    doc_id: str
+    agency: str
+    how: Literal["explicit", "inferred"]
+    share: float  # share of the article's words in passages backing this attribution
+    credits: tuple[Credit, ...] = ()  # for explicit attributions
+    evidence: tuple[Evidence, ...] = ()  # for inferred attributions
+
+
+@dataclass(frozen=True)
+class DocumentSummary:
+    doc_id: str
+    source: str
+    outlet: str | None
+    title: str | None
+    date: str | None
+    words: int
+    reused_words: int  # words of this article inside any shared passage (reporting or quote)
+    top_partner: str | None
+
+
+@dataclass(frozen=True)
+class ReuseResult:
+    """Everything ``srccompare reuse`` finds in a corpus."""
+
+    documents: tuple[DocumentSummary, ...]
+    passages: tuple[Passage, ...]
+    families: tuple[Family, ...]
+    attributions: tuple[Attribution, ...]
+
+
+# --- diff -------------------------------------------------------------------
+
+RowStatus = Literal["same", "changed", "moved", "only_left", "only_right"]
+WordOpKind = Literal["equal", "minor", "delete", "insert"]
+
+
+@dataclass(frozen=True)
+class WordOp:
+    """A run of words of a paired row, with offsets into both cleaned bodies.
+
+    ``equal``: the same characters on both sides (white space aside);
+    ``minor``: the same under the normal form (case, quotes, punctuation,
+    name spelling); ``delete``: left only; ``insert``: right only. The side a
+    run is missing from has an empty range where it would stand.
+    """
+
+    kind: WordOpKind
+    left_start: int
+    left_end: int
+    right_start: int
+    right_end: int
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the side-by-side view: paragraphs of the left article, of
+    the right, or of both (more than one where a paragraph was split or two
+    merged), with offsets into the cleaned bodies (``None`` for an empty side).
+
+    A pair that keeps its place is one row (``same`` or ``changed``). A pair
+    out of order is two ``moved`` rows, one a side, each standing in its own
+    article's order and naming the other in ``partner`` (a row index); both
+    carry the pair's ``ops``. ``similarity`` is the share of the pair's words
+    the word diff found on both sides (1.0 for ``same``, 0.0 one-sided);
+    ``minor`` says the pair differs in minor ways.
+    """
+
+    status: RowStatus
+    left_paragraphs: tuple[int, ...]
+    right_paragraphs: tuple[int, ...]
+    left_start: int | None
+    left_end: int | None
+    right_start: int | None
+    right_end: int | None
+    similarity: float
+    minor: bool = False
+    partner: int | None = None
+    ops: tuple[WordOp, ...] = ()
+
+
+@dataclass(frozen=True)
+class DiffResult:
+    """Two articles aligned: rows in reading order, and how much they share."""
+
+    left_id: str
+    right_id: str
+    rows: tuple[Row, ...]
+    left_words: int
+    right_words: int
+    left_shared: int  # left words in equal or minor runs of any pair
+    right_shared: int

@@ -1,0 +1,217 @@
+"""The normal form two articles are matched on, and the fold key for names.
+
+Matching looks through differences a reader would call cosmetic: case,
+curly versus straight quotes, dash styles, punctuation, and the spelling of
+transliterated names (Tsikhanouskaya / Tikhanovskaya, Sviatlana / Svetlana,
+Zelensky / Zelenskyy). What differs only under this normal form is a
+*minor* difference: shown muted, never hidden.
+
+A text is cut into word tokens. Each token spans its word plus the
+punctuation and space after it (the first token of a text also takes what
+comes before it), so the tokens of a text cover it without gaps, and a
+changed comma or quote mark belongs to a word and shows up as a minor
+difference of that word.
+
+Name folding: names are spelled differently by outlets that transliterate
+from Russian, Belarusian or Ukrainian under different systems. Spelling
+systems disagree mostly about vowels (Sviatlana / Svetlana, Lukashenko /
+Lukashenka), about how one Cyrillic letter becomes several Latin ones (kh,
+zh, shch, ts; German sch, tsch, w; Polish sz, cz) and about the
+semivowels (Belarusian ў written u where Russian has v; й written y, i or j).
+The fold key therefore rewrites those multi-letter spellings to one letter,
+drops vowels and semivowels and collapses doubled letters, leaving a
+consonant skeleton. Because a skeleton collides for ordinary words
+(these / those), it is used only for names: words the same article
+capitalises in mid-sentence and never writes in lower case, and only when the
+skeleton is long enough to be telling.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+# Quote and dash variants, unified before anything else.
+_QUOTES = str.maketrans(
+    {
+        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+        "\u02bc": "'", "\u00b4": "'", "`": "'",
+        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u00ab": '"',
+        "\u00bb": '"', "\u2033": '"', "\u2039": "'", "\u203a": "'",
+        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
+        "\u2015": "-", "\u2212": "-", "\u00ad": "",
+    }
+)
+
+_SAME_LENGTH = str.maketrans(
+    {
+        **{ch: "'" for ch in "\u2018\u2019\u201a\u201b\u2032\u02bc\u00b4`\u2039\u203a"},
+        **{ch: '"' for ch in "\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033"},
+        **{ch: "-" for ch in "\u2010\u2011\u00ad"},
+        **{ch: " " for ch in "\u2012\u2013\u2014\u2015\u2212"},
+    }
+)
+
+# A word: letters and digits, with inner apostrophes and hyphens (Lukashenko's, re-election).
+_WORD = re.compile(r"[^\W_]+(?:['\-][^\W_]+)*")
+_SENTENCE_END = re.compile(r"""[.!?:]['"()\[\]\s]*$|^['"(\[\s]*$""")
+
+# Cyrillic to Latin (one of many systems; the fold key below evens out the rest).
+_CYRILLIC = {
+    "а": "a", "б": "b", "в": "v", "г": "g", "ґ": "g", "д": "d", "е": "e", "ё": "e",
+    "є": "ye", "ж": "zh", "з": "z", "и": "i", "і": "i", "ї": "yi", "й": "y", "к": "k",
+    "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t",
+    "у": "u", "ў": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh",
+    "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu", "я": "ya",
+}
+_CYRILLIC_TABLE = str.maketrans(_CYRILLIC)
+
+# Spelling variants of one sound, rewritten to one letter, longest first.
+_FOLD_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), replacement)
+    for pattern, replacement in (
+        (r"tsch|tch", "c"),  # ч in German and English spellings
+        (r"shch|szcz|sch|sh|sz", "s"),  # ш щ; German sch; Polish sz
+        (r"cz|ch", "c"),  # ч
+        (r"dzh|dj|zh", "j"),  # ж, дж
+        (r"kh", "h"),  # х
+        (r"ts|tz|th", "t"),  # Belarusian ц where Russian has т (Tsikhanouskaya / Tikhanovskaya)
+        (r"dz", "d"),  # Belarusian дз where Russian has д (Dzmitry / Dmitry)
+        (r"ph", "f"),
+        (r"ck|q", "k"),
+        (r"x", "ks"),
+        (r"w", "v"),
+    )
+)
+_NOT_ALNUM = re.compile(r"[\W_]+")
+_VOWELS_AND_SEMIVOWELS = re.compile(r"[aeiouyv]")
+_DOUBLES = re.compile(r"(.)\1+")
+
+
+@dataclass(frozen=True)
+class Token:
+    """A word of a text: ``word`` is at ``[word_start, word_end)``; the token as
+    a whole, with its trailing punctuation and space, is ``[start, end)``.
+    ``key`` is what matching compares; ``surface`` is the token's text with
+    white space evened out, what two tokens must share to be ``equal``
+    rather than differing in a minor way."""
+
+    start: int
+    end: int
+    word_start: int
+    word_end: int
+    key: str
+    surface: str
+
+
+def unify(text: str) -> str:
+    """Unicode compatibility form with quotes and dashes unified (length may change)."""
+    return unicodedata.normalize("NFKC", text).translate(_QUOTES)
+
+
+@lru_cache(maxsize=1 << 16)
+def word_key(word: str) -> str:
+    """The normal form of one word: case-folded, unified, punctuation dropped."""
+    return _NOT_ALNUM.sub("", unify(word).casefold())
+
+
+def normal_form(text: str) -> str:
+    """A text's normal form: its word keys joined by single spaces."""
+    return " ".join(word_key(match.group()) for match in _WORD.finditer(unify_same_length(text)))
+
+
+def unify_same_length(text: str) -> str:
+    """Quotes, hyphens and dashes unified character by character, so offsets stay valid.
+
+    Hyphens join words (re-election); dashes between words separate them
+    (clear—violence), so en and em dashes become spaces here."""
+    return text.translate(_SAME_LENGTH)
+
+
+def latin(word: str) -> str:
+    """Lower-case Latin letters only: accents stripped, Cyrillic transliterated."""
+    lowered = word.casefold().translate(_CYRILLIC_TABLE)
+    decomposed = unicodedata.normalize("NFKD", lowered)
+    return "".join(ch for ch in decomposed if "a" <= ch <= "z")
+
+
+@lru_cache(maxsize=1 << 16)
+def fold_key(word: str) -> str:
+    """The consonant skeleton of a (name) word; see the module docstring."""
+    folded = latin(word)
+    for pattern, replacement in _FOLD_RULES:
+        folded = pattern.sub(replacement, folded)
+    skeleton = _VOWELS_AND_SEMIVOWELS.sub("", folded)
+    return _DOUBLES.sub(r"\1", skeleton)
+
+
+def find_names(texts: Iterable[str]) -> frozenset[str]:
+    """Word keys the texts treat as names: capitalised mid-sentence, never in lower case."""
+    capitalised: set[str] = set()
+    lowercase: set[str] = set()
+    for text in texts:
+        unified = unify_same_length(text)
+        for match in _WORD.finditer(unified):
+            word = match.group()
+            key = word_key(word)
+            if word[0].islower():
+                lowercase.add(key)
+            elif word[0].isupper() and not _SENTENCE_END.search(unified[: match.start()][-12:]):
+                capitalised.add(key)
+    return frozenset(capitalised - lowercase)
+
+
+def tokenize(
+    text: str,
+    offset: int = 0,
+    names: frozenset[str] = frozenset(),
+    min_skeleton: int = 3,
+) -> list[Token]:
+    """Word tokens of ``text`` covering it whole, offsets shifted by ``offset``.
+
+    Words whose key is in ``names`` are keyed by their fold key when its
+    skeleton has at least ``min_skeleton`` letters. A text with no word at all
+    is one token keyed by its stripped, unified self.
+    """
+    unified = unify_same_length(text)
+    matches = list(_WORD.finditer(unified))
+    if not matches:
+        if not text.strip():
+            return []
+        return [Token(offset, offset + len(text), offset, offset + len(text), surface(unified), surface(text))]
+    tokens = []
+    for index, match in enumerate(matches):
+        start = 0 if index == 0 else match.start()
+        end = matches[index + 1].start() if index + 1 < len(matches) else len(text)
+        tokens.append(
+            Token(
+                offset + start,
+                offset + end,
+                offset + match.start(),
+                offset + match.end(),
+                _key(match.group(), names, min_skeleton),
+                surface(text[start:end]),
+            )
+        )
+    return tokens
+
+
+def _key(word: str, names: frozenset[str], min_skeleton: int) -> str:
+    key = word_key(word)
+    if key in names:
+        skeleton = fold_key(word)
+        if len(skeleton) >= min_skeleton:
+            return "~" + skeleton
+    return key
+
+
+def surface(text: str) -> str:
+    """The exact characters, with runs of white space counted as one space."""
+    return " ".join(text.split())
+
+
+def keys(tokens: Sequence[Token]) -> tuple[str, ...]:
+    return tuple(token.key for token in tokens)

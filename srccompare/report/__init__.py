@@ -1,0 +1,1 @@
+"""Report writers: one module a format. Each turns model objects into text; none prints."""

@@ -1,0 +1,171 @@
+"""Rules as data: boilerplate phrases, agencies and credit forms, outlet names.
+
+The TOML files beside this module are the rules; this module only reads and
+compiles them. ``load_rules(extra=...)`` adds a user's rule files to ours.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+
+class RulesError(ValueError):
+    """A rules file that cannot be used; the message names the file and the rule."""
+
+
+@dataclass(frozen=True)
+class LineRule:
+    id: str
+    kind: str
+    pattern: re.Pattern[str]
+    max_words: int | None
+    outlet: str | None
+
+
+@dataclass(frozen=True)
+class BlockRule:
+    id: str
+    kind: str
+    start: re.Pattern[str]
+    end: re.Pattern[str]
+
+
+@dataclass(frozen=True)
+class Agency:
+    name: str
+    aliases: tuple[str, ...]
+    photo_only: bool
+
+
+@dataclass(frozen=True)
+class CreditRule:
+    id: str
+    how: str
+    pattern: re.Pattern[str]
+    agency: str | None  # fixed agency for forms that name none
+    remove: bool
+
+
+@dataclass(frozen=True)
+class Outlet:
+    name: str
+    domains: tuple[str, ...]
+    aliases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Rules:
+    lines: tuple[LineRule, ...]
+    blocks: tuple[BlockRule, ...]
+    agencies: tuple[Agency, ...]
+    credits: tuple[CreditRule, ...]
+    outlets: tuple[Outlet, ...]
+    agency_pattern: re.Pattern[str]  # any alias of any agency, as a whole word
+
+    def agency_named(self, text: str) -> Agency | None:
+        """The agency one alias names (exact for short capitals, else case-insensitive)."""
+        wanted = " ".join(text.split()).strip(" .,;")
+        for agency in self.agencies:
+            for alias in agency.aliases:
+                if alias == wanted or (not _is_acronym(alias) and alias.casefold() == wanted.casefold()):
+                    return agency
+        return None
+
+    def outlet_named(self, text: str) -> str | None:
+        key = _outlet_key(text)
+        for outlet in self.outlets:
+            if any(_outlet_key(alias) == key for alias in outlet.aliases + (outlet.name,)):
+                return outlet.name
+        return None
+
+    def outlet_for_domain(self, host: str) -> str | None:
+        host = host.casefold().removeprefix("www.")
+        for outlet in self.outlets:
+            if any(host == d or host.endswith("." + d) for d in outlet.domains):
+                return outlet.name
+        return None
+
+
+def _is_acronym(alias: str) -> bool:
+    return len(alias) <= 4 and alias.isupper()
+
+
+def _outlet_key(text: str) -> str:
+    return re.sub(r"[\W_]+", "", text.casefold())
+
+
+@lru_cache(maxsize=8)
+def load_rules(extra: tuple[str, ...] = ()) -> Rules:
+    """Our rules plus any user rule files (TOML with [[rule]], [[block]], [[agency]], ...)."""
+    documents = [(name, _read_packaged(name)) for name in ("boilerplate.toml", "agencies.toml", "outlets.toml")]
+    documents += [(path, _read_user(Path(path))) for path in extra]
+    agencies = tuple(_agency(d) for origin, doc in documents for d in doc.get("agency", []))
+    agency_pattern = _agency_alternation(agencies)
+    lines, blocks, credits, outlets = [], [], [], []
+    for origin, doc in documents:
+        try:
+            lines += [_line_rule(d) for d in doc.get("rule", [])]
+            blocks += [_block_rule(d) for d in doc.get("block", [])]
+            credits += [_credit_rule(d, agency_pattern) for d in doc.get("credit", [])]
+            outlets += [_outlet(d) for d in doc.get("outlet", [])]
+        except (KeyError, TypeError, re.error) as error:
+            raise RulesError(f"{origin}: bad rule ({type(error).__name__}: {error})") from None
+    return Rules(
+        lines=tuple(lines),
+        blocks=tuple(blocks),
+        agencies=agencies,
+        credits=tuple(credits),
+        outlets=tuple(outlets),
+        agency_pattern=re.compile(rf"\b(?:{agency_pattern})\b"),
+    )
+
+
+def _read_packaged(name: str) -> dict[str, Any]:
+    return tomllib.loads(resources.files(__name__).joinpath(name).read_text(encoding="utf-8"))
+
+
+def _read_user(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise RulesError(f"{path}: cannot read rules ({error.strerror or error})") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise RulesError(f"{path}: not valid TOML ({error})") from None
+
+
+def _compile(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE)
+
+
+def _line_rule(data: dict[str, Any]) -> LineRule:
+    return LineRule(data["id"], data["kind"], _compile(data["pattern"]), data.get("max_words"), data.get("outlet"))
+
+
+def _block_rule(data: dict[str, Any]) -> BlockRule:
+    return BlockRule(data["id"], data["kind"], _compile(data["start"]), _compile(data["end"]))
+
+
+def _agency(data: dict[str, Any]) -> Agency:
+    return Agency(data["name"], tuple(data["aliases"]), bool(data.get("photo_only", False)))
+
+
+def _agency_alternation(agencies: tuple[Agency, ...]) -> str:
+    """Aliases longest first; short all-capital ones case-sensitive via an inline flag group."""
+    aliases = sorted({a for agency in agencies if not agency.photo_only for a in agency.aliases}, key=len, reverse=True)
+    parts = [f"(?-i:{re.escape(a)})" if _is_acronym(a) else re.escape(a) for a in aliases]
+    return "|".join(parts)
+
+
+def _credit_rule(data: dict[str, Any], agency_pattern: str) -> CreditRule:
+    pattern = data["pattern"].replace("{agency}", agency_pattern)
+    return CreditRule(data["id"], data["how"], _compile(pattern), data.get("agency"), bool(data.get("remove", True)))
+
+
+def _outlet(data: dict[str, Any]) -> Outlet:
+    return Outlet(data["name"], tuple(data.get("domains", ())), tuple(data.get("aliases", ())))

@@ -1,0 +1,131 @@
+"""One Settings object, built in one place and handed to every stage.
+
+Values come from ``defaults.toml`` (shipped beside this file, every number
+commented there), then a user file, then command-line flags, each layer
+overriding the one before. The core never sees the command line.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+
+class SettingsError(ValueError):
+    """A settings file or override that cannot be used; the message says which and why."""
+
+
+@dataclass(frozen=True)
+class LimitSettings:
+    max_bytes: int
+    max_files: int
+
+
+@dataclass(frozen=True)
+class CleanSettings:
+    recall: bool
+    promo_max_words: int
+    caption_max_words: int
+    block_max_paragraphs: int
+    repeat_min_articles: int
+    repeat_max_words: int
+    title_max_words: int
+
+
+@dataclass(frozen=True)
+class DiffSettings:
+    pair_threshold: float
+    split_containment: float
+    name_min_skeleton: int
+    word_diff_timeout: float
+
+
+@dataclass(frozen=True)
+class ReuseSettings:
+    pass
+
+
+@dataclass(frozen=True)
+class Settings:
+    limits: LimitSettings
+    clean: CleanSettings
+    diff: DiffSettings
+    reuse: ReuseSettings
+
+    def replace(self, section: str, **values: Any) -> Settings:
+        """A copy with some values of one section changed (used by the CLI and by tests)."""
+        current = getattr(self, section)
+        return dataclasses.replace(self, **{section: dataclasses.replace(current, **values)})
+
+
+def default_config_path() -> Path:
+    base = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
+    return Path(base) / "srccompare" / "config.toml"
+
+
+def load_settings(
+    user_file: str | os.PathLike[str] | None = None,
+    overrides: dict[str, dict[str, Any]] | None = None,
+) -> Settings:
+    """Defaults, then the user file (if any), then ``overrides`` ({section: {key: value}})."""
+    data = _read_defaults()
+    layers: list[tuple[str, dict[str, Any]]] = []
+    if user_file is not None:
+        layers.append((str(user_file), _read_toml(Path(user_file))))
+    elif default_config_path().is_file():
+        layers.append((str(default_config_path()), _read_toml(default_config_path())))
+    if overrides:
+        layers.append(("command line", overrides))
+    for origin, layer in layers:
+        _merge(data, layer, origin)
+    return _build(data)
+
+
+def _read_defaults() -> dict[str, Any]:
+    text = resources.files("srccompare").joinpath("defaults.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise SettingsError(f"{path}: cannot read settings ({error.strerror or error})") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise SettingsError(f"{path}: not valid TOML ({error})") from None
+
+
+def _merge(base: dict[str, Any], layer: dict[str, Any], origin: str) -> None:
+    for section, values in layer.items():
+        if section not in base or not isinstance(values, dict):
+            raise SettingsError(f"{origin}: unknown settings section [{section}]")
+        for key, value in values.items():
+            if key not in base[section]:
+                raise SettingsError(f"{origin}: unknown setting {section}.{key}")
+            expected = type(base[section][key])
+            if expected is float and isinstance(value, int) and not isinstance(value, bool):
+                value = float(value)
+            if not isinstance(value, expected):
+                raise SettingsError(
+                    f"{origin}: {section}.{key} should be {expected.__name__}, got {value!r}"
+                )
+            base[section][key] = value
+
+
+def _build(data: dict[str, Any]) -> Settings:
+    sections = {}
+    for section_field in dataclasses.fields(Settings):
+        section_class = section_field.type
+        section_class = globals()[section_class] if isinstance(section_class, str) else section_class
+        values = data.get(section_field.name, {})
+        names = {f.name for f in dataclasses.fields(section_class)}
+        missing = names - set(values)
+        if missing:
+            raise SettingsError(f"defaults.toml: missing {section_field.name}.{sorted(missing)[0]}")
+        sections[section_field.name] = section_class(**{k: values[k] for k in names})
+    return Settings(**sections)

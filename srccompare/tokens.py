@@ -1,0 +1,220 @@
+"""Tokens with character offsets, blake3 token hashes and numpy shingle hashes.
+
+A document is tokenised once into word tokens (``\\w+`` runs) that keep their
+offsets into the cleaned body. Each distinct token is normalised (casefolded;
+optionally names folded for transliteration variants) and hashed with blake3
+to 64 bits, through a per-run cache, so that hashes are the same in every
+process and on every machine (Python's ``hash()`` is salted per process).
+Windows of ``n`` token hashes are combined into 64-bit shingle hashes with
+numpy arithmetic (wrapping uint64), never by hashing shingle strings.
+
+Besides hashes, a tokenised document carries for every token its sentence
+number and whether it stands inside quotation marks (straight, curly or
+guillemets): the aligner uses sentences for fuzzy seeds and the quote flags to
+tell quoted speech from reporting prose.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import numpy as np
+from blake3 import blake3
+
+TOKEN_PATTERN = re.compile(r"\w+")
+TOKEN_SPLIT = re.compile(r"(\w+)")
+# Character classes as lookup tables over code points (codes beyond the table
+# are looked up in its last entry, which is always False).
+_TABLE_SIZE = 0x2030
+
+
+def _char_table(chars: str) -> np.ndarray:
+    table = np.zeros(_TABLE_SIZE, dtype=bool)
+    table[[ord(ch) for ch in chars]] = True
+    return table
+
+
+# A sentence ends at . ! ? or … followed by white space (closing quotes or brackets
+# in between allowed), and at every paragraph break.
+SENTENCE_ENDERS = _char_table(".!?…")
+SENTENCE_CLOSERS = _char_table("'\"”’»)]")
+SPACES = _char_table(" \t\n\r\u00a0")
+NEWLINE = ord("\n")
+# Quotation marks: straight double quotes toggle, curly and guillemets open or close;
+# a line break closes any quote left open (news quotes often run on unclosed).
+STRAIGHT_QUOTE = ord('"')
+OPENING_QUOTES = frozenset(ord(ch) for ch in "“„«")
+CLOSING_QUOTES = frozenset(ord(ch) for ch in "”»")
+QUOTE_EVENTS = _char_table('"“”„«»\n')
+
+# Odd 64-bit constants (splitmix64 and a golden-ratio multiplier) for mixing shingles.
+_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
+_MIX_1 = np.uint64(0xBF58476D1CE4E5B9)
+_MIX_2 = np.uint64(0x94D049BB133111EB)
+
+
+@dataclass(frozen=True, eq=False)
+class Tokens:
+    """One document's tokens, as parallel numpy arrays of equal length.
+
+    ``hashes`` are 64-bit token hashes; ``starts``/``ends`` character offsets
+    into the body; ``sentences`` the sentence number of each token; ``quoted``
+    whether the token stands inside quotation marks.
+    """
+
+    doc_id: str
+    hashes: np.ndarray
+    starts: np.ndarray
+    ends: np.ndarray
+    sentences: np.ndarray
+    quoted: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.hashes)
+
+
+class TokenHasher:
+    """Normalises and hashes tokens, caching each distinct raw token once.
+
+    One hasher serves one run (or one worker's share of it); the cache is what
+    makes hashing cheap, since a corpus has far fewer distinct tokens than
+    tokens. ``fold_names`` folds capitalised tokens (names) so that common
+    transliteration variants (Sergey/Sergei, diacritics, kh/h) hash alike.
+    """
+
+    def __init__(self, *, fold_names: bool = True) -> None:
+        self.fold_names = fold_names
+        self._cache: dict[str, int] = {}
+
+    def hash_tokens(self, raw_tokens: list[str]) -> np.ndarray:
+        cache = self._cache
+        for token in set(raw_tokens).difference(cache):
+            cache[token] = token_hash(normalise(token, fold_names=self.fold_names))
+        return np.array(list(map(cache.__getitem__, raw_tokens)), dtype=np.uint64)
+
+
+def normalise(token: str, *, fold_names: bool = True) -> str:
+    """The form a raw token is compared by: casefolded, names folded if asked."""
+    folded = token.casefold()
+    if fold_names and token[:1].isupper():
+        folded = fold_transliteration(folded)
+    return folded
+
+
+def fold_transliteration(word: str) -> str:
+    """A crude skeleton of a name that merges common transliteration variants.
+
+    Diacritics go, y/j become i, w becomes v, kh becomes h and doubled letters
+    are single: Tsikhanovskaya and Tsihanovskaja, Sergey and Sergei fold alike.
+    """
+    decomposed = unicodedata.normalize("NFKD", word)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    stripped = stripped.replace("kh", "h").translate(_FOLD_TABLE)
+    return re.sub(r"(.)\1+", r"\1", stripped)
+
+
+_FOLD_TABLE = str.maketrans({"y": "i", "j": "i", "w": "v"})
+
+
+def token_hash(normalised: str) -> int:
+    """A stable 64-bit hash of a normalised token (first 8 bytes of blake3)."""
+    return int.from_bytes(blake3(normalised.encode("utf-8")).digest(8), "little")
+
+
+def token_hashes(text: str, hasher: TokenHasher) -> np.ndarray:
+    """Only the token hashes of ``text`` (what sketches and the index need)."""
+    return hasher.hash_tokens(TOKEN_PATTERN.findall(text))
+
+
+def tokenise(doc_id: str, text: str, hasher: TokenHasher) -> Tokens:
+    """Tokens of ``text`` with offsets, hashes, sentence numbers and quote flags."""
+    pieces = TOKEN_SPLIT.split(text)  # gap, token, gap, token, ..., gap
+    bounds = np.cumsum(np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces)))
+    starts = bounds[0:-1:2].astype(np.int32)
+    ends = bounds[1::2].astype(np.int32)
+    codes = code_points(text)
+    return Tokens(
+        doc_id=doc_id,
+        hashes=hasher.hash_tokens(pieces[1::2]),
+        starts=starts,
+        ends=ends,
+        sentences=sentence_numbers(codes, starts),
+        quoted=quote_flags(codes, starts),
+    )
+
+
+def code_points(text: str) -> np.ndarray:
+    """The text as an array of code points (one per Python character)."""
+    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+
+
+def sentence_numbers(codes: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """The sentence number of each token, given the text's code points and token starts."""
+    return np.searchsorted(sentence_ends(codes), starts, side="right").astype(np.int32)
+
+
+def sentence_ends(codes: np.ndarray) -> np.ndarray:
+    """Offsets just after each sentence end mark or paragraph break (sorted)."""
+    if len(codes) < 2:
+        return np.zeros(0, dtype=np.int64)
+    clipped = np.minimum(codes, _TABLE_SIZE - 1)
+    following = np.append(clipped[1:], ord(" "))
+    after_next = np.append(following[1:], ord(" "))
+    spaced = SPACES[following] | (SENTENCE_CLOSERS[following] & SPACES[after_next])
+    breaks = (clipped == NEWLINE) & (following == NEWLINE)
+    return np.flatnonzero((SENTENCE_ENDERS[clipped] & spaced) | breaks) + 1
+
+
+def quote_flags(codes: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Whether each token (by start offset) stands inside quotation marks."""
+    inside = quoted_intervals(codes)
+    if not inside:
+        return np.zeros(len(starts), dtype=bool)
+    bounds = np.asarray(inside, dtype=np.int64).ravel()
+    # In the flattened (open, close, open, close...) list, an odd count below means inside.
+    return np.searchsorted(bounds, starts, side="right") % 2 == 1
+
+
+def quoted_intervals(codes: np.ndarray) -> list[tuple[int, int]]:
+    """(start, end) offsets of quoted text, in order and not overlapping."""
+    positions = np.flatnonzero(QUOTE_EVENTS[np.minimum(codes, _TABLE_SIZE - 1)])
+    intervals: list[tuple[int, int]] = []
+    opened: int | None = None
+    for position, mark in zip(positions.tolist(), codes[positions].tolist()):
+        if opened is None:
+            if mark == STRAIGHT_QUOTE or mark in OPENING_QUOTES:
+                opened = position + 1
+        elif mark in (STRAIGHT_QUOTE, NEWLINE) or mark in CLOSING_QUOTES:
+            intervals.append((opened, position))
+            opened = None
+    if opened is not None:
+        intervals.append((opened, len(codes)))
+    return intervals
+
+
+def shingle_hashes(hashes: np.ndarray, size: int) -> np.ndarray:
+    """64-bit hashes of every run of ``size`` consecutive tokens (length n - size + 1).
+
+    Order-sensitive polynomial combination in wrapping uint64 arithmetic,
+    then a splitmix64 finaliser so that the bits are well spread.
+    """
+    count = len(hashes) - size + 1
+    if count <= 0:
+        return np.zeros(0, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        combined = hashes[:count].copy()
+        for offset in range(1, size):
+            combined = combined * _MULTIPLIER + hashes[offset : offset + count]
+        return mix64(combined)
+
+
+def mix64(values: np.ndarray) -> np.ndarray:
+    """splitmix64's finaliser over a uint64 array: a bijection that spreads bits."""
+    with np.errstate(over="ignore"):
+        values = values ^ (values >> np.uint64(30))
+        values = values * _MIX_1
+        values = values ^ (values >> np.uint64(27))
+        values = values * _MIX_2
+        return values ^ (values >> np.uint64(31))
