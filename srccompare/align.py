@@ -36,7 +36,7 @@ class AlignParameters:
     ngram: int  # tokens per exact seed
     max_repeat: int  # an n-gram occurring more often than this in a document seeds nothing
     sentence_similarity: float  # cosine for a fuzzy sentence seed (1.0 or more: none)
-    min_sentence_tokens: int  # shorter sentences make no fuzzy seeds
+    min_sentence_words: int  # shorter sentences make no fuzzy seeds
     max_gap: int  # tokens between seeds still joined, on both sides
     min_words: int  # a passage has at least this many tokens on its shorter side
     min_seed_share: float  # share of the passage's tokens inside exact seeds or fuzzy sentences
@@ -54,11 +54,17 @@ class Weights:
     default: float  # idf of a token not seen in the corpus
 
     @classmethod
+    def from_frequencies(cls, hashes: np.ndarray, frequency: np.ndarray, documents: int) -> Weights:
+        """From sorted distinct token hashes and the number of documents each occurs in."""
+        total = max(1, documents)
+        idf = np.log((1 + total) / (1 + np.asarray(frequency, dtype=np.float64))) + 1.0
+        return cls(hashes, idf, float(np.log(1 + total) + 1.0))
+
+    @classmethod
     def from_documents(cls, token_hashes: list[np.ndarray]) -> Weights:
         distinct = [np.unique(hashes) for hashes in token_hashes]
         hashes, df = np.unique(np.concatenate(distinct) if distinct else np.zeros(0, np.uint64), return_counts=True)
-        total = max(1, len(token_hashes))
-        return cls(hashes, np.log((1 + total) / (1 + df)) + 1.0, float(np.log(1 + total) + 1.0))
+        return cls.from_frequencies(hashes, df, len(token_hashes))
 
     def of(self, hashes: np.ndarray) -> np.ndarray:
         if len(self.hashes) == 0:
@@ -135,7 +141,7 @@ def sentence_seeds(left: Tokens, right: Tokens, weights: Weights, params: AlignP
     left_bounds, right_bounds = _sentence_bounds(left.sentences), _sentence_bounds(right.sentences)
     left_size = left_bounds[left_sent, 1] - left_bounds[left_sent, 0]
     right_size = right_bounds[right_sent, 1] - right_bounds[right_sent, 0]
-    long_enough = np.minimum(left_size, right_size) >= params.min_sentence_tokens
+    long_enough = np.minimum(left_size, right_size) >= params.min_sentence_words
     left_sent, right_sent = left_sent[long_enough], right_sent[long_enough]
     return Seeds(left_bounds[left_sent, 0], left_bounds[left_sent, 1], right_bounds[right_sent, 0], right_bounds[right_sent, 1])
 

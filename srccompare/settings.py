@@ -47,7 +47,35 @@ class DiffSettings:
 
 @dataclass(frozen=True)
 class ReuseSettings:
-    pass
+    fold_names: bool
+    shingle_words: int
+    shingle_sample: int
+    max_df: int
+    min_shared_shingles: int
+    sketch_shingle_words: int
+    window_words: int
+    window_step: int
+    bands: int
+    rows: int
+    sketch_seed: int
+    min_shared_bands: int
+    align_ngram: int
+    max_repeat: int
+    sentence_similarity: float
+    min_sentence_words: int
+    max_gap: int
+    min_words: int
+    min_seed_share: float
+    min_similarity: float
+    quote_kind_share: float
+    reporting_max_quote_share: float
+    family_min_overlap: float
+    quote_weight: float
+    attribute_min_passage_words: int
+    attribute_min_words: int
+    attribute_min_share: float
+    chunk_documents: int
+    chunk_pairs: int
 
 
 @dataclass(frozen=True)

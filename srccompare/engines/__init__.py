@@ -1,0 +1,1 @@
+"""Engines run the heavy stages of ``reuse`` over many documents: local worker processes now, Spark later."""

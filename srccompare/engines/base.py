@@ -1,0 +1,39 @@
+"""The small interface every engine offers: map a core function over tasks, in order.
+
+An engine knows nothing about reuse detection; the core functions it runs
+(``srccompare.reuse.sketch_documents``, ``align_documents``) are plain,
+picklable top-level functions of one task each, so a local process pool and a
+Spark cluster run exactly the same code and give exactly the same results.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+Task = TypeVar("Task")
+Result = TypeVar("Result")
+
+
+class Engine(ABC):
+    """Runs ``function`` on every task and returns the results in task order."""
+
+    @abstractmethod
+    def map(
+        self,
+        function: Callable[[Task], Result],
+        tasks: Sequence[Task],
+        *,
+        on_done: Callable[[int], None] | None = None,
+    ) -> list[Result]:
+        """Results in the order of ``tasks``; ``on_done(count)`` after each finished task."""
+
+    def close(self) -> None:
+        """Release workers (nothing to do by default)."""
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self.close()

@@ -1,0 +1,47 @@
+"""The local engine: worker processes on this machine (or none, for one worker).
+
+With ``workers == 1`` tasks run in this process, one after the other; with
+more, in a ``ProcessPoolExecutor``. Results come back in task order either
+way, so the outcome never depends on the number of workers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+
+from srccompare.engines.base import Engine, Result, Task
+
+
+class LocalEngine(Engine):
+    def __init__(self, workers: int = 1) -> None:
+        self.workers = max(1, workers)
+        self._pool: ProcessPoolExecutor | None = None
+
+    def map(
+        self,
+        function: Callable[[Task], Result],
+        tasks: Sequence[Task],
+        *,
+        on_done: Callable[[int], None] | None = None,
+    ) -> list[Result]:
+        if self.workers == 1 or len(tasks) <= 1:
+            results_iter = map(function, tasks)
+        else:
+            results_iter = self._executor().map(function, tasks)
+        results = []
+        for result in results_iter:
+            results.append(result)
+            if on_done is not None:
+                on_done(len(results))
+        return results
+
+    def _executor(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(max_workers=self.workers)
+        return self._pool
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None

@@ -1,0 +1,258 @@
+"""Find the passages shared across a corpus and attribute agency copy.
+
+``find_reuse`` runs the stages in order:
+
+1. sketch: tokenise every article, keep sampled exact shingles and the LSH
+   band keys of its windows, count token document frequencies (in workers);
+2. candidates: pairs of articles sharing enough shingles or a band (numpy
+   over the whole corpus);
+3. align: each candidate pair, seed and extend, exact offsets (in workers);
+4. group: passages into families;
+5. attribute: explicit credits, then agencies inferred from shared reporting;
+6. summarise: per article its words, reused words and top partner.
+
+Articles are taken in order of id, so the result does not depend on the
+order of the input nor on the number of workers.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from srccompare.align import AlignParameters, Weights, align_pair
+from srccompare.attribute import AttributeParameters, attribute, count_words, words_in_spans
+from srccompare.candidates import Postings, candidate_pairs, sampled_shingles, shared_key_pairs
+from srccompare.engines.base import Engine
+from srccompare.engines.local import LocalEngine
+from srccompare.group import group_passages
+from srccompare.model import CleanArticle, DocumentSummary, Passage, ReuseResult
+from srccompare.settings import ReuseSettings, Settings
+from srccompare.sketch import Sketcher, SketchParameters
+from srccompare.tokens import TokenHasher, shingle_hashes, token_hashes, tokenise
+
+# progress(step, done, total): step is one of STEPS, done/total count its tasks.
+Progress = Callable[[str, int, int], None]
+STEPS = ("sketch", "candidates", "align", "group", "attribute")
+
+
+@dataclass(frozen=True)
+class IndexParameters:
+    fold_names: bool
+    shingle_words: int
+    shingle_sample: int
+    sketch: SketchParameters
+
+
+@dataclass(frozen=True, eq=False)
+class SketchChunk:
+    """What the sketch step returns for a chunk of documents."""
+
+    shingles: list[np.ndarray]  # per document: distinct sampled exact shingle hashes
+    bands: list[np.ndarray]  # per document: LSH band keys of its windows
+    vocabulary: np.ndarray  # distinct token hashes of the chunk
+    document_frequency: np.ndarray  # in how many of the chunk's documents each occurs
+
+
+@dataclass(frozen=True, eq=False)
+class AlignTask:
+    pairs: tuple[tuple[int, int], ...]
+    texts: Mapping[int, tuple[str, str]]  # document number -> (id, body)
+    weights: Weights
+    fold_names: bool
+    params: AlignParameters
+
+
+def find_reuse(
+    articles: Sequence[CleanArticle],
+    settings: Settings,
+    *,
+    wire: Mapping[str, str] | None = None,
+    workers: int = 1,
+    progress: Progress | None = None,
+    engine: Engine | None = None,
+) -> ReuseResult:
+    """Shared passages, families and agency attributions of a corpus.
+
+    ``wire`` maps the ids of articles that are agency copy given by the user
+    to their agency. ``engine`` defaults to a LocalEngine with ``workers``.
+    """
+    ordered = sorted(articles, key=lambda article: article.id)
+    _check_unique_ids(ordered)
+    reuse = settings.reuse
+    with engine or LocalEngine(workers) as running:
+        sketches = sketch_corpus(ordered, reuse, running, progress)
+        pairs = find_candidates(sketches, reuse)
+        _report(progress, "candidates", 1, 1)
+        weights = corpus_weights(sketches, len(ordered))
+        passages = align_candidates(ordered, pairs, weights, reuse, running, progress)
+    families = group_passages(passages, min_overlap=reuse.family_min_overlap)
+    _report(progress, "group", 1, 1)
+    attributions = attribute(ordered, passages, wire or {}, attribute_parameters(reuse))
+    _report(progress, "attribute", 1, 1)
+    return ReuseResult(summarise(ordered, passages), passages, families, attributions)
+
+
+def _check_unique_ids(articles: Sequence[CleanArticle]) -> None:
+    for before, after in zip(articles, articles[1:]):
+        if before.id == after.id:
+            raise ValueError(f"two articles have the id {after.id!r}; ids must be unique")
+
+
+def _report(progress: Progress | None, step: str, done: int, total: int) -> None:
+    if progress is not None:
+        progress(step, done, total)
+
+
+def index_parameters(reuse: ReuseSettings) -> IndexParameters:
+    sketch = SketchParameters(
+        shingle=reuse.sketch_shingle_words,
+        window=reuse.window_words,
+        step=reuse.window_step,
+        bands=reuse.bands,
+        rows=reuse.rows,
+        seed=reuse.sketch_seed,
+    )
+    return IndexParameters(reuse.fold_names, reuse.shingle_words, reuse.shingle_sample, sketch)
+
+
+def align_parameters(reuse: ReuseSettings) -> AlignParameters:
+    return AlignParameters(
+        ngram=reuse.align_ngram,
+        max_repeat=reuse.max_repeat,
+        sentence_similarity=reuse.sentence_similarity,
+        min_sentence_words=reuse.min_sentence_words,
+        max_gap=reuse.max_gap,
+        min_words=reuse.min_words,
+        min_seed_share=reuse.min_seed_share,
+        min_similarity=reuse.min_similarity,
+        quote_kind_share=reuse.quote_kind_share,
+        reporting_max_quote_share=reuse.reporting_max_quote_share,
+    )
+
+
+def attribute_parameters(reuse: ReuseSettings) -> AttributeParameters:
+    return AttributeParameters(
+        quote_weight=reuse.quote_weight,
+        min_passage_words=reuse.attribute_min_passage_words,
+        min_words=reuse.attribute_min_words,
+        min_share=reuse.attribute_min_share,
+    )
+
+
+# --- step 1: sketch -------------------------------------------------------------
+
+
+def sketch_corpus(
+    articles: Sequence[CleanArticle], reuse: ReuseSettings, engine: Engine, progress: Progress | None
+) -> list[SketchChunk]:
+    params = index_parameters(reuse)
+    size = max(1, reuse.chunk_documents)
+    tasks = [([a.body for a in articles[i : i + size]], params) for i in range(0, len(articles), size)]
+    return engine.map(sketch_documents, tasks, on_done=lambda done: _report(progress, "sketch", done, len(tasks)))
+
+
+def sketch_documents(task: tuple[list[str], IndexParameters]) -> SketchChunk:
+    """Sampled exact shingles, band keys and token document frequencies of a chunk of bodies."""
+    bodies, params = task
+    hasher = TokenHasher(fold_names=params.fold_names)
+    sketcher = Sketcher.build(params.sketch)
+    shingles, bands, distinct = [], [], []
+    for body in bodies:
+        hashes = token_hashes(body, hasher)
+        shingles.append(sampled_shingles(shingle_hashes(hashes, params.shingle_words), params.shingle_sample))
+        bands.append(np.unique(sketcher.document_keys(hashes)))
+        distinct.append(np.unique(hashes))
+    vocabulary, frequency = np.unique(np.concatenate(distinct) if distinct else np.zeros(0, np.uint64), return_counts=True)
+    return SketchChunk(shingles, bands, vocabulary, frequency)
+
+
+def corpus_weights(sketches: Sequence[SketchChunk], documents: int) -> Weights:
+    """Token idf over the corpus, from the chunks' document frequencies."""
+    if not sketches:
+        return Weights.from_frequencies(np.zeros(0, np.uint64), np.zeros(0, np.int64), documents)
+    vocabulary, inverse = np.unique(np.concatenate([s.vocabulary for s in sketches]), return_inverse=True)
+    frequency = np.bincount(inverse, weights=np.concatenate([s.document_frequency for s in sketches]))
+    return Weights.from_frequencies(vocabulary, frequency, documents)
+
+
+# --- step 2: candidates ----------------------------------------------------------
+
+
+def find_candidates(sketches: Sequence[SketchChunk], reuse: ReuseSettings) -> tuple[tuple[int, int], ...]:
+    """Candidate pairs (document numbers in id order, left < right)."""
+    shingles = Postings.from_lists([keys for chunk in sketches for keys in chunk.shingles])
+    bands = Postings.from_lists([keys for chunk in sketches for keys in chunk.bands])
+    return candidate_pairs(
+        shared_key_pairs(shingles, max_df=reuse.max_df),
+        shared_key_pairs(bands, max_df=reuse.max_df),
+        min_shared_shingles=reuse.min_shared_shingles,
+        min_shared_bands=reuse.min_shared_bands,
+    )
+
+
+# --- step 3: align ---------------------------------------------------------------
+
+
+def align_candidates(
+    articles: Sequence[CleanArticle],
+    pairs: Sequence[tuple[int, int]],
+    weights: Weights,
+    reuse: ReuseSettings,
+    engine: Engine,
+    progress: Progress | None,
+) -> tuple[Passage, ...]:
+    params = align_parameters(reuse)
+    size = max(1, reuse.chunk_pairs)
+    tasks = []
+    for start in range(0, len(pairs), size):
+        chunk = tuple(pairs[start : start + size])
+        needed = sorted({number for pair in chunk for number in pair})
+        texts = {number: (articles[number].id, articles[number].body) for number in needed}
+        tasks.append(AlignTask(chunk, texts, weights, reuse.fold_names, params))
+    found = engine.map(align_documents, tasks, on_done=lambda done: _report(progress, "align", done, len(tasks)))
+    return tuple(passage for chunk in found for passage in chunk)
+
+
+def align_documents(task: AlignTask) -> list[Passage]:
+    """The passages of every pair in a task, in pair order."""
+    hasher = TokenHasher(fold_names=task.fold_names)
+    tokens = {number: tokenise(doc_id, body, hasher) for number, (doc_id, body) in task.texts.items()}
+    passages: list[Passage] = []
+    for left, right in task.pairs:
+        passages.extend(align_pair(tokens[left], tokens[right], task.weights, task.params))
+    return passages
+
+
+# --- step 6: summarise -------------------------------------------------------------
+
+
+def summarise(articles: Sequence[CleanArticle], passages: Sequence[Passage]) -> tuple[DocumentSummary, ...]:
+    """Per article: words, words inside any shared passage, and the partner sharing most."""
+    spans: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    shared: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for passage in passages:
+        spans[passage.left_id].append((passage.left_start, passage.left_end))
+        spans[passage.right_id].append((passage.right_start, passage.right_end))
+        shared[passage.left_id][passage.right_id] += passage.words
+        shared[passage.right_id][passage.left_id] += passage.words
+    summaries = []
+    for article in articles:
+        partners = shared.get(article.id, {})
+        top = min(partners, key=lambda other: (-partners[other], other)) if partners else None
+        summaries.append(
+            DocumentSummary(
+                doc_id=article.id,
+                source=article.source,
+                outlet=article.metadata.outlet,
+                title=article.metadata.title,
+                date=article.metadata.date,
+                words=count_words(article.body),
+                reused_words=words_in_spans(article.body, spans.get(article.id, [])),
+                top_partner=top,
+            )
+        )
+    return tuple(summaries)
