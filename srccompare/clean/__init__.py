@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from srccompare.clean.boilerplate import Mark, find_blocks, find_line_boilerplate, find_outlet_repeats
-from srccompare.clean.extract import extract, outlet_from_url
+from srccompare.clean.extract import Extracted, NoArticle, extract, outlet_from_url
 from srccompare.clean.metadata import find_credits, find_head, parse_date, url_from_marks
 from srccompare.clean.text import normalise, split_paragraphs
 from srccompare.model import Article, CleanArticle, InputKind, LoadError, Metadata, Removal
@@ -31,8 +31,13 @@ def clean_article(article: Article, settings: Settings, rules: Rules | None = No
     """Clean one article; a LoadError when it holds no article text."""
     rules = rules or load_rules()
     extracted = extract(article, settings.clean.recall, rules)
-    if extracted is None:
-        return LoadError(article.source, "no article text found in the page")
+    if isinstance(extracted, NoArticle):
+        return LoadError(article.source, extracted.problem)
+    return clean_extracted(article, extracted, settings, rules)
+
+
+def clean_extracted(article: Article, extracted: Extracted, settings: Settings, rules: Rules) -> CleanArticle | LoadError:
+    """srccompare's own steps on the text extraction gave (timed apart from extraction by bench/)."""
     paragraphs = split_paragraphs(normalise(extracted.text), one_per_line=extracted.one_paragraph_per_line)
     marks, found = find_marks(paragraphs, rules, settings.clean)
     metadata = article.hints.merged_over(extracted.metadata).merged_over(found)
