@@ -1,0 +1,43 @@
+"""``srccompare reuse --format csv``: one article pair a line, ranked by shared words."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+
+from srccompare.model import CleanArticle, ReuseResult
+from srccompare.report.reuse_views import pair_summaries
+
+COLUMNS = (
+    "left_id", "left_outlet", "left_source", "right_id", "right_outlet", "right_source",
+    "passages", "shared_words", "left_shared_words", "left_share", "right_shared_words", "right_share",
+    "reporting_words", "quote_words", "similarity",
+)
+
+
+def as_csv(result: ReuseResult, articles: Sequence[CleanArticle]) -> str:
+    documents = {document.doc_id: document for document in result.documents}
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for pair in pair_summaries(result, articles):
+        left, right = documents.get(pair.left_id), documents.get(pair.right_id)
+        writer.writerow((
+            pair.left_id, _field(left, "outlet"), _field(left, "source"),
+            pair.right_id, _field(right, "outlet"), _field(right, "source"),
+            len(pair.passages), pair.words,
+            pair.left_words, _share(pair.left_words, left), pair.right_words, _share(pair.right_words, right),
+            pair.reporting_words, pair.quote_words, pair.similarity,
+        ))
+    return buffer.getvalue()
+
+
+def _field(document: object, name: str) -> str:
+    value = getattr(document, name, None) if document is not None else None
+    return "" if value is None else str(value)
+
+
+def _share(words: int, document: object) -> float:
+    total = getattr(document, "words", 0) if document is not None else 0
+    return round(words / total, 4) if total else 0.0
