@@ -17,6 +17,7 @@ from srccompare.cli.common import EXIT_INTERRUPTED, run_guarded
 # name -> "module:attribute"; each module holds one click command.
 COMMANDS: dict[str, str] = {
     "clean": "srccompare.cli.clean:clean",
+    "diff": "srccompare.cli.diff:diff",
 }
 
 
