@@ -79,11 +79,26 @@ class ReuseSettings:
 
 
 @dataclass(frozen=True)
+class WebSettings:
+    user_agent: str
+    timeout: int
+    host_delay: float
+    parallel: int
+    max_page_bytes: int
+    max_redirects: int
+    max_links: int
+    allow_private_addresses: bool
+    cache_file: str
+    refresh: bool
+
+
+@dataclass(frozen=True)
 class Settings:
     limits: LimitSettings
     clean: CleanSettings
     diff: DiffSettings
     reuse: ReuseSettings
+    web: WebSettings
 
     def replace(self, section: str, **values: Any) -> Settings:
         """A copy with some values of one section changed (used by the CLI and by tests)."""
