@@ -85,11 +85,12 @@ class Metadata:
     byline: str | None = None
     credits: tuple[Credit, ...] = ()
     photo_credits: tuple[Credit, ...] = ()
+    fetched: str | None = None  # when a web page was fetched (ISO 8601, UTC); None for files
 
     def merged_over(self, other: Metadata) -> Metadata:
         """Fields of ``self`` where set, else those of ``other``; credits are joined."""
         values: dict[str, Any] = {}
-        for name in ("title", "date", "url", "outlet", "byline"):
+        for name in ("title", "date", "url", "outlet", "byline", "fetched"):
             values[name] = getattr(self, name) or getattr(other, name)
         values["credits"] = _unique(self.credits + other.credits)
         values["photo_credits"] = _unique(self.photo_credits + other.photo_credits)
