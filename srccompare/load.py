@@ -40,6 +40,8 @@ HTML_TAGS = re.compile(r"</?(?:p|div|article|span|a|br|h[1-6]|section|main)\b[^>
 MARKDOWN_CLUES = re.compile(
     r"^#{1,6} \S|\]\([^)\s]*\)|\*\*[^*\n]+\*\*|^\s*[-*+] \S|^<https?://[^>]+>$|^>\s", re.M
 )
+# Most used single-byte encodings on the web first (W3Techs usage order, roughly).
+WEB_ENCODINGS = ["cp1252", "latin_1", "iso8859_15", "cp1251", "shift_jis", "euc_kr", "gb2312", "gbk", "cp1250", "big5", "koi8_r"]
 JSONL_FIELDS = ("id", "url", "outlet", "date", "title")
 
 
@@ -165,10 +167,15 @@ def decode(data: bytes, source: str) -> str | LoadError:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    best = from_bytes(data).best()
+    matches = from_bytes(data)
+    best = matches.best()
     if best is None or best.encoding is None:
         return LoadError(source, "bytes are not text in any encoding srccompare could detect")
-    return str(best)
+    # Detection often ties (cp1250 and cp1252 read French equally well); break ties
+    # in favour of the encodings most used on the web.
+    tied = [m for m in matches if m.chaos == best.chaos and m.coherence == best.coherence]
+    tied.sort(key=lambda m: WEB_ENCODINGS.index(m.encoding) if m.encoding in WEB_ENCODINGS else len(WEB_ENCODINGS))
+    return str(tied[0])
 
 
 def _binary_problem(data: bytes) -> str | None:

@@ -18,6 +18,9 @@ from srccompare.settings import CleanSettings
 
 CREDIT_SPLIT = re.compile(r"\s+/\s+|\s*/\s*(?=[A-Z])")
 FOLD = re.compile(r"[\W_]+")
+# Paragraphs longer than this are story text whatever they mention: even a caption's
+# credit is only stripped from paragraphs up to a few times clean.caption_max_words.
+LONGEST_BOILERPLATE_WORDS = 300
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,8 @@ def find_line_boilerplate(
         if index in taken:
             continue
         words = word_count(paragraph)
+        if words > LONGEST_BOILERPLATE_WORDS:
+            continue  # no rule removes anything from a paragraph this long; spare the regexes
         for rule in rules.lines:
             match = rule.pattern.search(paragraph)
             if match is None:

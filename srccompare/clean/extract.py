@@ -8,6 +8,7 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 
 import trafilatura
+from lxml import etree
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
@@ -15,6 +16,13 @@ from srccompare.model import Article, Metadata
 from srccompare.rules import Rules
 
 TAG = re.compile(r"<[^>]*>")
+
+
+@dataclass(frozen=True)
+class NoArticle:
+    """Why extraction found nothing to clean."""
+
+    problem: str
 
 
 @dataclass(frozen=True)
@@ -26,8 +34,8 @@ class Extracted:
     one_paragraph_per_line: bool
 
 
-def extract(article: Article, recall: bool, rules: Rules) -> Extracted | None:
-    """The article's text; None when an HTML page holds no article."""
+def extract(article: Article, recall: bool, rules: Rules) -> Extracted | NoArticle:
+    """The article's text, or why there is none (an HTML page with no article, say)."""
     if article.kind == "html":
         return extract_html(article.content, article.hints.url, recall, rules)
     if article.kind == "markdown":
@@ -36,25 +44,29 @@ def extract(article: Article, recall: bool, rules: Rules) -> Extracted | None:
     return Extracted(article.content, Metadata(), one_paragraph_per_line=False)
 
 
-def extract_html(html: str, url: str | None, recall: bool, rules: Rules) -> Extracted | None:
+def extract_html(html: str, url: str | None, recall: bool, rules: Rules) -> Extracted | NoArticle:
     """trafilatura with comments off and deduplication off.
 
     Deduplication would drop paragraphs seen before in the same run: exactly
     the shared wire passages srccompare is looking for.
     """
-    document = trafilatura.bare_extraction(
-        html,
-        url=url,
-        include_comments=False,
-        deduplicate=False,
-        favor_precision=not recall,
-        favor_recall=recall,
-        include_tables=True,
-        include_images=False,
-        with_metadata=True,
-    )
+    try:
+        document = trafilatura.bare_extraction(
+            html,
+            url=url,
+            include_comments=False,
+            deduplicate=False,
+            favor_precision=not recall,
+            favor_recall=recall,
+            include_tables=True,
+            include_images=False,
+            with_metadata=True,
+        )
+    except (ValueError, RecursionError, etree.LxmlError) as error:
+        # Pathological markup (thousands of nested levels, broken encodings) is a bad page, not a crash.
+        return NoArticle(f"HTML could not be parsed ({type(error).__name__})")
     if document is None or not (document.text or "").strip():
-        return None
+        return NoArticle("no article text found in the page")
     metadata = Metadata(
         title=document.title or None,
         date=document.date or None,

@@ -34,7 +34,7 @@ def normalise(text: str) -> str:
 
 
 def word_count(text: str) -> int:
-    return len(WORD.findall(text))
+    return sum(1 for _ in WORD.finditer(text))
 
 
 def split_paragraphs(text: str, *, one_per_line: bool = False) -> list[str]:

@@ -1,0 +1,5 @@
+"""``python -m srccompare`` runs the command line."""
+
+from srccompare.cli import entry_point
+
+entry_point()
