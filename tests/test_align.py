@@ -1,0 +1,82 @@
+import random
+
+import numpy as np
+from hypothesis import given, settings as hsettings
+from hypothesis import strategies as st
+
+from srccompare.align import Weights, align_pair
+from srccompare.reuse import align_parameters
+from srccompare.settings import load_settings
+from srccompare.tokens import TokenHasher, tokenise
+from tests.reuse_text import filler
+
+PASSAGE = filler(60, seed=100)
+
+
+def tokens_of(*texts):
+    hasher = TokenHasher()
+    return [tokenise(f"d{i}", text, hasher) for i, text in enumerate(texts)]
+
+
+def align_texts(left, right, settings):
+    left_tokens, right_tokens = tokens_of(left, right)
+    weights = Weights.from_documents([left_tokens.hashes, right_tokens.hashes])
+    return align_pair(left_tokens, right_tokens, weights, align_parameters(settings.reuse))
+
+
+def test_planted_passage_has_exact_offsets(settings):
+    before_left, before_right = filler(120, seed=1) + " ", filler(40, seed=2) + " "
+    left = before_left + PASSAGE + " " + filler(100, seed=3)
+    right = before_right + PASSAGE + " " + filler(90, seed=4)
+    [passage] = align_texts(left, right, settings)
+    assert (passage.left_start, passage.left_end) == (len(before_left), len(before_left) + len(PASSAGE) - 1)
+    assert (passage.right_start, passage.right_end) == (len(before_right), len(before_right) + len(PASSAGE) - 1)
+    assert passage.similarity == 1.0 and passage.kind == "reporting"
+    assert passage.words == 60
+
+
+def test_edited_copy_is_one_passage_with_close_boundaries(settings):
+    words = PASSAGE.split()
+    rng = random.Random(5)
+    edited = [w if i % 7 != 3 else rng.choice(["altered", "changed", "other"]) for i, w in enumerate(words)]
+    edited = edited[:30] + ["with", "some", "context", "added"] + edited[30:]
+    left = filler(80, seed=6) + " " + PASSAGE + " " + filler(80, seed=7)
+    right = filler(50, seed=8) + " " + " ".join(edited) + " " + filler(60, seed=9)
+    [passage] = align_texts(left, right, settings)
+    start = left.index(PASSAGE)
+    left_words_off = abs(len(left[start : passage.left_start].split())) + len(left[passage.left_end : start + len(PASSAGE)].split())
+    assert left_words_off <= 4
+    assert 0.7 < passage.similarity < 1.0
+
+
+def test_quoted_passage_is_labelled_a_quote(settings):
+    quote = '"' + PASSAGE + '"'
+    [passage] = align_texts(filler(50, seed=1) + " " + quote, quote + " " + filler(50, seed=2), settings)
+    assert passage.kind == "quote" and passage.quote_share > 0.9
+
+
+def test_unrelated_texts_share_nothing(settings):
+    assert align_texts(filler(400, seed=20), filler(400, seed=21), settings) == []
+
+
+def test_seeds_share_the_sixth_term_line(seeds, settings):
+    left, right = seeds["nbc"], seeds["trt"]
+    passages = align_texts(left.body, right.body, settings)
+    line = "denies rigging the election to secure a sixth term"
+    hits = [p for p in passages if line in left.body[p.left_start : p.left_end]]
+    assert len(hits) == 1
+    assert line in right.body[hits[0].right_start : hits[0].right_end].replace("He denies", "he denies")
+
+
+@given(st.integers(0, 10_000), st.integers(10, 80), st.integers(0, 60), st.integers(0, 60))
+@hsettings(max_examples=30, deadline=None)
+def test_offsets_always_point_at_the_shared_text(seed, length, before, after):
+    passage = filler(length, seed=seed + 1)
+    left = filler(before, seed=seed + 2) + " " + passage + " " + filler(after, seed=seed + 3)
+    right = filler(after, seed=seed + 4) + "\n\n" + passage + "\n\n" + filler(before, seed=seed + 5)
+    found_all = align_texts(left, right, load_settings())
+    assert found_all
+    for found in found_all:
+        assert left[found.left_start : found.left_end] == right[found.right_start : found.right_end]
+        assert left[found.left_start : found.left_end] in passage
+        assert len(left[found.left_start : found.left_end].split()) == found.words

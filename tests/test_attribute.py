@@ -1,0 +1,53 @@
+from srccompare.attribute import AttributeParameters, attribute, passage_weight
+from srccompare.model import CleanArticle, Credit, Metadata, Passage
+from tests.reuse_text import filler
+
+PARAMS = AttributeParameters(quote_weight=0.25, min_passage_words=12, min_words=25, min_share=0.02)
+
+
+def article(doc_id, credits=(), photo=()):
+    return CleanArticle(doc_id, doc_id, "text", Metadata(credits=credits, photo_credits=photo), (filler(300, seed=len(doc_id)),))
+
+
+def shared(left, right, words, quote_share=0.0):
+    kind = "quote" if quote_share >= 0.8 else "reporting" if quote_share <= 0.2 else "mixed"
+    return Passage(left, 0, words * 6, right, 0, words * 6, 1.0, words, quote_share, kind)
+
+
+AFP = Credit("AFP", "byline", "By Jane Doe for AFP")
+
+
+def test_photo_credits_do_not_count():
+    articles = [article("a", photo=(Credit("Reuters", "photo", "Name / Reuters"),)), article("b")]
+    assert attribute(articles, [shared("a", "b", 60)], {}, PARAMS) == ()
+
+
+def test_reporting_shared_with_a_credited_article_is_inferred_with_evidence():
+    articles = [article("credited", credits=(AFP,)), article("copier"), article("other")]
+    result = attribute(articles, [shared("copier", "credited", 60), shared("copier", "other", 60)], {}, PARAMS)
+    inferred, explicit = result  # ordered by article id
+    assert (explicit.doc_id, explicit.agency, explicit.how, explicit.credits) == ("credited", "AFP", "explicit", (AFP,))
+    assert (inferred.doc_id, inferred.agency, inferred.how) == ("copier", "AFP", "inferred")
+    assert [(e.via_id, e.passages, e.words) for e in inferred.evidence] == [("credited", (0,), 60)]
+    body = articles[1].body
+    assert inferred.share == round(len(body[: 60 * 6].split()) / len(body.split()), 4)
+
+
+def test_shared_quotes_weigh_less_than_reporting():
+    articles = [article("credited", credits=(AFP,)), article("quoter")]
+    assert passage_weight(shared("a", "b", 60, quote_share=1.0), 0.25) == 15
+    assert [a.doc_id for a in attribute(articles, [shared("quoter", "credited", 60, 1.0)], {}, PARAMS)] == ["credited"]
+
+
+def test_wire_copy_given_by_the_user_is_a_source():
+    articles = [article("wire1"), article("paper")]
+    result = attribute(articles, [shared("paper", "wire1", 40)], {"wire1": "Reuters"}, PARAMS)
+    assert [(a.doc_id, a.agency, a.how) for a in result] == [("paper", "Reuters", "inferred"), ("wire1", "Reuters", "explicit")]
+    assert result[1].credits[0].how == "wire"
+
+
+def test_unnamed_agencies_are_explicit_but_make_nobody_else_anything():
+    agencies = Credit("agencies", "source_line", "Source: TRT World and agencies")
+    articles = [article("trt", credits=(agencies,)), article("copier")]
+    result = attribute(articles, [shared("copier", "trt", 80)], {}, PARAMS)
+    assert [(a.doc_id, a.agency) for a in result] == [("trt", "agencies")]

@@ -1,0 +1,90 @@
+import random
+
+import pytest
+
+from srccompare.model import CleanArticle, Metadata
+from srccompare.reuse import find_reuse
+from tests.reuse_text import filler
+
+
+@pytest.fixture(scope="module")
+def seed_result(seeds, settings):
+    return find_reuse(list(seeds.values()), settings)
+
+
+def attributions(result):
+    return {(a.doc_id[:3], a.agency, a.how) for a in result.attributions}
+
+
+def test_seed_attributions(seed_result):
+    assert attributions(seed_result) == {
+        ("000", "Reuters", "explicit"),  # "Reuters contributed to this report."
+        ("001", "agencies", "explicit"),  # "Source: TRTWorld and agencies"
+        ("001", "Reuters", "inferred"),  # shares Reuters lines with 000
+        ("003", "AFP", "explicit"),  # "By ... for AFP"
+        ("004", "AFP", "inferred"),  # uncredited, shares AFP reporting with 003
+    }
+
+
+def test_seed_evidence_names_the_credited_article(seed_result, seeds):
+    [mt] = [a for a in seed_result.attributions if a.doc_id.startswith("004")]
+    assert [e.via_id for e in mt.evidence] == [seeds["mt_afp"].id]
+    bodies = {article.id: article.body for article in seeds.values()}
+    texts = [bodies[seeds["mt"].id][p.right_start : p.right_end] for i in mt.evidence[0].passages for p in [seed_result.passages[i]]]
+    assert any("accused the opposition of attempts" in text for text in texts)
+    assert all(seed_result.passages[i].kind == "reporting" for i in mt.evidence[0].passages)
+
+
+def test_seed_passage_offsets_point_at_similar_text(seed_result, seeds):
+    bodies = {article.id: article.body for article in seeds.values()}
+    for p in seed_result.passages:
+        left = bodies[p.left_id][p.left_start : p.left_end]
+        right = bodies[p.right_id][p.right_start : p.right_end]
+        assert left[:1].isalnum() and left[-1:].isalnum() and right[:1].isalnum() and right[-1:].isalnum()
+        assert min(len(left.split()), len(right.split())) >= p.words * 0.8
+
+
+def test_seed_summaries(seed_result):
+    summary = {d.doc_id[:3]: d for d in seed_result.documents}
+    assert summary["004"].top_partner.startswith("003")
+    assert summary["003"].top_partner.startswith("004")
+    assert 0 < summary["004"].reused_words < summary["004"].words
+
+
+def planted_corpus(count, rng_seed):
+    """Articles of filler; some pairs share a planted passage. Returns (articles, planted pairs)."""
+    rng = random.Random(rng_seed)
+    articles, planted = [], set()
+    for index in range(count):
+        text = filler(300, seed=rng_seed * 1000 + index)
+        articles.append(text)
+    for number in range(count // 3):
+        left, right = rng.sample(range(count), 2)
+        passage = filler(50, seed=rng_seed * 7919 + number)
+        articles[left] += " " + passage
+        articles[right] = passage + " " + articles[right]
+        planted.add(tuple(sorted((f"a{left:03d}", f"a{right:03d}"))))
+    cleaned = [CleanArticle(f"a{i:03d}", f"a{i:03d}", "text", Metadata(), (text,)) for i, text in enumerate(articles)]
+    return cleaned, planted
+
+
+def test_planted_pairs_are_found(settings):
+    articles, planted = planted_corpus(30, 3)
+    result = find_reuse(articles, settings)
+    assert {(p.left_id, p.right_id) for p in result.passages} == planted
+
+
+def test_result_does_not_depend_on_input_order_or_workers(settings):
+    articles, _ = planted_corpus(24, 4)
+    small = settings.replace("reuse", chunk_documents=5, chunk_pairs=2)
+    one = find_reuse(articles, small)
+    shuffled = articles[:]
+    random.Random(1).shuffle(shuffled)
+    assert find_reuse(shuffled, small) == one
+    assert find_reuse(shuffled, small, workers=2) == one
+
+
+def test_duplicate_ids_are_refused(settings):
+    article = CleanArticle("x", "x", "text", Metadata(), ("Some text.",))
+    with pytest.raises(ValueError, match="'x'"):
+        find_reuse([article, article], settings)

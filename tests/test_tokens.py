@@ -1,0 +1,81 @@
+import re
+import subprocess
+import sys
+
+import numpy as np
+from hypothesis import given, settings as hsettings
+from hypothesis import strategies as st
+
+from srccompare.tokens import (
+    TokenHasher,
+    fold_transliteration,
+    normalise,
+    shingle_hashes,
+    token_hashes,
+    tokenise,
+)
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=300))
+@hsettings(max_examples=200, deadline=None)
+def test_offsets_point_at_the_tokens(text):
+    tokens = tokenise("doc", text, TokenHasher())
+    hasher = TokenHasher()
+    for start, end, value in zip(tokens.starts, tokens.ends, tokens.hashes):
+        raw = text[start:end]
+        assert re.fullmatch(r"\w+", raw)
+        assert hasher.hash_tokens([raw])[0] == value
+    assert np.array_equal(tokens.hashes, token_hashes(text, TokenHasher()))
+
+
+def test_case_and_punctuation_do_not_matter():
+    one = token_hashes("He denies rigging the election.", TokenHasher())
+    two = token_hashes("he DENIES, rigging -- the 'election'", TokenHasher())
+    assert np.array_equal(one, two)
+
+
+def test_names_fold_transliteration_variants():
+    assert normalise("Sergey") == normalise("Sergei")
+    assert normalise("Tsikhanovskaya") == normalise("Tsihanovskaja")
+    assert fold_transliteration("zoë") == "zoe"
+    # ordinary lower-case words are not folded
+    assert normalise("way") != normalise("wai")
+
+
+def test_hashes_are_stable_across_processes():
+    code = (
+        "from srccompare.tokens import TokenHasher, token_hashes, shingle_hashes;"
+        "print(shingle_hashes(token_hashes('denies rigging the election to secure a sixth term', TokenHasher()), 3).tolist())"
+    )
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", code], env={"PYTHONHASHSEED": seed}, capture_output=True, text=True, check=True
+        ).stdout
+        for seed in ("1", "2")
+    }
+    assert len(outputs) == 1
+    local = shingle_hashes(token_hashes("denies rigging the election to secure a sixth term", TokenHasher()), 3)
+    assert outputs.pop().strip() == str(local.tolist())
+
+
+def test_shingles_depend_on_window_content_and_order():
+    hashes = token_hashes("a b c x a b c c b a", TokenHasher())
+    grams = shingle_hashes(hashes, 3)
+    assert len(grams) == 8
+    assert grams[0] == grams[4]  # "a b c" twice
+    assert grams[0] != grams[7]  # "c b a" is another shingle
+    assert len(shingle_hashes(hashes[:2], 3)) == 0
+
+
+def test_quote_flags_straight_curly_and_guillemets():
+    text = 'He said "we will win" and then “they lost” and «nous» and after.\n\n"Open quote runs on\n\nnot here'
+    tokens = tokenise("doc", text, TokenHasher())
+    quoted = {text[s:e] for s, e, q in zip(tokens.starts, tokens.ends, tokens.quoted) if q}
+    assert quoted == {"we", "will", "win", "they", "lost", "nous", "Open", "quote", "runs", "on"}
+
+
+def test_sentences_split_on_end_marks_and_paragraphs():
+    text = 'One two three. Four five? "Six seven." Eight\n\nNine'
+    tokens = tokenise("doc", text, TokenHasher())
+    words = {text[s:e]: int(n) for s, e, n in zip(tokens.starts, tokens.ends, tokens.sentences)}
+    assert words["One"] == words["three"] < words["Four"] < words["Six"] == words["seven"] < words["Eight"] < words["Nine"]
