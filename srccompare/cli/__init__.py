@@ -18,6 +18,7 @@ from srccompare.cli.common import EXIT_INTERRUPTED, run_guarded
 COMMANDS: dict[str, str] = {
     "clean": "srccompare.cli.clean:clean",
     "diff": "srccompare.cli.diff:diff",
+    "reuse": "srccompare.cli.reuse:reuse",
 }
 
 
@@ -42,10 +43,15 @@ class LazyGroup(click.Group):
     help="Settings file (TOML) over the defaults; default ~/.config/srccompare/config.toml.",
 )
 @click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line messages.")
+@click.option("--max-bytes", type=click.IntRange(min=1), default=None,
+              help="Refuse input files larger than this (default 50 MB; limits.max_bytes).")
+@click.option("--max-files", type=click.IntRange(min=1), default=None,
+              help="Refuse directories with more files than this (limits.max_files).")
 @click.pass_context
-def main(ctx: click.Context, config: str | None, debug: bool) -> None:
+def main(ctx: click.Context, config: str | None, debug: bool, max_bytes: int | None, max_files: int | None) -> None:
     """Compare news articles: clean them, diff them, find reused wire copy."""
-    ctx.obj = {"config": config, "debug": debug}
+    limits = {k: v for k, v in (("max_bytes", max_bytes), ("max_files", max_files)) if v is not None}
+    ctx.obj = {"config": config, "debug": debug, "limits": limits}
 
 
 def entry_point(argv: list[str] | None = None) -> Any:

@@ -1,0 +1,111 @@
+"""``srccompare reuse``: which passages are shared across a corpus, between whom, whose copy."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from srccompare.cli.common import EXIT_ALL_FAILED, emit, fail, report_error, settings_from, summarise_failures, write_atomically
+from srccompare.corpus import WireInput, load_corpus, parse_wire
+from srccompare.model import CleanArticle, ReuseResult
+
+FORMATS = ("table", "json", "jsonl", "csv", "html")
+SUFFIX_FORMATS = {".json": "json", ".jsonl": "jsonl", ".csv": "csv", ".html": "html", ".htm": "html", ".txt": "table"}
+STEP_NAMES = {"clean": "cleaning", "sketch": "sketching", "candidates": "finding candidates",
+              "align": "aligning pairs", "group": "grouping", "attribute": "attributing"}
+
+
+@click.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
+              help="table (default on a terminal), json (default otherwise, or from --output's suffix), "
+                   "jsonl (one passage a line), csv (one article pair a line), html (a page with a heat map).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the report to this file (atomically) instead of stdout.")
+@click.option("--wire", "wire_values", multiple=True, metavar="AGENCY=PATH",
+              help="Agency copy to attribute against, e.g. --wire Reuters=wire/reuters/ (repeatable).")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Worker processes for the heavy steps (default: the number of CPUs). Results do not depend on it.")
+@click.pass_context
+def reuse(ctx: click.Context, inputs: tuple[str, ...], fmt: str | None, output: Path | None,
+          wire_values: tuple[str, ...], workers: int | None) -> int:
+    """Find passages shared across articles (files, directories, JSON Lines, - for stdin) and attribute agency copy."""
+    settings = settings_from(ctx)
+    wire = _parse_wires(wire_values)
+    fmt = fmt or default_format(output)
+    with progress_reporter() as progress:
+        corpus = load_corpus(inputs, wire, settings, progress)
+        for error in corpus.errors:
+            report_error(error)
+        if not corpus.articles:
+            fail("no article could be read; nothing was written", EXIT_ALL_FAILED)
+        from srccompare.reuse import find_reuse  # numpy and friends only when needed
+
+        result = find_reuse(corpus.articles, settings, wire=corpus.wire, workers=workers or os.cpu_count() or 1,
+                            progress=progress)
+    _write(result, corpus.articles, fmt, output)
+    return summarise_failures(len(corpus.errors), corpus.inputs) if corpus.errors else 0
+
+
+def _parse_wires(values: Sequence[str]) -> list[WireInput]:
+    parsed = []
+    for value in values:
+        try:
+            parsed.append(parse_wire(value))
+        except ValueError as error:
+            fail(str(error))
+    return parsed
+
+
+def default_format(output: Path | None) -> str:
+    """From --output's suffix; else table on a terminal, json in a pipe."""
+    if output is not None:
+        return SUFFIX_FORMATS.get(output.suffix.lower(), "json")
+    return "table" if sys.stdout.isatty() else "json"
+
+
+def render(result: ReuseResult, articles: Sequence[CleanArticle], fmt: str) -> str:
+    from srccompare.report import reuse_csv, reuse_html, reuse_json, reuse_jsonl, reuse_table
+
+    writers: dict[str, Callable[[ReuseResult, Sequence[CleanArticle]], str]] = {
+        "table": reuse_table.as_text, "json": reuse_json.as_json, "jsonl": reuse_jsonl.as_jsonl,
+        "csv": reuse_csv.as_csv, "html": reuse_html.as_html,
+    }
+    return writers[fmt](result, articles)
+
+
+def _write(result: ReuseResult, articles: Sequence[CleanArticle], fmt: str, output: Path | None) -> None:
+    if output is not None:
+        write_atomically(output, render(result, articles, fmt))
+    elif fmt == "table" and sys.stdout.isatty():
+        from srccompare.report import reuse_table
+
+        Console(highlight=False, markup=False, emoji=False).print(reuse_table.as_renderable(result, articles))
+    else:
+        emit([render(result, articles, fmt)])
+
+
+@contextmanager
+def progress_reporter() -> Iterator[Callable[[str, int, int], None] | None]:
+    """A rich progress bar on stderr, one line a step, when stderr is a terminal; else nothing."""
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        yield None
+        return
+    columns = (TextColumn("{task.description:<20}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True) as bar:
+        tasks: dict[str, int] = {}
+
+        def update(step: str, done: int, total: int) -> None:
+            if step not in tasks:
+                tasks[step] = bar.add_task(STEP_NAMES.get(step, step), total=total)
+            bar.update(tasks[step], completed=done, total=total)
+
+        yield update

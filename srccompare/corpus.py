@@ -1,0 +1,86 @@
+"""A corpus for reuse detection: inputs and wire copy read, cleaned and given unique ids.
+
+Shared by ``srccompare reuse`` and ``srccompare browse`` (which runs it in a
+worker thread). Wire copy (``--wire AGENCY=PATH``) joins the corpus as
+articles of their own, named in ``wire`` so attribution treats them as that
+agency's.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from srccompare.clean import clean_article, drop_outlet_repeats
+from srccompare.load import load_inputs
+from srccompare.model import Article, CleanArticle, LoadError
+from srccompare.rules import Rules, load_rules
+from srccompare.settings import Settings
+
+# progress(step, done, total), the same shape as srccompare.reuse's.
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class WireInput:
+    """``--wire AGENCY=PATH``: the files at ``path`` are ``agency``'s copy."""
+
+    agency: str
+    path: str
+
+
+@dataclass(frozen=True)
+class Corpus:
+    articles: tuple[CleanArticle, ...]
+    wire: dict[str, str]  # article id -> agency, for wire copy
+    errors: tuple[LoadError, ...]
+    inputs: int  # how many inputs were read (articles and errors)
+
+
+def parse_wire(value: str, rules: Rules | None = None) -> WireInput:
+    """``AGENCY=PATH`` with the agency named as in the rules ("afp" -> "AFP"); ValueError if malformed."""
+    agency, sep, path = value.partition("=")
+    agency = agency.strip()
+    if not sep or not agency or not path:
+        raise ValueError(f"--wire {value!r}: expected AGENCY=PATH, e.g. Reuters=wire/reuters/")
+    rules = rules or load_rules()
+    named = next((a for a in rules.agencies if a.name.casefold() == agency.casefold()), None)
+    named = named or rules.agency_named(agency)
+    return WireInput(named.name if named else agency, path)
+
+
+def load_corpus(inputs: Sequence[str], wire: Sequence[WireInput], settings: Settings,
+                progress: Progress | None = None) -> Corpus:
+    """Read and clean every input and every wire file; ids made unique in input order."""
+    tagged: list[tuple[Article | LoadError, str | None]] = [(item, None) for item in load_inputs(inputs, settings)]
+    tagged += [(item, entry.agency) for entry in wire for item in load_inputs([entry.path], settings)]
+    errors = [item for item, _ in tagged if isinstance(item, LoadError)]
+    raw = [(item, agency) for item, agency in tagged if isinstance(item, Article)]
+    renamed = unique_ids([article for article, _ in raw])
+    rules = load_rules()
+    results: list[CleanArticle | LoadError] = []
+    for number, article in enumerate(renamed):
+        results.append(clean_article(article, settings, rules))
+        if progress is not None:
+            progress("clean", number + 1, len(renamed))
+    results = drop_outlet_repeats(results, settings.clean)
+    articles = tuple(item for item in results if isinstance(item, CleanArticle))
+    errors += [item for item in results if isinstance(item, LoadError)]
+    kept = {article.id for article in articles}
+    agency_of = {article.id: agency for article, (_, agency) in zip(renamed, raw) if agency and article.id in kept}
+    return Corpus(articles, agency_of, tuple(errors), len(tagged))
+
+
+def unique_ids(articles: Sequence[Article]) -> list[Article]:
+    """The articles, a repeated id getting a ``#2``, ``#3`` suffix (ids are file stems: two folders can clash)."""
+    seen: set[str] = set()
+    renamed = []
+    for article in articles:
+        new_id, number = article.id, 1
+        while new_id in seen:
+            number += 1
+            new_id = f"{article.id}#{number}"
+        seen.add(new_id)
+        renamed.append(article if new_id == article.id else dataclasses.replace(article, id=new_id))
+    return renamed

@@ -1,0 +1,81 @@
+"""`srccompare reuse` end to end on the seeds, as a user runs it: real processes, real files."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+
+import pytest
+
+from conftest import SEEDS
+from srccompare.corpus import parse_wire, unique_ids
+from srccompare.load import article_from_text
+
+
+def run(*args: str, cwd: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "srccompare", "reuse", *args], capture_output=True, text=True,
+                          timeout=120, cwd=cwd)
+
+
+def test_json_is_the_default_in_a_pipe_and_finds_the_seed_attributions():
+    done = run(str(SEEDS), "--workers", "1")
+    assert done.returncode == 0 and done.stderr == ""
+    data = json.loads(done.stdout)
+    found = {(a["doc_id"], a["agency"], a["how"]) for a in data["attributions"]}
+    assert ("003_e9706742b5579535", "AFP", "explicit") in found
+    assert ("004_afed851dedc7de4e", "AFP", "inferred") in found
+
+
+def test_wire_copy_and_output_file_with_format_from_the_suffix(tmp_path):
+    output = tmp_path / "report.csv"
+    wire = f"afp={SEEDS / '003_e9706742b5579535.txt'}"
+    inputs = [str(SEEDS / name) for name in ("000_a89f6ea31e7902d2.txt", "004_afed851dedc7de4e.txt")]
+    done = run(*inputs, "--wire", wire, "--output", str(output))
+    assert done.returncode == 0 and done.stdout == "" and done.stderr == ""
+    rows = list(csv.DictReader(io.StringIO(output.read_text(encoding="utf-8"))))
+    assert ("003_e9706742b5579535", "004_afed851dedc7de4e") in {(r["left_id"], r["right_id"]) for r in rows}
+    assert [p.name for p in tmp_path.iterdir()] == ["report.csv"]  # no temporary file left behind
+
+
+def test_a_missing_input_is_one_line_and_the_rest_is_reported(tmp_path):
+    done = run(str(SEEDS), str(tmp_path / "missing.txt"), "--format", "jsonl")
+    assert done.returncode == 1
+    assert done.stderr.splitlines()[0] == f"srccompare: {tmp_path / 'missing.txt'}: no such file or directory"
+    assert "Traceback" not in done.stderr and len(done.stdout.splitlines()) > 5
+
+
+@pytest.mark.parametrize("args, status, message", [
+    (["--wire", "Reuters"], 2, "expected AGENCY=PATH"),
+    (["--format", "pdf"], 2, "Invalid value for '--format'"),
+    (["--workers", "0"], 2, "Invalid value for '--workers'"),
+])
+def test_bad_arguments_give_one_line_and_a_usage_status(args, status, message):
+    done = run(str(SEEDS), *args)
+    assert done.returncode == status and message in done.stderr and "Traceback" not in done.stderr
+    assert done.stdout == ""
+
+
+def test_nothing_readable_writes_nothing(tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_text("", encoding="utf-8")
+    output = tmp_path / "out.json"
+    done = run(str(empty), "--output", str(output))
+    assert done.returncode == 3 and not output.exists()
+    assert len(done.stderr.strip().splitlines()) == 2 and "Traceback" not in done.stderr
+
+
+def test_parse_wire_names_the_agency_as_the_rules_do():
+    assert parse_wire("afp=wire/afp").agency == "AFP"
+    assert parse_wire("Associated Press=x.txt").agency == "AP"
+    assert parse_wire("Yonhap=k/").agency == "Yonhap"
+    with pytest.raises(ValueError, match="AGENCY=PATH"):
+        parse_wire("=path")
+
+
+def test_unique_ids_keep_the_first_and_number_the_rest():
+    articles = [article_from_text(text, id="story") for text in ("one", "two", "three")]
+    assert [a.id for a in unique_ids(articles)] == ["story", "story#2", "story#3"]
+    assert [a.content for a in unique_ids(articles)] == ["one", "two", "three"]

@@ -1,0 +1,130 @@
+"""The reuse writers on the seeds' real ReuseResult: every format, offsets against the text."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+
+import pytest
+
+from srccompare.clean import clean_text
+from srccompare.report import reuse_csv, reuse_html, reuse_json, reuse_jsonl, reuse_table
+from srccompare.report.reuse_views import pair_summaries, segments
+from srccompare.reuse import find_reuse
+
+
+@pytest.fixture(scope="module")
+def corpus(seeds, settings):
+    articles = list(seeds.values())
+    return find_reuse(articles, settings), articles
+
+
+def test_json_has_every_section_and_offsets_point_at_the_text(corpus):
+    result, articles = corpus
+    data = json.loads(reuse_json.as_json(result, articles))
+    assert set(data) == {"schema", "documents", "passages", "families", "pairs", "attributions"}
+    texts = {doc["doc_id"]: doc["text"] for doc in data["documents"]}
+    assert len(texts) == 5 and data["passages"]
+    for number, passage in enumerate(data["passages"]):
+        assert passage["index"] == number and passage["kind"] in {"reporting", "quote", "mixed"}
+        assert passage["left_text"] == texts[passage["left_id"]][passage["left_start"]:passage["left_end"]]
+        assert passage["right_text"] == texts[passage["right_id"]][passage["right_start"]:passage["right_end"]]
+        assert passage["left_text"].split() and passage["right_text"].split()
+    for family in data["families"]:
+        assert all(span["text"] == texts[span["doc_id"]][span["start"]:span["end"]] for span in family["spans"])
+        assert all(data["passages"][i]["family"] == family["id"] for i in family["passages"])
+
+
+def test_json_pairs_cover_each_passage_once_and_attributions_carry_evidence(corpus):
+    result, articles = corpus
+    data = json.loads(reuse_json.as_json(result, articles))
+    covered = sorted(i for pair in data["pairs"] for i in pair["passages"])
+    assert covered == list(range(len(data["passages"])))
+    for pair in data["pairs"]:
+        assert pair["left_id"] < pair["right_id"]
+        assert {(data["passages"][i]["left_id"], data["passages"][i]["right_id"]) for i in pair["passages"]} <= {
+            (pair["left_id"], pair["right_id"]), (pair["right_id"], pair["left_id"])}
+    assert [p["words"] for p in data["pairs"]] == sorted((p["words"] for p in data["pairs"]), reverse=True)
+    inferred = [a for a in data["attributions"] if a["how"] == "inferred"]
+    assert inferred, "the seeds share agency copy without crediting it"
+    for attribution in inferred:
+        indexes = [i for evidence in attribution["evidence"] for i in evidence["passages"]]
+        assert indexes and all(attribution["doc_id"] in (data["passages"][i]["left_id"], data["passages"][i]["right_id"]) for i in indexes)
+    explicit = {(a["doc_id"], a["agency"]) for a in data["attributions"] if a["how"] == "explicit"}
+    assert ("003", "AFP") in explicit
+    by_doc = {doc["doc_id"]: doc for doc in data["documents"]}
+    assert {"agency": "AFP", "how": "explicit", "share": 1.0} in by_doc["003"]["agencies"]
+
+
+def test_jsonl_is_one_passage_a_line(corpus):
+    result, articles = corpus
+    bodies = {article.id: article.body for article in articles}
+    lines = reuse_jsonl.as_jsonl(result, articles).splitlines()
+    assert len(lines) == len(result.passages)
+    for line, passage in zip(lines, result.passages):
+        record = json.loads(line)
+        assert record["left_text"] == bodies[passage.left_id][passage.left_start:passage.left_end]
+        assert record["right_source"].endswith(".txt")
+
+
+def test_csv_parses_with_one_row_a_pair(corpus):
+    result, articles = corpus
+    rows = list(csv.DictReader(io.StringIO(reuse_csv.as_csv(result, articles))))
+    pairs = {tuple(sorted((p.left_id, p.right_id))) for p in result.passages}
+    assert {(row["left_id"], row["right_id"]) for row in rows} == pairs and len(rows) == len(pairs)
+    for row in rows:
+        assert int(row["passages"]) >= 1 and int(row["shared_words"]) > 0
+        assert 0 < float(row["left_share"]) <= 1 and 0 < float(row["right_share"]) <= 1
+        assert 0 < float(row["similarity"]) <= 1
+
+
+def test_table_lists_articles_with_agencies_and_families(corpus):
+    result, articles = corpus
+    text = reuse_table.as_text(result, articles, width=160)
+    for article in articles:
+        assert article.id in text
+    assert "AFP credited" in text and "inferred" in text
+    assert "F1" in text and "Largest passage families" in text
+
+
+def test_html_is_self_contained_and_highlights_shared_passages(corpus):
+    result, articles = corpus
+    page = reuse_html.as_html(result, articles)
+    assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
+    assert "<script" not in page.lower() and not re.search(r"(src|href)=\"(https?:)?//", page)
+    assert page.count("<section class=\"article\"") == 5
+    assert page.count("<mark class=") >= len(result.families)
+    assert page.count("<tr><th class=\"row\">") == 5
+
+
+def test_html_escapes_article_text(settings):
+    shared = ("Officials said the <script>alert('owned')</script> talks in Minsk would resume on Monday after "
+              "a week of protests against the disputed vote, according to three people familiar with the plans.")
+    left = clean_text(f"The first outlet's own opening line about the summit.\n\n{shared}", id="left", kind="text")
+    right = clean_text(f"{shared}\n\nA closing line that only the second outlet wrote about <b>bold</b> plans.",
+                       id="right", kind="text")
+    result = find_reuse([left, right], settings)
+    assert result.passages, "the shared paragraph should be found"
+    page = reuse_html.as_html(result, [left, right])
+    assert "<script" not in page.lower() and "<b>" not in page
+    assert "&lt;script&gt;alert(&#x27;owned&#x27;)&lt;/script&gt;" in page and "&lt;b&gt;bold&lt;/b&gt;" in page
+
+
+def test_segments_tile_the_body_and_name_partners(corpus):
+    result, articles = corpus
+    for article in articles:
+        pieces = segments(article.body, article.id, result.passages)
+        assert "".join(article.body[s.start:s.end] for s in pieces) == article.body
+        shared = [s for s in pieces if s.partners]
+        partners = {p.right_id if p.left_id == article.id else p.left_id for p in result.passages
+                    if article.id in (p.left_id, p.right_id)}
+        assert {name for s in shared for name in s.partners} == partners
+
+
+def test_pair_words_never_exceed_the_article(corpus):
+    result, articles = corpus
+    words = {d.doc_id: d.words for d in result.documents}
+    for pair in pair_summaries(result, articles):
+        assert 0 < pair.left_words <= words[pair.left_id] and 0 < pair.right_words <= words[pair.right_id]
