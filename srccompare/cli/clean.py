@@ -28,14 +28,11 @@ SAFE_NAME = re.compile(r"[^\w.-]+")
 @click.option("--recall", is_flag=True, help="HTML: keep more of the page (trafilatura favor_recall).")
 @click.option("--rules", "rule_files", multiple=True, type=click.Path(dir_okay=False),
               help="Extra boilerplate/agency rules (TOML, same shape as srccompare/rules/*.toml).")
-@click.option("--max-bytes", type=click.IntRange(min=1), default=None, help="Refuse inputs larger than this.")
 @click.pass_context
 def clean(ctx: click.Context, inputs: tuple[str, ...], fmt: str, explain: bool, output_dir: Path | None,
-          recall: bool, rule_files: tuple[str, ...], max_bytes: int | None) -> int:
+          recall: bool, rule_files: tuple[str, ...]) -> int:
     """Clean articles (HTML, Markdown, text, JSON Lines; files, directories or - for stdin)."""
     overrides: dict[str, dict[str, object]] = {"clean": {"recall": True}} if recall else {}
-    if max_bytes:
-        overrides["limits"] = {"max_bytes": max_bytes}
     settings = settings_from(ctx, overrides)
     try:
         rules = load_rules(tuple(rule_files))

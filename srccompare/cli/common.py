@@ -53,10 +53,12 @@ def summarise_failures(failed: int, total: int) -> int:
 
 
 def settings_from(ctx: click.Context, overrides: dict[str, dict[str, Any]] | None = None) -> Settings:
-    root = ctx.find_root()
-    config = (root.obj or {}).get("config")
+    root = ctx.find_root().obj or {}
+    layered = dict(overrides or {})
+    if root.get("limits"):
+        layered["limits"] = {**layered.get("limits", {}), **root["limits"]}
     try:
-        return load_settings(config, overrides)
+        return load_settings(root.get("config"), layered)
     except SettingsError as error:
         fail(str(error))
 
