@@ -43,11 +43,20 @@ MARKDOWN_CLUES = re.compile(
 # Most used single-byte encodings on the web first (W3Techs usage order, roughly).
 WEB_ENCODINGS = ["cp1252", "latin_1", "iso8859_15", "cp1251", "shift_jis", "euc_kr", "gb2312", "gbk", "cp1250", "big5", "koi8_r"]
 JSONL_FIELDS = ("id", "url", "outlet", "date", "title")
+WEB_ADDRESS = re.compile(r"https?://", re.I)
 
 
 def load_inputs(inputs: Sequence[str], settings: Settings) -> Iterator[Article | LoadError]:
-    """Every article named by ``inputs``, in order; directories are walked in sorted order."""
+    """Every article named by ``inputs``, in order; directories are walked in sorted order.
+
+    http:// and https:// inputs are web pages, fetched together up front (in
+    parallel, through the page cache) by ``srccompare.fetch``.
+    """
+    fetched = _fetch_web_pages(inputs, settings)
     for name in inputs:
+        if name in fetched:
+            yield fetched[name]
+            continue
         if name == STDIN:
             yield from _load_bytes(_read_stdin(settings), "<stdin>", "stdin", settings)
             continue
@@ -56,6 +65,15 @@ def load_inputs(inputs: Sequence[str], settings: Settings) -> Iterator[Article |
             yield from _load_directory(path, settings)
         else:
             yield from _load_file(path, settings)
+
+
+def _fetch_web_pages(inputs: Sequence[str], settings: Settings) -> dict[str, Article | LoadError]:
+    urls = [name for name in inputs if WEB_ADDRESS.match(name)]
+    if not urls:
+        return {}
+    from srccompare.fetch import fetch_articles  # only runs that name URLs pay for the downloader
+
+    return fetch_articles(urls, settings)
 
 
 def article_from_text(

@@ -16,8 +16,10 @@ from srccompare.cli.common import EXIT_INTERRUPTED, run_guarded
 
 # name -> "module:attribute"; each module holds one click command.
 COMMANDS: dict[str, str] = {
+    "cache": "srccompare.cli.cache:cache",
     "clean": "srccompare.cli.clean:clean",
     "diff": "srccompare.cli.diff:diff",
+    "browse": "srccompare.cli.browse:browse",
     "reuse": "srccompare.cli.reuse:reuse",
 }
 

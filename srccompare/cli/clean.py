@@ -9,6 +9,7 @@ import click
 from rich.console import Console
 
 from srccompare.clean import clean_articles
+from srccompare.cli.web import WebOptions, web_options
 from srccompare.cli.common import emit, report_error, settings_from, summarise_failures, write_atomically, fail, EXIT_ALL_FAILED
 from srccompare.load import load_inputs
 from srccompare.model import Article, CleanArticle, LoadError
@@ -19,7 +20,7 @@ SAFE_NAME = re.compile(r"[^\w.-]+")
 
 
 @click.command()
-@click.argument("inputs", nargs=-1, required=True)
+@click.argument("inputs", nargs=-1)
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "jsonl"]), default="text", show_default=True,
               help="text: the cleaned body alone; json: metadata, paragraphs, removals; jsonl: one line per input.")
 @click.option("--explain", is_flag=True, help="Show each article with removed parts struck through and labelled.")
@@ -28,17 +29,19 @@ SAFE_NAME = re.compile(r"[^\w.-]+")
 @click.option("--recall", is_flag=True, help="HTML: keep more of the page (trafilatura favor_recall).")
 @click.option("--rules", "rule_files", multiple=True, type=click.Path(dir_okay=False),
               help="Extra boilerplate/agency rules (TOML, same shape as srccompare/rules/*.toml).")
+@web_options
 @click.pass_context
 def clean(ctx: click.Context, inputs: tuple[str, ...], fmt: str, explain: bool, output_dir: Path | None,
-          recall: bool, rule_files: tuple[str, ...]) -> int:
-    """Clean articles (HTML, Markdown, text, JSON Lines; files, directories or - for stdin)."""
+          recall: bool, rule_files: tuple[str, ...], web: WebOptions) -> int:
+    """Clean articles (HTML, Markdown, text, JSON Lines; files, directories, - for stdin, or URLs)."""
     overrides: dict[str, dict[str, object]] = {"clean": {"recall": True}} if recall else {}
-    settings = settings_from(ctx, overrides)
+    settings = settings_from(ctx, {**overrides, **web.overrides()})
+    inputs, web_errors = web.expand(inputs, settings)
     try:
         rules = load_rules(tuple(rule_files))
     except RulesError as error:
         fail(str(error))
-    loaded = list(load_inputs(inputs, settings))
+    loaded = [*web_errors, *load_inputs(inputs, settings)]
     errors = [item for item in loaded if isinstance(item, LoadError)]
     results = clean_articles([item for item in loaded if isinstance(item, Article)], settings, rules)
     articles = [r for r in results if isinstance(r, CleanArticle)]
