@@ -1,0 +1,163 @@
+"""`srccompare browse` with Pilot: real seeds through the real pipeline, and one snapshot."""
+
+from __future__ import annotations
+
+import asyncio
+from functools import partial
+
+import pytest
+
+from conftest import SEEDS
+from srccompare.attribute import count_words
+from srccompare.cli.browse import process
+from srccompare.model import Attribution, CleanArticle, Credit, Evidence, Metadata, Passage, ReuseResult
+from srccompare.reuse import summarise
+from srccompare.tui.browse_app import BrowseApp
+from srccompare.tui.screens.browse import BrowseScreen, Processed
+from srccompare.tui.widgets.article_table import ArticleTable
+from srccompare.tui.widgets.pair_table import PairTable
+
+
+def seeds_app(settings) -> BrowseApp:
+    return BrowseApp(partial(process, [str(SEEDS)], [], settings, 1), settings)
+
+
+async def loaded(pilot) -> BrowseScreen:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, BrowseScreen) and screen.data is not None
+    return screen
+
+
+def article_ids(screen: BrowseScreen) -> list[str]:
+    table = screen.query_one(ArticleTable)
+    return [table.coordinate_to_cell_key((row, 0)).row_key.value for row in range(table.row_count)]
+
+
+def shown_pairs(screen: BrowseScreen) -> list[tuple[str, str]]:
+    table = screen.query_one(PairTable)
+    keys = [table.coordinate_to_cell_key((row, 0)).row_key.value for row in range(table.row_count)]
+    return [(screen.data.pairs[int(k)].left_id, screen.data.pairs[int(k)].right_id) for k in keys]
+
+
+def test_articles_are_sorted_by_reuse_and_pairs_by_shared_words(settings):
+    async def run() -> None:
+        async with seeds_app(settings).run_test(size=(100, 30)) as pilot:
+            screen = await loaded(pilot)
+            documents = {d.doc_id: d for d in screen.data.corpus.result.documents}
+            ids = article_ids(screen)
+            assert sorted(ids) == sorted(documents) and len(ids) == 5
+            shares = [documents[i].reused_words / documents[i].words for i in ids]
+            assert shares == sorted(shares, reverse=True)
+            words = [screen.data.pairs[k].words for k in range(len(shown_pairs(screen)))]
+            assert words == sorted(words, reverse=True) and words
+            assert not screen.query_one("#browse-progress").display
+
+    asyncio.run(run())
+
+
+def test_agency_filter_keeps_articles_of_that_agency_and_their_pairs(settings):
+    async def run() -> None:
+        async with seeds_app(settings).run_test(size=(100, 30)) as pilot:
+            screen = await loaded(pilot)
+            assert "AFP" in screen.data.agencies
+            while screen.agency != "AFP":
+                await pilot.press("a")
+            afp = {a.doc_id for a in screen.data.corpus.result.attributions if a.agency == "AFP"}
+            assert set(article_ids(screen)) == afp
+            assert all(left in afp or right in afp for left, right in shown_pairs(screen))
+            for _ in screen.data.agencies:
+                await pilot.press("a")
+            assert screen.agency is None and len(article_ids(screen)) == 5
+
+    asyncio.run(run())
+
+
+def test_enter_on_an_article_shows_its_pairs_and_escape_all(settings):
+    async def run() -> None:
+        async with seeds_app(settings).run_test(size=(100, 30)) as pilot:
+            screen = await loaded(pilot)
+            everything = shown_pairs(screen)
+            first = article_ids(screen)[0]
+            await pilot.press("enter")
+            assert screen.article == first and screen.query_one(PairTable).has_focus
+            mine = shown_pairs(screen)
+            assert mine and all(first in pair for pair in mine)
+            assert mine == [pair for pair in everything if first in pair]
+            await pilot.press("escape")
+            assert screen.article is None and shown_pairs(screen) == everything
+
+    asyncio.run(run())
+
+
+def test_palette_command_sets_the_agency_filter(settings):
+    async def run() -> None:
+        async with seeds_app(settings).run_test(size=(100, 30)) as pilot:
+            screen = await loaded(pilot)
+            await pilot.press("ctrl+p")
+            await pilot.press(*"Agency: AFP")
+            await pilot.pause(0.3)
+            await pilot.press("enter")
+            await pilot.pause()
+            assert screen.agency == "AFP"
+
+    asyncio.run(run())
+
+
+def test_a_failing_job_is_reported_not_raised(settings):
+    def job(progress):
+        progress("clean", 1, 2)
+        raise ValueError("no article could be read (x.txt: no such file or directory)")
+
+    async def run() -> None:
+        async with BrowseApp(job, settings).run_test(size=(100, 30)) as pilot:
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+            label = pilot.app.screen.query_one("#browse-step")
+            assert "no article could be read" in str(label.render())
+
+    asyncio.run(run())
+
+
+# --- the look ------------------------------------------------------------------------------------
+
+STORY = ("Thousands of protesters marched through Minsk on Sunday demanding the resignation of "
+         "President Alexander Lukashenko after a disputed election.")
+QUOTE = '"We will not stop until there are new and fair elections," said one marcher, a teacher.'
+
+
+def _article(doc_id: str, outlet: str, paragraphs: tuple[str, ...], credits: tuple[Credit, ...] = ()) -> CleanArticle:
+    return CleanArticle(doc_id, f"{doc_id}.txt", "text", Metadata(outlet=outlet, credits=credits), paragraphs)
+
+
+def _passage(left: CleanArticle, right: CleanArticle, text: str, kind: str, quote_share: float) -> Passage:
+    ls, rs = left.body.index(text), right.body.index(text)
+    return Passage(left.id, ls, ls + len(text), right.id, rs, rs + len(text), 1.0, count_words(text), quote_share, kind)
+
+
+def fixed_corpus() -> Processed:
+    """Three articles and a hand-built result, so the snapshot shows the screen, not the tuning of the day."""
+    wire = _article("wire-afp", "AFP [wire]", (STORY, QUOTE), (Credit("AFP", "byline", "By AFP"),))
+    daily = _article("daily-1", "The [bold]Daily[/bold]", ("Our reporter adds context here.", STORY, QUOTE))
+    weekly = _article("weekly-7", "Weekly", (QUOTE, "Something only the weekly wrote about the march."))
+    passages = (
+        _passage(daily, wire, STORY, "reporting", 0.0),
+        _passage(daily, wire, QUOTE, "quote", 1.0),
+        _passage(weekly, wire, QUOTE, "quote", 1.0),
+    )
+    articles = (daily, weekly, wire)
+    attributions = (
+        Attribution("daily-1", "AFP", "inferred", 0.6, evidence=(Evidence("wire-afp", (0, 1), 37),)),
+        Attribution("wire-afp", "AFP", "explicit", 1.0, credits=wire.metadata.credits),
+    )
+    return Processed(articles, ReuseResult(summarise(articles, passages), passages, (), attributions))
+
+
+def test_snapshot_of_the_browse_screen(snap_compare, settings):
+    app = BrowseApp(lambda progress: fixed_corpus(), settings)
+
+    async def settle(pilot) -> None:
+        await loaded(pilot)
+
+    assert snap_compare(app, terminal_size=(100, 30), run_before=settle)
