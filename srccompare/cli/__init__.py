@@ -19,6 +19,7 @@ COMMANDS: dict[str, str] = {
     "cache": "srccompare.cli.cache:cache",
     "clean": "srccompare.cli.clean:clean",
     "diff": "srccompare.cli.diff:diff",
+    "index": "srccompare.cli.index:index",
     "browse": "srccompare.cli.browse:browse",
     "reuse": "srccompare.cli.reuse:reuse",
 }

@@ -23,7 +23,7 @@ STEP_NAMES = {"clean": "cleaning", "sketch": "sketching", "candidates": "finding
 
 
 @click.command()
-@click.argument("inputs", nargs=-1, required=True)
+@click.argument("inputs", nargs=-1)
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
               help="table (default on a terminal), json (default otherwise, or from --output's suffix), "
                    "jsonl (one passage a line), csv (one article pair a line), html (a page with a heat map).")
@@ -33,15 +33,24 @@ STEP_NAMES = {"clean": "cleaning", "sketch": "sketching", "candidates": "finding
               help="Agency copy to attribute against, e.g. --wire Reuters=wire/reuters/ (repeatable).")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="Worker processes for the heavy steps (default: the number of CPUs). Results do not depend on it.")
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Report over every article of this index (srccompare index add), and any INPUTS beside them.")
 @click.pass_context
 def reuse(ctx: click.Context, inputs: tuple[str, ...], fmt: str | None, output: Path | None,
-          wire_values: tuple[str, ...], workers: int | None) -> int:
+          wire_values: tuple[str, ...], workers: int | None, db: Path | None) -> int:
     """Find passages shared across articles (files, directories, JSON Lines, - for stdin) and attribute agency copy."""
     settings = settings_from(ctx)
     wire = _parse_wires(wire_values)
     fmt = fmt or default_format(output)
+    if not inputs and db is None:
+        fail("give the articles to compare (INPUTS), or an index with --db FILE")
     with progress_reporter() as progress:
-        corpus = load_corpus(inputs, wire, settings, progress)
+        if db is not None:
+            from srccompare.cli.index import index_corpus
+
+            corpus = index_corpus(db, inputs, wire, settings, progress)
+        else:
+            corpus = load_corpus(inputs, wire, settings, progress)
         for error in corpus.errors:
             report_error(error)
         if not corpus.articles:

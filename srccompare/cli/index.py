@@ -1,0 +1,253 @@
+"""``srccompare index``: a persistent index to add articles to over time and ask about new ones.
+
+``index add PATH...`` cleans and indexes articles (a batch a transaction);
+``index query ARTICLE`` reports who in the index shares passages with an
+article, in the formats of ``reuse``; ``index stats`` says what is in it.
+The database is --db, else $SRCCOMPARE_DB, else ./srccompare.sqlite.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from srccompare.cli.common import (
+    EXIT_ALL_FAILED,
+    EXIT_OUTPUT,
+    EXIT_USAGE,
+    emit,
+    fail,
+    one_line,
+    report_error,
+    settings_from,
+    summarise_failures,
+    write_atomically,
+)
+from srccompare.corpus import Corpus, WireInput, load_corpus, parse_wire
+from srccompare.index import IndexFileError, Store, default_db_path, open_index
+from srccompare.load import load_inputs
+from srccompare.model import CleanArticle, LoadError, ReuseResult
+from srccompare.settings import Settings
+
+# Articles per transaction. Larger adds faster (fewer commits, postings sorted
+# in bigger runs); an interruption loses at most the batch in progress.
+DEFAULT_BATCH = 200
+QUERY_FORMATS = ("table", "json", "jsonl", "csv", "html")
+DB_HELP = "Index file (default: $SRCCOMPARE_DB, else ./srccompare.sqlite)."
+
+
+@click.group()
+def index() -> None:
+    """A persistent index: add articles over time, ask which indexed articles share passages with a new one."""
+
+
+@dataclass
+class AddCounts:
+    read: int = 0
+    added: int = 0
+    failed: list[LoadError] = field(default_factory=list)
+
+
+@index.command("add")
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=None, help=DB_HELP)
+@click.option("--wire", "wire_values", multiple=True, metavar="AGENCY=PATH",
+              help="Index these files as an agency's copy, e.g. --wire Reuters=wire/reuters/ (repeatable).")
+@click.option("--batch", type=click.IntRange(min=1), default=DEFAULT_BATCH, show_default=True,
+              help="Articles per transaction (an interruption loses at most one batch).")
+@click.pass_context
+def add(ctx: click.Context, paths: tuple[str, ...], db: Path | None, wire_values: tuple[str, ...], batch: int) -> int:
+    """Clean and index articles (files, directories, JSON Lines, - for stdin); adding one twice does nothing."""
+    from srccompare.index.build import Indexer, add_articles
+    from srccompare.reuse import index_parameters
+
+    settings = settings_from(ctx)
+    wire = [_wire(value) for value in wire_values]
+    db = db or default_db_path()
+    counts = AddCounts()
+    with _store(db, settings, create=True) as store, add_progress(db) as progress:
+        def report(done: int, added: int) -> None:
+            counts.added = added
+            if progress is not None:
+                progress(done, added)
+
+        try:
+            outcome = add_articles(store, cleaned(paths, wire, settings, counts), Indexer(index_parameters(settings.reuse)),
+                                   batch_size=batch, progress=report)
+        except KeyboardInterrupt:
+            click.echo(f"srccompare: {one_line(str(db))}: stopped; the {counts.added} articles added before are kept",
+                       err=True)
+            raise
+    click.echo(f"srccompare: {one_line(str(db))}: {len(outcome.added)} articles added, "
+               f"{len(outcome.duplicates)} already there", err=True)
+    return summarise_failures(len(counts.failed), counts.read) if counts.failed else 0
+
+
+def _wire(value: str) -> WireInput:
+    try:
+        return parse_wire(value)
+    except ValueError as error:
+        fail(str(error))
+
+
+def cleaned(paths: Sequence[str], wire: Sequence[WireInput], settings: Settings,
+            counts: AddCounts) -> Iterator[tuple[CleanArticle, str | None]]:
+    """Each input read and cleaned on its own, with its wire agency; failures reported as they come."""
+    from srccompare.clean import clean_article
+    from srccompare.rules import load_rules
+
+    rules = load_rules()
+    sources = [(list(paths), None)] + [([entry.path], entry.agency) for entry in wire]
+    for inputs, agency in sources:
+        for item in load_inputs(inputs, settings):
+            counts.read += 1
+            result = item if isinstance(item, LoadError) else clean_article(item, settings, rules)
+            if isinstance(result, LoadError):
+                counts.failed.append(result)
+                report_error(result)
+            else:
+                yield result, agency
+
+
+@contextmanager
+def add_progress(db: Path) -> Iterator[Callable[[int, int], None] | None]:
+    """A spinner with the counts on stderr when it is a terminal; else nothing."""
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        yield None
+        return
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task(f"indexing into {db}")
+
+        def update(done: int, added: int) -> None:
+            bar.update(task, description=f"indexing into {db}: {done} read, {added} added")
+
+        yield update
+
+
+@index.command("query")
+@click.argument("article")
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=None, help=DB_HELP)
+@click.option("--format", "fmt", type=click.Choice(QUERY_FORMATS), default=None,
+              help="As for reuse: table (default on a terminal), json (default otherwise), jsonl, csv, html.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the report to this file (atomically) instead of stdout.")
+@click.pass_context
+def query(ctx: click.Context, article: str, db: Path | None, fmt: str | None, output: Path | None) -> int:
+    """Which indexed articles share passages with ARTICLE (a file, a URL or - for stdin), and whose copy it is."""
+    from srccompare.cli.reuse import default_format
+    from srccompare.index.query import query_index
+
+    settings = settings_from(ctx)
+    cleaned_article = _one_article(article, settings)
+    with _store(db or default_db_path(), settings) as store:
+        answer = query_index(store, cleaned_article, settings)
+    if answer.known_as is not None:
+        click.echo(f"srccompare: {one_line(article)}: already in the index as {one_line(answer.known_as)}", err=True)
+    write_report(answer.result, answer.articles, fmt or default_format(output), output)
+    return 0
+
+
+def _one_article(name: str, settings: Settings) -> CleanArticle:
+    from srccompare.clean import clean_article
+
+    items = list(load_inputs([name], settings))
+    if len(items) != 1:
+        fail(f"{name}: holds {len(items)} articles; give one article to query", EXIT_USAGE)
+    item = items[0]
+    result = item if isinstance(item, LoadError) else clean_article(item, settings)
+    if isinstance(result, LoadError):
+        report_error(result)
+        sys.exit(EXIT_ALL_FAILED)
+    return result
+
+
+def write_report(result: ReuseResult, articles: Sequence[CleanArticle], fmt: str, output: Path | None) -> None:
+    """As ``reuse`` writes its reports: a rich table on a terminal, else the chosen format."""
+    from srccompare.cli.reuse import render
+    from srccompare.report import reuse_table
+
+    if output is not None:
+        write_atomically(output, render(result, articles, fmt))
+    elif fmt == "table" and sys.stdout.isatty():
+        Console(highlight=False, markup=False, emoji=False).print(reuse_table.as_renderable(result, articles))
+    else:
+        emit([render(result, articles, fmt)])
+
+
+@index.command("stats")
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=None, help=DB_HELP)
+@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True)
+@click.pass_context
+def stats(ctx: click.Context, db: Path | None, fmt: str) -> int:
+    """What the index holds: articles, words, postings, outlets, agencies, size."""
+    from srccompare.model import to_dict
+
+    settings = settings_from(ctx)
+    with _store(db or default_db_path(), settings) as store:
+        found = store.stats()
+    if fmt == "json":
+        emit([json.dumps(to_dict(found), indent=2, ensure_ascii=False), "\n"])
+        return 0
+    lines = [
+        f"index        {found.path} (schema {found.schema_version}, {found.created_by})",
+        f"articles     {found.articles} ({found.wire_articles} wire copy), {found.words} words",
+        f"postings     {found.shingle_postings} shingles, {found.band_postings} band keys, "
+        f"{found.distinct_tokens} distinct tokens",
+        f"size         {found.file_bytes / 1e6:.1f} MB",
+        "outlets      " + (", ".join(f"{name} {count}" for name, count in found.outlets) or "-"),
+        "agencies     " + (", ".join(f"{name} {count}" for name, count in found.agencies) or "-"),
+    ]
+    emit(["\n".join(lines), "\n"])
+    return 0
+
+
+@contextmanager
+def _store(db: Path, settings: Settings, *, create: bool = False) -> Iterator[Store]:
+    """The index at ``db``, with its problems (and SQLite's) as one-line messages."""
+    try:
+        store = open_index(db, settings, create=create)
+    except IndexFileError as error:
+        fail(str(error), EXIT_USAGE)
+    try:
+        with store:
+            yield store
+    except sqlite3.Error as error:
+        fail(f"{db}: {error}", EXIT_OUTPUT)
+
+
+def index_corpus(db: Path, inputs: Sequence[str], wire: Sequence[WireInput], settings: Settings,
+                 progress: Callable[[str, int, int], None] | None = None) -> Corpus:
+    """Every article of the index at ``db``, with any INPUTS and --wire files read beside them (for ``reuse --db``)."""
+    from srccompare.index.query import whole_index
+
+    with _store(db, settings) as store:
+        stored, stored_wire = whole_index(store)
+    extra = load_corpus(inputs, wire, settings, progress) if inputs or wire else Corpus((), {}, (), 0)
+    taken = {article.id for article in stored}
+    renamed = {}
+    articles = list(stored)
+    for article in extra.articles:
+        new_id, number = article.id, 1
+        while new_id in taken:
+            number += 1
+            new_id = f"{article.id}#{number}"
+        taken.add(new_id)
+        renamed[article.id] = new_id
+        articles.append(article if new_id == article.id else _renamed(article, new_id))
+    wire_ids = {**stored_wire, **{renamed[key]: agency for key, agency in extra.wire.items()}}
+    return Corpus(tuple(articles), wire_ids, extra.errors, len(stored) + extra.inputs)
+
+
+def _renamed(article: CleanArticle, new_id: str) -> CleanArticle:
+    return replace(article, id=new_id)

@@ -1,0 +1,411 @@
+"""The SQLite index: one file, WAL mode, one transaction a batch.
+
+Tables: ``meta`` (schema version, the index parameters, who created it),
+``articles`` (number, id, blake3 content hash UNIQUE, cleaned body, metadata
+as JSON, wire agency), ``shingles`` (hash -> doc, position), ``bands``
+(key -> doc, band, window) and ``tokens`` (hash -> document frequency).
+64-bit hashes are stored as SQLite's signed integers (the same bits).
+
+Safety: WAL journaling, so readers keep a consistent snapshot while a writer
+adds, and a killed writer leaves the last committed batch intact (the WAL is
+replayed or ignored on the next open). ``synchronous=NORMAL`` keeps commits
+through a crash of the process; only a power cut may lose the last ones. The
+file says what it is (``PRAGMA application_id``) and which schema it has
+(``user_version``, also in ``meta``): another application's database or
+another schema version is refused with a message, never misread.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from srccompare.index.store import (
+    AddOutcome,
+    IndexEntry,
+    IndexFileError,
+    IndexStats,
+    KeyPostings,
+    PostingKind,
+    StoredArticle,
+    Store,
+)
+from srccompare.model import PARAGRAPH_SEPARATOR, CleanArticle, Credit, Metadata, to_dict
+
+APPLICATION_ID = 0x53524358  # "SRCX": marks the file as a srccompare index
+SCHEMA_VERSION = 1
+# Older schema versions this code can bring up to SCHEMA_VERSION: version -> SQL. None yet.
+MIGRATIONS: dict[int, str] = {}
+
+SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE articles (
+    number INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    content_hash BLOB NOT NULL UNIQUE,
+    source TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    body TEXT NOT NULL,
+    paragraphs TEXT,
+    metadata TEXT NOT NULL,
+    wire TEXT,
+    words INTEGER NOT NULL,
+    added TEXT NOT NULL
+);
+CREATE TABLE shingles (
+    hash INTEGER NOT NULL, doc INTEGER NOT NULL, position INTEGER NOT NULL, PRIMARY KEY (hash, doc)
+) WITHOUT ROWID;
+CREATE TABLE bands (
+    key INTEGER NOT NULL, doc INTEGER NOT NULL, band INTEGER NOT NULL, win INTEGER NOT NULL, PRIMARY KEY (key, doc)
+) WITHOUT ROWID;
+CREATE TABLE tokens (hash INTEGER PRIMARY KEY, documents INTEGER NOT NULL);
+"""
+
+POSTING_TABLES = {"shingles": ("shingles", "hash"), "bands": ("bands", "key")}
+ARTICLE_COLUMNS = "a.number, a.id, a.source, a.kind, a.body, a.paragraphs, a.metadata, a.wire"
+# Page cache of a connection, in KiB (negative: SQLite's unit for KiB). Larger
+# keeps more of the postings B-trees in memory while adding (inserts land at
+# random keys); 256 MB is a small share of a desktop's memory.
+CACHE_KIB = 262_144
+
+
+def srccompare_version() -> str:
+    try:
+        return version("srccompare")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+class SQLiteStore(Store):
+    """An index in one SQLite file. ``open`` checks it; ``create=True`` makes a new one if absent."""
+
+    def __init__(self, connection: sqlite3.Connection, path: Path, parameters: dict[str, Any]) -> None:
+        self.connection = connection
+        self.path = path
+        self.parameters = parameters
+
+    @classmethod
+    def open(cls, path: str | Path, parameters: dict[str, Any], *, create: bool = False) -> SQLiteStore:
+        """Open (or with ``create``, make) the index at ``path`` built with ``parameters``; IndexFileError if unusable."""
+        path = Path(path)
+        if not create and not path.is_file():
+            raise IndexFileError(f"{path}: no index there (make one with: srccompare index add PATH --db {path})")
+        if path.is_dir():
+            raise IndexFileError(f"{path}: is a directory, not an index file")
+        connection = _connect(path)
+        try:
+            _check_or_create(connection, path, parameters, create)
+        except BaseException:
+            connection.close()
+            raise
+        return cls(connection, path, parameters)
+
+    def close(self) -> None:
+        self.connection.close()
+
+    # --- writing ---------------------------------------------------------------
+
+    def add(self, entries: Sequence[IndexEntry]) -> AddOutcome:
+        added: list[str] = []
+        duplicates: list[str] = []
+        stored: list[tuple[int, IndexEntry]] = []
+        with self._write():
+            for entry in entries:
+                number = self._insert_article(entry)
+                if number is None:
+                    duplicates.append(entry.article.id)
+                else:
+                    stored.append((number, entry))
+                    added.append(self._id_of(number))
+            self._insert_postings(stored)
+        return AddOutcome(tuple(added), tuple(duplicates))
+
+    @contextmanager
+    def _write(self) -> Iterator[None]:
+        self.connection.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.connection.execute("ROLLBACK")
+            raise
+        self.connection.execute("COMMIT")
+
+    def _insert_article(self, entry: IndexEntry) -> int | None:
+        if self.number_of(entry.content_hash) is not None:
+            return None
+        article = entry.article
+        paragraphs = None if _split(article.body) == list(article.paragraphs) else json.dumps(list(article.paragraphs))
+        cursor = self.connection.execute(
+            "INSERT INTO articles (id, content_hash, source, kind, body, paragraphs, metadata, wire, words, added)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (self._free_id(article.id), entry.content_hash, article.source, article.kind, article.body, paragraphs,
+             json.dumps(_metadata_record(article.metadata), ensure_ascii=False), entry.wire, entry.words,
+             datetime.now(timezone.utc).isoformat(timespec="seconds")),
+        )
+        return int(cursor.lastrowid or 0)
+
+    def _free_id(self, wanted: str) -> str:
+        """``wanted``, or ``wanted#2``, ``#3``... when another article has the id."""
+        candidate, number = wanted, 1
+        while self.connection.execute("SELECT 1 FROM articles WHERE id = ?", (candidate,)).fetchone():
+            number += 1
+            candidate = f"{wanted}#{number}"
+        return candidate
+
+    def _id_of(self, number: int) -> str:
+        return str(self.connection.execute("SELECT id FROM articles WHERE number = ?", (number,)).fetchone()[0])
+
+    def _insert_postings(self, stored: list[tuple[int, IndexEntry]]) -> None:
+        if not stored:
+            return
+        shingles = _rows([(e.shingles, n, e.shingle_positions) for n, e in stored])
+        self.connection.executemany("INSERT INTO shingles (hash, doc, position) VALUES (?, ?, ?)", shingles)
+        bands = _rows([(e.bands, n, e.band_numbers, e.band_windows) for n, e in stored])
+        self.connection.executemany("INSERT INTO bands (key, doc, band, win) VALUES (?, ?, ?, ?)", bands)
+        tokens, counts = np.unique(np.concatenate([e.vocabulary for _, e in stored]), return_counts=True)
+        self.connection.executemany(
+            "INSERT INTO tokens (hash, documents) VALUES (?, ?)"
+            " ON CONFLICT (hash) DO UPDATE SET documents = documents + excluded.documents",
+            zip(tokens.view(np.int64).tolist(), counts.tolist()),
+        )
+
+    # --- reading ---------------------------------------------------------------
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        self.connection.execute("BEGIN")
+        try:
+            yield
+        finally:
+            self.connection.execute("COMMIT")
+
+    def number_of(self, content_hash: bytes) -> int | None:
+        row = self.connection.execute("SELECT number FROM articles WHERE content_hash = ?", (content_hash,)).fetchone()
+        return None if row is None else int(row[0])
+
+    def postings(self, kind: PostingKind, keys: np.ndarray, max_docs: int | None) -> KeyPostings:
+        table, column = POSTING_TABLES[kind]
+        wanted = np.unique(np.asarray(keys, dtype=np.uint64))
+        dropped = 0
+        if max_docs is not None:
+            carried = self.connection.execute(
+                f"SELECT j.value, (SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {column} = j.value LIMIT ?))"
+                " FROM json_each(?) AS j",
+                (max_docs + 1, json.dumps(wanted.view(np.int64).tolist())),
+            ).fetchall()
+            kept = [key for key, count in carried if 0 < count <= max_docs]
+            dropped = sum(1 for _, count in carried if count > max_docs)
+            wanted = np.array(kept, dtype=np.int64).view(np.uint64)
+        rows = self.connection.execute(
+            f"SELECT t.{column}, t.doc FROM json_each(?) AS j JOIN {table} AS t ON t.{column} = j.value",
+            (json.dumps(wanted.view(np.int64).tolist()),),
+        ).fetchall()
+        found = np.array(rows, dtype=np.int64).reshape(-1, 2)
+        return KeyPostings(found[:, 0].view(np.uint64), found[:, 1].copy(), dropped)
+
+    def frequencies(self, token_hashes: np.ndarray) -> np.ndarray:
+        wanted = np.asarray(token_hashes, dtype=np.uint64)
+        rows = self.connection.execute(
+            "SELECT j.key, t.documents FROM json_each(?) AS j JOIN tokens AS t ON t.hash = j.value",
+            (json.dumps(wanted.view(np.int64).tolist()),),
+        ).fetchall()
+        found = np.zeros(len(wanted), dtype=np.int64)
+        for position, documents in rows:
+            found[position] = documents
+        return found
+
+    def articles(self, numbers: Sequence[int]) -> list[StoredArticle]:
+        rows = self.connection.execute(
+            f"SELECT {ARTICLE_COLUMNS} FROM json_each(?) AS j JOIN articles AS a ON a.number = j.value",
+            (json.dumps([int(n) for n in numbers]),),
+        ).fetchall()
+        by_number = {row[0]: _stored(row) for row in rows}
+        return [by_number[n] for n in numbers if n in by_number]
+
+    def all_articles(self) -> Iterator[StoredArticle]:
+        for row in self.connection.execute(f"SELECT {ARTICLE_COLUMNS} FROM articles AS a ORDER BY a.number"):
+            yield _stored(row)
+
+    def count(self) -> int:
+        return int(self.connection.execute("SELECT count(*) FROM articles").fetchone()[0])
+
+    def stats(self) -> IndexStats:
+        with self.snapshot():
+            return self._stats()
+
+    def _stats(self) -> IndexStats:
+        one = lambda sql: self.connection.execute(sql).fetchone()[0]  # noqa: E731
+        outlets: dict[str, int] = {}
+        agencies: dict[str, int] = {}
+        for metadata_json, wire in self.connection.execute("SELECT metadata, wire FROM articles"):
+            metadata = json.loads(metadata_json)
+            outlet = metadata.get("outlet") or "(unknown)"
+            outlets[outlet] = outlets.get(outlet, 0) + 1
+            credited = {c["agency"] for c in metadata.get("credits", [])} | ({wire} if wire else set())
+            for agency in credited:
+                agencies[agency] = agencies.get(agency, 0) + 1
+        meta = dict(self.connection.execute("SELECT key, value FROM meta").fetchall())
+        return IndexStats(
+            path=str(self.path),
+            schema_version=int(meta["schema_version"]),
+            created_by=meta.get("created_by", "unknown"),
+            articles=int(one("SELECT count(*) FROM articles")),
+            words=int(one("SELECT coalesce(sum(words), 0) FROM articles")),
+            wire_articles=int(one("SELECT count(*) FROM articles WHERE wire IS NOT NULL")),
+            shingle_postings=int(one("SELECT count(*) FROM shingles")),
+            band_postings=int(one("SELECT count(*) FROM bands")),
+            distinct_tokens=int(one("SELECT count(*) FROM tokens")),
+            file_bytes=_file_bytes(self.path),
+            parameters=json.loads(meta["parameters"]),
+            outlets=_ranked(outlets),
+            agencies=_ranked(agencies),
+        )
+
+
+# --- opening and checking ------------------------------------------------------------
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    try:
+        connection = sqlite3.connect(path, isolation_level=None, timeout=30.0)
+    except sqlite3.Error as error:
+        raise IndexFileError(f"{path}: cannot open ({error})") from None
+    connection.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+    return connection
+
+
+def _check_or_create(connection: sqlite3.Connection, path: Path, parameters: dict[str, Any], create: bool) -> None:
+    try:
+        application_id = connection.execute("PRAGMA application_id").fetchone()[0]
+        tables = connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    except sqlite3.DatabaseError:
+        raise IndexFileError(f"{path}: not a SQLite database (so not a srccompare index)") from None
+    if application_id != APPLICATION_ID:
+        if tables == 0 and create:
+            _create(connection, parameters)
+            return
+        what = "an empty SQLite database" if tables == 0 else "a SQLite database of another application"
+        raise IndexFileError(f"{path}: {what}, not a srccompare index")
+    _check_version(connection, path)
+    connection.execute("PRAGMA journal_mode = WAL")
+    connection.execute("PRAGMA synchronous = NORMAL")
+    _check_parameters(connection, path, parameters)
+
+
+def _create(connection: sqlite3.Connection, parameters: dict[str, Any]) -> None:
+    connection.execute("PRAGMA journal_mode = WAL")
+    connection.execute("PRAGMA synchronous = NORMAL")
+    connection.execute("BEGIN IMMEDIATE")
+    for statement in SCHEMA.split(";"):
+        if statement.strip():
+            connection.execute(statement)
+    meta = {
+        "schema_version": str(SCHEMA_VERSION),
+        "created_by": f"srccompare {srccompare_version()}",
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "parameters": json.dumps(parameters, sort_keys=True),
+    }
+    connection.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", meta.items())
+    connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    connection.execute("COMMIT")
+
+
+def _check_version(connection: sqlite3.Connection, path: Path) -> None:
+    found = int(connection.execute("PRAGMA user_version").fetchone()[0])
+    if found == SCHEMA_VERSION:
+        return
+    if found > SCHEMA_VERSION:
+        raise IndexFileError(
+            f"{path}: index schema version {found} was written by a newer srccompare; "
+            f"this one ({srccompare_version()}) reads version {SCHEMA_VERSION}: upgrade srccompare"
+        )
+    if found not in MIGRATIONS:
+        raise IndexFileError(
+            f"{path}: index schema version {found} is older than this srccompare's ({SCHEMA_VERSION}) "
+            "and cannot be migrated: build a new index with srccompare index add"
+        )
+    connection.execute("BEGIN IMMEDIATE")
+    connection.execute(MIGRATIONS[found])
+    connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    connection.execute("COMMIT")
+
+
+def _check_parameters(connection: sqlite3.Connection, path: Path, parameters: dict[str, Any]) -> None:
+    row = connection.execute("SELECT value FROM meta WHERE key = 'parameters'").fetchone()
+    stored = json.loads(row[0]) if row else None
+    if stored == json.loads(json.dumps(parameters)):
+        return
+    differences = ", ".join(_differences(stored or {}, parameters)) or "missing"
+    raise IndexFileError(
+        f"{path}: index built with other [reuse] token/shingle/sketch settings ({differences}); "
+        "use the settings it was built with, or build a new index"
+    )
+
+
+def _differences(stored: dict[str, Any], current: dict[str, Any], prefix: str = "") -> list[str]:
+    found = []
+    for key in sorted(set(stored) | set(current)):
+        old, new = stored.get(key), current.get(key)
+        if isinstance(old, dict) and isinstance(new, dict):
+            found.extend(_differences(old, new, f"{prefix}{key}."))
+        elif old != new:
+            found.append(f"{prefix}{key}: index {old!r}, settings {new!r}")
+    return found
+
+
+# --- rows <-> objects ------------------------------------------------------------------
+
+
+def _rows(parts: list[tuple[Any, ...]]) -> list[tuple[int, ...]]:
+    """Posting rows of a batch sorted by key (inserts in key order touch fewer B-tree pages)."""
+    columns = []
+    for keys, number, *extra in parts:
+        columns.append(np.column_stack([keys.view(np.int64), np.full(len(keys), number, dtype=np.int64), *extra]))
+    table = np.concatenate(columns) if columns else np.zeros((0, 3), dtype=np.int64)
+    table = table[np.lexsort((table[:, 1], table[:, 0]))]
+    return list(map(tuple, table.tolist()))
+
+
+def _split(body: str) -> list[str]:
+    return body.split(PARAGRAPH_SEPARATOR) if body else []
+
+
+def _metadata_record(metadata: Metadata) -> dict[str, Any]:
+    return dict(to_dict(metadata))
+
+
+def _metadata(record: dict[str, Any]) -> Metadata:
+    values = dict(record)
+    values["credits"] = tuple(Credit(**credit) for credit in values.get("credits", []))
+    values["photo_credits"] = tuple(Credit(**credit) for credit in values.get("photo_credits", []))
+    known = set(Metadata.__dataclass_fields__)
+    return Metadata(**{key: value for key, value in values.items() if key in known})
+
+
+def _stored(row: tuple[Any, ...]) -> StoredArticle:
+    number, doc_id, source, kind, body, paragraphs, metadata, wire = row
+    article = CleanArticle(
+        id=doc_id,
+        source=source,
+        kind=kind,
+        metadata=_metadata(json.loads(metadata)),
+        paragraphs=tuple(json.loads(paragraphs) if paragraphs else _split(body)),
+    )
+    return StoredArticle(int(number), article, wire)
+
+
+def _ranked(counts: dict[str, int], top: int = 10) -> tuple[tuple[str, int], ...]:
+    return tuple(sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:top])
+
+
+def _file_bytes(path: Path) -> int:
+    return sum(p.stat().st_size for p in (path, Path(f"{path}-wal")) if p.exists())
