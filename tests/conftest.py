@@ -38,3 +38,23 @@ def seed_text(key: str) -> str:
 def seeds() -> dict[str, CleanArticle]:
     """The five seed articles, cleaned, by a short key."""
     return {key: clean_text(seed_text(key), id=name[:3], source=str(SEEDS / name)) for key, name in SEED_NAMES.items()}
+
+
+class CliResult:
+    def __init__(self, returncode: int, stdout: str, stderr: str) -> None:
+        self.returncode, self.stdout, self.stderr = returncode, stdout, stderr
+
+
+@pytest.fixture
+def cli(capsys):
+    """Run the srccompare command line in this process (fast); returns status, stdout, stderr."""
+    from srccompare.cli import entry_point
+
+    def invoke(*args: str) -> CliResult:
+        capsys.readouterr()
+        with pytest.raises(SystemExit) as done:
+            entry_point([str(a) for a in args])
+        out, err = capsys.readouterr()
+        return CliResult(done.value.code if isinstance(done.value.code, int) else 0, out, err)
+
+    return invoke
