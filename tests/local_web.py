@@ -36,6 +36,12 @@ PNG = b"\x89PNG\r\n\x1a\n" + bytes(64)
 APP_SHELL = (b'<!doctype html><html><head><title>Loading</title><script src="/app.js" defer></script></head>'
              b'<body><div id="root"></div><noscript></noscript></body></html>')
 SLOW_SECONDS = 3.0
+HOME_PAGE = (b'<html><head><title>Local news</title><link rel="alternate" type="application/rss+xml" '
+             b'href="/rss.xml"></head><body><h1>Local news</h1></body></html>')
+LATIN1_PAGE = ("<html><head><title>Z\u00fcrich</title></head><body><article><h1>Z\u00fcrich votes</h1>"
+               + "<p>Les \u00e9lecteurs de Z\u00fcrich ont vot\u00e9 dimanche sur la r\u00e9forme du syst\u00e8me "
+               "\u00e9lectoral, a annonc\u00e9 la chancellerie cantonale apr\u00e8s le d\u00e9pouillement.</p>" * 3
+               + "</article></body></html>").encode("latin-1")
 
 
 class OutsideAddressError(OSError):
@@ -140,7 +146,8 @@ class LocalSite:
             return 200, html, (FIXTURES / PAGES[path]).read_bytes()
         listed = list(PAGES)
         routes: dict[str, tuple[int, dict[str, str], bytes]] = {
-            "/": (200, html, b"<html><head><title>Local news</title></head><body>Home</body></html>"),
+            "/": (200, html, HOME_PAGE),
+            "/latin1.html": (200, {"Content-Type": "text/html; charset=ISO-8859-1"}, LATIN1_PAGE),
             "/moved": (301, {"Location": "/news/tories.html"}, b""),
             "/moved-twice": (302, {"Location": self.base + "/moved"}, b""),
             "/app.html": (200, html, APP_SHELL),
