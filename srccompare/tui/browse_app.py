@@ -10,7 +10,9 @@ from srccompare.settings import Settings
 from srccompare.tui.screens.browse import BrowseScreen, Processed, Progress
 
 
-class BrowseApp(App):
+class BrowseApp(App[None]):
+    """The corpus screen; Enter on a pair pushes the diff screen, whose q comes back here."""
+
     TITLE = "srccompare browse"
 
     def __init__(self, job: Callable[[Progress], Processed], settings: Settings) -> None:
@@ -18,5 +20,5 @@ class BrowseApp(App):
         self.job = job
         self.settings = settings
 
-    def on_mount(self) -> None:
-        self.push_screen(BrowseScreen(self.job, self.settings))
+    def get_default_screen(self) -> BrowseScreen:
+        return BrowseScreen(self.job, self.settings)

@@ -6,6 +6,7 @@ import asyncio
 from functools import partial
 
 import pytest
+from textual.worker import WorkerFailed
 
 from conftest import SEEDS
 from srccompare.attribute import count_words
@@ -112,8 +113,10 @@ def test_a_failing_job_is_reported_not_raised(settings):
 
     async def run() -> None:
         async with BrowseApp(job, settings).run_test(size=(100, 30)) as pilot:
-            await pilot.app.workers.wait_for_complete()
+            with pytest.raises(WorkerFailed):
+                await pilot.app.workers.wait_for_complete()
             await pilot.pause()
+            assert pilot.app.is_running and isinstance(pilot.app.screen, BrowseScreen)
             label = pilot.app.screen.query_one("#browse-step")
             assert "no article could be read" in str(label.render())
 
@@ -161,3 +164,22 @@ def test_snapshot_of_the_browse_screen(snap_compare, settings):
         await loaded(pilot)
 
     assert snap_compare(app, terminal_size=(100, 30), run_before=settle)
+
+
+def test_enter_on_a_pair_opens_the_diff_screen_and_q_comes_back(settings):
+    from srccompare.tui.screens.diff import DiffScreen
+
+    async def run() -> None:
+        async with seeds_app(settings).run_test(size=(100, 30)) as pilot:
+            screen = await loaded(pilot)
+            pairs = shown_pairs(screen)
+            await pilot.press("tab", "down", "enter")
+            await pilot.pause()
+            diff = pilot.app.screen
+            assert isinstance(diff, DiffScreen)
+            assert (diff.left.id, diff.right.id) == pairs[1]
+            await pilot.press("q")
+            await pilot.pause()
+            assert pilot.app.screen is screen
+
+    asyncio.run(run())

@@ -109,6 +109,7 @@ class BrowseScreen(Screen):
         Binding("a", "cycle_agency", "Agency filter"),
         Binding("escape", "clear_article", "All pairs"),
         Binding("d", "open_pair", "Diff pair", show=False),
+        Binding("q", "app.quit", "Quit"),
     ]
 
     agency: reactive[str | None] = reactive(None, init=False)
