@@ -51,6 +51,7 @@ HTML_TYPES = {"text/html", "application/xhtml+xml"}
 TEXT_TYPES = {"text/plain", "text/markdown"}
 META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?([\w.:-]{2,40})""", re.I)
 SLUG_CHARACTERS = re.compile(r"[^\w-]+")
+DOWNLOAD_ERROR_PREFIX = re.compile(r"^(?:download error|pycurl error): \S+ ")
 # Below this many downloads no progress bar is drawn (one or two pages finish
 # before a bar would be worth looking at).
 PROGRESS_MIN_URLS = 3
@@ -205,7 +206,7 @@ def explain_failure(messages: Sequence[str], config: ConfigParser) -> str:
                 redirects=config.getint("DEFAULT", "MAX_REDIRECTS"),
                 match=found.group(1) if found.groups() else "",
             )
-    last = messages[-1] if messages else "no response"
+    last = DOWNLOAD_ERROR_PREFIX.sub("", messages[-1]) if messages else "no response"
     return f"download failed ({last[:200]})"
 
 
@@ -259,6 +260,20 @@ def url_id(url: str) -> str:
     return f"{slug}-{blake3.blake3(url.encode()).hexdigest()[:6]}"
 
 
+def url_problem(url: str) -> str | None:
+    """Why a string cannot be fetched as a web address, found without going to the network."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 -- raises on a port out of range
+    except ValueError as error:
+        return f"not a valid web address ({error})"
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return "not a valid web address (no host name)"
+    if any(character.isspace() for character in url):
+        return "not a valid web address (it contains white space)"
+    return None
+
+
 # --- many pages -----------------------------------------------------------------
 
 
@@ -298,6 +313,10 @@ def fetch_pages(
             cached = store.get(url)
             if cached is not None:
                 results[url] = cached
+    for url in wanted:
+        problem = url_problem(url)
+        if problem and url not in results:
+            results[url] = LoadError(url, problem)
     missing = [url for url in wanted if url not in results]
     with (progress or _no_progress)(len(missing)) as advance:
         for url, outcome in _download(missing, web, advance):

@@ -205,3 +205,13 @@ def test_the_guard_refuses_addresses_outside_loopback():
         socket.create_connection(("192.0.2.1", 80), timeout=0.1)
     assert BLOCKED and BLOCKED[-1].endswith("192.0.2.1")
     BLOCKED.clear()
+
+
+@pytest.mark.parametrize("url, problem", [
+    ("http://", "not a valid web address (no host name)"),
+    ("https://[::1", "not a valid web address (Invalid IPv6 URL)"),
+    ("http://127.0.0.1:99999/x", "not a valid web address (Port out of range 0-65535)"),
+    ("http://news.example/a story.html", "not a valid web address (it contains white space)"),
+])
+def test_malformed_urls_fail_without_a_request(url, problem):
+    assert fetch_one(url, local_web()) == LoadError(url, problem)
