@@ -21,8 +21,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
-from scipy import sparse
-from scipy.optimize import linear_sum_assignment
 
 from diff_match_patch import diff_match_patch
 
@@ -114,16 +112,12 @@ class Scores:
 
     def __init__(self, left: Side, right: Side) -> None:
         vocabulary: dict[str, int] = {}
-        left_sets = [_key_ids(left.tokens[i], vocabulary) for i in range(len(left.tokens))]
-        right_sets = [_key_ids(right.tokens[i], vocabulary) for i in range(len(right.tokens))]
-        self.weights = _idf(left_sets + right_sets, len(vocabulary))
-        self.left_sets, self.right_sets = left_sets, right_sets
-        left_matrix = _incidence(left_sets, len(vocabulary))
-        right_matrix = _incidence(right_sets, len(vocabulary))
-        weighted_left = left_matrix.multiply(self.weights[np.newaxis, :]).tocsr()
-        self.shared = np.asarray((weighted_left @ right_matrix.T).todense())
-        self.left_mass = np.asarray(weighted_left.sum(axis=1)).ravel()
-        self.right_mass = np.asarray(right_matrix @ self.weights).ravel()
+        self.left_sets = [_key_ids(tokens, vocabulary) for tokens in left.tokens]
+        self.right_sets = [_key_ids(tokens, vocabulary) for tokens in right.tokens]
+        self.weights = _idf(self.left_sets + self.right_sets, len(vocabulary))
+        self.shared = _shared_mass(self.left_sets, self.right_sets, self.weights)
+        self.left_mass = np.array([self.weights[list(ids)].sum() for ids in self.left_sets])
+        self.right_mass = np.array([self.weights[list(ids)].sum() for ids in self.right_sets])
 
     def matrix(self) -> np.ndarray:
         """The score of every left paragraph against every right one."""
@@ -153,26 +147,71 @@ def _idf(sets: list[set[int]], size: int) -> np.ndarray:
     return np.log((len(sets) + 1) / (frequency + 1)) + 1.0
 
 
-def _incidence(sets: list[set[int]], size: int) -> sparse.csr_matrix:
-    rows = [row for row, ids in enumerate(sets) for _ in ids]
-    columns = [column for ids in sets for column in ids]
-    data = np.ones(len(columns))
-    return sparse.csr_matrix((data, (rows, columns)), shape=(len(sets), max(size, 1)))
+def _shared_mass(left_sets: list[set[int]], right_sets: list[set[int]], weights: np.ndarray) -> np.ndarray:
+    """The weight of the words each left paragraph shares with each right one (via postings)."""
+    shared = np.zeros((len(left_sets), len(right_sets)))
+    right_postings: dict[int, list[int]] = {}
+    for index, ids in enumerate(right_sets):
+        for key_id in ids:
+            right_postings.setdefault(key_id, []).append(index)
+    left_postings: dict[int, list[int]] = {}
+    for index, ids in enumerate(left_sets):
+        for key_id in ids:
+            if key_id in right_postings:
+                left_postings.setdefault(key_id, []).append(index)
+    for key_id, lefts in left_postings.items():
+        shared[np.ix_(lefts, right_postings[key_id])] += weights[key_id]
+    return shared
 
 
 def pair_similar(scores: Scores, taken: dict[int, int], threshold: float) -> dict[int, int]:
-    """Optimal one-to-one pairing of the paragraphs left over, above ``threshold``."""
+    """Optimal one-to-one pairing of the paragraphs left over, among pairs reaching ``threshold``.
+
+    Pairs under the threshold count for nothing (so they cannot pull a good
+    pair apart). The candidate pairs fall into small independent clusters;
+    a cluster with one paragraph on either side takes its best pair, and
+    only clusters with a real choice go to scipy's ``linear_sum_assignment``
+    (imported then, as importing scipy.optimize costs more than most diffs).
+    """
     matrix = scores.matrix()
-    left_free = [i for i in range(matrix.shape[0]) if i not in taken]
-    right_taken = set(taken.values())
-    right_free = [j for j in range(matrix.shape[1]) if j not in right_taken]
-    if not left_free or not right_free:
-        return {}
-    sub = matrix[np.ix_(left_free, right_free)]
-    rows, columns = linear_sum_assignment(sub, maximize=True)
-    return {
-        left_free[r]: right_free[c] for r, c in zip(rows, columns) if sub[r, c] >= threshold
-    }
+    matrix[list(taken), :] = 0.0
+    matrix[:, list(taken.values())] = 0.0
+    matrix[matrix < threshold] = 0.0
+    pairs: dict[int, int] = {}
+    for rows, columns in _clusters(matrix):
+        sub = matrix[np.ix_(rows, columns)]
+        if len(rows) == 1 or len(columns) == 1:
+            best = np.unravel_index(int(np.argmax(sub)), sub.shape)
+            chosen = [(int(best[0]), int(best[1]))]
+        else:
+            from scipy.optimize import linear_sum_assignment
+
+            chosen = list(zip(*linear_sum_assignment(sub, maximize=True)))
+        pairs.update({rows[r]: columns[c] for r, c in chosen if sub[r, c] > 0})
+    return pairs
+
+
+def _clusters(matrix: np.ndarray) -> list[tuple[list[int], list[int]]]:
+    """Connected components of the bipartite graph of non-zero entries: (rows, columns)."""
+    parent = list(range(matrix.shape[0] + matrix.shape[1]))
+
+    def find(node: int) -> int:
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    offset = matrix.shape[0]
+    for row, column in zip(*np.nonzero(matrix)):
+        parent[find(int(row))] = find(offset + int(column))
+    members: dict[int, tuple[list[int], list[int]]] = {}
+    for row, column in zip(*np.nonzero(matrix)):
+        rows, columns = members.setdefault(find(int(row)), ([], []))
+        if int(row) not in rows:
+            rows.append(int(row))
+        if int(column) not in columns:
+            columns.append(int(column))
+    return list(members.values())
 
 
 def grow_groups(scores: Scores, pairs: dict[int, int], containment: float) -> list[Group]:
@@ -353,6 +392,34 @@ def summarise(left: Side, right: Side, rows: Sequence[Row]) -> DiffResult:
         len(right_starts),
         left_shared,
         right_shared,
+    )
+
+
+def swap_sides(result: DiffResult) -> DiffResult:
+    """The same alignment seen from the other side: left and right exchanged, deletes
+    and inserts exchanged; rows keep their order and partners."""
+    flipped = {"only_left": "only_right", "only_right": "only_left", "delete": "insert", "insert": "delete"}
+    rows = tuple(
+        Row(
+            flipped.get(row.status, row.status),  # type: ignore[arg-type]
+            row.right_paragraphs,
+            row.left_paragraphs,
+            row.right_start,
+            row.right_end,
+            row.left_start,
+            row.left_end,
+            row.similarity,
+            row.minor,
+            row.partner,
+            tuple(
+                WordOp(flipped.get(op.kind, op.kind), op.right_start, op.right_end, op.left_start, op.left_end)  # type: ignore[arg-type]
+                for op in row.ops
+            ),
+        )
+        for row in result.rows
+    )
+    return DiffResult(
+        result.right_id, result.left_id, rows, result.right_words, result.left_words, result.right_shared, result.left_shared
     )
 
 

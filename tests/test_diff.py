@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from srccompare.diff import Group, diff_articles, heaviest_chain
+from srccompare.diff import Group, diff_articles, heaviest_chain, swap_sides
 from srccompare.model import CleanArticle, DiffResult, Metadata, Row
 from srccompare.settings import load_settings
 
@@ -198,3 +198,12 @@ def test_groups_report_their_paragraph_text(story: CleanArticle) -> None:
     result = diff_articles(story, dataclasses.replace(story, id="copy"), DIFF)
     assert result.left_id == story.id and result.right_id == "copy"
     check_invariants(story, story, result)
+
+
+def test_swapping_sides_keeps_the_alignment(seeds: dict[str, CleanArticle]) -> None:
+    left, right = seeds["trt"], seeds["unknown"]
+    result = diff_articles(left, right, DIFF)
+    swapped = swap_sides(result)
+    check_invariants(right, left, swapped)
+    assert swap_sides(swapped) == result
+    assert [row.status for row in swapped.rows].count("only_right") == [row.status for row in result.rows].count("only_left")

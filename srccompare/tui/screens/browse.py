@@ -30,6 +30,9 @@ from srccompare.settings import Settings
 from srccompare.tui.widgets.article_table import ArticleTable
 from srccompare.tui.widgets.pair_table import PairTable
 
+# The tables hold at most this many rows each (most reused first); filters
+# reach the rest. A DataTable of 100k rows takes seconds to fill.
+ROWS_SHOWN = 2000
 # progress(step, done, total), as srccompare.reuse and srccompare.corpus report it.
 Progress = Callable[[str, int, int], None]
 STEP_NAMES = {"clean": "Cleaning", "sketch": "Sketching", "candidates": "Finding candidates",
@@ -185,9 +188,10 @@ class BrowseScreen(Screen):
         if data is None:
             return
         documents = [d for d in documents_by_reuse(data.corpus.result) if data.has_agency(d.doc_id, self.agency)]
-        self.query_one(ArticleTable).show(documents, data.attributions, data.labels)
-        self.query_one(PairTable).show(self.visible_pairs(), data.labels)
-        self.query_one("#browse-status", Static).update(self.status_line(len(documents)))
+        pairs = self.visible_pairs()
+        self.query_one(ArticleTable).show(documents[:ROWS_SHOWN], data.attributions, data.labels)
+        self.query_one(PairTable).show(pairs[:ROWS_SHOWN], data.labels)
+        self.query_one("#browse-status", Static).update(self.status_line(len(documents), len(pairs)))
 
     def visible_pairs(self) -> list[tuple[int, PairSummary]]:
         """(rank, pair) of the pairs passing the filters, in rank order."""
@@ -204,10 +208,13 @@ class BrowseScreen(Screen):
             shown.append((rank, pair))
         return shown
 
-    def status_line(self, articles_shown: int) -> Text:
+    def status_line(self, articles: int, pairs: int) -> Text:
+        """"4 of 5 articles · 9 pairs sharing text · agency: AFP" (and what the tables leave out)."""
         data = self.data
         total = len(data.corpus.result.documents) if data else 0
-        text = Text(f"{articles_shown} of {total} articles · {len(self.visible_pairs())} pairs sharing text")
+        text = Text(f"{articles} of {total} articles · {pairs} pairs sharing text")
+        if max(articles, pairs) > ROWS_SHOWN:
+            text.append(f" (tables show the first {ROWS_SHOWN:,}: filter to see more)", style="italic")
         text.append(f" · agency: {self.agency or 'all'}", style="bold" if self.agency else "")
         if self.article:
             text.append(" · pairs of ")

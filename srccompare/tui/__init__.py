@@ -1,0 +1,1 @@
+"""The Textual views of srccompare. Model code never imports this package."""

@@ -1,0 +1,35 @@
+"""Messages the diff view's widgets send up to their screen: small dataclasses, no logic."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.message import Message
+
+from srccompare.model import DiffResult
+
+
+@dataclass
+class AlignmentReady(Message):
+    """The alignment worker finished (posted from its thread)."""
+
+    result: DiffResult
+
+
+@dataclass
+class CursorMoved(Message):
+    """The row under the cursor changed; ``row`` is an index into the result's rows."""
+
+    row: int
+
+
+@dataclass
+class SearchSubmitted(Message):
+    """The user asked to find ``query`` (searching forward from the cursor)."""
+
+    query: str
+
+
+@dataclass
+class SearchClosed(Message):
+    """The search bar was dismissed."""

@@ -1,0 +1,1 @@
+"""Screens of the srccompare TUI (one a module)."""

@@ -1,0 +1,1 @@
+"""Widgets of the srccompare TUI (one a module)."""
