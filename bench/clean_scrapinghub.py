@@ -30,7 +30,7 @@ from pathlib import Path
 import trafilatura
 
 from srccompare.clean import clean_extracted
-from srccompare.clean.extract import extract
+from srccompare.clean.extract import NoArticle, extract
 from srccompare.load import article_from_text, decode
 from srccompare.model import LoadError, Metadata
 from srccompare.rules import load_rules
@@ -129,9 +129,9 @@ def run_srccompare_text(page: Page) -> Prediction:
 def _run_srccompare(article) -> Prediction:  # type: ignore[no-untyped-def]
     settings, rules = load_settings(), load_rules()
     start = time.perf_counter()
-    extracted = extract(article, settings.clean.recall, rules)
+    extracted = extract(article, settings.clean, rules)
     middle = time.perf_counter()
-    result = clean_extracted(article, extracted, settings, rules) if extracted is not None else None
+    result = None if isinstance(extracted, NoArticle) else clean_extracted(article, extracted, settings, rules)
     end = time.perf_counter()
     body = "" if result is None or isinstance(result, LoadError) else result.body
     return Prediction(article.id, body, end - start, end - middle)

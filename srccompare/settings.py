@@ -29,9 +29,11 @@ class LimitSettings:
 @dataclass(frozen=True)
 class CleanSettings:
     recall: bool
+    retry_below_words: int
     promo_max_words: int
     caption_max_words: int
     block_max_paragraphs: int
+    edge_paragraphs: int
     repeat_min_articles: int
     repeat_max_words: int
     title_max_words: int

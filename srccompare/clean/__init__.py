@@ -30,7 +30,7 @@ __all__ = ["clean_article", "clean_articles", "clean_text", "load_and_clean", "n
 def clean_article(article: Article, settings: Settings, rules: Rules | None = None) -> CleanArticle | LoadError:
     """Clean one article; a LoadError when it holds no article text."""
     rules = rules or load_rules()
-    extracted = extract(article, settings.clean.recall, rules)
+    extracted = extract(article, settings.clean, rules)
     if isinstance(extracted, NoArticle):
         return LoadError(article.source, extracted.problem)
     return clean_extracted(article, extracted, settings, rules)
@@ -39,7 +39,7 @@ def clean_article(article: Article, settings: Settings, rules: Rules | None = No
 def clean_extracted(article: Article, extracted: Extracted, settings: Settings, rules: Rules) -> CleanArticle | LoadError:
     """srccompare's own steps on the text extraction gave (timed apart from extraction by bench/)."""
     paragraphs = split_paragraphs(normalise(extracted.text), one_per_line=extracted.one_paragraph_per_line)
-    marks, found = find_marks(paragraphs, rules, settings.clean)
+    marks, found = find_marks(paragraphs, rules, settings.clean, extracted.metadata.title)
     metadata = article.hints.merged_over(extracted.metadata).merged_over(found)
     if metadata.outlet is None and metadata.url:
         metadata = replace(metadata, outlet=outlet_from_url(metadata.url, rules))
@@ -51,7 +51,9 @@ def clean_extracted(article: Article, extracted: Extracted, settings: Settings, 
     return cleaned
 
 
-def find_marks(paragraphs: list[str], rules: Rules, settings: CleanSettings) -> tuple[list[Mark], Metadata]:
+def find_marks(
+    paragraphs: list[str], rules: Rules, settings: CleanSettings, known_title: str | None = None
+) -> tuple[list[Mark], Metadata]:
     """Run the finders in order of authority; each sees what the ones before it left."""
     current = list(paragraphs)
     marks: list[Mark] = []
@@ -64,7 +66,7 @@ def find_marks(paragraphs: list[str], rules: Rules, settings: CleanSettings) -> 
     take(find_blocks(current, rules, settings))
     credit_marks, credits, source_outlets = find_credits(current, rules, _gone(marks))
     take(credit_marks)
-    head_marks, title, byline, date = find_head(current, settings, _gone(marks))
+    head_marks, title, byline, date = find_head(current, settings, _gone(marks), known_title)
     take(head_marks)
     take(find_line_boilerplate(current, rules, settings, _gone(marks) | _empty(current)))
     clue_outlets = [rules.outlet_named(m.outlet) or m.outlet for m in marks if m.outlet]

@@ -82,10 +82,14 @@ def find_line_boilerplate(
         if words > LONGEST_BOILERPLATE_WORDS:
             continue  # no rule removes anything from a paragraph this long; spare the regexes
         for rule in rules.lines:
+            limit = rule.max_words if rule.max_words is not None else settings.promo_max_words
+            if words > limit and rule.kind != "caption":
+                continue  # a long paragraph is reporting, whatever phrase it holds
+            if rule.where == "edge" and not _near_edge(index, len(paragraphs), marks, settings):
+                continue
             match = rule.pattern.search(paragraph)
             if match is None:
                 continue
-            limit = rule.max_words if rule.max_words is not None else settings.promo_max_words
             if rule.kind == "caption":
                 mark = _caption_mark(index, paragraph, match, rule.id, rules, words, settings)
             elif words <= limit:
@@ -96,6 +100,14 @@ def find_line_boilerplate(
                 marks.append(mark)
                 break
     return marks + _caption_duplicates(paragraphs, marks, taken)
+
+
+def _near_edge(index: int, count: int, marks: list[Mark], settings: CleanSettings) -> bool:
+    """Within clean.edge_paragraphs of the top or bottom, or just after a paragraph already removed as a URL."""
+    edge = settings.edge_paragraphs
+    if index < edge or index >= count - edge:
+        return True
+    return bool(marks) and marks[-1].index == index - 1 and marks[-1].kind == "url"
 
 
 def _outlet_group(match: re.Match[str]) -> str | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 from urllib.parse import urlsplit
 
 import trafilatura
@@ -14,8 +15,10 @@ from markdown_it.token import Token
 
 from srccompare.model import Article, Metadata
 from srccompare.rules import Rules
+from srccompare.settings import CleanSettings
 
 TAG = re.compile(r"<[^>]*>")
+WORDS = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
@@ -34,34 +37,30 @@ class Extracted:
     one_paragraph_per_line: bool
 
 
-def extract(article: Article, recall: bool, rules: Rules) -> Extracted | NoArticle:
+def extract(article: Article, settings: CleanSettings, rules: Rules) -> Extracted | NoArticle:
     """The article's text, or why there is none (an HTML page with no article, say)."""
     if article.kind == "html":
-        return extract_html(article.content, article.hints.url, recall, rules)
+        return extract_html(article.content, article.hints.url, settings.recall, rules, settings.retry_below_words)
     if article.kind == "markdown":
         text, title = markdown_to_text(article.content)
         return Extracted(text, Metadata(title=title), one_paragraph_per_line=False)
     return Extracted(article.content, Metadata(), one_paragraph_per_line=False)
 
 
-def extract_html(html: str, url: str | None, recall: bool, rules: Rules) -> Extracted | NoArticle:
+def extract_html(html: str, url: str | None, recall: bool, rules: Rules, retry_words: int = 0) -> Extracted | NoArticle:
     """trafilatura with comments off and deduplication off.
 
     Deduplication would drop paragraphs seen before in the same run: exactly
-    the shared wire passages srccompare is looking for.
+    the shared wire passages srccompare is looking for. A precision-leaning
+    extraction shorter than ``retry_words`` words has most likely picked the
+    wrong block (a notice, a teaser); it is redone with trafilatura's balanced
+    settings and the longer text kept.
     """
     try:
-        document = trafilatura.bare_extraction(
-            html,
-            url=url,
-            include_comments=False,
-            deduplicate=False,
-            favor_precision=not recall,
-            favor_recall=recall,
-            include_tables=True,
-            include_images=False,
-            with_metadata=True,
-        )
+        document = _bare_extraction(html, url, "recall" if recall else "precision")
+        if not recall and _words(document) < retry_words:
+            balanced = _bare_extraction(html, url, "balanced")
+            document = balanced if _words(balanced) > _words(document) else document
     except (ValueError, RecursionError, etree.LxmlError) as error:
         # Pathological markup (thousands of nested levels, broken encodings) is a bad page, not a crash.
         return NoArticle(f"HTML could not be parsed ({type(error).__name__})")
@@ -75,6 +74,24 @@ def extract_html(html: str, url: str | None, recall: bool, rules: Rules) -> Extr
         byline=document.author or None,
     )
     return Extracted(document.text, metadata, one_paragraph_per_line=True)
+
+
+def _bare_extraction(html: str, url: str | None, lean: str) -> Any:
+    return trafilatura.bare_extraction(
+        html,
+        url=url,
+        include_comments=False,
+        deduplicate=False,
+        favor_precision=lean == "precision",
+        favor_recall=lean == "recall",
+        include_tables=True,
+        include_images=False,
+        with_metadata=True,
+    )
+
+
+def _words(document: Any) -> int:
+    return len(WORDS.findall(document.text or "")) if document is not None else 0
 
 
 def _outlet_of(sitename: str | None, url: str | None, rules: Rules) -> str | None:

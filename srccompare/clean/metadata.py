@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from srccompare.clean.boilerplate import Mark
+from srccompare.clean.boilerplate import Mark, fold
 from srccompare.clean.text import word_count
 from srccompare.model import Credit
 from srccompare.rules import Rules
@@ -24,7 +24,7 @@ DATE = (
 )
 DATE_PREFIX = re.compile(
     rf"^(?:(?:date|published|posted|updated|last updated)\s*:?\s*(?:on\s+)?)?(?:\w+day,?\s+)?(?P<date>{DATE})"
-    r"(?:,?\s*(?:at\s+)?\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*[A-Z]{2,4})?)?\s*",
+    r"(?:(?:,|\s[-–|])?\s*(?:at\s+)?\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*[A-Z]{2,4})?)?\s*",
     re.I,
 )
 DATE_LEAD = re.compile(r"^(?:date|published|posted|updated)\b", re.I)
@@ -112,8 +112,13 @@ def _source_list(listed: str, text: str, rules: Rules) -> tuple[list[Credit], li
     return credits, outlets
 
 
-def find_head(paragraphs: Sequence[str], settings: CleanSettings, taken: set[int]) -> tuple[list[Mark], str | None, str | None, str | None]:
-    """Title, byline and date lines at the top of a text article; (marks, title, byline, date)."""
+def find_head(
+    paragraphs: Sequence[str], settings: CleanSettings, taken: set[int], known_title: str | None = None
+) -> tuple[list[Mark], str | None, str | None, str | None]:
+    """Title, byline and date lines at the top of an article; (marks, title, byline, date).
+
+    ``known_title`` is the title the page declared (HTML metadata), if any.
+    """
     marks: list[Mark] = []
     byline = date = None
     zone = [i for i in range(min(HEAD_ZONE, len(paragraphs)))]
@@ -131,7 +136,25 @@ def find_head(paragraphs: Sequence[str], settings: CleanSettings, taken: set[int
     title = _title(paragraphs, marks, taken, settings)
     if title is not None:
         marks.append(Mark(0, "title", "title", paragraphs[0]))
+    elif known_title:
+        marks.extend(_known_title_marks(paragraphs, known_title, taken | {m.index for m in marks}))
     return marks, title, byline, date
+
+
+def _known_title_marks(paragraphs: Sequence[str], known_title: str, taken: set[int]) -> list[Mark]:
+    """The page's title (from the HTML head) repeated as a line at the top of the body.
+
+    The head's title often carries the site's name ("Title - Outlet"), so a
+    line that is a whole-word prefix of it counts, provided it has a few words.
+    """
+    wanted = fold(known_title)
+    for index in range(min(HEAD_ZONE, len(paragraphs))):
+        line = fold(paragraphs[index])
+        if index in taken or word_count(paragraphs[index]) < 3:
+            continue
+        if line == wanted or wanted.startswith(line + " "):
+            return [Mark(index, "title", "title", paragraphs[index])]
+    return []
 
 
 def _title(paragraphs: Sequence[str], head: list[Mark], taken: set[int], settings: CleanSettings) -> str | None:

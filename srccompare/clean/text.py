@@ -17,6 +17,11 @@ ESCAPE_SEQUENCE = re.compile(
 BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
 INVISIBLE = dict.fromkeys(map(ord, "\u200b\u2060\ufeff\u00ad\u180e"))
 LINE_BREAKS = {ord("\r"): "\n", ord("\f"): "\n", ord("\v"): "\n", 0x2028: "\n", 0x2029: "\n\n", ord("\t"): " "}
+# One table for the three above; applied only to text holding any of them (most text holds none).
+TRANSLATION = {**LINE_BREAKS, **BIDI_CONTROLS, **INVISIBLE}
+TRANSLATED = re.compile("[" + re.escape("".join(map(chr, TRANSLATION))) + "]")
+# Control characters (Unicode category Cc) but the newline, and lone surrogates (Cs).
+CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 SPACES = re.compile(r"[^\S\n]+")
 BLANK_LINES = re.compile(r"\n[ \n]*\n")
 WORD = re.compile(r"\w+(?:['’.-]\w+)*")
@@ -27,14 +32,15 @@ def normalise(text: str) -> str:
     text = text.replace("\r\n", "\n")
     text = ESCAPE_SEQUENCE.sub("", text)
     text = unicodedata.normalize("NFC", text)
-    text = text.translate(LINE_BREAKS).translate(BIDI_CONTROLS).translate(INVISIBLE)
-    text = "".join(ch for ch in text if ch == "\n" or unicodedata.category(ch) not in ("Cc", "Cs"))
+    if TRANSLATED.search(text):
+        text = text.translate(TRANSLATION)
+    text = CONTROL.sub("", text)
     text = SPACES.sub(" ", text)
     return "\n".join(line.strip() for line in text.split("\n")).strip("\n")
 
 
 def word_count(text: str) -> int:
-    return sum(1 for _ in WORD.finditer(text))
+    return len(WORD.findall(text))
 
 
 def split_paragraphs(text: str, *, one_per_line: bool = False) -> list[str]:

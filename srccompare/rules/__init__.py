@@ -26,6 +26,7 @@ class LineRule:
     pattern: re.Pattern[str]
     max_words: int | None
     outlet: str | None
+    where: str | None = None  # "edge": only near the top or bottom of the article (clean.edge_paragraphs)
 
 
 @dataclass(frozen=True)
@@ -144,7 +145,10 @@ def _compile(pattern: str) -> re.Pattern[str]:
 
 
 def _line_rule(data: dict[str, Any]) -> LineRule:
-    return LineRule(data["id"], data["kind"], _compile(data["pattern"]), data.get("max_words"), data.get("outlet"))
+    where = data.get("where")
+    if where not in (None, "edge"):
+        raise KeyError(f"rule {data['id']}: where must be \"edge\" or absent, not {where!r}")
+    return LineRule(data["id"], data["kind"], _compile(data["pattern"]), data.get("max_words"), data.get("outlet"), where)
 
 
 def _block_rule(data: dict[str, Any]) -> BlockRule:
