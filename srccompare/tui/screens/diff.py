@@ -56,10 +56,10 @@ class DiffScreen(Screen[None]):
     BINDINGS = [
         Binding("n", "next_change(1)", "Next", tooltip="Next change"),
         Binding("N", "next_change(-1)", "Prev", tooltip="Previous change"),
-        Binding("p", "partner", "Partner", tooltip="Jump to a moved paragraph's partner"),
+        Binding("p", "partner", "Jump", tooltip="Jump to a moved paragraph's partner"),
         Binding("m", "toggle('show_moves')", "Moves", tooltip="Toggle move marks"),
         Binding("d", "toggle('show_minor')", "Minor", tooltip="Toggle minor differences"),
-        Binding("b", "toggle('show_removed')", "Boilerplate", tooltip="Show removed boilerplate in place"),
+        Binding("b", "toggle('show_removed')", "Cut", tooltip="Show removed boilerplate in place"),
         Binding("f", "toggle('fold_same')", "Fold", tooltip="Fold identical rows"),
         Binding("s", "swap", "Swap", tooltip="Swap sides"),
         Binding("slash", "search", "Find", tooltip="Search both articles"),
@@ -92,7 +92,7 @@ class DiffScreen(Screen[None]):
             DiffScreen.show_moves, DiffScreen.show_minor, DiffScreen.show_removed, DiffScreen.fold_same
         )
         yield SearchBar(id="search")
-        yield Footer(compact=True)
+        yield Footer(compact=True, show_command_palette=False)  # ctrl+p still opens it; 80 columns fit every key
 
     def on_mount(self) -> None:
         self.query_one(AlignedRows).focus()
