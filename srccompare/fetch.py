@@ -334,6 +334,15 @@ def _checked(outcome: Page | LoadError, store: PageStore | None) -> Page | LoadE
     return problem or outcome
 
 
+def interleave_hosts(urls: Sequence[str]) -> list[str]:
+    """URLs taking the hosts in turn (a1 b1 c1 a2 b2 ...), so a worker rarely waits out a host's delay."""
+    by_host: dict[str, list[str]] = {}
+    for url in urls:
+        by_host.setdefault((urlsplit(url).hostname or "").lower(), []).append(url)
+    queues = list(by_host.values())
+    return [queue[turn] for turn in range(max(map(len, queues), default=0)) for queue in queues if turn < len(queue)]
+
+
 def _download(
     urls: Sequence[str], web: WebSettings, on_fetched: Callable[[str], None] | None
 ) -> Iterator[tuple[str, Page | LoadError]]:
@@ -349,7 +358,7 @@ def _download(
             return fetch_page(url, config, log)
 
         try:
-            futures = {pool.submit(work, url): url for url in urls}
+            futures = {pool.submit(work, url): url for url in interleave_hosts(urls)}
             for future in as_completed(futures):
                 if on_fetched is not None:
                     on_fetched(futures[future])

@@ -215,3 +215,12 @@ def test_the_guard_refuses_addresses_outside_loopback():
 ])
 def test_malformed_urls_fail_without_a_request(url, problem):
     assert fetch_one(url, local_web()) == LoadError(url, problem)
+
+
+def test_downloads_take_the_hosts_in_turn():
+    from srccompare.fetch import interleave_hosts
+
+    urls = ["http://a.example/1", "http://a.example/2", "http://a.example/3", "http://b.example/1", "http://C.example/1",
+            "http://b.example/2"]
+    assert interleave_hosts(urls) == ["http://a.example/1", "http://b.example/1", "http://C.example/1",
+                                      "http://a.example/2", "http://b.example/2", "http://a.example/3"]
