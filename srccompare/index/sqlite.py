@@ -2,7 +2,7 @@
 
 Tables: ``meta`` (schema version, the index parameters, who created it),
 ``articles`` (number, id, blake3 content hash UNIQUE, cleaned body, metadata
-as JSON, wire agency), ``shingles`` (hash -> doc, position), ``bands``
+and removals as JSON, wire agency), ``shingles`` (hash -> doc, position), ``bands``
 (key -> doc, band, window) and ``tokens`` (hash -> document frequency).
 64-bit hashes are stored as SQLite's signed integers (the same bits).
 
@@ -38,7 +38,7 @@ from srccompare.index.store import (
     StoredArticle,
     Store,
 )
-from srccompare.model import PARAGRAPH_SEPARATOR, CleanArticle, Credit, Metadata, to_dict
+from srccompare.model import PARAGRAPH_SEPARATOR, CleanArticle, Credit, Metadata, Removal, to_dict
 
 APPLICATION_ID = 0x53524358  # "SRCX": marks the file as a srccompare index
 SCHEMA_VERSION = 1
@@ -56,6 +56,7 @@ CREATE TABLE articles (
     body TEXT NOT NULL,
     paragraphs TEXT,
     metadata TEXT NOT NULL,
+    removals TEXT NOT NULL,
     wire TEXT,
     words INTEGER NOT NULL,
     added TEXT NOT NULL
@@ -70,7 +71,7 @@ CREATE TABLE tokens (hash INTEGER PRIMARY KEY, documents INTEGER NOT NULL);
 """
 
 POSTING_TABLES = {"shingles": ("shingles", "hash"), "bands": ("bands", "key")}
-ARTICLE_COLUMNS = "a.number, a.id, a.source, a.kind, a.body, a.paragraphs, a.metadata, a.wire"
+ARTICLE_COLUMNS = "a.number, a.id, a.source, a.kind, a.body, a.paragraphs, a.metadata, a.removals, a.wire"
 # Page cache of a connection, in KiB (negative: SQLite's unit for KiB). Larger
 # keeps more of the postings B-trees in memory while adding (inserts land at
 # random keys); 256 MB is a small share of a desktop's memory.
@@ -103,6 +104,7 @@ class SQLiteStore(Store):
         connection = _connect(path)
         try:
             _check_or_create(connection, path, parameters, create)
+            connection.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         except BaseException:
             connection.close()
             raise
@@ -144,10 +146,11 @@ class SQLiteStore(Store):
         article = entry.article
         paragraphs = None if _split(article.body) == list(article.paragraphs) else json.dumps(list(article.paragraphs))
         cursor = self.connection.execute(
-            "INSERT INTO articles (id, content_hash, source, kind, body, paragraphs, metadata, wire, words, added)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO articles (id, content_hash, source, kind, body, paragraphs, metadata, removals, wire, words, added)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (self._free_id(article.id), entry.content_hash, article.source, article.kind, article.body, paragraphs,
-             json.dumps(_metadata_record(article.metadata), ensure_ascii=False), entry.wire, entry.words,
+             json.dumps(to_dict(article.metadata), ensure_ascii=False),
+             json.dumps(to_dict(article.removals), ensure_ascii=False), entry.wire, entry.words,
              datetime.now(timezone.utc).isoformat(timespec="seconds")),
         )
         return int(cursor.lastrowid or 0)
@@ -278,7 +281,6 @@ def _connect(path: Path) -> sqlite3.Connection:
         connection = sqlite3.connect(path, isolation_level=None, timeout=30.0)
     except sqlite3.Error as error:
         raise IndexFileError(f"{path}: cannot open ({error})") from None
-    connection.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
     return connection
 
 
@@ -379,10 +381,6 @@ def _split(body: str) -> list[str]:
     return body.split(PARAGRAPH_SEPARATOR) if body else []
 
 
-def _metadata_record(metadata: Metadata) -> dict[str, Any]:
-    return dict(to_dict(metadata))
-
-
 def _metadata(record: dict[str, Any]) -> Metadata:
     values = dict(record)
     values["credits"] = tuple(Credit(**credit) for credit in values.get("credits", []))
@@ -392,13 +390,14 @@ def _metadata(record: dict[str, Any]) -> Metadata:
 
 
 def _stored(row: tuple[Any, ...]) -> StoredArticle:
-    number, doc_id, source, kind, body, paragraphs, metadata, wire = row
+    number, doc_id, source, kind, body, paragraphs, metadata, removals, wire = row
     article = CleanArticle(
         id=doc_id,
         source=source,
         kind=kind,
         metadata=_metadata(json.loads(metadata)),
         paragraphs=tuple(json.loads(paragraphs) if paragraphs else _split(body)),
+        removals=tuple(Removal(**removal) for removal in json.loads(removals)),
     )
     return StoredArticle(int(number), article, wire)
 
