@@ -95,11 +95,14 @@ class PageCache:
 
     def get(self, url: str) -> Page | None:
         """The page stored for ``url`` (asked for, or reached after redirects), if any."""
-        row = self._db.execute(
-            "SELECT url, final_url, status, content_type, fetched_at, body FROM pages"
-            " WHERE url = ? OR final_url = ? ORDER BY url = ? DESC, fetched_at DESC LIMIT 1",
-            (url, url, url),
-        ).fetchone()
+        try:
+            row = self._db.execute(
+                "SELECT url, final_url, status, content_type, fetched_at, body FROM pages"
+                " WHERE url = ? OR final_url = ? ORDER BY url = ? DESC, fetched_at DESC LIMIT 1",
+                (url, url, url),
+            ).fetchone()
+        except sqlite3.Error as error:
+            raise CacheError(f"{self.path}: cannot read the page cache ({_reason(error)})") from None
         if row is None:
             return None
         return Page(url=url, final_url=row[1], status=row[2], content_type=row[3],
@@ -107,12 +110,15 @@ class PageCache:
 
     def put(self, page: Page) -> None:
         """Store (or replace) the page under the URL it was asked for."""
-        with self._db:
-            self._db.execute(
-                "INSERT OR REPLACE INTO pages (url, final_url, status, content_type, fetched_at, body)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                (page.url, page.final_url, page.status, page.content_type, page.fetched_at, page.body),
-            )
+        try:
+            with self._db:
+                self._db.execute(
+                    "INSERT OR REPLACE INTO pages (url, final_url, status, content_type, fetched_at, body)"
+                    " VALUES (?, ?, ?, ?, ?, ?)",
+                    (page.url, page.final_url, page.status, page.content_type, page.fetched_at, page.body),
+                )
+        except sqlite3.Error as error:
+            raise CacheError(f"{self.path}: cannot store a page ({_reason(error)})") from None
 
     def stats(self) -> CacheStats:
         pages, body_bytes, oldest, newest = self._db.execute(

@@ -377,7 +377,10 @@ def fetch_articles(urls: Sequence[str], settings: Settings) -> dict[str, Article
     except CacheError as error:
         return {url: LoadError(url, f"{error} (choose another with --cache FILE)") for url in urls}
     with store:
-        pages = fetch_pages(urls, settings.web, store, progress_bar)
+        try:
+            pages = fetch_pages(urls, settings.web, store, progress_bar)
+        except CacheError as error:  # the file went bad mid-run (disk full, locked too long)
+            return {url: LoadError(url, str(error)) for url in urls}
     return articles_in_order(urls, pages)
 
 
