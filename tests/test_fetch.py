@@ -186,12 +186,12 @@ def test_a_feed_or_sitemap_without_links_says_why(site):
      "(Caused by NameResolutionError(\"<urllib3.connection.HTTPConnection object>: Failed to resolve 'x.example' "
      "([Errno -2] Name or service not known)\"))", "host not found (DNS lookup failed)"),
     ("pycurl error: http://x.example/ (6, 'Could not resolve host: x.example')", "host not found (DNS lookup failed)"),
-    ("pycurl error: http://x.example/ (28, 'Operation timed out after 1000 milliseconds')", "no answer within 20 s (see web.timeout)"),
+    ("pycurl error: http://x.example/ (28, 'Operation timed out after 1000 milliseconds')", "no answer within 7 s (see web.timeout)"),
 ])
 def test_download_log_lines_become_plain_reasons(logged, problem):
     from srccompare.fetch import downloader_config
 
-    assert explain_failure([logged], downloader_config(load_settings().web)) == problem
+    assert explain_failure([logged], downloader_config(local_web(timeout=7))) == problem
 
 
 def test_ids_are_readable_and_distinct():
