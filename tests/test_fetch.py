@@ -56,6 +56,7 @@ def test_a_page_becomes_an_article_with_its_url_and_fetch_time(site, tmp_path):
     assert article.hints.url == url
     assert datetime.fromisoformat(article.hints.fetched).tzinfo is not None
     assert article.id.startswith("helicopter-")
+    assert site.agents[-1].startswith("srccompare/") and "trafilatura" in site.agents[-1]
     cleaned = clean_article(article, local_settings(tmp_path))
     assert cleaned.metadata.outlet == "Al Jazeera"  # the page's site name
     assert cleaned.metadata.url == url and cleaned.metadata.fetched == article.hints.fetched
