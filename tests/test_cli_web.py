@@ -142,3 +142,19 @@ def test_an_unusable_cache_file_is_one_line_per_url(site, config, tmp_path):
 def test_no_inputs_at_all_is_a_usage_error(config):
     result = CliRunner().invoke(main, ["--config", str(config), "clean"])
     assert result.exit_code == 2 and "no inputs" in result.stderr
+
+
+def test_cache_options_give_a_command_refresh_and_cache_only():
+    import click
+
+    from srccompare.cli.web import WebOptions, cache_options
+
+    @click.command()
+    @click.argument("left")
+    @cache_options
+    def probe(left: str, web: WebOptions) -> None:
+        click.echo(f"{left} {web.overrides()}")
+
+    result = CliRunner().invoke(probe, ["a.html", "--refresh", "--cache", "c.sqlite"])
+    assert result.stdout == "a.html {'web': {'refresh': True, 'cache_file': 'c.sqlite'}}\n"
+    assert CliRunner().invoke(probe, ["a.html", "--feed", "http://x.example/rss"]).exit_code == 2

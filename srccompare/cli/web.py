@@ -16,6 +16,7 @@ URLs given directly as inputs need nothing of this: ``load_inputs`` fetches them
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 import sys
@@ -72,25 +73,41 @@ class WebOptions:
         return list(dict.fromkeys(expanded)), errors  # a page both given and listed in a feed is read once
 
 
+SOURCE_OPTIONS = (
+    click.option("--urls", "url_files", multiple=True, metavar="FILE",
+                 help="Read URLs from FILE, one a line (# starts a comment; - for stdin). Repeatable."),
+    click.option("--feed", "feeds", multiple=True, metavar="URL",
+                 help="Take the article links of an RSS/Atom/JSON feed (or of a page naming one). Repeatable."),
+    click.option("--sitemap", "sitemaps", multiple=True, metavar="URL",
+                 help="Take the article links of a sitemap (or of a site's sitemaps). Repeatable."),
+)
+CACHE_OPTIONS = (
+    click.option("--refresh", is_flag=True, help="Fetch web pages anew instead of from the page cache."),
+    click.option("--cache", "cache", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+                 help="Page cache file (SQLite); default ~/.cache/srccompare/pages.sqlite."),
+)
+
+
 def web_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Click decorator adding the web options; the command receives them as ``web: WebOptions``."""
+    """Click decorator adding --urls, --feed, --sitemap, --refresh and --cache; the command
+    receives them as one ``web: WebOptions`` argument. For commands taking many inputs."""
+    return _with_options(command, SOURCE_OPTIONS + CACHE_OPTIONS)
+
+
+def cache_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Click decorator adding only --refresh and --cache (as ``web: WebOptions``), for commands
+    with a fixed number of inputs such as ``diff LEFT RIGHT``; URLs among them are fetched anyway."""
+    return _with_options(command, CACHE_OPTIONS)
+
+
+def _with_options(command: Callable[..., Any], options: tuple[Callable[[Any], Any], ...]) -> Callable[..., Any]:
+    fields = [f.name for f in dataclasses.fields(WebOptions)]
 
     @functools.wraps(command)
-    def wrapper(*args: Any, url_files: tuple[str, ...], feeds: tuple[str, ...], sitemaps: tuple[str, ...],
-                refresh: bool, cache_file: str | None, **kwargs: Any) -> Any:
-        return command(*args, web=WebOptions(url_files, feeds, sitemaps, refresh, cache_file), **kwargs)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        given = {name: kwargs.pop(name) for name in fields if name in kwargs}
+        return command(*args, web=WebOptions(**given), **kwargs)
 
-    options = (
-        click.option("--urls", "url_files", multiple=True, metavar="FILE",
-                     help="Read URLs from FILE, one a line (# starts a comment; - for stdin). Repeatable."),
-        click.option("--feed", "feeds", multiple=True, metavar="URL",
-                     help="Take the article links of an RSS/Atom/JSON feed (or of a page naming one). Repeatable."),
-        click.option("--sitemap", "sitemaps", multiple=True, metavar="URL",
-                     help="Take the article links of a sitemap (or of a site's sitemaps). Repeatable."),
-        click.option("--refresh", is_flag=True, help="Fetch web pages anew instead of from the page cache."),
-        click.option("--cache", "cache_file", type=click.Path(dir_okay=False), default=None, metavar="FILE",
-                     help="Page cache file (SQLite); default ~/.cache/srccompare/pages.sqlite."),
-    )
     for option in reversed(options):
         wrapper = option(wrapper)
     return wrapper
