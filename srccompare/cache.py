@@ -2,7 +2,7 @@
 
 One row a requested URL: the raw bytes as the server sent them (after
 transfer decoding), the final URL after redirects, the HTTP status, the
-content type and when it was fetched. Only pages that passed the fetch checks
+content type (and charset) and when it was fetched. Only pages that passed the fetch checks
 are stored (a 404 or a timeout is tried again next time). A page is found by
 the URL asked for or by the URL it ended at. WAL journal: readers never wait
 for a writer, and a crash leaves the file usable.
@@ -18,13 +18,14 @@ from types import TracebackType
 
 from srccompare.fetch import Page
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: the charset of the Content-Type header is kept
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS pages (
     url TEXT PRIMARY KEY,
     final_url TEXT NOT NULL,
     status INTEGER NOT NULL,
     content_type TEXT NOT NULL,
+    charset TEXT,
     fetched_at TEXT NOT NULL,
     body BLOB NOT NULL
 );
@@ -77,12 +78,17 @@ class PageCache:
             raise CacheError(f"{path}: not a usable page cache ({_reason(error)})") from None
 
     def _check_version(self) -> None:
+        """A new file gets the schema; an older srccompare cache is emptied (it only holds
+        copies of pages); any other database is refused, never touched."""
         version = self._db.execute("PRAGMA user_version").fetchone()[0]
-        tables = self._db.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0]
-        if version == 0 and tables == 0:
+        tables = {name for (name,) in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if version == SCHEMA_VERSION:
+            return
+        if (version == 0 and not tables) or (0 < version < SCHEMA_VERSION and tables == {"pages"}):
+            self._db.execute("DROP TABLE IF EXISTS pages")
             self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-        elif version != SCHEMA_VERSION:
-            raise sqlite3.DatabaseError(f"schema version {version}, expected {SCHEMA_VERSION}")
+            return
+        raise sqlite3.DatabaseError(f"schema version {version}, expected {SCHEMA_VERSION}")
 
     def __enter__(self) -> PageCache:
         return self
@@ -97,7 +103,7 @@ class PageCache:
         """The page stored for ``url`` (asked for, or reached after redirects), if any."""
         try:
             row = self._db.execute(
-                "SELECT url, final_url, status, content_type, fetched_at, body FROM pages"
+                "SELECT url, final_url, status, content_type, charset, fetched_at, body FROM pages"
                 " WHERE url = ? OR final_url = ? ORDER BY url = ? DESC, fetched_at DESC LIMIT 1",
                 (url, url, url),
             ).fetchone()
@@ -105,17 +111,18 @@ class PageCache:
             raise CacheError(f"{self.path}: cannot read the page cache ({_reason(error)})") from None
         if row is None:
             return None
-        return Page(url=url, final_url=row[1], status=row[2], content_type=row[3],
-                    fetched_at=row[4], body=bytes(row[5]), from_cache=True)
+        return Page(url=url, final_url=row[1], status=row[2], content_type=row[3], charset=row[4],
+                    fetched_at=row[5], body=bytes(row[6]), from_cache=True)
 
     def put(self, page: Page) -> None:
         """Store (or replace) the page under the URL it was asked for."""
         try:
             with self._db:
                 self._db.execute(
-                    "INSERT OR REPLACE INTO pages (url, final_url, status, content_type, fetched_at, body)"
-                    " VALUES (?, ?, ?, ?, ?, ?)",
-                    (page.url, page.final_url, page.status, page.content_type, page.fetched_at, page.body),
+                    "INSERT OR REPLACE INTO pages (url, final_url, status, content_type, charset, fetched_at, body)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (page.url, page.final_url, page.status, page.content_type, page.charset, page.fetched_at,
+                     page.body),
                 )
         except sqlite3.Error as error:
             raise CacheError(f"{self.path}: cannot store a page ({_reason(error)})") from None

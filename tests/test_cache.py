@@ -13,7 +13,8 @@ FIXTURE = "fixtures/web/aljazeera-helicopter.html"
 
 
 def page(url: str, final_url: str | None = None, body: bytes = b"<html>story</html>", when: str = "2026-01-02T03:04:05+00:00") -> Page:
-    return Page(url=url, final_url=final_url or url, status=200, content_type="text/html", fetched_at=when, body=body)
+    return Page(url=url, final_url=final_url or url, status=200, content_type="text/html", fetched_at=when, body=body,
+                charset="windows-1252")
 
 
 def test_a_page_comes_back_whole(tmp_path):
@@ -25,7 +26,7 @@ def test_a_page_comes_back_whole(tmp_path):
     with PageCache(tmp_path / "pages.sqlite") as store:  # a new connection: it was written to disk
         found = store.get("http://a.example/story")
     assert found == Page("http://a.example/story", "https://www.a.example/story", 200, "text/html",
-                         "2026-01-02T03:04:05+00:00", body, from_cache=True)
+                         "2026-01-02T03:04:05+00:00", body, charset="windows-1252", from_cache=True)
 
 
 def test_a_page_is_found_by_the_url_it_ended_at(tmp_path):
@@ -84,8 +85,21 @@ def test_another_programs_database_is_refused(tmp_path):
     path = tmp_path / "other.sqlite"
     with sqlite3.connect(path) as db:
         db.execute("CREATE TABLE accounts (name TEXT)")
-    with pytest.raises(CacheError, match="schema version 0, expected 1"):
+    with pytest.raises(CacheError, match="schema version 0, expected 2"):
         PageCache(path)
+
+
+def test_an_older_cache_is_emptied_and_reused(tmp_path):
+    path = tmp_path / "pages.sqlite"
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE pages (url TEXT PRIMARY KEY, final_url TEXT, status INTEGER, content_type TEXT,"
+                   " fetched_at TEXT, body BLOB)")
+        db.execute("INSERT INTO pages VALUES ('http://a.example/', 'http://a.example/', 200, 'text/html', 't', x'00')")
+        db.execute("PRAGMA user_version = 1")
+    with PageCache(path) as store:
+        assert store.stats().pages == 0
+        store.put(page("http://a.example/"))
+        assert store.get("http://a.example/").body == b"<html>story</html>"
 
 
 def test_a_cache_path_under_a_file_is_refused(tmp_path):

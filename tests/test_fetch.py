@@ -128,10 +128,13 @@ def test_private_addresses_are_refused_unless_allowed(site):
     assert "is a local or private network address" in failure.problem
 
 
-def test_the_declared_charset_decodes_the_page(site, tmp_path):
+def test_the_declared_charset_decodes_the_page_fetched_or_cached(site, tmp_path):
     url = site.url("/latin1.html")
-    article = fetch_articles([url], local_settings(tmp_path))[url]
-    assert "Les électeurs de Zürich ont voté" in article.content
+    before = site.requests["/latin1.html"]
+    for _ in range(2):
+        article = fetch_articles([url], local_settings(tmp_path))[url]
+        assert "Les électeurs de Zürich ont voté" in article.content
+    assert site.requests["/latin1.html"] == before + 1
 
 
 def test_two_urls_reaching_one_page_give_one_article(site, tmp_path):
