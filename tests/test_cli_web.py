@@ -158,3 +158,11 @@ def test_cache_options_give_a_command_refresh_and_cache_only():
     result = CliRunner().invoke(probe, ["a.html", "--refresh", "--cache", "c.sqlite"])
     assert result.stdout == "a.html {'web': {'refresh': True, 'cache_file': 'c.sqlite'}}\n"
     assert CliRunner().invoke(probe, ["a.html", "--feed", "http://x.example/rss"]).exit_code == 2
+
+
+def test_diff_takes_two_urls(site, config, tmp_path):
+    env = {"XDG_CACHE_HOME": str(tmp_path / "xdg")}
+    status, result = run(config, "diff", "--format", "json", site.url("/news/tories.html"), site.url("/moved"), env=env)
+    assert status == 0, result.stderr
+    assert "UK Tories under fire for Twitter name switch" in result.stdout
+    assert site.url("/news/tories.html") in result.stdout
