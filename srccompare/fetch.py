@@ -92,8 +92,8 @@ class PageStore(Protocol):
 
 
 def downloader_config(web: WebSettings) -> ConfigParser:
-    """trafilatura's download settings, from ours."""
-    config = ConfigParser()
+    """trafilatura's download settings, from ours (never falling back to unverified TLS)."""
+    config = ConfigParser(interpolation=None)  # a "%" in the user agent is just a character
     config.read_dict({"DEFAULT": dict(DEFAULT_CONFIG["DEFAULT"])})
     config["DEFAULT"].update({
         "DOWNLOAD_TIMEOUT": str(web.timeout),
@@ -175,7 +175,7 @@ def fetch_page(url: str, config: ConfigParser, log: DownloadLog) -> Page | LoadE
 
 # What trafilatura's and urllib3's log messages mean, in the words a user needs.
 FAILURE_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"not a 200 response: (\d+)"), "HTTP {match}"),
+    (re.compile(r"not a 200 response: (\d+)"), "{status}"),
     (re.compile(r"base URL (unreachable)"), "the site does not answer"),
     (re.compile(r"exceeds MAX_FILE_SIZE|Maximum file size exceeded|oversized", re.I),
      "page is larger than the limit of {max_bytes:,} bytes (see web.max_page_bytes)"),
@@ -205,6 +205,7 @@ def explain_failure(messages: Sequence[str], config: ConfigParser) -> str:
                 timeout=config.getint("DEFAULT", "DOWNLOAD_TIMEOUT"),
                 redirects=config.getint("DEFAULT", "MAX_REDIRECTS"),
                 match=found.group(1) if found.groups() else "",
+                status=status_text(int(found.group(1))) if found.groups() and found.group(1).isdigit() else "",
             )
     last = DOWNLOAD_ERROR_PREFIX.sub("", messages[-1]) if messages else "no response"
     return f"download failed ({last[:200]})"
@@ -213,16 +214,20 @@ def explain_failure(messages: Sequence[str], config: ConfigParser) -> str:
 def check_page(page: Page) -> LoadError | None:
     """A page fit to be an article: HTTP 200, HTML or plain text, not empty."""
     if page.status != 200:
-        try:
-            reason = HTTPStatus(page.status).phrase
-        except ValueError:
-            reason = "unexpected status"
-        return LoadError(page.url, f"HTTP {page.status} {reason}")
+        return LoadError(page.url, status_text(page.status))
     if page.content_type and page.content_type not in HTML_TYPES | TEXT_TYPES:
         return LoadError(page.url, f"not an HTML page (the server says {page.content_type})")
     if not page.body.strip():
         return LoadError(page.url, "the server sent an empty page")
     return None
+
+
+def status_text(status: int) -> str:
+    """"HTTP 404 Not Found"."""
+    try:
+        return f"HTTP {status} {HTTPStatus(status).phrase}"
+    except ValueError:
+        return f"HTTP {status} (an unexpected status)"
 
 
 def article_from_page(page: Page) -> Article | LoadError:
@@ -236,14 +241,23 @@ def article_from_page(page: Page) -> Article | LoadError:
 
 
 def decode_page(page: Page) -> str | LoadError:
-    """Bytes to text: the charset the server or the page declares, else detection."""
+    """Bytes to text: valid UTF-8 is UTF-8 (pages often declare latin-1 wrongly), else the
+    charset the server or the page declares, else detection."""
     declared = page.charset or _meta_charset(page.body)
-    if declared:
+    if declared and not _is_utf8(page.body):
         try:
             return page.body.decode(codecs.lookup(declared).name)
         except (LookupError, UnicodeDecodeError):
             pass  # a wrong declaration is common; detection below decides
     return decode(page.body, page.url)
+
+
+def _is_utf8(body: bytes) -> bool:
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _meta_charset(body: bytes) -> str | None:

@@ -148,6 +148,8 @@ class LocalSite:
         routes: dict[str, tuple[int, dict[str, str], bytes]] = {
             "/": (200, html, HOME_PAGE),
             "/latin1.html": (200, {"Content-Type": "text/html; charset=ISO-8859-1"}, LATIN1_PAGE),
+            "/mislabelled.html": (200, {"Content-Type": "text/html; charset=ISO-8859-1"},
+                                  LATIN1_PAGE.decode("latin-1").encode("utf-8")),
             "/moved": (301, {"Location": "/news/tories.html"}, b""),
             "/moved-twice": (302, {"Location": self.base + "/moved"}, b""),
             "/app.html": (200, html, APP_SHELL),

@@ -137,6 +137,12 @@ def test_the_declared_charset_decodes_the_page_fetched_or_cached(site, tmp_path)
     assert site.requests["/latin1.html"] == before + 1
 
 
+def test_utf8_wins_over_a_wrong_latin1_label(site, tmp_path):
+    url = site.url("/mislabelled.html")
+    article = fetch_articles([url], local_settings(tmp_path))[url]
+    assert "Les électeurs de Zürich ont voté" in article.content
+
+
 def test_two_urls_reaching_one_page_give_one_article(site, tmp_path):
     urls = [site.url("/news/tories.html"), site.url("/moved")]
     results = fetch_articles(urls, local_settings(tmp_path))
@@ -182,7 +188,7 @@ def test_a_feed_or_sitemap_without_links_says_why(site):
     assert not_a_feed == LoadError(site.url("/image.png"), "no article links found in this feed (none listed on the same site)")
     if site.on_port_80:  # else courlan rejects the host before fetching
         missing = discover_links(site.url("/missing.xml"), "sitemap", local_web())
-        assert missing == LoadError(site.url("/missing.xml"), "no article links found in this sitemap (HTTP 404)")
+        assert missing == LoadError(site.url("/missing.xml"), "no article links found in this sitemap (HTTP 404 Not Found)")
 
 
 @pytest.mark.parametrize("logged, problem", [
