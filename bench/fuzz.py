@@ -1,74 +1,105 @@
 """Fuzz the cleaner and the aligner with atheris; keep every crashing input as a regression fixture.
 
     .venv/bin/pip install atheris
-    .venv/bin/python bench/fuzz.py -max_total_time=600      # ten minutes
+    .venv/bin/python bench/fuzz.py --seconds 600        # ten minutes, seeded with seeds/ and fixtures/
 
 Each input is cleaned as HTML, Markdown and text, and the two halves of it are
-aligned with `diff_articles`. Any exception other than the documented "no
-article text" outcome is a crash: the input is written to fixtures/fuzz/ and
-tests/test_fuzz_regressions.py replays every file there on each test run.
-At the end it prints a table: inputs run, crashes, and the same count for a
-baseline of random (unguided) inputs over the same time.
+aligned with `diff_articles` (srccompare/fuzz_target.py). Any exception other
+than the documented "no article text" outcome is a crash: the input is written
+to fixtures/fuzz/ and tests/test_fuzz_regressions.py replays every file there
+on each test run. The table compares the coverage-guided run with a baseline of
+random (unguided) inputs for the same time, measured in the same run.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
+import re
+import shutil
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
-import atheris
+ROOT = Path(__file__).resolve().parent.parent
+CRASH_DIR = ROOT / "fixtures" / "fuzz"
 
-with atheris.instrument_imports(include=["srccompare"]):
+
+def child(argv: list[str]) -> None:
+    """The fuzzing process itself: libFuzzer ends it with _exit, so the parent reads its log."""
+    import atheris
+
+    with atheris.instrument_imports(include=["srccompare"]):
+        from srccompare.fuzz_target import exercise
+
+    def one_input(data: bytes) -> None:
+        try:
+            exercise(data)
+        except Exception:
+            import blake3
+
+            CRASH_DIR.mkdir(parents=True, exist_ok=True)
+            (CRASH_DIR / f"crash-{blake3.blake3(data).hexdigest()[:16]}.bin").write_bytes(data)
+            raise
+
+    atheris.Setup([sys.argv[0], *argv], one_input)
+    atheris.Fuzz()
+
+
+def seed_corpus(folder: Path) -> None:
+    for source in [*sorted((ROOT / "seeds").glob("*")), *sorted((ROOT / "fixtures").rglob("*.html"))][:20]:
+        shutil.copy(source, folder / source.name)
+
+
+def guided(seconds: int) -> dict[str, float]:
+    before = set(CRASH_DIR.glob("*.bin")) if CRASH_DIR.exists() else set()
+    with tempfile.TemporaryDirectory() as corpus:
+        seed_corpus(Path(corpus))
+        args = [f"-max_total_time={seconds}", "-max_len=8192", "-timeout=60", "-rss_limit_mb=4096",
+                "-print_final_stats=1", corpus]
+        started = time.monotonic()
+        log = subprocess.run([sys.executable, __file__, "--child", *args], capture_output=True, text=True).stderr
+        elapsed = time.monotonic() - started
+    Path(ROOT / "bench" / "out").mkdir(parents=True, exist_ok=True)
+    (ROOT / "bench" / "out" / "fuzz.log").write_text(log)
+    runs = re.findall(r"stat::number_of_executed_units:\s+(\d+)", log)
+    coverage = re.findall(r"cov: (\d+)", log)
+    after = set(CRASH_DIR.glob("*.bin")) if CRASH_DIR.exists() else set()
+    return {"seconds": elapsed, "inputs": int(runs[-1]) if runs else 0,
+            "crashes": len(after - before), "coverage": int(coverage[-1]) if coverage else 0}
+
+
+def unguided(seconds: float) -> dict[str, float]:
     from srccompare.fuzz_target import exercise
 
-CRASH_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "fuzz"
-stats = {"runs": 0, "crashes": 0}
-
-
-def one_input(data: bytes) -> None:
-    stats["runs"] += 1
-    try:
-        exercise(data)
-    except Exception:
-        stats["crashes"] += 1
-        CRASH_DIR.mkdir(parents=True, exist_ok=True)
-        import blake3
-
-        (CRASH_DIR / f"crash-{blake3.blake3(data).hexdigest()[:16]}.bin").write_bytes(data)
-        raise
-
-
-def random_baseline(seconds: float) -> tuple[int, int]:
-    """Unguided random bytes for the same time: the baseline a coverage-guided fuzzer should beat."""
     runs = crashes = 0
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        data = os.urandom(int.from_bytes(os.urandom(2), "big") % 4096)
+    started = time.monotonic()
+    while time.monotonic() - started < seconds:
+        data = os.urandom(int.from_bytes(os.urandom(2), "big") % 8192)
         runs += 1
         try:
             exercise(data)
         except Exception:
             crashes += 1
-    return runs, crashes
+    return {"seconds": time.monotonic() - started, "inputs": runs, "crashes": crashes, "coverage": float("nan")}
 
 
 def main() -> None:
-    started = time.monotonic()
-    baseline_seconds = float(os.environ.get("FUZZ_BASELINE_SECONDS", "60"))
-    import atexit
-
-    def report() -> None:
-        fuzz_seconds = time.monotonic() - started
-        runs, crashes = random_baseline(min(baseline_seconds, fuzz_seconds))
-        print(f"\n{'fuzzer':<22}{'seconds':>10}{'inputs':>12}{'crashes':>10}")
-        print(f"{'atheris (guided)':<22}{fuzz_seconds:>10.0f}{stats['runs']:>12,}{stats['crashes']:>10}")
-        print(f"{'random bytes':<22}{min(baseline_seconds, fuzz_seconds):>10.0f}{runs:>12,}{crashes:>10}")
-
-    atexit.register(report)
-    atheris.Setup(sys.argv, one_input)
-    atheris.Fuzz()
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        child(sys.argv[2:])
+        return
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=600, help="how long the guided fuzzer runs")
+    parser.add_argument("--baseline-seconds", type=int, default=60, help="how long random inputs run")
+    options = parser.parse_args()
+    rows = {"atheris (guided, seeded)": guided(options.seconds), "random bytes (baseline)": unguided(options.baseline_seconds)}
+    print(f"{'fuzzer':<26}{'seconds':>9}{'inputs':>10}{'inputs/s':>10}{'edges':>8}{'crashes':>9}")
+    for name, row in rows.items():
+        print(f"{name:<26}{row['seconds']:>9.0f}{row['inputs']:>10,}{row['inputs'] / row['seconds']:>10.1f}"
+              f"{row['coverage']:>8.0f}{row['crashes']:>9}")
+    print(f"crash inputs are kept in {CRASH_DIR.relative_to(ROOT)}/ and replayed by tests/test_fuzz_regressions.py")
 
 
 if __name__ == "__main__":
