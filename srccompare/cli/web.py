@@ -42,11 +42,6 @@ class WebOptions:
     refresh: bool = False
     cache: str | None = None
 
-    @property
-    def names_inputs(self) -> bool:
-        """True when these options name articles of their own (positional inputs may be left out)."""
-        return bool(self.url_files or self.feeds or self.sitemaps)
-
     def overrides(self) -> dict[str, dict[str, Any]]:
         """Settings overrides for ``settings_from`` (the [web] section)."""
         web: dict[str, Any] = {}
