@@ -25,7 +25,7 @@ import numpy as np
 from diff_match_patch import diff_match_patch
 
 from srccompare.model import CleanArticle, DiffResult, Row, WordOp
-from srccompare.normal import Token, find_names, tokenize
+from srccompare.normal import Scan, Token, names_in, same_surface, scan, tokens_of
 from srccompare.settings import DiffSettings
 
 
@@ -34,6 +34,7 @@ class Side:
     """One article prepared for pairing: its paragraphs' tokens and spans."""
 
     article: CleanArticle
+    body: str
     tokens: tuple[tuple[Token, ...], ...]
     spans: tuple[tuple[int, int], ...]
 
@@ -68,17 +69,22 @@ def diff_articles(left: CleanArticle, right: CleanArticle, settings: DiffSetting
 
 def prepare(left: CleanArticle, right: CleanArticle, settings: DiffSettings) -> tuple[Side, Side]:
     """Tokenize both articles; names are what either capitalises mid-sentence and neither lowers."""
-    names = find_names(left.paragraphs + right.paragraphs)
-    return _side(left, names, settings), _side(right, names, settings)
+    left_scans = [scan(text) for text in left.paragraphs]
+    right_scans = [scan(text) for text in right.paragraphs]
+    names = names_in(left_scans + right_scans)
+    memo: dict[str, str] = {}
+    return _side(left, left_scans, names, memo, settings), _side(right, right_scans, names, memo, settings)
 
 
-def _side(article: CleanArticle, names: frozenset[str], settings: DiffSettings) -> Side:
+def _side(
+    article: CleanArticle, scans: list[Scan], names: frozenset[str], memo: dict[str, str], settings: DiffSettings
+) -> Side:
     spans = article.paragraph_spans
     tokens = tuple(
-        tuple(tokenize(text, start, names, settings.name_min_skeleton))
-        for text, (start, _) in zip(article.paragraphs, spans)
+        tuple(tokens_of(text, start, names, settings.name_min_skeleton, memo))
+        for text, (start, _) in zip(scans, spans)
     )
-    return Side(article, tokens, spans)
+    return Side(article, article.body, tokens, spans)
 
 
 def pair_exact(left: Side, right: Side) -> dict[int, int]:
@@ -112,12 +118,15 @@ class Scores:
 
     def __init__(self, left: Side, right: Side) -> None:
         vocabulary: dict[str, int] = {}
-        self.left_sets = [_key_ids(tokens, vocabulary) for tokens in left.tokens]
-        self.right_sets = [_key_ids(tokens, vocabulary) for tokens in right.tokens]
-        self.weights = _idf(self.left_sets + self.right_sets, len(vocabulary))
-        self.shared = _shared_mass(self.left_sets, self.right_sets, self.weights)
-        self.left_mass = np.array([self.weights[list(ids)].sum() for ids in self.left_sets])
-        self.right_mass = np.array([self.weights[list(ids)].sum() for ids in self.right_sets])
+        left_words = _Incidence.of(left, vocabulary)
+        right_words = _Incidence.of(right, vocabulary)
+        frequency = left_words.frequency(len(vocabulary)) + right_words.frequency(len(vocabulary))
+        paragraphs = len(left.tokens) + len(right.tokens)
+        self.weights = np.log((paragraphs + 1) / (frequency + 1)) + 1.0
+        self.left_sets, self.right_sets = left_words.sets(), right_words.sets()
+        self.left_mass = left_words.mass(self.weights)
+        self.right_mass = right_words.mass(self.weights)
+        self.shared = _shared_mass(left_words, right_words, self.weights)
 
     def matrix(self) -> np.ndarray:
         """The score of every left paragraph against every right one."""
@@ -129,39 +138,84 @@ class Scores:
         return np.sqrt(containment * dice)
 
     def mass(self, ids: set[int]) -> float:
-        return float(sum(self.weights[i] for i in ids))
+        return float(self.weights[list(ids)].sum())
 
     def ids(self, side: str, indexes: Sequence[int]) -> set[int]:
         sets = self.left_sets if side == "left" else self.right_sets
         return set().union(*(sets[i] for i in indexes)) if indexes else set()
 
 
-def _key_ids(tokens: Sequence[Token], vocabulary: dict[str, int]) -> set[int]:
-    return {vocabulary.setdefault(token.key, len(vocabulary)) for token in tokens}
+@dataclass(frozen=True)
+class _Incidence:
+    """Which word (by vocabulary id) occurs in which paragraph: parallel arrays, one entry a pair."""
+
+    paragraphs: int
+    rows: np.ndarray  # paragraph index, sorted
+    words: np.ndarray  # vocabulary id
+
+    @classmethod
+    def of(cls, side: Side, vocabulary: dict[str, int]) -> _Incidence:
+        keys = [token.key for tokens in side.tokens for token in tokens]
+        new = [key for key in dict.fromkeys(keys) if key not in vocabulary]
+        vocabulary.update(zip(new, range(len(vocabulary), len(vocabulary) + len(new))))
+        ids = np.fromiter(map(vocabulary.__getitem__, keys), dtype=np.int64, count=len(keys))
+        rows = np.repeat(np.arange(len(side.tokens)), [len(tokens) for tokens in side.tokens])
+        size = max(len(vocabulary), 1)
+        pairs = np.unique(rows * size + ids)
+        return cls(len(side.tokens), pairs // size, pairs % size)
+
+    def frequency(self, size: int) -> np.ndarray:
+        return np.bincount(self.words, minlength=size).astype(float)
+
+    def mass(self, weights: np.ndarray) -> np.ndarray:
+        return np.bincount(self.rows, weights=weights[self.words], minlength=self.paragraphs)
+
+    def sets(self) -> list[set[int]]:
+        bounds = np.searchsorted(self.rows, np.arange(self.paragraphs + 1))
+        words = self.words.tolist()
+        return [set(words[bounds[i] : bounds[i + 1]]) for i in range(self.paragraphs)]
+
+    def block(self, start: int, stop: int, column: np.ndarray, width: int) -> np.ndarray:
+        """Dense 0/1 matrix of paragraphs [start, stop) over the words ``column`` maps (-1: left out)."""
+        low, high = np.searchsorted(self.rows, [start, stop])
+        rows, columns = self.rows[low:high] - start, column[self.words[low:high]]
+        keep = columns >= 0
+        matrix = np.zeros((stop - start, width), dtype=np.float32)
+        matrix[rows[keep], columns[keep]] = 1.0
+        return matrix
 
 
-def _idf(sets: list[set[int]], size: int) -> np.ndarray:
-    frequency = np.zeros(size)
-    for ids in sets:
-        frequency[list(ids)] += 1
-    return np.log((len(sets) + 1) / (frequency + 1)) + 1.0
+DENSE_LIMIT = 20_000_000  # left x right x shared words up to which a dense product beats importing scipy.sparse
 
 
-def _shared_mass(left_sets: list[set[int]], right_sets: list[set[int]], weights: np.ndarray) -> np.ndarray:
-    """The weight of the words each left paragraph shares with each right one (via postings)."""
-    shared = np.zeros((len(left_sets), len(right_sets)))
-    right_postings: dict[int, list[int]] = {}
-    for index, ids in enumerate(right_sets):
-        for key_id in ids:
-            right_postings.setdefault(key_id, []).append(index)
-    left_postings: dict[int, list[int]] = {}
-    for index, ids in enumerate(left_sets):
-        for key_id in ids:
-            if key_id in right_postings:
-                left_postings.setdefault(key_id, []).append(index)
-    for key_id, lefts in left_postings.items():
-        shared[np.ix_(lefts, right_postings[key_id])] += weights[key_id]
-    return shared
+def _shared_mass(left: _Incidence, right: _Incidence, weights: np.ndarray) -> np.ndarray:
+    """The weight of the words each left paragraph shares with each right one.
+
+    A product of paragraph-by-word incidence matrices over the words both
+    articles use: dense for article-sized inputs, scipy.sparse (imported
+    only then) for long documents, where the dense product would be mostly zeros.
+    """
+    both = np.intersect1d(left.words, right.words)
+    if not len(both):
+        return np.zeros((left.paragraphs, right.paragraphs))
+    column = np.full(len(weights), -1)
+    column[both] = np.arange(len(both))
+    key_weights = weights[both]
+    if left.paragraphs * right.paragraphs * len(both) <= DENSE_LIMIT:
+        left_matrix = left.block(0, left.paragraphs, column, len(both)) * key_weights.astype(np.float32)
+        return (left_matrix @ right.block(0, right.paragraphs, column, len(both)).T).astype(float)
+    from scipy import sparse
+
+    matrices = []
+    for side, scale in ((left, key_weights), (right, np.ones(len(both)))):
+        columns = column[side.words]
+        keep = columns >= 0
+        matrices.append(
+            sparse.csr_matrix(
+                (scale[columns[keep]], (side.rows[keep], columns[keep])), shape=(side.paragraphs, len(both))
+            )
+        )
+    return np.asarray((matrices[0] @ matrices[1].T).todense())
 
 
 def pair_similar(scores: Scores, taken: dict[int, int], threshold: float) -> dict[int, int]:
@@ -344,7 +398,7 @@ def _one_sided(side: Side, name: str, index: int) -> Row:
 def _pair_row(left: Side, right: Side, group: Group, kind: str, show: str, timeout: float) -> Row:
     left_tokens = [t for i in group.left for t in left.tokens[i]]
     right_tokens = [t for i in group.right for t in right.tokens[i]]
-    ops = word_ops(left_tokens, right_tokens, timeout)
+    ops = word_ops(left_tokens, right_tokens, timeout, left.body, right.body)
     same = all(op.kind in ("equal", "minor") for op in ops)
     similarity = 1.0 if same else round(group.similarity, 4)
     status = "moved" if kind == "moved" else ("same" if same else "changed")
@@ -430,14 +484,16 @@ def _count_between(starts: list[int], begin: int, end: int) -> int:
 # --- word operations ----------------------------------------------------------
 
 
-def word_ops(left: Sequence[Token], right: Sequence[Token], timeout: float) -> tuple[WordOp, ...]:
-    """Word-level operations turning ``left`` into ``right``.
+def word_ops(
+    left: Sequence[Token], right: Sequence[Token], timeout: float, left_body: str, right_body: str
+) -> tuple[WordOp, ...]:
+    """Word-level operations turning ``left`` into ``right`` (tokens of ``left_body``, ``right_body``).
 
     diff-match-patch runs on word tokens: each distinct key becomes one
     character, so a paragraph is a short string and the diff stays exact
     (on raw characters a long diff hits the timeout and degrades to "delete
     all, insert all"). Semantic cleanup then merges scattered small matches.
-    Runs equal by key are split into ``equal`` and ``minor`` by their surface.
+    Runs equal by key are split into ``equal`` and ``minor`` by their characters.
     """
     codes: dict[str, str] = {}
     left_text = "".join(_code(codes, token.key) for token in left)
@@ -449,7 +505,7 @@ def word_ops(left: Sequence[Token], right: Sequence[Token], timeout: float) -> t
         engine.Diff_Timeout = timeout
         diffs = engine.diff_main(left_text, right_text, False)
         engine.diff_cleanupSemantic(diffs)
-    return tuple(_merge(_ops_from_diffs(diffs, left, right)))
+    return tuple(_merge(_ops_from_diffs(diffs, left, right, left_body, right_body)))
 
 
 def _code(codes: dict[str, str], key: str) -> str:
@@ -459,15 +515,15 @@ def _code(codes: dict[str, str], key: str) -> str:
     return codes[key]
 
 
-def _ops_from_diffs(diffs: Sequence[tuple[int, str]], left: Sequence[Token], right: Sequence[Token]) -> list[WordOp]:
-    ops = []
+def _ops_from_diffs(
+    diffs: Sequence[tuple[int, str]], left: Sequence[Token], right: Sequence[Token], left_body: str, right_body: str
+) -> list[WordOp]:
+    ops: list[WordOp] = []
     i = j = 0
     for operation, text in diffs:
         count = len(text)
         if operation == 0:
-            for k in range(count):
-                kind = "equal" if left[i + k].surface == right[j + k].surface else "minor"
-                ops.append(WordOp(kind, left[i + k].start, left[i + k].end, right[j + k].start, right[j + k].end))
+            ops.extend(_matched_runs(left[i : i + count], right[j : j + count], left_body, right_body))
             i, j = i + count, j + count
         elif operation < 0:
             at = _position(right, j)
@@ -478,6 +534,23 @@ def _ops_from_diffs(diffs: Sequence[tuple[int, str]], left: Sequence[Token], rig
             ops.append(WordOp("insert", at, at, right[j].start, right[j + count - 1].end))
             j += count
     return ops
+
+
+def _matched_runs(left: Sequence[Token], right: Sequence[Token], left_body: str, right_body: str) -> list[WordOp]:
+    """Tokens matched one to one, as runs of ``equal`` and ``minor``."""
+    runs: list[WordOp] = []
+    first = 0
+    kind = ""
+    for k, (a, b) in enumerate(zip(left, right)):
+        same = same_surface(left_body[a.start : a.end], right_body[b.start : b.end])
+        current = "equal" if same else "minor"
+        if current != kind:
+            if kind:
+                runs.append(WordOp(kind, left[first].start, left[k - 1].end, right[first].start, right[k - 1].end))  # type: ignore[arg-type]
+            first, kind = k, current
+    if kind:
+        runs.append(WordOp(kind, left[first].start, left[-1].end, right[first].start, right[-1].end))  # type: ignore[arg-type]
+    return runs
 
 
 def _position(tokens: Sequence[Token], index: int) -> int:

@@ -31,8 +31,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 # Quote and dash variants, unified before anything else.
 _QUOTES = str.maketrans(
@@ -57,7 +57,6 @@ _SAME_LENGTH = str.maketrans(
 
 # A word: letters and digits, with inner apostrophes and hyphens (Lukashenko's, re-election).
 _WORD = re.compile(r"[^\W_]+(?:['\-][^\W_]+)*")
-_SENTENCE_END = re.compile(r"""[.!?:]['"()\[\]\s]*$|^['"(\[\s]*$""")
 
 # Cyrillic to Latin (one of many systems; the fold key below evens out the rest).
 _CYRILLIC = {
@@ -91,20 +90,17 @@ _VOWELS_AND_SEMIVOWELS = re.compile(r"[aeiouyv]")
 _DOUBLES = re.compile(r"(.)\1+")
 
 
-@dataclass(frozen=True)
-class Token:
-    """A word of a text: ``word`` is at ``[word_start, word_end)``; the token as
+class Token(NamedTuple):
+    """A word of a text: the word is at ``[word_start, word_end)``; the token as
     a whole, with its trailing punctuation and space, is ``[start, end)``.
-    ``key`` is what matching compares; ``surface`` is the token's text with
-    white space evened out, what two tokens must share to be ``equal``
-    rather than differing in a minor way."""
+    ``key`` is what matching compares. (A NamedTuple: articles have tens of
+    thousands of tokens, and tuples are the cheapest to build.)"""
 
     start: int
     end: int
     word_start: int
     word_end: int
     key: str
-    surface: str
 
 
 def unify(text: str) -> str:
@@ -148,20 +144,42 @@ def fold_key(word: str) -> str:
     return _DOUBLES.sub(r"\1", skeleton)
 
 
+class Scan(NamedTuple):
+    """A text's words found once, for both name finding and tokenizing."""
+
+    text: str
+    unified: str  # quotes, hyphens and dashes unified, same length as ``text``
+    spans: list[tuple[int, int]]
+    words: list[str]
+
+
+def scan(text: str) -> Scan:
+    unified = unify_same_length(text)
+    matches = list(_WORD.finditer(unified))
+    return Scan(text, unified, [m.span() for m in matches], [m.group() for m in matches])
+
+
 def find_names(texts: Iterable[str]) -> frozenset[str]:
     """Word keys the texts treat as names: capitalised mid-sentence, never in lower case."""
+    return names_in(scan(text) for text in texts)
+
+
+def names_in(scans: Iterable[Scan]) -> frozenset[str]:
+    """Names of scanned texts (see ``find_names``). Mid-sentence means right after
+    a word, a comma or a closing bracket and one space: "met Angela Merkel"
+    counts both names, "said. These" does not."""
     capitalised: set[str] = set()
     lowercase: set[str] = set()
-    for text in texts:
-        unified = unify_same_length(text)
-        for match in _WORD.finditer(unified):
-            word = match.group()
-            key = word_key(word)
+    for text in scans:
+        unified = text.unified
+        for (start, _), word in zip(text.spans, text.words):
             if word[0].islower():
-                lowercase.add(key)
-            elif word[0].isupper() and not _SENTENCE_END.search(unified[: match.start()][-12:]):
-                capitalised.add(key)
-    return frozenset(capitalised - lowercase)
+                lowercase.add(word)
+            elif word[0].isupper() and start >= 2 and unified[start - 1] == " ":
+                before = unified[start - 2]
+                if before.isalnum() or before in ",;%)":
+                    capitalised.add(word)
+    return frozenset({word_key(w) for w in capitalised} - {word_key(w) for w in lowercase})
 
 
 def tokenize(
@@ -169,34 +187,32 @@ def tokenize(
     offset: int = 0,
     names: frozenset[str] = frozenset(),
     min_skeleton: int = 3,
+    memo: dict[str, str] | None = None,
 ) -> list[Token]:
     """Word tokens of ``text`` covering it whole, offsets shifted by ``offset``.
 
     Words whose key is in ``names`` are keyed by their fold key when its
     skeleton has at least ``min_skeleton`` letters. A text with no word at all
-    is one token keyed by its stripped, unified self.
+    is one token keyed by its stripped, unified self. ``memo`` (word -> key)
+    may be shared by the calls of one run with the same ``names``, to save time.
     """
-    unified = unify_same_length(text)
-    matches = list(_WORD.finditer(unified))
-    if not matches:
-        if not text.strip():
+    return tokens_of(scan(text), offset, names, min_skeleton, {} if memo is None else memo)
+
+
+def tokens_of(text: Scan, offset: int, names: frozenset[str], min_skeleton: int, memo: dict[str, str]) -> list[Token]:
+    """``tokenize`` for a text already scanned."""
+    if not text.spans:
+        if not text.text.strip():
             return []
-        return [Token(offset, offset + len(text), offset, offset + len(text), surface(unified), surface(text))]
-    tokens = []
-    for index, match in enumerate(matches):
-        start = 0 if index == 0 else match.start()
-        end = matches[index + 1].start() if index + 1 < len(matches) else len(text)
-        tokens.append(
-            Token(
-                offset + start,
-                offset + end,
-                offset + match.start(),
-                offset + match.end(),
-                _key(match.group(), names, min_skeleton),
-                surface(text[start:end]),
-            )
-        )
-    return tokens
+        end = offset + len(text.text)
+        return [Token(offset, end, offset, end, surface(text.unified))]
+    keys = [memo[w] if w in memo else memo.setdefault(w, _key(w, names, min_skeleton)) for w in text.words]
+    starts = [offset] + [offset + start for start, _ in text.spans[1:]]
+    ends = starts[1:] + [offset + len(text.text)]
+    return [
+        Token(start, end, offset + word_start, offset + word_end, key)
+        for start, end, (word_start, word_end), key in zip(starts, ends, text.spans, keys)
+    ]
 
 
 def _key(word: str, names: frozenset[str], min_skeleton: int) -> str:
@@ -211,6 +227,11 @@ def _key(word: str, names: frozenset[str], min_skeleton: int) -> str:
 def surface(text: str) -> str:
     """The exact characters, with runs of white space counted as one space."""
     return " ".join(text.split())
+
+
+def same_surface(left: str, right: str) -> bool:
+    """Equal characters, white space aside: what makes two matched words ``equal``, not ``minor``."""
+    return left == right or left.split() == right.split()
 
 
 def keys(tokens: Sequence[Token]) -> tuple[str, ...]:
