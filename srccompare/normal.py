@@ -46,17 +46,9 @@ _QUOTES = str.maketrans(
     }
 )
 
-_SAME_LENGTH = str.maketrans(
-    {
-        **{ch: "'" for ch in "\u2018\u2019\u201a\u201b\u2032\u02bc\u00b4`\u2039\u203a"},
-        **{ch: '"' for ch in "\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033"},
-        **{ch: "-" for ch in "\u2010\u2011\u00ad"},
-        **{ch: " " for ch in "\u2012\u2013\u2014\u2015\u2212"},
-    }
-)
-
 # A word: letters and digits, with inner apostrophes and hyphens (Lukashenko's, re-election).
-_WORD = re.compile(r"[^\W_]+(?:['\-][^\W_]+)*")
+# Apostrophes and hyphens of every style join, dashes do not (they are not in the set).
+_WORD = re.compile("[^\\W_]+(?:['\\-\u2019\u02bc\u2018\u2010\u2011\u00ad`\u00b4][^\\W_]+)*")
 
 # Cyrillic to Latin (one of many systems; the fold key below evens out the rest).
 _CYRILLIC = {
@@ -116,15 +108,7 @@ def word_key(word: str) -> str:
 
 def normal_form(text: str) -> str:
     """A text's normal form: its word keys joined by single spaces."""
-    return " ".join(word_key(match.group()) for match in _WORD.finditer(unify_same_length(text)))
-
-
-def unify_same_length(text: str) -> str:
-    """Quotes, hyphens and dashes unified character by character, so offsets stay valid.
-
-    Hyphens join words (re-election); dashes between words separate them
-    (clear—violence), so en and em dashes become spaces here."""
-    return text.translate(_SAME_LENGTH)
+    return " ".join(word_key(word) for word in _WORD.findall(text))
 
 
 def latin(word: str) -> str:
@@ -148,15 +132,13 @@ class Scan(NamedTuple):
     """A text's words found once, for both name finding and tokenizing."""
 
     text: str
-    unified: str  # quotes, hyphens and dashes unified, same length as ``text``
     spans: list[tuple[int, int]]
     words: list[str]
 
 
 def scan(text: str) -> Scan:
-    unified = unify_same_length(text)
-    matches = list(_WORD.finditer(unified))
-    return Scan(text, unified, [m.span() for m in matches], [m.group() for m in matches])
+    matches = list(_WORD.finditer(text))
+    return Scan(text, [m.span() for m in matches], [m.group() for m in matches])
 
 
 def find_names(texts: Iterable[str]) -> frozenset[str]:
@@ -171,7 +153,7 @@ def names_in(scans: Iterable[Scan]) -> frozenset[str]:
     capitalised: set[str] = set()
     lowercase: set[str] = set()
     for text in scans:
-        unified = text.unified
+        unified = text.text
         for (start, _), word in zip(text.spans, text.words):
             if word[0].islower():
                 lowercase.add(word)
@@ -205,7 +187,7 @@ def tokens_of(text: Scan, offset: int, names: frozenset[str], min_skeleton: int,
         if not text.text.strip():
             return []
         end = offset + len(text.text)
-        return [Token(offset, end, offset, end, surface(text.unified))]
+        return [Token(offset, end, offset, end, surface(unify(text.text)))]
     keys = [memo[w] if w in memo else memo.setdefault(w, _key(w, names, min_skeleton)) for w in text.words]
     starts = [offset] + [offset + start for start, _ in text.spans[1:]]
     ends = starts[1:] + [offset + len(text.text)]
