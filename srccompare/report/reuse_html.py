@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from html import escape
 
-from srccompare.model import CleanArticle, DocumentSummary, ReuseResult
+from srccompare.model import CleanArticle, DocumentSummary, Passage, ReuseResult
 from srccompare.report.reuse_views import (
     PairSummary,
     attributions_by_doc,
     documents_by_reuse,
     pair_summaries,
+    passages_by_doc,
     reused_share,
     segments,
 )
@@ -57,10 +58,12 @@ def as_html(result: ReuseResult, articles: Sequence[CleanArticle]) -> str:
         LEGEND,
     ]
     attributions = attributions_by_doc(result)
+    shared = passages_by_doc(result.passages)
     for document in ranked:
         article = by_id.get(document.doc_id)
         if article is not None:
-            parts.append(article_section(document, article, result, anchors, _agencies(attributions.get(document.doc_id, ()))))
+            agencies = _agencies(attributions.get(document.doc_id, ()))
+            parts.append(article_section(document, article, shared.get(document.doc_id, []), anchors, agencies))
     parts.append("</body>\n</html>\n")
     return "".join(parts)
 
@@ -115,11 +118,12 @@ def _agencies(attributions: Sequence) -> str:
     return ", ".join(names) or "none"
 
 
-def article_section(document: DocumentSummary, article: CleanArticle, result: ReuseResult,
+def article_section(document: DocumentSummary, article: CleanArticle, passages: Sequence[Passage],
                     anchors: Mapping[str, str], agencies: str) -> str:
+    """The article's text, each stretch it shares marked with its kind and its partners."""
     body = article.body
     pieces = []
-    for segment in segments(body, article.id, result.passages):
+    for segment in segments(body, article.id, passages):
         text = escape(body[segment.start:segment.end])
         if not segment.partners:
             pieces.append(text)

@@ -42,7 +42,17 @@ def as_data(result: ReuseResult, articles: Sequence[CleanArticle]) -> dict[str, 
 
 
 def as_json(result: ReuseResult, articles: Sequence[CleanArticle]) -> str:
-    return json.dumps(as_data(result, articles), ensure_ascii=False, indent=2) + "\n"
+    """One JSON object, each record of each section on a line of its own.
+
+    Readable and greppable like indented JSON, but written by the C encoder
+    (``indent`` makes ``json`` fall back to pure Python: 5x slower).
+    """
+    data = as_data(result, articles)
+    parts = [f'{{\n"schema": {json.dumps(data["schema"])}']
+    for section in ("documents", "passages", "families", "pairs", "attributions"):
+        records = ",\n".join(json.dumps(record, ensure_ascii=False) for record in data[section])
+        parts.append(f'"{section}": [\n{records}\n]' if records else f'"{section}": []')
+    return ",\n".join(parts) + "\n}\n"
 
 
 def _documents(result: ReuseResult, articles: Sequence[CleanArticle]) -> list[dict[str, Any]]:
@@ -65,7 +75,7 @@ def _documents(result: ReuseResult, articles: Sequence[CleanArticle]) -> list[di
 def passage_record(index: int, passage: Passage, bodies: dict[str, str], family: str | None) -> dict[str, Any]:
     return {
         "index": index,
-        **to_dict(passage),
+        **vars(passage),  # flat: plain values only
         "family": family,
         "left_text": bodies.get(passage.left_id, "")[passage.left_start:passage.left_end],
         "right_text": bodies.get(passage.right_id, "")[passage.right_start:passage.right_end],

@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from srccompare.attribute import count_words, words_in_spans
+from srccompare.attribute import words_in_spans
 from srccompare.model import Attribution, CleanArticle, DocumentSummary, Passage, ReuseResult
 
 
@@ -122,5 +122,11 @@ def segments(body: str, doc_id: str, passages: Sequence[Passage]) -> tuple[Segme
     return tuple(pieces)
 
 
-def word_count(text: str) -> int:
-    return count_words(text)
+def passages_by_doc(passages: Sequence[Passage]) -> dict[str, list[Passage]]:
+    """Each article's passages (a passage is listed under both its articles)."""
+    found: dict[str, list[Passage]] = defaultdict(list)
+    for passage in passages:
+        found[passage.left_id].append(passage)
+        if passage.right_id != passage.left_id:
+            found[passage.right_id].append(passage)
+    return found
