@@ -19,8 +19,15 @@ from srccompare.tui.widgets.article_table import ArticleTable
 from srccompare.tui.widgets.pair_table import PairTable
 
 
-def seeds_app(settings) -> BrowseApp:
-    return BrowseApp(partial(process, [str(SEEDS)], [], settings, 1), settings)
+@pytest.fixture(scope="module")
+def seeds_corpus(settings) -> Processed:
+    """The seeds read, cleaned and searched once, as the CLI's job does it."""
+    return process([str(SEEDS)], [], settings, 1, lambda step, done, total: None)
+
+
+@pytest.fixture
+def seeds_app(seeds_corpus, settings) -> BrowseApp:
+    return BrowseApp(lambda progress: seeds_corpus, settings)
 
 
 async def loaded(pilot) -> BrowseScreen:
@@ -42,9 +49,9 @@ def shown_pairs(screen: BrowseScreen) -> list[tuple[str, str]]:
     return [(screen.data.pairs[int(k)].left_id, screen.data.pairs[int(k)].right_id) for k in keys]
 
 
-def test_articles_are_sorted_by_reuse_and_pairs_by_shared_words(settings):
+def test_articles_are_sorted_by_reuse_and_pairs_by_shared_words(seeds_app):
     async def run() -> None:
-        async with seeds_app(settings).run_test(size=(100, 30)) as pilot:
+        async with seeds_app.run_test(size=(100, 30)) as pilot:
             screen = await loaded(pilot)
             documents = {d.doc_id: d for d in screen.data.corpus.result.documents}
             ids = article_ids(screen)
@@ -58,9 +65,9 @@ def test_articles_are_sorted_by_reuse_and_pairs_by_shared_words(settings):
     asyncio.run(run())
 
 
-def test_agency_filter_keeps_articles_of_that_agency_and_their_pairs(settings):
+def test_agency_filter_keeps_articles_of_that_agency_and_their_pairs(seeds_app):
     async def run() -> None:
-        async with seeds_app(settings).run_test(size=(100, 30)) as pilot:
+        async with seeds_app.run_test(size=(100, 30)) as pilot:
             screen = await loaded(pilot)
             assert "AFP" in screen.data.agencies
             while screen.agency != "AFP":
@@ -75,9 +82,9 @@ def test_agency_filter_keeps_articles_of_that_agency_and_their_pairs(settings):
     asyncio.run(run())
 
 
-def test_enter_on_an_article_shows_its_pairs_and_escape_all(settings):
+def test_enter_on_an_article_shows_its_pairs_and_escape_all(seeds_app):
     async def run() -> None:
-        async with seeds_app(settings).run_test(size=(100, 30)) as pilot:
+        async with seeds_app.run_test(size=(100, 30)) as pilot:
             screen = await loaded(pilot)
             everything = shown_pairs(screen)
             first = article_ids(screen)[0]
@@ -92,9 +99,9 @@ def test_enter_on_an_article_shows_its_pairs_and_escape_all(settings):
     asyncio.run(run())
 
 
-def test_palette_command_sets_the_agency_filter(settings):
+def test_palette_command_sets_the_agency_filter(seeds_app):
     async def run() -> None:
-        async with seeds_app(settings).run_test(size=(100, 30)) as pilot:
+        async with seeds_app.run_test(size=(100, 30)) as pilot:
             screen = await loaded(pilot)
             await pilot.press("ctrl+p")
             await pilot.press(*"Agency: AFP")
@@ -167,10 +174,11 @@ def test_snapshot_of_the_browse_screen(snap_compare, settings):
 
 
 def test_enter_on_a_pair_opens_the_diff_screen_and_q_comes_back(settings):
+    """The real job (read, clean, find reuse in the worker thread), then Enter on the second pair."""
     from srccompare.tui.screens.diff import DiffScreen
 
     async def run() -> None:
-        async with seeds_app(settings).run_test(size=(100, 30)) as pilot:
+        async with BrowseApp(partial(process, [str(SEEDS)], [], settings, 1), settings).run_test(size=(100, 30)) as pilot:
             screen = await loaded(pilot)
             pairs = shown_pairs(screen)
             await pilot.press("tab", "down", "enter")
