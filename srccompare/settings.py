@@ -37,6 +37,13 @@ class CleanSettings:
     repeat_min_articles: int
     repeat_max_words: int
     title_max_words: int
+    page_min_paragraphs: int
+    page_short_share: float
+    page_short_chars: int
+    page_stopword_density: float
+    page_language_min_share: float
+    page_short_penalty: float
+    page_full_chars: int
 
 
 @dataclass(frozen=True)

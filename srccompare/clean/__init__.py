@@ -16,6 +16,7 @@ from dataclasses import replace
 
 from srccompare.clean.boilerplate import Mark, find_blocks, find_line_boilerplate, find_outlet_repeats
 from srccompare.clean.extract import Extracted, NoArticle, extract, outlet_from_url
+from srccompare.clean.page_text import find_page_furniture, looks_like_page
 from srccompare.clean.metadata import find_credits, find_head, parse_date, url_from_marks
 from srccompare.clean.text import normalise, split_paragraphs
 from srccompare.model import Article, CleanArticle, InputKind, LoadError, Metadata, Removal
@@ -39,7 +40,11 @@ def clean_article(article: Article, settings: Settings, rules: Rules | None = No
 def clean_extracted(article: Article, extracted: Extracted, settings: Settings, rules: Rules) -> CleanArticle | LoadError:
     """srccompare's own steps on the text extraction gave (timed apart from extraction by bench/)."""
     paragraphs = split_paragraphs(normalise(extracted.text), one_per_line=extracted.one_paragraph_per_line)
-    marks, found = find_marks(paragraphs, rules, settings.clean, extracted.metadata.title)
+    page_marks = find_page_marks(article, paragraphs, settings.clean)
+    gone = {mark.index for mark in page_marks}
+    kept = [index for index in range(len(paragraphs)) if index not in gone]
+    marks, found = find_marks([paragraphs[i] for i in kept], rules, settings.clean, extracted.metadata.title)
+    marks = page_marks + [replace(mark, index=kept[mark.index]) for mark in marks]
     metadata = article.hints.merged_over(extracted.metadata).merged_over(found)
     if metadata.outlet is None and metadata.url:
         metadata = replace(metadata, outlet=outlet_from_url(metadata.url, rules))
@@ -49,6 +54,13 @@ def clean_extracted(article: Article, extracted: Extracted, settings: Settings, 
     if not cleaned.paragraphs:
         return LoadError(article.source, f"no article text left: all {len(paragraphs)} paragraphs are boilerplate")
     return cleaned
+
+
+def find_page_marks(article: Article, paragraphs: list[str], settings: CleanSettings) -> list[Mark]:
+    """A plain text that is a whole page's text (menus, link lists, comments) is cut to its article."""
+    if article.kind != "text" or not looks_like_page(paragraphs, settings):
+        return []
+    return find_page_furniture(paragraphs, settings)
 
 
 def find_marks(

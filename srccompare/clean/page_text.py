@@ -1,0 +1,134 @@
+"""Full-page plain text: find the article inside a page's whole text.
+
+Text copied or saved from a web page holds the menus, share buttons, link
+lists, cookie notices, related stories and comments around the article, one
+short line each. This step only acts on text that looks like that (many
+paragraphs, most of them short lines) and keeps the main run of prose:
+
+1. each paragraph gets a value: prose (long enough, with the stop-word
+   density of running text in the page's language) counts for its length;
+   short lines and long lines without stop words (lists of names or links)
+   count against;
+2. the run of consecutive paragraphs with the highest total is the article
+   (the maximum-sum subarray), so short lines inside the article (headings,
+   captions) are kept when enough prose surrounds them;
+3. a long paragraph repeated within the page (a second copy of the text in
+   another layout) is kept once.
+
+Stop words come from the lists jusText ships (about 100 languages); the page's
+language is the one whose stop words cover most of its words. Text in a
+language without a list (Chinese, Japanese) is judged by length and closing
+punctuation. Everything removed is returned as Marks, with the rule that
+removed it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from functools import lru_cache
+
+import justext
+
+from srccompare.clean.boilerplate import Mark, fold
+from srccompare.settings import CleanSettings
+
+WORD = re.compile(r"\w+")
+SENTENCE_END = ('.', '!', '?', '"', '”', '’', '»', '。', '！', '？', '」', '…', ')')
+
+
+def looks_like_page(paragraphs: Sequence[str], settings: CleanSettings) -> bool:
+    """Many paragraphs, most of them short lines: a page's whole text, not an article."""
+    if len(paragraphs) < settings.page_min_paragraphs:
+        return False
+    short = sum(len(p) < settings.page_short_chars for p in paragraphs)
+    return short >= settings.page_short_share * len(paragraphs)
+
+
+def find_page_furniture(paragraphs: Sequence[str], settings: CleanSettings) -> list[Mark]:
+    """Marks for everything outside the page's main run of prose (and repeated copies inside it)."""
+    stops = stop_words_for(" ".join(paragraphs), settings.page_language_min_share)
+    values = [paragraph_value(p, stops, settings) for p in paragraphs]
+    start, end = best_run(values)
+    if end == start:
+        return []  # no prose at all (a results table, say): leave the page to the other steps
+    marks = [Mark(i, "page-outside-article", "page", paragraphs[i]) for i in range(len(paragraphs)) if not start <= i < end]
+    return marks + _repeats(paragraphs, start, end, settings)
+
+
+def paragraph_value(paragraph: str, stops: frozenset[str] | None, settings: CleanSettings) -> float:
+    """What a paragraph adds to a run: its length if it reads as prose, a penalty otherwise."""
+    words = [w.lower() for w in WORD.findall(paragraph)]
+    length = len(paragraph)
+    if not words:
+        return -settings.page_short_penalty
+    density = sum(w in stops for w in words) / len(words) if stops is not None else None
+    sentence = paragraph.rstrip().endswith(SENTENCE_END)
+    if length < settings.page_short_chars:
+        prose_sentence = sentence and length >= settings.page_short_chars // 2
+        if not (prose_sentence and (density is None or density >= settings.page_stopword_density)):
+            return -settings.page_short_penalty
+    if density is None:
+        return length if sentence or length > 2 * settings.page_short_chars else -settings.page_short_penalty
+    if density < settings.page_stopword_density:
+        return -length  # long but not running text: a list of names, tags or links
+    return length * min(1.0, length / settings.page_full_chars)
+
+
+def best_run(values: Sequence[float]) -> tuple[int, int]:
+    """[start, end) of the consecutive values with the largest positive sum; (0, 0) if none is positive."""
+    best, best_start, best_end = 0.0, 0, 0
+    total, start = 0.0, 0
+    for index, value in enumerate(values):
+        if total <= 0:
+            total, start = 0.0, index
+        total += value
+        if total > best:
+            best, best_start, best_end = total, start, index + 1
+    return best_start, best_end
+
+
+def _repeats(paragraphs: Sequence[str], start: int, end: int, settings: CleanSettings) -> list[Mark]:
+    seen: set[str] = set()
+    marks = []
+    for index in range(start, end):
+        if len(paragraphs[index]) < settings.page_full_chars:
+            continue
+        key = fold(paragraphs[index])
+        if key in seen:
+            marks.append(Mark(index, "page-repeat", "page", paragraphs[index]))
+        seen.add(key)
+    return marks
+
+
+def stop_words_for(text: str, min_share: float) -> frozenset[str] | None:
+    """The stop words of the text's language, or None when no list covers enough of its words."""
+    words = [w.lower() for w in WORD.findall(text)]
+    if not words:
+        return None
+    counts: Counter[str] = Counter()
+    index = _stop_word_index()
+    for word in words:
+        counts.update(index.get(word, ()))
+    if not counts:
+        return None
+    language, covered = counts.most_common(1)[0]
+    if covered < min_share * len(words):
+        return None
+    return _stop_words(language)
+
+
+@lru_cache(maxsize=1)
+def _stop_word_index() -> dict[str, tuple[str, ...]]:
+    """word -> the languages whose stop-word list holds it."""
+    index: dict[str, list[str]] = {}
+    for language in sorted(justext.get_stoplists()):
+        for word in _stop_words(language):
+            index.setdefault(word, []).append(language)
+    return {word: tuple(languages) for word, languages in index.items()}
+
+
+@lru_cache(maxsize=None)
+def _stop_words(language: str) -> frozenset[str]:
+    return frozenset(word.lower() for word in justext.get_stoplist(language))
