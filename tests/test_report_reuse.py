@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import re
+from html.parser import HTMLParser
 
 import pytest
 
@@ -128,3 +129,45 @@ def test_pair_words_never_exceed_the_article(corpus):
     words = {d.doc_id: d.words for d in result.documents}
     for pair in pair_summaries(result, articles):
         assert 0 < pair.left_words <= words[pair.left_id] and 0 < pair.right_words <= words[pair.right_id]
+
+
+def test_every_format_handles_a_corpus_sharing_nothing(settings):
+    cats = clean_text("A story about cats, which sleep most of the day.\n\nThey hunt at night in the garden.", id="cats", kind="text")
+    dogs = clean_text("Dogs like long walks in the park.\n\nThey bark at the mail carrier every morning.", id="dogs", kind="text")
+    result = find_reuse([cats, dogs], settings)
+    assert not result.passages
+    data = json.loads(reuse_json.as_json(result, [cats, dogs]))
+    assert data["passages"] == data["pairs"] == data["families"] == [] and len(data["documents"]) == 2
+    assert reuse_jsonl.as_jsonl(result, [cats, dogs]) == ""
+    assert reuse_csv.as_csv(result, [cats, dogs]).splitlines() == [",".join(reuse_csv.COLUMNS)]
+    assert "No passage is shared" in reuse_table.as_text(result, [cats, dogs])
+    page = reuse_html.as_html(result, [cats, dogs])
+    assert "title=\"shared with" not in page and page.count("<section class=\"article\"") == 2
+
+
+class TagBalance(HTMLParser):
+    """Open elements, for checking that the page's tags nest and close."""
+
+    VOID = {"meta", "br", "hr", "img", "link", "input"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.open: list[str] = []
+        self.errors: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in self.VOID:
+            self.open.append(tag)
+
+    def handle_endtag(self, tag):
+        if not self.open or self.open[-1] != tag:
+            self.errors.append(f"</{tag}> closes {self.open[-1:] or 'nothing'}")
+        else:
+            self.open.pop()
+
+
+def test_html_tags_nest_and_close(corpus):
+    result, articles = corpus
+    checker = TagBalance()
+    checker.feed(reuse_html.as_html(result, articles))
+    assert checker.errors == [] and checker.open == []
