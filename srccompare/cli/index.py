@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
@@ -32,11 +33,12 @@ from srccompare.cli.common import (
     summarise_failures,
     write_atomically,
 )
-from srccompare.corpus import Corpus, WireInput, load_corpus, parse_wire
 from srccompare.index import IndexFileError, Store, default_db_path, open_index
-from srccompare.load import load_inputs
 from srccompare.model import CleanArticle, LoadError, ReuseResult
 from srccompare.settings import Settings
+
+if TYPE_CHECKING:  # the loader and cleaner (trafilatura) are imported when used
+    from srccompare.corpus import Corpus, WireInput
 
 # Articles per transaction. Larger adds faster (fewer commits, postings sorted
 # in bigger runs); an interruption loses at most the batch in progress.
@@ -93,6 +95,8 @@ def add(ctx: click.Context, paths: tuple[str, ...], db: Path | None, wire_values
 
 
 def _wire(value: str) -> WireInput:
+    from srccompare.corpus import parse_wire
+
     try:
         return parse_wire(value)
     except ValueError as error:
@@ -103,6 +107,7 @@ def cleaned(paths: Sequence[str], wire: Sequence[WireInput], settings: Settings,
             counts: AddCounts) -> Iterator[tuple[CleanArticle, str | None]]:
     """Each input read and cleaned on its own, with its wire agency; failures reported as they come."""
     from srccompare.clean import clean_article
+    from srccompare.load import load_inputs
     from srccompare.rules import load_rules
 
     rules = load_rules()
@@ -149,9 +154,8 @@ def query(ctx: click.Context, article: str, db: Path | None, fmt: str | None, ou
     from srccompare.index.query import query_index
 
     settings = settings_from(ctx)
-    cleaned_article = _one_article(article, settings)
     with _store(db or default_db_path(), settings) as store:
-        answer = query_index(store, cleaned_article, settings)
+        answer = query_index(store, _one_article(article, settings), settings)
     if answer.known_as is not None:
         click.echo(f"srccompare: {one_line(article)}: already in the index as {one_line(answer.known_as)}", err=True)
     write_report(answer.result, answer.articles, fmt or default_format(output), output)
@@ -160,6 +164,7 @@ def query(ctx: click.Context, article: str, db: Path | None, fmt: str | None, ou
 
 def _one_article(name: str, settings: Settings) -> CleanArticle:
     from srccompare.clean import clean_article
+    from srccompare.load import load_inputs
 
     items = list(load_inputs([name], settings))
     if len(items) != 1:
@@ -229,6 +234,7 @@ def _store(db: Path, settings: Settings, *, create: bool = False) -> Iterator[St
 def index_corpus(db: Path, inputs: Sequence[str], wire: Sequence[WireInput], settings: Settings,
                  progress: Callable[[str, int, int], None] | None = None) -> Corpus:
     """Every article of the index at ``db``, with any INPUTS and --wire files read beside them (for ``reuse --db``)."""
+    from srccompare.corpus import Corpus, load_corpus
     from srccompare.index.query import whole_index
 
     with _store(db, settings) as store:

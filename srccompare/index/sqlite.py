@@ -367,14 +367,14 @@ def _differences(stored: dict[str, Any], current: dict[str, Any], prefix: str = 
 # --- rows <-> objects ------------------------------------------------------------------
 
 
-def _rows(parts: list[tuple[Any, ...]]) -> list[tuple[int, ...]]:
+def _rows(parts: list[tuple[Any, ...]]) -> list[list[int]]:
     """Posting rows of a batch sorted by key (inserts in key order touch fewer B-tree pages)."""
     columns = []
     for keys, number, *extra in parts:
         columns.append(np.column_stack([keys.view(np.int64), np.full(len(keys), number, dtype=np.int64), *extra]))
     table = np.concatenate(columns) if columns else np.zeros((0, 3), dtype=np.int64)
     table = table[np.lexsort((table[:, 1], table[:, 0]))]
-    return list(map(tuple, table.tolist()))
+    return table.tolist()  # lists of ints: SQLite binds them as parameter sequences
 
 
 def _split(body: str) -> list[str]:
