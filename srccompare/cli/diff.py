@@ -13,11 +13,11 @@ from srccompare.cli.common import (
     EXIT_USAGE,
     emit,
     fail,
-    report_error,
+    one_line,
     settings_from,
     write_atomically,
 )
-from srccompare.model import CleanArticle
+from srccompare.model import CleanArticle, LoadError
 from srccompare.settings import Settings
 
 FORMATS = ("tui", "text", "json", "html")
@@ -47,16 +47,12 @@ def diff(ctx: click.Context, left: str, right: str, fmt: str | None, width: int 
     """Align two articles (files, or - for stdin) paragraph by paragraph and word by word."""
     settings = settings_from(ctx)
     fmt = _choose_format(fmt, output)
-    articles = [_load_one(source, settings) for source in (left, right)]
-    if any(article is None for article in articles):
-        sys.exit(EXIT_ALL_FAILED)
-    left_article, right_article = articles
-    assert left_article is not None and right_article is not None
     if fmt == "tui":
-        from srccompare.tui.app import DiffApp
-
-        DiffApp(left_article, right_article, settings).run()
-        return 0
+        return _run_tui(left, right, settings)
+    loaded = load_pair(left, right, settings)
+    if isinstance(loaded, list):
+        _fail_loading([f"{error.source}: {error.problem}" for error in loaded])
+    left_article, right_article = loaded
     from srccompare.diff import diff_articles
 
     result = diff_articles(left_article, right_article, settings.diff)
@@ -66,6 +62,23 @@ def diff(ctx: click.Context, left: str, right: str, fmt: str | None, width: int 
     else:
         emit([text])
     return 0
+
+
+def _run_tui(left: str, right: str, settings: Settings) -> int:
+    """The app paints first and loads in a worker; what could not be read is reported after it exits."""
+    from srccompare.tui.app import DiffApp
+
+    app = DiffApp.loading(lambda: load_pair(left, right, settings), settings, (left, right))
+    app.run()
+    if app.load_problems:
+        _fail_loading(app.load_problems)
+    return 0
+
+
+def _fail_loading(problems: list[str]) -> None:
+    for problem in problems:
+        click.echo(f"srccompare: {one_line(problem)}", err=True)
+    sys.exit(EXIT_ALL_FAILED)
 
 
 def _choose_format(fmt: str | None, output: Path | None) -> str:
@@ -78,20 +91,26 @@ def _choose_format(fmt: str | None, output: Path | None) -> str:
     return "tui" if sys.stdout.isatty() and sys.stdin.isatty() else "text"
 
 
-def _load_one(source: str, settings: Settings) -> CleanArticle | None:
+def load_pair(left: str, right: str, settings: Settings) -> tuple[CleanArticle, CleanArticle] | list[LoadError]:
+    """Both articles, or what went wrong with either."""
+    loaded = [_load_one(source, settings) for source in (left, right)]
+    problems = [error for item in loaded if isinstance(item, list) for error in item]
+    if problems:
+        return problems
+    return loaded[0], loaded[1]  # type: ignore[return-value]
+
+
+def _load_one(source: str, settings: Settings) -> CleanArticle | list[LoadError]:
     """Load and clean one input on its own (cleaning both together would drop the lines
     two versions of one outlet's story share, as that outlet's boilerplate)."""
     from srccompare.clean import load_and_clean
 
     articles, errors = load_and_clean([source], settings)
-    for error in errors:
-        report_error(error)
     if errors and not articles:
-        return None
+        return errors
     if len(articles) != 1:
         count = f"{len(articles)} articles" if articles else "no article"
-        click.echo(f"srccompare: {source}: holds {count}; diff takes one article a side", err=True)
-        return None
+        return errors + [LoadError(source, f"holds {count}; diff takes one article a side")]
     return articles[0]
 
 

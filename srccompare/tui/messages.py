@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
-from srccompare.model import DiffResult
+from srccompare.model import CleanArticle, DiffResult
 
 
 @dataclass
@@ -33,3 +33,18 @@ class SearchSubmitted(Message):
 @dataclass
 class SearchClosed(Message):
     """The search bar was dismissed."""
+
+
+@dataclass
+class ArticlesLoaded(Message):
+    """The loading worker read and cleaned both articles."""
+
+    left: CleanArticle
+    right: CleanArticle
+
+
+@dataclass
+class LoadFailed(Message):
+    """The loading worker could not read an input; ``problems`` are one line each."""
+
+    problems: list[str]

@@ -5,7 +5,7 @@ from textual.app import App
 from textual.screen import Screen
 from textual.widgets import Static
 
-from srccompare.model import CleanArticle, Metadata
+from srccompare.model import CleanArticle, LoadError, Metadata
 from srccompare.settings import load_settings
 from srccompare.tui.app import DiffApp
 from srccompare.tui.screens.diff import DiffScreen
@@ -164,3 +164,21 @@ async def test_q_quits_the_diff_app(pair) -> None:
         await pilot.press("q")
         await pilot.pause()
         assert not app.is_running
+
+
+async def test_loading_screen_hands_over_to_the_diff(pair) -> None:
+    app = DiffApp.loading(lambda: pair, SETTINGS, ("a.txt", "b.txt"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        rows = await aligned(app, pilot)
+        assert isinstance(app.screen, DiffScreen) and rows.left is pair[0]
+
+
+async def test_loading_failure_exits_with_the_problems() -> None:
+    problems = [LoadError("missing.txt", "no such file or directory")]
+    app = DiffApp.loading(lambda: problems, SETTINGS, ("missing.txt", "b.txt"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    assert app.return_code == 3 and app.load_problems == ["missing.txt: no such file or directory"]

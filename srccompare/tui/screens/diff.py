@@ -78,10 +78,13 @@ class DiffScreen(Screen[None]):
         settings: Settings,
         result: DiffResult | None = None,
         *,
+        close_quits: bool = False,
         name: str | None = None,
     ) -> None:
+        """``close_quits``: q ends the app (as in ``srccompare diff``) rather than going back."""
         super().__init__(name=name)
         self.left, self.right, self.settings = left, right, settings
+        self.close_quits = close_quits
         self.result = result
         self.swapped = False
         self.last_query = ""
@@ -163,7 +166,7 @@ class DiffScreen(Screen[None]):
         rows.focus()
 
     def action_close(self) -> None:
-        if len(self.app.screen_stack) > 1 and self.app.screen_stack[0] is not self:
-            self.app.pop_screen()
-        else:
+        if self.close_quits or len(self.app.screen_stack) < 2:
             self.app.exit()
+        else:
+            self.app.pop_screen()
