@@ -14,6 +14,8 @@ class BrowseApp(App[None]):
     """The corpus screen; Enter on a pair pushes the diff screen, whose q comes back here."""
 
     TITLE = "srccompare browse"
+    # Textual does not load the CSS_PATH of a default screen (get_default_screen), only of pushed ones.
+    CSS_PATH = "browse.tcss"
 
     def __init__(self, job: Callable[[Progress], Processed], settings: Settings) -> None:
         super().__init__()

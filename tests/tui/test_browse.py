@@ -191,3 +191,19 @@ def test_enter_on_a_pair_opens_the_diff_screen_and_q_comes_back(settings):
             assert pilot.app.screen is screen
 
     asyncio.run(run())
+
+
+def test_detail_line_explains_the_highlighted_article_and_pair(settings):
+    async def run() -> None:
+        async with BrowseApp(lambda progress: fixed_corpus(), settings).run_test(size=(100, 30)) as pilot:
+            screen = await loaded(pilot)
+            detail = screen.query_one("#browse-detail")
+            while screen.query_one(ArticleTable).current_id != "daily-1":
+                await pilot.press("down")
+            assert "AFP inferred, 60% of its words, shared with AFP [wire] · wire-afp (37 words, 2 passages)" in str(
+                detail.render())
+            await pilot.press("tab")
+            text = str(detail.render())
+            assert text.startswith("Largest of 2 shared passages (reporting, 19 words") and "Thousands of protesters" in text
+
+    asyncio.run(run())

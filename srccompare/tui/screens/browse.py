@@ -57,12 +57,13 @@ class BrowseData:
     attributions: dict[str, tuple[Attribution, ...]]
     agencies: tuple[str, ...]
     labels: dict[str, str]  # doc id -> short label (outlet and id)
+    by_id: dict[str, CleanArticle]
 
     @classmethod
     def build(cls, corpus: Processed) -> BrowseData:
         labels = {d.doc_id: short_label(d.outlet, d.doc_id) for d in corpus.result.documents}
         return cls(corpus, pair_summaries(corpus.result, corpus.articles), attributions_by_doc(corpus.result),
-                   agencies_of(corpus.result), labels)
+                   agencies_of(corpus.result), labels, {article.id: article for article in corpus.articles})
 
     def has_agency(self, doc_id: str, agency: str | None) -> bool:
         return agency is None or any(a.agency == agency for a in self.attributions.get(doc_id, ()))
@@ -131,6 +132,7 @@ class BrowseScreen(Screen):
             yield Label("Reading the corpus", id="browse-step")
             yield ProgressBar(total=None, show_eta=False, id="browse-bar")
         yield Static(id="browse-status")
+        yield Static(id="browse-detail")
         yield ArticleTable(id="browse-articles")
         yield PairTable(id="browse-pairs")
         yield Footer()
@@ -239,6 +241,24 @@ class BrowseScreen(Screen):
     def action_clear_article(self) -> None:
         self.article = None
 
+    @on(DataTable.RowHighlighted)
+    def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.data_table.has_focus:
+            self.show_detail()
+
+    def on_descendant_focus(self) -> None:
+        self.show_detail()
+
+    def show_detail(self) -> None:
+        """The detail line follows the focused table's highlighted row."""
+        focused, detail = self.focused, self.query_one("#browse-detail", Static)
+        if self.data is None:
+            return
+        if isinstance(focused, ArticleTable) and focused.current_id is not None:
+            detail.update(article_detail(self.data, focused.current_id))
+        elif isinstance(focused, PairTable) and focused.current_rank is not None:
+            detail.update(pair_detail(self.data, focused.current_rank))
+
     @on(DataTable.RowSelected, "#browse-articles")
     def _article_chosen(self, event: DataTable.RowSelected) -> None:
         self.article = event.row_key.value
@@ -260,5 +280,43 @@ class BrowseScreen(Screen):
         if self.data is None:
             return
         pair = self.data.pairs[rank]
-        by_id = {article.id: article for article in self.data.corpus.articles}
-        self.app.push_screen(DiffScreen(by_id[pair.left_id], by_id[pair.right_id], self.settings))
+        self.app.push_screen(DiffScreen(self.data.by_id[pair.left_id], self.data.by_id[pair.right_id], self.settings))
+
+
+# --- the detail line ---------------------------------------------------------------------
+
+EXCERPT_CHARS = 160
+
+
+def article_detail(data: BrowseData, doc_id: str) -> Text:
+    """Why an article has its agencies: the credit's words, or the articles its copy is shared with."""
+    text = Text(data.labels.get(doc_id, doc_id), style="bold")
+    attributions = data.attributions.get(doc_id, ())
+    if not attributions:
+        text.append(": no agency credited or inferred")
+    for attribution in attributions:
+        text.append("  ")
+        text.append(attribution.agency, style="bold")
+        if attribution.how == "explicit":
+            credit = attribution.credits[0].text if attribution.credits else "credited"
+            text.append(f" credited: “{credit}”")
+            continue
+        via = ", ".join(f"{data.labels.get(e.via_id, e.via_id)} ({e.words} words, {len(e.passages)} passages)"
+                        for e in attribution.evidence[:2])
+        text.append(f" inferred, {attribution.share:.0%} of its words, shared with {via}")
+    return text
+
+
+def pair_detail(data: BrowseData, rank: int) -> Text:
+    """The pair's largest shared passage: kind, size, similarity and its opening words."""
+    pair = data.pairs[rank]
+    passages = data.corpus.result.passages
+    largest = max((passages[i] for i in pair.passages), key=lambda p: (p.words, -p.left_start))
+    body = data.by_id[largest.left_id].body
+    excerpt = " ".join(body[largest.left_start:largest.left_end].split())
+    if len(excerpt) > EXCERPT_CHARS:
+        excerpt = excerpt[: EXCERPT_CHARS - 1] + "…"
+    text = Text(f"Largest of {len(pair.passages)} shared passages", style="bold")
+    text.append(f" ({largest.kind}, {largest.words} words, similarity {largest.similarity:.2f}): ")
+    text.append(f"“{excerpt}”", style="italic")
+    return text
