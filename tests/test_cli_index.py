@@ -44,13 +44,15 @@ def indexed(tmp_path_factory):
 
 def test_adding_a_folder_again_adds_only_what_is_new(tmp_path):
     db = tmp_path / "seeds.sqlite"
-    first = run("index", "add", str(SEEDS / SEED_NAMES["nbc"]), "--db", str(db))
+    first = run("index", "add", str(SEEDS / SEED_NAMES["nbc"]), "--db", str(db),
+                "--wire", f"ap={SEEDS / SEED_NAMES['unknown']}")
     again = run("index", "add", str(SEEDS), env_db=str(db))  # $SRCCOMPARE_DB names the index
     assert first.returncode == 0 and again.returncode == 0
-    assert "4 articles added, 1 already there" in again.stderr
+    assert "2 articles added, 0 already there" in first.stderr
+    assert "3 articles added, 2 already there" in again.stderr
     stats = json.loads(run("index", "stats", "--db", str(db), "--format", "json").stdout)
-    assert stats["articles"] == 5 and stats["schema_version"] == 1
-    assert dict(map(tuple, stats["agencies"]))["AFP"] == 1
+    assert stats["articles"] == 5 and stats["schema_version"] == 1 and stats["wire_articles"] == 1
+    assert dict(map(tuple, stats["agencies"])) == {"AFP": 1, "AP": 1, "Reuters": 1, "agencies": 1}
 
 
 def test_query_reports_partners_passages_and_attribution_as_reuse_does(indexed):
