@@ -40,7 +40,7 @@ def clean_article(article: Article, settings: Settings, rules: Rules | None = No
 def clean_extracted(article: Article, extracted: Extracted, settings: Settings, rules: Rules) -> CleanArticle | LoadError:
     """srccompare's own steps on the text extraction gave (timed apart from extraction by bench/)."""
     paragraphs = split_paragraphs(normalise(extracted.text), one_per_line=extracted.one_paragraph_per_line)
-    page_marks = find_page_marks(article, paragraphs, settings.clean)
+    page_marks = find_page_marks(article, paragraphs, settings.clean, rules)
     gone = {mark.index for mark in page_marks}
     kept = [index for index in range(len(paragraphs)) if index not in gone]
     marks, found = find_marks([paragraphs[i] for i in kept], rules, settings.clean, extracted.metadata.title)
@@ -56,11 +56,12 @@ def clean_extracted(article: Article, extracted: Extracted, settings: Settings, 
     return cleaned
 
 
-def find_page_marks(article: Article, paragraphs: list[str], settings: CleanSettings) -> list[Mark]:
+def find_page_marks(article: Article, paragraphs: list[str], settings: CleanSettings, rules: Rules) -> list[Mark]:
     """A plain text that is a whole page's text (menus, link lists, comments) is cut to its article."""
     if article.kind != "text" or not looks_like_page(paragraphs, settings):
         return []
-    return find_page_furniture(paragraphs, settings)
+    known = {m.index: m.kind for m in find_line_boilerplate(paragraphs, rules, settings, set()) if not m.keep}
+    return find_page_furniture(paragraphs, settings, known)
 
 
 def find_marks(

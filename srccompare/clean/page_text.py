@@ -46,10 +46,20 @@ def looks_like_page(paragraphs: Sequence[str], settings: CleanSettings) -> bool:
     return short >= settings.page_short_share * len(paragraphs)
 
 
-def find_page_furniture(paragraphs: Sequence[str], settings: CleanSettings) -> list[Mark]:
-    """Marks for everything outside the page's main run of prose (and repeated copies inside it)."""
+def find_page_furniture(
+    paragraphs: Sequence[str], settings: CleanSettings, known: dict[int, str] | None = None
+) -> list[Mark]:
+    """Marks for everything outside the page's main run of prose (and repeated copies inside it).
+
+    ``known``: paragraphs the line rules remove anyway (captions, share
+    prompts), by index, with their kind; they count as nothing, so they
+    neither join nor split runs. A "comments" line (a comment section's
+    heading) after some prose ends the part of the page the article can be in.
+    """
+    known = known or {}
     stops = stop_words_for(" ".join(paragraphs), settings.page_language_min_share)
-    values = [paragraph_value(p, stops, settings) for p in paragraphs]
+    values = [0.0 if i in known else paragraph_value(p, stops, settings) for i, p in enumerate(paragraphs)]
+    values = values[: _comments_start(values, known, settings)]
     start, end = best_run(values)
     if end == start:
         return []  # no prose at all (a results table, say): leave the page to the other steps
@@ -74,6 +84,16 @@ def paragraph_value(paragraph: str, stops: frozenset[str] | None, settings: Clea
     if density < settings.page_stopword_density:
         return -length  # long but not running text: a list of names, tags or links
     return length * min(1.0, length / settings.page_full_chars)
+
+
+def _comments_start(values: Sequence[float], known: dict[int, str], settings: CleanSettings) -> int:
+    """Index of the first comment-section heading preceded by some prose; the end of the page if none."""
+    prose = 0.0
+    for index, value in enumerate(values):
+        if known.get(index) == "comments" and prose >= settings.page_full_chars:
+            return index
+        prose += max(value, 0.0)
+    return len(values)
 
 
 def best_run(values: Sequence[float]) -> tuple[int, int]:
