@@ -245,32 +245,42 @@ class SQLiteStore(Store):
             return self._stats()
 
     def _stats(self) -> IndexStats:
-        one = lambda sql: self.connection.execute(sql).fetchone()[0]  # noqa: E731
-        outlets: dict[str, int] = {}
-        agencies: dict[str, int] = {}
-        for metadata_json, wire in self.connection.execute("SELECT metadata, wire FROM articles"):
-            metadata = json.loads(metadata_json)
-            outlet = metadata.get("outlet") or "(unknown)"
-            outlets[outlet] = outlets.get(outlet, 0) + 1
-            credited = {c["agency"] for c in metadata.get("credits", [])} | ({wire} if wire else set())
-            for agency in credited:
-                agencies[agency] = agencies.get(agency, 0) + 1
         meta = dict(self.connection.execute("SELECT key, value FROM meta").fetchall())
         return IndexStats(
             path=str(self.path),
             schema_version=int(meta["schema_version"]),
             created_by=meta.get("created_by", "unknown"),
-            articles=int(one("SELECT count(*) FROM articles")),
-            words=int(one("SELECT coalesce(sum(words), 0) FROM articles")),
-            wire_articles=int(one("SELECT count(*) FROM articles WHERE wire IS NOT NULL")),
-            shingle_postings=int(one("SELECT count(*) FROM shingles")),
-            band_postings=int(one("SELECT count(*) FROM bands")),
-            distinct_tokens=int(one("SELECT count(*) FROM tokens")),
+            articles=self._one("SELECT count(*) FROM articles"),
+            words=self._one("SELECT coalesce(sum(words), 0) FROM articles"),
+            wire_articles=self._one("SELECT count(*) FROM articles WHERE wire IS NOT NULL"),
+            shingle_postings=self._one("SELECT count(*) FROM shingles"),
+            band_postings=self._one("SELECT count(*) FROM bands"),
+            distinct_tokens=self._one("SELECT count(*) FROM tokens"),
             file_bytes=_file_bytes(self.path),
             parameters=json.loads(meta["parameters"]),
-            outlets=_ranked(outlets),
-            agencies=_ranked(agencies),
+            outlets=self._ranked(OUTLET_COUNTS),
+            agencies=self._ranked(AGENCY_COUNTS),
         )
+
+    def _one(self, sql: str) -> int:
+        return int(self.connection.execute(sql).fetchone()[0])
+
+    def _ranked(self, sql: str, top: int = 10) -> tuple[tuple[str, int], ...]:
+        return tuple((str(name), int(count)) for name, count in self.connection.execute(sql, (top,)))
+
+
+OUTLET_COUNTS = """
+SELECT coalesce(json_extract(metadata, '$.outlet'), '(unknown)') AS outlet, count(*) AS articles
+FROM articles GROUP BY outlet ORDER BY articles DESC, outlet LIMIT ?
+"""
+# Articles crediting each agency in their text (photo credits apart), or given as its wire copy.
+AGENCY_COUNTS = """
+SELECT agency, count(*) AS articles FROM (
+    SELECT a.number, json_extract(c.value, '$.agency') AS agency FROM articles AS a, json_each(a.metadata, '$.credits') AS c
+    UNION
+    SELECT number, wire FROM articles WHERE wire IS NOT NULL
+) GROUP BY agency ORDER BY articles DESC, agency LIMIT ?
+"""
 
 
 # --- opening and checking ------------------------------------------------------------
@@ -400,10 +410,6 @@ def _stored(row: tuple[Any, ...]) -> StoredArticle:
         removals=tuple(Removal(**removal) for removal in json.loads(removals)),
     )
     return StoredArticle(int(number), article, wire)
-
-
-def _ranked(counts: dict[str, int], top: int = 10) -> tuple[tuple[str, int], ...]:
-    return tuple(sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:top])
 
 
 def _file_bytes(path: Path) -> int:
