@@ -13,6 +13,7 @@ from html import escape
 
 from srccompare.model import CleanArticle, DiffResult, Row
 from srccompare.report.diff_segments import (
+    ArticleText,
     Piece,
     article_heading,
     move_note,
@@ -60,7 +61,8 @@ def as_html(left: CleanArticle, right: CleanArticle, result: DiffResult) -> str:
         "<table>\n<colgroup><col class=\"gutter\"><col><col></colgroup>\n",
         f"<thead><tr><th></th><th>{_e(article_heading(left))}</th><th>{_e(article_heading(right))}</th></tr></thead>\n<tbody>\n",
     ]
-    parts.extend(_row(result, index, row, left, right) for index, row in enumerate(result.rows))
+    texts = (ArticleText.of(left), ArticleText.of(right))
+    parts.extend(_row(result, index, row, *texts) for index, row in enumerate(result.rows))
     parts.append("</tbody>\n</table>\n</body>\n</html>\n")
     return "".join(parts)
 
@@ -81,7 +83,7 @@ def _header(left: CleanArticle, right: CleanArticle, result: DiffResult) -> str:
     )
 
 
-def _row(result: DiffResult, index: int, row: Row, left: CleanArticle, right: CleanArticle) -> str:
+def _row(result: DiffResult, index: int, row: Row, left: ArticleText, right: ArticleText) -> str:
     gutter = STATUS_TITLES[row.status]
     if row.status in ("changed", "moved") and row.similarity:
         gutter += f"<br>{row.similarity:.0%}"
@@ -97,7 +99,7 @@ def _row(result: DiffResult, index: int, row: Row, left: CleanArticle, right: Cl
     )
 
 
-def _cell(result: DiffResult, row: Row, side: str, article: CleanArticle) -> str:
+def _cell(result: DiffResult, row: Row, side: str, article: ArticleText) -> str:
     paragraphs = side_paragraphs(row, side, article)
     if not paragraphs:
         note = ""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from srccompare.model import CleanArticle, DiffResult, Row
 
@@ -33,12 +33,27 @@ def visible(text: str) -> str:
     return text.translate(_PICTURES)
 
 
-def side_paragraphs(row: Row, side: str, article: CleanArticle) -> list[tuple[int, tuple[Piece, ...]]]:
-    """The paragraphs ``row`` shows on ``side`` as (paragraph index, pieces)."""
+class ArticleText(NamedTuple):
+    """An article's body and paragraph spans, computed once for many rows."""
+
+    body: str
+    spans: tuple[tuple[int, int], ...]
+
+    @classmethod
+    def of(cls, article: CleanArticle) -> ArticleText:
+        return cls(article.body, article.paragraph_spans)
+
+
+def side_paragraphs(
+    row: Row, side: str, article: CleanArticle | ArticleText
+) -> list[tuple[int, tuple[Piece, ...]]]:
+    """The paragraphs ``row`` shows on ``side`` as (paragraph index, pieces).
+
+    Pass an ``ArticleText`` when rendering many rows: a CleanArticle joins its body anew each time."""
+    text = article if isinstance(article, ArticleText) else ArticleText.of(article)
     indexes = row.left_paragraphs if side == "left" else row.right_paragraphs
-    spans = article.paragraph_spans
     runs = _runs(row, side)
-    return [(index, _cut(article.body, spans[index], runs)) for index in indexes]
+    return [(index, _cut(text.body, text.spans[index], runs)) for index in indexes]
 
 
 def _runs(row: Row, side: str) -> list[tuple[int, int, PieceKind]]:

@@ -19,6 +19,7 @@ from rich.text import Text
 
 from srccompare.model import CleanArticle, DiffResult, Row
 from srccompare.report.diff_segments import (
+    ArticleText,
     Piece,
     PieceKind,
     article_heading,
@@ -62,7 +63,9 @@ def side_text(
     return text
 
 
-def row_cells(result: DiffResult, row: Row, left: CleanArticle, right: CleanArticle) -> tuple[Text, Text]:
+def row_cells(
+    result: DiffResult, row: Row, left: CleanArticle | ArticleText, right: CleanArticle | ArticleText
+) -> tuple[Text, Text]:
     """The left and right cells of one row, with a move note on a moved row's empty side."""
     cells = []
     for side, article in (("left", left), ("right", right)):
@@ -85,8 +88,9 @@ def as_text(left: CleanArticle, right: CleanArticle, result: DiffResult, width: 
     table.add_column("", width=1, no_wrap=True)
     table.add_column(Text("left"), ratio=1, overflow="fold")
     table.add_column(Text("right"), ratio=1, overflow="fold")
+    left_text, right_text = ArticleText.of(left), ArticleText.of(right)
     for row in result.rows:
-        left_cell, right_cell = row_cells(result, row, left, right)
+        left_cell, right_cell = row_cells(result, row, left_text, right_text)
         table.add_row(Text(gutter_mark(row)), left_cell, right_cell)
     console.print(table)
     lines = console.file.getvalue().splitlines()

@@ -28,7 +28,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from srccompare.model import CleanArticle, DiffResult, Removal, Row
-from srccompare.report.diff_segments import move_note, paragraph_label, side_paragraphs, visible
+from srccompare.report.diff_segments import ArticleText, move_note, paragraph_label, side_paragraphs, visible
 from srccompare.report.diff_text import side_text
 from srccompare.tui.messages import CursorMoved
 
@@ -89,23 +89,43 @@ class AlignedRows(ScrollView, can_focus=True):
         self.right: CleanArticle | None = None
         self.result: DiffResult | None = None
         self._items: list[Item] = []
-        self._strips: list[list[Strip]] = []
+        self._strips: list[list[Strip] | None] = []  # None: not rendered yet (its height is an estimate)
+        self._heights: list[int] = []
         self._starts: list[int] = []
         self._width = 0
+        self._cache: dict[tuple[object, ...], list[Strip]] = {}  # rendered items, for the current width
+        self._layout_key: tuple[object, ...] = ()
+        self._first_row = 0  # where the cursor goes once the first layout is done
+        self._texts: dict[str, ArticleText] = {}
 
     # --- data in -----------------------------------------------------------
 
     def show(self, left: CleanArticle, right: CleanArticle, result: DiffResult, row: int = 0) -> None:
         """Display ``result`` (of ``left`` against ``right``) with the cursor on ``row``."""
         self.left, self.right, self.result = left, right, result
+        self._texts = {"left": ArticleText.of(left), "right": ArticleText.of(right)}
+        self._first_row = row
+        self._cache.clear()
         self._relayout()
         self.cursor = self._item_of_row(row)
 
     def _watch_flags(self) -> None:
-        if self.result is not None:
+        if self.result is not None and self._state() != self._layout_key:
             row = self.cursor_row
             self._relayout()
             self.cursor = self._item_of_row(row if row is not None else 0)
+
+    def _state(self) -> tuple[object, ...]:
+        """Everything the layout depends on but the cursor."""
+        return (
+            self.scrollable_content_region.width,
+            id(self.result),
+            self.show_moves,
+            self.show_minor,
+            self.show_removed,
+            self.fold_same,
+            self.query,
+        )
 
     watch_show_moves = watch_show_minor = watch_show_removed = watch_fold_same = watch_query = _watch_flags
 
@@ -124,7 +144,7 @@ class AlignedRows(ScrollView, can_focus=True):
 
     def item_lines(self, index: int) -> list[str]:
         """The plain text of an item's lines (for tests and search)."""
-        return [strip.text for strip in self._strips[index]]
+        return [strip.text for strip in self._materialize(index)]
 
     # --- moving ------------------------------------------------------------
 
@@ -198,8 +218,8 @@ class AlignedRows(ScrollView, can_focus=True):
 
     def watch_cursor(self, old: int, new: int) -> None:
         for index in {old, new}:
-            if 0 <= index < min(len(self._items), len(self._strips)):
-                self._strips[index] = self._render_item(index)
+            if 0 <= index < min(len(self._items), len(self._strips)) and self._strips[index] is not None:
+                self._strips[index] = self._cached_item(index)
         self.refresh()
         row = self.cursor_row
         if row is not None:
@@ -208,11 +228,12 @@ class AlignedRows(ScrollView, can_focus=True):
     def _scroll_to_cursor(self, top: bool) -> None:
         if not self._starts:
             return
+        self._materialize(self.cursor)
         start = self._starts[self.cursor]
         if top:
             self.scroll_to(y=max(0, start - 1), animate=False)
         else:
-            height = len(self._strips[self.cursor])
+            height = self._heights[self.cursor]
             self.scroll_to_region(Region(0, start, 1, height), animate=False)
 
     def _first_visible_item(self) -> int:
@@ -229,21 +250,68 @@ class AlignedRows(ScrollView, can_focus=True):
 
     def on_resize(self, event: Resize) -> None:
         if self.result is not None and self.scrollable_content_region.width != self._width:
+            row = self.cursor_row if self._items else self._first_row
+            self._cache.clear()
             self._relayout()
+            self.cursor = self._item_of_row(row or 0)
 
     def _relayout(self) -> None:
-        """Rebuild the item list and render every item at the current width."""
+        """Rebuild the item list and render every item at the current width
+        (not before the widget has a width: on_resize lays it out then)."""
+        if self.scrollable_content_region.width <= 0:
+            return
+        self._layout_key = self._state()
         self._width = max(self.scrollable_content_region.width, 20)
         self._items = self._build_items()
         self.set_reactive(AlignedRows.cursor, min(self.cursor, max(len(self._items) - 1, 0)))
-        self._strips = [self._render_item(index) for index in range(len(self._items))]
+        self._strips = [None] * len(self._items)
+        self._heights = [self._estimate(item) for item in self._items]
+        self._place()
+        self.refresh()
+
+    def _place(self) -> None:
+        """Item start lines from their heights, and the scrollable size."""
         self._starts = []
         total = 0
-        for strips in self._strips:
+        for height in self._heights:
             self._starts.append(total)
-            total += len(strips)
+            total += height
         self.virtual_size = Size(self._width, total)
-        self.refresh()
+
+    def _materialize(self, index: int) -> list[Strip]:
+        """Render item ``index`` now; if its height was misjudged, move what follows."""
+        strips = self._strips[index]
+        if strips is None:
+            strips = self._strips[index] = self._cached_item(index)
+            if len(strips) != self._heights[index]:
+                self._heights[index] = len(strips)
+                self._place()
+        return strips
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """Render the items in view first (only those: long articles open fast), then paint."""
+        if self._starts:
+            top = int(self.scroll_y)
+            index = max(0, bisect_right(self._starts, top) - 1)
+            while index < len(self._items) and self._starts[index] < top + self.size.height:
+                self._materialize(index)
+                index += 1
+        return super().render_lines(crop)
+
+    def _estimate(self, item: Item) -> int:
+        """Lines an item will take, judged from its length (exact once rendered)."""
+        if item.kind == "fold":
+            return 2
+        column = max((self._width - GUTTER_WIDTH - len(SEPARATOR)) // 2 - 2, 8)
+        if item.kind == "removed":
+            return -(-(len(item.removal.text) + 30) // column) + 1
+        row = self._row(item)
+        lines = [
+            sum(-(-(end - start + 6) // column) for start, end in self._paragraph_spans(row, side)) + 2 * (len(spans) - 1)
+            for side in ("left", "right")
+            for spans in [self._paragraph_spans(row, side)]
+        ]
+        return max(max(lines), 1) + 1
 
     def _build_items(self) -> list[Item]:
         assert self.result is not None
@@ -294,8 +362,31 @@ class AlignedRows(ScrollView, can_focus=True):
         if not self._starts or line >= self.virtual_size.height:
             return Strip.blank(width, self.rich_style)
         index = bisect_right(self._starts, line) - 1
-        strip = self._strips[index][line - self._starts[index]]
+        strips = self._materialize(index)
+        offset = line - self._starts[index]
+        if offset >= len(strips):
+            return Strip.blank(width, self.rich_style)
+        strip = strips[offset]
         return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
+
+    def _cached_item(self, index: int) -> list[Strip]:
+        """An item's strips, rendered again only when something it shows has changed."""
+        item = self._items[index]
+        key = (item, index == self.cursor, self._width, *self._flags_for(item))
+        if key not in self._cache:
+            self._cache[key] = self._render_item(index)
+        return self._cache[key]
+
+    def _flags_for(self, item: Item) -> tuple[object, ...]:
+        """The display flags that change how ``item`` looks (so toggles re-render only those)."""
+        if item.kind != "row":
+            return ()
+        row = self._row(item)
+        return (
+            self.show_moves if row.status == "moved" else None,
+            self.show_minor if row.minor else None,
+            self.query if self.query and self.query.casefold() in self._row_text(item) else None,
+        )
 
     def _render_item(self, index: int) -> list[Strip]:
         item = self._items[index]
@@ -345,7 +436,7 @@ class AlignedRows(ScrollView, can_focus=True):
     def _side(self, row: Row, side: str) -> Text:
         article = self.left if side == "left" else self.right
         assert article is not None and self.result is not None
-        paragraphs = side_paragraphs(row, side, article)
+        paragraphs = side_paragraphs(row, side, self._texts[side])
         if not paragraphs:
             if row.status == "moved" and self.show_moves:
                 return Text(f"↳ {move_note(self.result, row)} (p jumps there)", style=self._style("moved-note"))
@@ -372,12 +463,17 @@ class AlignedRows(ScrollView, can_focus=True):
         assert self.result is not None
         return self.result.rows[item.row]
 
+    def _paragraph_spans(self, row: Row, side: str) -> list[tuple[int, int]]:
+        indexes = row.left_paragraphs if side == "left" else row.right_paragraphs
+        spans = self._texts[side].spans
+        return [spans[i] for i in indexes]
+
     def _row_text(self, item: Item) -> str:
         row = self._row(item)
         assert self.left is not None and self.right is not None
         parts = []
         if row.left_start is not None:
-            parts.append(self.left.body[row.left_start : row.left_end])
+            parts.append(self._texts["left"].body[row.left_start : row.left_end])
         if row.right_start is not None:
-            parts.append(self.right.body[row.right_start : row.right_end])
+            parts.append(self._texts["right"].body[row.right_start : row.right_end])
         return "\n".join(parts).casefold()
