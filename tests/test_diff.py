@@ -207,3 +207,14 @@ def test_swapping_sides_keeps_the_alignment(seeds: dict[str, CleanArticle]) -> N
     check_invariants(right, left, swapped)
     assert swap_sides(swapped) == result
     assert [row.status for row in swapped.rows].count("only_right") == [row.status for row in result.rows].count("only_left")
+
+
+WORDS = ["Minsk", "protest", "the", "said", "Tsikhanouskaya", "Tikhanovskaya", "“quote”", '"quote"', "—", "EU", "eu", "of", "9", "it's"]
+paragraph = st.lists(st.sampled_from(WORDS), min_size=0, max_size=12).map(" ".join)
+
+
+@hypothesis_settings(max_examples=60, deadline=None)
+@given(st.lists(paragraph, max_size=8), st.lists(paragraph, max_size=8))
+def test_alignment_invariants_hold_for_any_small_articles(left: list[str], right: list[str]) -> None:
+    left_article, right_article = article(left, "l"), article(right, "r")
+    check_invariants(left_article, right_article, diff_articles(left_article, right_article, DIFF))
