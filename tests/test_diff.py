@@ -218,3 +218,11 @@ paragraph = st.lists(st.sampled_from(WORDS), min_size=0, max_size=12).map(" ".jo
 def test_alignment_invariants_hold_for_any_small_articles(left: list[str], right: list[str]) -> None:
     left_article, right_article = article(left, "l"), article(right, "r")
     check_invariants(left_article, right_article, diff_articles(left_article, right_article, DIFF))
+
+
+def test_pair_threshold_decides_what_pairs(seeds: dict[str, CleanArticle]) -> None:
+    left, right = seeds["trt"], seeds["unknown"]
+    strict = dataclasses.replace(DIFF, pair_threshold=0.9)
+    loose = diff_articles(left, right, DIFF)
+    assert sum(row.status == "changed" for row in diff_articles(left, right, strict).rows) == 0
+    assert sum(row.status == "changed" for row in loose.rows) >= 3
