@@ -106,10 +106,7 @@ def _cell(result: DiffResult, row: Row, side: str, article: ArticleText) -> str:
         if row.status == "moved" and row.partner is not None:
             note = f"<a class=\"note\" href=\"#r{row.partner}\">{_e(move_note(result, row))}</a>"
         return f"<td class=\"text {side}\">{note}</td>"
-    body = _paragraphs(paragraphs, side, paragraph_label(row, side))
-    if row.status == "moved" and row.partner is not None:
-        body += f"\n<a class=\"note\" href=\"#r{row.partner}\">{_e(move_note(result, row))}</a>"
-    return f"<td class=\"text {side}\">{body}</td>"
+    return f"<td class=\"text {side}\">{_paragraphs(paragraphs, side, paragraph_label(row, side))}</td>"
 
 
 def _paragraphs(paragraphs: Sequence[tuple[int, Sequence[Piece]]], side: str, label: str) -> str:
