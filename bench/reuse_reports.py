@@ -28,7 +28,7 @@ VOCABULARY = [f"w{number}" for number in range(20000)]
 
 def corpus(size: int) -> list[CleanArticle]:
     rng = random.Random(SEED)
-    stories = [" ".join(rng.choices(VOCABULARY, k=60)) + "." for _ in range(max(1, size // 20))]
+    stories = [" ".join(rng.choices(VOCABULARY, k=60)) + "." for _ in range(max(1, size // 4))]
     articles = []
     for number in range(size):
         paragraphs = [" ".join(rng.choices(VOCABULARY, k=100)) + "." for _ in range(5)]

@@ -171,3 +171,12 @@ def test_html_tags_nest_and_close(corpus):
     checker = TagBalance()
     checker.feed(reuse_html.as_html(result, articles))
     assert checker.errors == [] and checker.open == []
+
+
+def test_table_leaves_out_the_least_reused_articles_past_its_limit(corpus):
+    result, articles = corpus
+    text = reuse_table.as_text(result, articles, width=160, limit=2)
+    ranked = [d.doc_id for d in sorted(result.documents, key=lambda d: -d.reused_words / d.words)]
+    listed = text.split("Largest passage families")[0]
+    assert f"│ {ranked[0]} " in listed and f"│ {ranked[-1]} " not in listed and listed.count("\n│ ") == 2
+    assert f"and {len(ranked) - 2:,} less reused articles" in text
