@@ -495,9 +495,13 @@ def word_ops(
     all, insert all"). Semantic cleanup then merges scattered small matches.
     Runs equal by key are split into ``equal`` and ``minor`` by their characters.
     """
-    codes: dict[str, str] = {}
-    left_text = "".join(_code(codes, token.key) for token in left)
-    right_text = "".join(_code(codes, token.key) for token in right)
+    if left and right and _same_text(left, right, left_body, right_body):
+        return (WordOp("equal", left[0].start, left[-1].end, right[0].start, right[-1].end),)
+    left_keys = [token.key for token in left]
+    right_keys = [token.key for token in right]
+    codes = {key: _code(number) for number, key in enumerate(dict.fromkeys(left_keys + right_keys))}
+    left_text = "".join(map(codes.__getitem__, left_keys))
+    right_text = "".join(map(codes.__getitem__, right_keys))
     if left_text == right_text:
         diffs = [(0, left_text)] if left_text else []
     else:
@@ -508,11 +512,19 @@ def word_ops(
     return tuple(_merge(_ops_from_diffs(diffs, left, right, left_body, right_body)))
 
 
-def _code(codes: dict[str, str], key: str) -> str:
-    if key not in codes:
-        number = 0x100 + len(codes)
-        codes[key] = chr(number + 0x800 if number >= 0xD800 else number)
-    return codes[key]
+def _code(number: int) -> str:
+    """The character standing for the ``number``-th distinct word (skipping surrogates)."""
+    number += 0x100
+    return chr(number + 0x800 if number >= 0xD800 else number)
+
+
+def _same_text(left: Sequence[Token], right: Sequence[Token], left_body: str, right_body: str) -> bool:
+    """Do the two runs of tokens cover exactly the same characters (paragraph by paragraph)?"""
+    if len(left) != len(right):
+        return False
+    left_text = left_body[left[0].start : left[-1].end]
+    right_text = right_body[right[0].start : right[-1].end]
+    return left_text == right_text
 
 
 def _ops_from_diffs(
