@@ -89,7 +89,8 @@ def add(ctx: click.Context, paths: tuple[str, ...], db: Path | None, wire_values
             click.echo(f"srccompare: {one_line(str(db))}: stopped; the {counts.added} articles added before are kept",
                        err=True)
             raise
-    click.echo(f"srccompare: {one_line(str(db))}: {len(outcome.added)} articles added, "
+    added = len(outcome.added)
+    click.echo(f"srccompare: {one_line(str(db))}: {added} article{'' if added == 1 else 's'} added, "
                f"{len(outcome.duplicates)} already there", err=True)
     return summarise_failures(len(counts.failed), counts.read) if counts.failed else 0
 

@@ -76,6 +76,9 @@ ARTICLE_COLUMNS = "a.number, a.id, a.source, a.kind, a.body, a.paragraphs, a.met
 # keeps more of the postings B-trees in memory while adding (inserts land at
 # random keys); 256 MB is a small share of a desktop's memory.
 CACHE_KIB = 262_144
+# After a checkpoint the write-ahead log is cut back to this size (else it
+# stays as large as the largest batch ever made it).
+WAL_LIMIT_BYTES = 64 * 1024 * 1024
 
 
 def srccompare_version() -> str:
@@ -105,6 +108,7 @@ class SQLiteStore(Store):
         try:
             _check_or_create(connection, path, parameters, create)
             connection.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+            connection.execute(f"PRAGMA journal_size_limit = {WAL_LIMIT_BYTES}")
         except BaseException:
             connection.close()
             raise
