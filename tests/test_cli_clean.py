@@ -104,3 +104,15 @@ def test_bad_settings_file_is_one_line(tmp_path):
     result = run("--config", str(config), "clean", str(SEEDS))
     assert result.returncode == 2
     assert result.stderr.strip() == f"srccompare: {config}: unknown setting clean.no_such_setting"
+
+
+def test_output_files_get_the_ordinary_file_mode(tmp_path):
+    import os
+
+    out = tmp_path / "out"
+    run("clean", "--output-dir", str(out), str(SEEDS / "002_f1fbc4a1f97f33cb.txt"))
+    [written] = list(out.iterdir())
+    umask = os.umask(0)
+    os.umask(umask)
+    assert written.stat().st_mode & 0o777 == 0o666 & ~umask
+    assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
