@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -183,7 +184,7 @@ class AlignedRows(ScrollView, can_focus=True):
         self._scroll_to_cursor(top=True)
         return True
 
-    def _move_to(self, wanted, step: int) -> bool:
+    def _move_to(self, wanted: Callable[[Item], bool], step: int) -> bool:
         index = self.cursor + step
         while 0 <= index < len(self._items):
             if wanted(self._items[index]):
