@@ -50,6 +50,9 @@ _QUOTES = str.maketrans(
 # Apostrophes and hyphens of every style join, dashes do not (they are not in the set).
 _WORD = re.compile("[^\\W_]+(?:['\\-\u2019\u02bc\u2018\u2010\u2011\u00ad`\u00b4][^\\W_]+)*")
 
+# A word right after a word, a comma, a per cent sign or a closing bracket, and one space.
+_MID_SENTENCE_WORD = re.compile(r"(?<=[\w,;%)] )" + _WORD.pattern)
+
 # Cyrillic to Latin (one of many systems; the fold key below evens out the rest).
 _CYRILLIC = {
     "а": "a", "б": "b", "в": "v", "г": "g", "ґ": "g", "д": "d", "е": "e", "ё": "e",
@@ -150,18 +153,13 @@ def names_in(scans: Iterable[Scan]) -> frozenset[str]:
     """Names of scanned texts (see ``find_names``). Mid-sentence means right after
     a word, a comma or a closing bracket and one space: "met Angela Merkel"
     counts both names, "said. These" does not."""
-    capitalised: set[str] = set()
-    lowercase: set[str] = set()
+    seen: set[str] = set()
+    mid_sentence: set[str] = set()
     for text in scans:
-        unified = text.text
-        for (start, _), word in zip(text.spans, text.words):
-            if word[0].islower():
-                lowercase.add(word)
-            elif word[0].isupper() and start >= 2 and unified[start - 1] == " ":
-                before = unified[start - 2]
-                if before.isalnum() or before in ",;%)":
-                    capitalised.add(word)
-    return frozenset({word_key(w) for w in capitalised} - {word_key(w) for w in lowercase})
+        seen.update(text.words)
+        mid_sentence.update(_MID_SENTENCE_WORD.findall(text.text))
+    capitalised = {word_key(w) for w in mid_sentence if w[0].isupper()}
+    return frozenset(capitalised - {word_key(w) for w in seen if w[0].islower()})
 
 
 def tokenize(
