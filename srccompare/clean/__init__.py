@@ -23,6 +23,8 @@ from srccompare.model import Article, CleanArticle, InputKind, LoadError, Metada
 from srccompare.rules import Rules, load_rules
 from srccompare.settings import CleanSettings, Settings, load_settings
 
+# Rounds of cleaning at most; one more round than needed is enough in practice (see clean_extracted).
+MAX_ROUNDS = 3
 BYLINE_NAMES = re.compile(r"^by\s+(?P<names>.+?)\s*,?\s+(?:for|of|from|at|with|\|)\s+\S", re.I)
 
 __all__ = ["clean_article", "clean_articles", "clean_text", "load_and_clean", "normalise", "split_paragraphs"]
@@ -38,22 +40,52 @@ def clean_article(article: Article, settings: Settings, rules: Rules | None = No
 
 
 def clean_extracted(article: Article, extracted: Extracted, settings: Settings, rules: Rules) -> CleanArticle | LoadError:
-    """srccompare's own steps on the text extraction gave (timed apart from extraction by bench/)."""
+    """srccompare's own steps on the text extraction gave (timed apart from extraction by bench/).
+
+    Removing a line can expose another (a URL that is now at the end, a title
+    now followed by a removed line), so the steps run again on what is left
+    until nothing more goes: cleaning a cleaned body changes nothing.
+    """
     paragraphs = split_paragraphs(normalise(extracted.text), one_per_line=extracted.one_paragraph_per_line)
-    page_marks = find_page_marks(article, paragraphs, settings.clean, rules)
-    gone = {mark.index for mark in page_marks}
-    kept = [index for index in range(len(paragraphs)) if index not in gone]
-    marks, found = find_marks([paragraphs[i] for i in kept], rules, settings.clean, extracted.metadata.title)
-    marks = page_marks + [replace(mark, index=kept[mark.index]) for mark in marks]
+    marks, found = find_all_marks(article, paragraphs, settings.clean, rules, extracted.metadata.title)
     metadata = article.hints.merged_over(extracted.metadata).merged_over(found)
     if metadata.outlet is None and metadata.url:
         metadata = replace(metadata, outlet=outlet_from_url(metadata.url, rules))
     if metadata.date:
         metadata = replace(metadata, date=parse_date(metadata.date[:10]) or metadata.date)
     cleaned = assemble(article, paragraphs, marks, metadata)
+    for _ in range(MAX_ROUNDS - 1 if marks else 0):
+        if not cleaned.paragraphs:
+            break
+        more, found = find_all_marks(article, list(cleaned.paragraphs), settings.clean, rules, None)
+        if not more:
+            break
+        cleaned = reassemble(cleaned, more, found)
     if not cleaned.paragraphs:
         return LoadError(article.source, f"no article text left: all {len(paragraphs)} paragraphs are boilerplate")
     return cleaned
+
+
+def find_all_marks(
+    article: Article, paragraphs: list[str], settings: CleanSettings, rules: Rules, known_title: str | None
+) -> tuple[list[Mark], Metadata]:
+    """The page step (plain text of a whole page only), then the finders on what it kept."""
+    page_marks = find_page_marks(article, paragraphs, settings, rules)
+    gone = {mark.index for mark in page_marks}
+    kept = [index for index in range(len(paragraphs)) if index not in gone]
+    marks, found = find_marks([paragraphs[i] for i in kept], rules, settings, known_title)
+    return page_marks + [replace(mark, index=kept[mark.index]) for mark in marks], found
+
+
+def reassemble(cleaned: CleanArticle, marks: Sequence[Mark], found: Metadata) -> CleanArticle:
+    """A cleaned article less what a further round marked; earlier removals keep their places."""
+    again = assemble(cleaned, cleaned.paragraphs, marks, cleaned.metadata.merged_over(found))
+    gone = {mark.index for mark in marks if not mark.keep}
+    surviving_before = [0]
+    for index in range(len(cleaned.paragraphs)):
+        surviving_before.append(surviving_before[-1] + (index not in gone))
+    earlier = [replace(r, before_paragraph=surviving_before[r.before_paragraph]) for r in cleaned.removals]
+    return replace(again, removals=tuple(sorted(earlier + list(again.removals), key=lambda r: r.before_paragraph)))
 
 
 def find_page_marks(article: Article, paragraphs: list[str], settings: CleanSettings, rules: Rules) -> list[Mark]:
@@ -112,7 +144,7 @@ def _byline_from_credits(marks: list[Mark], paragraphs: list[str]) -> str | None
     return None
 
 
-def assemble(article: Article, paragraphs: Sequence[str], marks: Sequence[Mark], metadata: Metadata) -> CleanArticle:
+def assemble(article: Article | CleanArticle, paragraphs: Sequence[str], marks: Sequence[Mark], metadata: Metadata) -> CleanArticle:
     """Apply the marks: kept paragraphs in order, each removal placed before the paragraph it preceded."""
     by_index: dict[int, list[Mark]] = defaultdict(list)
     for mark in marks:
