@@ -1,0 +1,247 @@
+"""What the Spark engine runs inside its tasks: batches of rows in, batches of rows out.
+
+Each function here takes pandas DataFrames (a batch from ``mapInPandas``, or
+one group from ``applyInPandas``), rebuilds srccompare's model objects, calls
+the same core functions as the local engine (loader, cleaner, sketcher,
+aligner, grouping and attribution) and returns a pandas DataFrame. Nothing
+here imports pyspark, so the functions run (and can be tested) without it;
+``srccompare.engines.spark`` wires them into a Spark plan.
+
+Token, shingle and band hashes are uint64 in the core; Spark has no unsigned
+64-bit type, so they travel as int64 with the same bits (``view``), which
+keeps equality and grouping intact. Nested results (families, attributions,
+summaries) travel as JSON of ``to_dict`` and are typed by the engine.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from srccompare.align import AlignParameters, Weights
+from srccompare.attribute import UNNAMED_AGENCY, AttributeParameters, _judge, explicit_attributions
+from srccompare.clean import clean_article, drop_outlet_repeats
+from srccompare.group import _family, overlapping_spans
+from srccompare.load import _jsonl_record, content_id
+from srccompare.model import Article, CleanArticle, Credit, LoadError, Metadata, Passage, Span, to_dict
+from srccompare.reuse import AlignTask, IndexParameters, align_documents, sketch_documents, summarise
+from srccompare.rules import load_rules
+from srccompare.settings import Settings
+
+Batches = Iterator[pd.DataFrame]
+
+__all__ = ["UNNAMED_AGENCY", "Weights"]  # re-exported for the engine
+
+# Cleaned documents keep their paragraphs until the outlet step; the engine then joins them into ``body``.
+DOC_COLUMNS = ["id", "source", "kind", "metadata", "paragraphs", "wire", "problem"]
+PASSAGE_FIELDS = ["left_id", "left_start", "left_end", "right_id", "right_start", "right_end",
+                  "similarity", "words", "quote_share", "kind"]
+
+
+# --- rows <-> model objects ------------------------------------------------------
+
+
+def metadata_from_json(text: str) -> Metadata:
+    values = json.loads(text)
+    values["credits"] = tuple(Credit(**credit) for credit in values.get("credits", ()))
+    values["photo_credits"] = tuple(Credit(**credit) for credit in values.get("photo_credits", ()))
+    return Metadata(**values)
+
+
+def article_from_row(row: pd.Series) -> CleanArticle:
+    """A cleaned article from a document row (its body as one paragraph: ``body`` is the same)."""
+    return CleanArticle(row["id"], row["source"], row["kind"], metadata_from_json(row["metadata"]), (row["body"],))
+
+
+def passage_from_row(row: pd.Series) -> Passage:
+    return Passage(
+        row["left_id"], int(row["left_start"]), int(row["left_end"]),
+        row["right_id"], int(row["right_start"]), int(row["right_end"]),
+        float(row["similarity"]), int(row["words"]), float(row["quote_share"]), row["kind"],
+    )
+
+
+def _as_int64(values: np.ndarray) -> np.ndarray:
+    return np.ascontiguousarray(values, dtype=np.uint64).view(np.int64)
+
+
+def _as_uint64(values: np.ndarray) -> np.ndarray:
+    return np.asarray(values, dtype=np.int64).view(np.uint64)
+
+
+# --- read and clean -----------------------------------------------------------------
+
+
+def clean_batches(batches: Batches, settings: Settings) -> Batches:
+    """Records (``line``: one JSON object, ``file``, ``wire``) -> cleaned documents or problems."""
+    rules = load_rules()
+    for batch in batches:
+        rows = [_clean_record(line, file, wire, settings, rules)
+                for line, file, wire in zip(batch["line"], batch["file"], batch["wire"])]
+        yield pd.DataFrame([row for row in rows if row is not None], columns=DOC_COLUMNS)
+
+
+def _clean_record(line: str, file: str, wire: str | None, settings: Settings, rules) -> list | None:
+    if not line or not line.strip():
+        return None
+    fallback = content_id(line)
+    record = _jsonl_record(line, f"{file}#{fallback}", fallback)
+    if isinstance(record, Article):
+        record = clean_article(record, settings, rules)
+    if isinstance(record, LoadError):
+        return [None, record.source, None, None, None, wire, record.problem]
+    return _document_row(record, wire)
+
+
+def _document_row(article: CleanArticle, wire: str | None) -> list:
+    metadata = json.dumps(to_dict(article.metadata), ensure_ascii=False)
+    return [article.id, article.source, article.kind, metadata, list(article.paragraphs), wire, None]
+
+
+def outlet_repeats_group(group: pd.DataFrame, settings: Settings) -> pd.DataFrame:
+    """One outlet's documents less the lines repeated across them (the cleaner's corpus step)."""
+    articles = [CleanArticle(row["id"], row["source"], row["kind"], metadata_from_json(row["metadata"]),
+                             tuple(row["paragraphs"])) for _, row in group.iterrows()]
+    kept = drop_outlet_repeats(list(articles), settings.clean)
+    rows = [_document_row(article, wire) for article, wire in zip(kept, group["wire"])]  # type: ignore[arg-type]
+    return pd.DataFrame(rows, columns=DOC_COLUMNS)
+
+
+# --- sketch ---------------------------------------------------------------------------
+
+
+def sketch_batches(batches: Batches, params: IndexParameters) -> Batches:
+    """Per document its sampled shingles and band keys; per batch one row (id null) of token frequencies."""
+    for batch in batches:
+        chunk = sketch_documents((list(batch["body"]), params))
+        documents = pd.DataFrame({
+            "id": batch["id"],
+            "shingles": [_as_int64(keys) for keys in chunk.shingles],
+            "bands": [_as_int64(keys) for keys in chunk.bands],
+            "vocabulary": [np.zeros(0, np.int64)] * len(batch),
+            "frequency": [np.zeros(0, np.int64)] * len(batch),
+        })
+        frequencies = pd.DataFrame({
+            "id": [None], "shingles": [np.zeros(0, np.int64)], "bands": [np.zeros(0, np.int64)],
+            "vocabulary": [_as_int64(chunk.vocabulary)], "frequency": [chunk.document_frequency.astype(np.int64)],
+        })
+        yield pd.concat([documents, frequencies], ignore_index=True)
+
+
+def weights_from_frequencies(vocabulary: np.ndarray, frequency: np.ndarray, documents: int) -> Weights:
+    """The corpus idf from (token hash as int64, document count) rows, as ``reuse.corpus_weights`` makes it."""
+    hashes = _as_uint64(vocabulary)
+    order = np.argsort(hashes)
+    return Weights.from_frequencies(hashes[order], np.asarray(frequency, np.float64)[order], documents)
+
+
+# --- align ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class AlignSetup:
+    weights: Weights
+    fold_names: bool
+    params: AlignParameters
+    chunk_pairs: int
+
+
+def align_batches(batches: Batches, setup: AlignSetup) -> Batches:
+    """Candidate pairs with both bodies -> their passages, through ``reuse.align_documents``."""
+    for batch in batches:
+        for start in range(0, len(batch), max(1, setup.chunk_pairs)):
+            yield _align_chunk(batch.iloc[start : start + setup.chunk_pairs], setup)
+
+
+def _align_chunk(chunk: pd.DataFrame, setup: AlignSetup) -> pd.DataFrame:
+    numbers: dict[str, int] = {}
+    texts: dict[int, tuple[str, str]] = {}
+    pairs = []
+    for left_id, left_body, right_id, right_body in zip(
+        chunk["left_id"], chunk["left_body"], chunk["right_id"], chunk["right_body"]
+    ):
+        for doc_id, body in ((left_id, left_body), (right_id, right_body)):
+            if doc_id not in numbers:
+                numbers[doc_id] = len(numbers)
+                texts[numbers[doc_id]] = (doc_id, body)
+        pairs.append((numbers[left_id], numbers[right_id]))
+    task = AlignTask(tuple(pairs), texts, setup.weights, setup.fold_names, setup.params)
+    passages = align_documents(task)
+    return pd.DataFrame([[getattr(p, name) for name in PASSAGE_FIELDS] for p in passages], columns=PASSAGE_FIELDS)
+
+
+# --- group ----------------------------------------------------------------------------
+
+
+def overlap_edges_group(group: pd.DataFrame, min_overlap: float) -> pd.DataFrame:
+    """Spans of one document (``node``, ``doc_id``, ``start``, ``end``) -> edges between overlapping ones."""
+    nodes = group["node"].tolist()
+    spans = [Span(doc, int(start), int(end)) for doc, start, end in zip(group["doc_id"], group["start"], group["end"])]
+    pairs = overlapping_spans(spans, min_overlap)
+    return pd.DataFrame({"src": [nodes[one] for one, _ in pairs], "dst": [nodes[other] for _, other in pairs]},
+                        dtype=np.int64)
+
+
+def family_group(group: pd.DataFrame) -> pd.DataFrame:
+    """One component's spans -> one family (without its id) and the keys families are ordered by."""
+    spans = {int(node): Span(doc, int(start), int(end))
+             for node, doc, start, end in zip(group["node"], group["doc_id"], group["start"], group["end"])}
+    family = _family(spans, sorted(spans))  # type: ignore[arg-type]
+    first = family.spans[0]
+    return pd.DataFrame({
+        "span_count": [len(family.spans)],
+        "span_chars": [sum(span.end - span.start for span in family.spans)],
+        "first_doc": [first.doc_id],
+        "first_start": [first.start],
+        "family": [json.dumps(to_dict(family), ensure_ascii=False)],
+    })
+
+
+# --- attribute and summarise -------------------------------------------------------------
+
+
+def explicit_batches(batches: Batches) -> Batches:
+    """Documents -> their explicit attributions (credits, wire copy)."""
+    for batch in batches:
+        found = []
+        for _, row in batch.iterrows():
+            wire = {row["id"]: row["wire"]} if isinstance(row["wire"], str) else {}
+            found += explicit_attributions([article_from_row(row)], wire)
+        yield _attribution_frame(found)
+
+
+def inferred_group(group: pd.DataFrame, params: AttributeParameters) -> pd.DataFrame:
+    """Backing rows of one (document, agency) -> the inferred attribution, if it holds."""
+    via: dict[str, list[int]] = defaultdict(list)
+    passages: dict[int, Passage] = {}
+    for _, row in group.sort_values("index").iterrows():
+        via[row["other"]].append(int(row["index"]))
+        passages[int(row["index"])] = passage_from_row(row)
+    doc_id, agency, body = group["doc_id"].iloc[0], group["agency"].iloc[0], group["body"].iloc[0]
+    attribution = _judge(doc_id, agency, via, passages, body, params)  # type: ignore[arg-type]
+    return _attribution_frame([attribution] if attribution is not None else [])
+
+
+def _attribution_frame(attributions: list) -> pd.DataFrame:
+    return pd.DataFrame({
+        "doc_id": [a.doc_id for a in attributions],
+        "agency": [a.agency for a in attributions],
+        "how": [a.how for a in attributions],
+        "attribution": [json.dumps(to_dict(a), ensure_ascii=False) for a in attributions],
+    }, dtype=object)
+
+
+def summary_group(group: pd.DataFrame) -> pd.DataFrame:
+    """One document and the passages it takes part in -> its summary (``reuse.summarise``)."""
+    first = group.iloc[0]
+    metadata = metadata_from_json(first["metadata"])
+    article = CleanArticle(first["doc_id"], first["source"], first["article_kind"], metadata, (first["body"],))
+    present = group[group["left_id"].notna()]
+    passages = [passage_from_row(row) for _, row in present.sort_values("index").iterrows()]
+    [summary] = summarise([article], passages)
+    return pd.DataFrame({"doc_id": [summary.doc_id], "summary": [json.dumps(to_dict(summary), ensure_ascii=False)]})
