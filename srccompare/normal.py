@@ -31,7 +31,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import NamedTuple
 
 # Quote and dash variants, unified before anything else.
@@ -186,13 +186,19 @@ def tokens_of(text: Scan, offset: int, names: frozenset[str], min_skeleton: int,
             return []
         end = offset + len(text.text)
         return [Token(offset, end, offset, end, surface(unify(text.text)))]
-    keys = [memo[w] if w in memo else memo.setdefault(w, _key(w, names, min_skeleton)) for w in text.words]
-    starts = [offset] + [offset + start for start, _ in text.spans[1:]]
-    ends = starts[1:] + [offset + len(text.text)]
-    return [
-        Token(start, end, offset + word_start, offset + word_end, key)
-        for start, end, (word_start, word_end), key in zip(starts, ends, text.spans, keys)
-    ]
+    for word in set(text.words).difference(memo):
+        memo[word] = _key(word, names, min_skeleton)
+    keys = list(map(memo.__getitem__, text.words))
+    word_starts, word_ends = (list(column) for column in zip(*text.spans))
+    if offset:
+        word_starts = list(map(offset.__add__, word_starts))
+        word_ends = list(map(offset.__add__, word_ends))
+    starts = [offset] + word_starts[1:]
+    ends = word_starts[1:] + [offset + len(text.text)]
+    return list(map(_make_token, zip(starts, ends, word_starts, word_ends, keys)))
+
+
+_make_token = partial(tuple.__new__, Token)  # Token from a tuple without a Python-level call
 
 
 def _key(word: str, names: frozenset[str], min_skeleton: int) -> str:
