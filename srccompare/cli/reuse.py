@@ -27,21 +27,34 @@ STEP_NAMES = {"clean": "cleaning", "sketch": "sketching", "candidates": "finding
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
               help="table (default on a terminal), json (default otherwise, or from --output's suffix), "
                    "jsonl (one passage a line), csv (one article pair a line), html (a page with a heat map).")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write the report to this file (atomically) instead of stdout.")
+@click.option("--output", "-o", type=click.Path(), default=None,
+              help="Write the report to this file (atomically) instead of stdout; "
+                   "with --engine spark, the directory for its tables (a local, hdfs:// or s3a:// path).")
 @click.option("--wire", "wire_values", multiple=True, metavar="AGENCY=PATH",
               help="Agency copy to attribute against, e.g. --wire Reuters=wire/reuters/ (repeatable).")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="Worker processes for the heavy steps (default: the number of CPUs). Results do not depend on it.")
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Report over every article of this index (srccompare index add), and any INPUTS beside them.")
+@click.option("--engine", type=click.Choice(["local", "spark"]), default="local",
+              help="local: worker processes on this machine; spark: Apache Spark (pip install 'srccompare[spark]').")
+@click.option("--input", "spark_inputs", multiple=True, metavar="PATH",
+              help="With --engine spark: the corpus, JSON Lines or Parquet (files or directories; repeatable).")
+@click.option("--master", default=None, metavar="URL",
+              help="With --engine spark: local[*], spark://HOST:7077, yarn... (default: spark-submit's).")
 @click.pass_context
-def reuse(ctx: click.Context, inputs: tuple[str, ...], fmt: str | None, output: Path | None,
-          wire_values: tuple[str, ...], workers: int | None, db: Path | None) -> int:
+def reuse(ctx: click.Context, inputs: tuple[str, ...], fmt: str | None, output: str | None,
+          wire_values: tuple[str, ...], workers: int | None, db: Path | None, engine: str,
+          spark_inputs: tuple[str, ...], master: str | None) -> int:
     """Find passages shared across articles (files, directories, JSON Lines, - for stdin) and attribute agency copy."""
     settings = settings_from(ctx)
     wire = _parse_wires(wire_values)
-    fmt = fmt or default_format(output)
+    if engine == "spark":
+        from srccompare.cli.reuse_spark import run_spark
+
+        return run_spark(settings, [*inputs, *spark_inputs], output, wire, master)
+    output_path = Path(output) if output is not None else None
+    fmt = fmt or default_format(output_path)
     if not inputs and db is None:
         fail("give the articles to compare (INPUTS), or an index with --db FILE")
     with progress_reporter() as progress:
@@ -59,7 +72,7 @@ def reuse(ctx: click.Context, inputs: tuple[str, ...], fmt: str | None, output: 
 
         result = find_reuse(corpus.articles, settings, wire=corpus.wire, workers=workers or os.cpu_count() or 1,
                             progress=progress)
-    _write(result, corpus.articles, fmt, output)
+    _write(result, corpus.articles, fmt, output_path)
     return summarise_failures(len(corpus.errors), corpus.inputs) if corpus.errors else 0
 
 

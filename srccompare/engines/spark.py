@@ -69,6 +69,10 @@ class SparkInputError(ValueError):
     """The corpus cannot be processed as given (no input, duplicate ids); the message says why."""
 
 
+class SparkStartError(RuntimeError):
+    """Spark could not start (no Java, an unreachable master); the message is Spark's."""
+
+
 @dataclass
 class SparkRun:
     """What a run found and how long each stage took (seconds, in stage order)."""
@@ -398,3 +402,19 @@ def write_table(table: DataFrame, output: str, name: str) -> None:
     base = output.rstrip("/")
     table.write.mode("overwrite").parquet(f"{base}/{name}.parquet")
     table.write.mode("overwrite").option("ignoreNullFields", "false").json(f"{base}/{name}.jsonl")
+
+
+@contextmanager
+def session_for(master: str | None, conf: Mapping[str, str] | None = None) -> Iterator[SparkSession]:
+    """A session for one command: an active one (a notebook, a test) is used and left running;
+    one started here is stopped at the end."""
+    active = SparkSession.getActiveSession()
+    try:
+        session = active or build_session(master, conf=conf)
+    except Exception as error:  # PySpark raises several kinds when Java or the master is missing
+        raise SparkStartError(" ".join(str(error).split())[:300]) from error
+    try:
+        yield session
+    finally:
+        if active is None:
+            session.stop()
