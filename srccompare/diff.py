@@ -202,7 +202,9 @@ def _shared_mass(left: _Incidence, right: _Incidence, weights: np.ndarray) -> np
     key_weights = weights[both]
     if left.paragraphs * right.paragraphs * len(both) <= DENSE_LIMIT:
         left_matrix = left.block(0, left.paragraphs, column, len(both)) * key_weights.astype(np.float32)
-        return (left_matrix @ right.block(0, right.paragraphs, column, len(both)).T).astype(float)
+        # einsum's own loop, not BLAS: for products this small, BLAS threads cost more than the work
+        right_matrix = right.block(0, right.paragraphs, column, len(both))
+        return np.einsum("ik,jk->ij", left_matrix, right_matrix, optimize=False).astype(float)
     from scipy import sparse
 
     matrices = []
