@@ -35,6 +35,9 @@ from srccompare.clean.boilerplate import Mark, fold
 from srccompare.settings import CleanSettings
 
 WORD = re.compile(r"\w+")
+# A long paragraph is a repeat when this share of its 4-word shingles appears elsewhere in the
+# run. (High: two paragraphs of one article share a phrase or two, not most of their text.)
+REPEAT_SHARE = 0.8
 SENTENCE_END = ('.', '!', '?', '"', '”', '’', '»', '。', '！', '？', '」', '…', ')')
 
 
@@ -110,16 +113,26 @@ def best_run(values: Sequence[float]) -> tuple[int, int]:
 
 
 def _repeats(paragraphs: Sequence[str], start: int, end: int, settings: CleanSettings) -> list[Mark]:
-    seen: set[str] = set()
+    """Long paragraphs whose text the rest of the run already holds: a second copy of the article
+    (pages often carry one, all in one line, for search engines). Longest first, so the copy goes
+    and the paragraphs stay."""
+    grams = {i: _shingles(paragraphs[i]) for i in range(start, end)}
+    counts: Counter[tuple[str, ...]] = Counter(g for shingles in grams.values() for g in set(shingles))
     marks = []
-    for index in range(start, end):
-        if len(paragraphs[index]) < settings.page_full_chars:
+    for index in sorted(grams, key=lambda i: -len(paragraphs[i])):
+        own = set(grams[index])
+        if len(paragraphs[index]) < settings.page_full_chars or not own:
             continue
-        key = fold(paragraphs[index])
-        if key in seen:
+        elsewhere = sum(counts[g] > 1 for g in own)
+        if elsewhere >= REPEAT_SHARE * len(own):
             marks.append(Mark(index, "page-repeat", "page", paragraphs[index]))
-        seen.add(key)
-    return marks
+            counts.subtract(own)
+    return sorted(marks, key=lambda m: m.index)
+
+
+def _shingles(paragraph: str) -> list[tuple[str, ...]]:
+    words = [w.lower() for w in WORD.findall(paragraph)]
+    return [tuple(words[i : i + 4]) for i in range(len(words) - 3)]
 
 
 def stop_words_for(text: str, min_share: float) -> frozenset[str] | None:
