@@ -7,7 +7,6 @@ from textual.app import App
 from srccompare.model import CleanArticle, DiffResult
 from srccompare.settings import Settings
 from srccompare.tui.messages import ArticlesLoaded, LoadFailed
-from srccompare.tui.screens.diff import DiffScreen
 from srccompare.tui.screens.loading import Loader, LoadingScreen
 
 
@@ -44,11 +43,15 @@ class DiffApp(App[None]):
     def on_mount(self) -> None:
         if self.loader is not None:
             self.push_screen(LoadingScreen(self.loader, self.settings, self.names))
-        else:
-            assert self.left is not None and self.right is not None
-            self.push_screen(DiffScreen(self.left, self.right, self.settings, self.result, close_quits=True))
+            return
+        from srccompare.tui.screens.diff import DiffScreen  # imported once there is something to show
+
+        assert self.left is not None and self.right is not None
+        self.push_screen(DiffScreen(self.left, self.right, self.settings, self.result, close_quits=True))
 
     def on_articles_loaded(self, message: ArticlesLoaded) -> None:
+        from srccompare.tui.screens.diff import DiffScreen
+
         self.switch_screen(DiffScreen(message.left, message.right, self.settings, close_quits=True))
 
     def on_load_failed(self, message: LoadFailed) -> None:

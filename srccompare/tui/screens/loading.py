@@ -42,6 +42,7 @@ class LoadingScreen(Screen[None]):
     def _load(self) -> None:
         """In a worker thread; the app (not this screen, which is about to go) gets the outcome."""
         loaded = self.loader()
+        import srccompare.tui.screens.diff  # noqa: F401  (imported here, off the UI thread, for what comes next)
         if isinstance(loaded, list):
             self.app.post_message(LoadFailed([f"{error.source}: {error.problem}" for error in loaded]))
         else:
