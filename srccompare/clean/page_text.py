@@ -38,6 +38,7 @@ WORD = re.compile(r"\w+")
 # A long paragraph is a repeat when this share of its 4-word shingles appears elsewhere in the
 # run. (High: two paragraphs of one article share a phrase or two, not most of their text.)
 REPEAT_SHARE = 0.8
+MONTH_START = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d"
 SENTENCE_END = ('.', '!', '?', '"', '”', '’', '»', '。', '！', '？', '」', '…', ')')
 
 
@@ -66,6 +67,8 @@ def find_page_furniture(
     start, end = best_run(values)
     if end == start:
         return []  # no prose at all (a results table, say): leave the page to the other steps
+    start = _after_headline(paragraphs, start, end)
+    end = _with_closing_list(paragraphs, end, known)
     marks = [Mark(i, "page-outside-article", "page", paragraphs[i]) for i in range(len(paragraphs)) if not start <= i < end]
     return marks + _repeats(paragraphs, start, end, settings)
 
@@ -87,6 +90,46 @@ def paragraph_value(paragraph: str, stops: frozenset[str] | None, settings: Clea
     if density < settings.page_stopword_density:
         return -length  # long but not running text: a list of names, tags or links
     return length * min(1.0, length / settings.page_full_chars)
+
+
+def _with_closing_list(paragraphs: Sequence[str], end: int, known: dict[int, str]) -> int:
+    """A list the article announces at its end ("Tour dates:" and one line a date) belongs to it:
+    the run grows over the lines after a closing colon while they keep the first item's shape."""
+    if end >= len(paragraphs) or not paragraphs[end].rstrip().endswith(":") or end in known:
+        return end
+    shape = _item_shape(paragraphs[end + 1]) if end + 1 < len(paragraphs) else None
+    if shape is None:
+        return end
+    index = end + 1
+    while index < len(paragraphs) and index not in known and _item_shape(paragraphs[index]) == shape:
+        index += 1
+    return index
+
+
+def _item_shape(line: str) -> str | None:
+    """What kind of list item a line is, or None when it does not look like one."""
+    if len(line) > 200:
+        return None
+    if line[:1] in "-•*–·":
+        return "bullet"
+    if line[:1].isdigit():
+        return "number"
+    if re.match(MONTH_START, line, re.I):
+        return "date"
+    if re.search(r"\s(?:--|–|—|-)\s", line):
+        return "dash"
+    return None
+
+
+def _after_headline(paragraphs: Sequence[str], start: int, end: int) -> int:
+    """The run starts after the page's headline when the first line (the page title) recurs in the
+    first half of the run: what comes before it there is teasers for other stories."""
+    title = fold(paragraphs[0])
+    for index in range(start, start + (end - start) // 2):
+        line = fold(paragraphs[index])
+        if index > 0 and len(line.split()) >= 4 and (line == title or title.startswith(line + " ")):
+            return index + 1
+    return start
 
 
 def _comments_start(values: Sequence[float], known: dict[int, str], settings: CleanSettings) -> int:
