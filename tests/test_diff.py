@@ -169,7 +169,7 @@ def test_heaviest_chain_prefers_weight_over_count() -> None:
 
 @st.composite
 def transformed(draw: st.DrawFn, paragraphs: tuple[str, ...]) -> list[str]:
-    """A copy of ``paragraphs`` shuffled in part, with drops, inserts and reworded words."""
+    """A copy of ``paragraphs`` shuffled in part, with drops, inserts, reworded words, splits and merges."""
     rng = random.Random(draw(st.integers(0, 10**6)))
     result = list(paragraphs)
     for _ in range(draw(st.integers(0, 4))):
@@ -183,6 +183,14 @@ def transformed(draw: st.DrawFn, paragraphs: tuple[str, ...]) -> list[str]:
         words = result[index].split()
         words[rng.randrange(len(words))] = rng.choice(["quickly", "Minsk", "never", "—", "“", "Svetlana"])
         result[index] = " ".join(words)
+    for _ in range(draw(st.integers(0, 2))):  # split one paragraph in two
+        index = rng.randrange(len(result))
+        words = result[index].split()
+        if len(words) > 4:
+            result[index : index + 1] = [" ".join(words[: len(words) // 2]), " ".join(words[len(words) // 2 :])]
+    for _ in range(draw(st.integers(0, 2))):  # merge two neighbours
+        index = rng.randrange(len(result) - 1)
+        result[index : index + 2] = [result[index] + " " + result[index + 1]]
     return result
 
 
