@@ -38,6 +38,9 @@ WORD = re.compile(r"\w+")
 # A long paragraph is a repeat when this share of its 4-word shingles appears elsewhere in the
 # run. (High: two paragraphs of one article share a phrase or two, not most of their text.)
 REPEAT_SHARE = 0.8
+# Chinese, Japanese and Korean characters each carry about what three Latin letters do;
+# lengths count them three times, so that thresholds in characters hold across scripts.
+DENSE_SCRIPT = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 MONTH_START = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d"
 SENTENCE_END = ('.', '!', '?', '"', '”', '’', '»', '。', '！', '？', '」', '…', ')')
 
@@ -76,7 +79,7 @@ def find_page_furniture(
 def paragraph_value(paragraph: str, stops: frozenset[str] | None, settings: CleanSettings) -> float:
     """What a paragraph adds to a run: its length if it reads as prose, a penalty otherwise."""
     words = [w.lower() for w in WORD.findall(paragraph)]
-    length = len(paragraph)
+    length = len(paragraph) + 2 * len(DENSE_SCRIPT.findall(paragraph))
     if not words:
         return -settings.page_short_penalty
     density = sum(w in stops for w in words) / len(words) if stops is not None else None
