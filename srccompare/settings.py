@@ -44,6 +44,7 @@ class CleanSettings:
     page_language_min_share: float
     page_short_penalty: float
     page_full_chars: int
+    page_repeat_share: float
 
 
 @dataclass(frozen=True)

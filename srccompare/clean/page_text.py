@@ -35,9 +35,6 @@ from srccompare.clean.boilerplate import Mark, fold
 from srccompare.settings import CleanSettings
 
 WORD = re.compile(r"\w+")
-# A long paragraph is a repeat when this share of its 4-word shingles appears elsewhere in the
-# run. (High: two paragraphs of one article share a phrase or two, not most of their text.)
-REPEAT_SHARE = 0.8
 # Chinese, Japanese and Korean characters each carry about what three Latin letters do;
 # lengths count them three times, so that thresholds in characters hold across scripts.
 DENSE_SCRIPT = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
@@ -170,7 +167,7 @@ def _repeats(paragraphs: Sequence[str], start: int, end: int, settings: CleanSet
         if len(paragraphs[index]) < settings.page_full_chars or not own:
             continue
         elsewhere = sum(counts[g] > 1 for g in own)
-        if elsewhere >= REPEAT_SHARE * len(own):
+        if elsewhere >= settings.page_repeat_share * len(own):
             marks.append(Mark(index, "page-repeat", "page", paragraphs[index]))
             counts.subtract(own)
     return sorted(marks, key=lambda m: m.index)
