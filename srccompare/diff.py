@@ -40,9 +40,6 @@ class Side:
     def keys(self, index: int) -> tuple[str, ...]:
         return tuple(token.key for token in self.tokens[index])
 
-    def words(self, indexes: Sequence[int]) -> int:
-        return sum(len(self.tokens[i]) for i in indexes)
-
 
 @dataclass(frozen=True)
 class Group:
@@ -366,6 +363,13 @@ def lay_out(
     anchors = sorted(in_place, key=lambda g: groups[g].left[0])
     rows: list[Row] = []
     moved_rows: dict[tuple[int, str], int] = {}
+    ops: dict[int, tuple[WordOp, ...]] = {}  # a moved pair's two rows share one word diff
+
+    def pair_row(g: int, kind: str, show: str) -> Row:
+        if g not in ops:
+            ops[g] = _group_ops(left, right, groups[g], timeout)
+        return _pair_row(left, right, groups[g], kind, show, ops[g])
+
     cursor = [0, 0]
     for g in anchors + [None]:
         stop_left = groups[g].left[0] if g is not None else len(left.tokens)
@@ -381,10 +385,10 @@ def lay_out(
                     cursor[position] += 1
                 else:
                     moved_rows[(partner, side)] = len(rows)
-                    rows.append(_pair_row(left, right, group, "moved", side, timeout))
+                    rows.append(pair_row(partner, "moved", side))
                     cursor[position] += len(group.left if side == "left" else group.right)
         if g is not None:
-            rows.append(_pair_row(left, right, groups[g], "pair", "both", timeout))
+            rows.append(pair_row(g, "pair", "both"))
             cursor = [groups[g].left[-1] + 1, groups[g].right[-1] + 1]
     return _link_partners(rows, moved_rows)
 
@@ -396,10 +400,13 @@ def _one_sided(side: Side, name: str, index: int) -> Row:
     return Row("only_right", (), (index,), None, None, start, end, 0.0)
 
 
-def _pair_row(left: Side, right: Side, group: Group, kind: str, show: str, timeout: float) -> Row:
+def _group_ops(left: Side, right: Side, group: Group, timeout: float) -> tuple[WordOp, ...]:
     left_tokens = [t for i in group.left for t in left.tokens[i]]
     right_tokens = [t for i in group.right for t in right.tokens[i]]
-    ops = word_ops(left_tokens, right_tokens, timeout, left.body, right.body)
+    return word_ops(left_tokens, right_tokens, timeout, left.body, right.body)
+
+
+def _pair_row(left: Side, right: Side, group: Group, kind: str, show: str, ops: tuple[WordOp, ...]) -> Row:
     same = all(op.kind in ("equal", "minor") for op in ops)
     similarity = 1.0 if same else round(group.similarity, 4)
     status = "moved" if kind == "moved" else ("same" if same else "changed")
