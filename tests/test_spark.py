@@ -3,6 +3,7 @@
 One SparkSession (local[2]) for the module; one Spark run over a corpus of a
 few hundred articles (synthetic outlets carrying planted agency copy, the five
 seeds, two broken records) is compared with ``find_reuse`` on the same file.
+Marked ``spark``: run with ``.venv/bin/python -m pytest -m spark tests/test_spark.py``.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components as scipy_components
 
 pytest.importorskip("pyspark")
+pytestmark = pytest.mark.spark  # left out of the plain run; `pytest -m spark` (and .ci/run) runs it
 
 from bench.synthetic_news import seed_records, synthetic_corpus, write_jsonl  # noqa: E402
 from srccompare.cli import main  # noqa: E402
