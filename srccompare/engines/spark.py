@@ -100,7 +100,7 @@ def build_session(master: str | None = None, *, app_name: str = "srccompare-reus
     On a local master the Python workers run this interpreter (so they see
     srccompare and its dependencies) unless PYSPARK_PYTHON says otherwise.
     """
-    if master is None or master.startswith("local"):
+    if master is not None and master.startswith("local"):
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     builder = SparkSession.builder.appName(app_name)
     if master:
@@ -145,6 +145,7 @@ def run_reuse(spark: SparkSession, inputs: Sequence[str], output: str, settings:
         attributions = attribute(docs, passages, settings)
         run.attributions = _materialise(attributions)
         documents = summarise(docs, passages)
+        _materialise(documents)  # written twice (Parquet, JSON Lines): computed once
     with run.stage("write"):
         tables = dict(zip(OUTPUTS, (passages, families, attributions, documents, errors)))
         for name, table in tables.items():
