@@ -9,7 +9,7 @@ and ``minor`` otherwise. Pure: no I/O, no UI.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 
 from diff_match_patch import diff_match_patch
 
@@ -17,8 +17,16 @@ from srccompare.model import WordOp
 from srccompare.normal import Token, same_surface
 
 
+LONG_RUN = 1500  # tokens (both sides together) above which the diff goes sentence by sentence first
+
+
 def word_ops(
-    left: Sequence[Token], right: Sequence[Token], timeout: float, left_body: str, right_body: str
+    left: Sequence[Token],
+    right: Sequence[Token],
+    timeout: float,
+    left_body: str,
+    right_body: str,
+    long_run: int = LONG_RUN,
 ) -> tuple[WordOp, ...]:
     """Word-level operations turning ``left`` into ``right`` (tokens of ``left_body``, ``right_body``).
 
@@ -27,22 +35,102 @@ def word_ops(
     (on raw characters a long diff hits the timeout and degrades to "delete
     all, insert all"). Semantic cleanup then merges scattered small matches.
     Runs equal by key are split into ``equal`` and ``minor`` by their characters.
+    Very long runs (a whole article as one paragraph) are first diffed
+    sentence by sentence, then word by word inside the sentences that differ,
+    as diff-match-patch's own line mode does for long texts.
     """
     if left and right and _same_text(left, right, left_body, right_body):
         return (WordOp("equal", left[0].start, left[-1].end, right[0].start, right[-1].end),)
-    left_keys = [token.key for token in left]
-    right_keys = [token.key for token in right]
-    codes = {key: _code(number) for number, key in enumerate(dict.fromkeys(left_keys + right_keys))}
-    left_text = "".join(map(codes.__getitem__, left_keys))
-    right_text = "".join(map(codes.__getitem__, right_keys))
-    if left_text == right_text:
-        diffs = [(0, left_text)] if left_text else []
-    else:
-        engine = diff_match_patch()
-        engine.Diff_Timeout = timeout
-        diffs = engine.diff_main(left_text, right_text, False)
-        engine.diff_cleanupSemantic(diffs)
+    if len(left) + len(right) > long_run:
+        return tuple(_merge(_by_sentences(left, right, timeout, left_body, right_body)))
+    diffs = _diff([token.key for token in left], [token.key for token in right], timeout, cleanup=True)
     return tuple(_merge(_ops_from_diffs(diffs, left, right, left_body, right_body)))
+
+
+def _diff(left: Sequence[Hashable], right: Sequence[Hashable], timeout: float, cleanup: bool) -> list[tuple[int, str]]:
+    """diff-match-patch over two sequences of items, each distinct item coded as one character."""
+    codes = {item: _code(number) for number, item in enumerate(dict.fromkeys([*left, *right]))}
+    left_text = "".join(map(codes.__getitem__, left))
+    right_text = "".join(map(codes.__getitem__, right))
+    if left_text == right_text:
+        return [(0, left_text)] if left_text else []
+    engine = diff_match_patch()
+    engine.Diff_Timeout = timeout
+    diffs = engine.diff_main(left_text, right_text, False)
+    if cleanup:
+        engine.diff_cleanupSemantic(diffs)
+    return diffs
+
+
+def _by_sentences(
+    left: Sequence[Token], right: Sequence[Token], timeout: float, left_body: str, right_body: str
+) -> list[WordOp]:
+    left_sentences = _sentences(left, left_body)
+    right_sentences = _sentences(right, right_body)
+    diffs = _diff(
+        [tuple(t.key for t in left[a:b]) for a, b in left_sentences],
+        [tuple(t.key for t in right[a:b]) for a, b in right_sentences],
+        timeout,
+        cleanup=False,
+    )
+    ops: list[WordOp] = []
+    i = j = 0  # sentences done on each side
+    pending = [0, 0]  # sentences waiting on each side for a word diff
+    for operation, text in [*diffs, (0, "")]:
+        if operation != 0:
+            pending[0 if operation < 0 else 1] += len(text)
+            continue
+        left_run = _tokens_of_sentences(left_sentences, i, i + pending[0])
+        right_run = _tokens_of_sentences(right_sentences, j, j + pending[1])
+        ops.extend(_changed_block(left, right, left_run, right_run, timeout, left_body, right_body))
+        i, j = i + pending[0], j + pending[1]
+        pending = [0, 0]
+        count = len(text)
+        if count:
+            left_run = _tokens_of_sentences(left_sentences, i, i + count)
+            right_run = _tokens_of_sentences(right_sentences, j, j + count)
+            ops.extend(_matched_runs(left[left_run], right[right_run], left_body, right_body))
+            i, j = i + count, j + count
+    return ops
+
+
+def _sentences(tokens: Sequence[Token], body: str) -> list[tuple[int, int]]:
+    """[start, end) token ranges of the sentences: a token whose trailing punctuation holds . ! or ? ends one."""
+    ranges = []
+    first = 0
+    for index, token in enumerate(tokens):
+        tail = body[token.word_end : token.end]
+        if "." in tail or "!" in tail or "?" in tail:
+            ranges.append((first, index + 1))
+            first = index + 1
+    if first < len(tokens):
+        ranges.append((first, len(tokens)))
+    return ranges
+
+
+def _tokens_of_sentences(sentences: list[tuple[int, int]], first: int, last: int) -> slice:
+    if first >= last:
+        start = sentences[first][0] if first < len(sentences) else (sentences[-1][1] if sentences else 0)
+        return slice(start, start)
+    return slice(sentences[first][0], sentences[last - 1][1])
+
+
+def _changed_block(
+    left: Sequence[Token], right: Sequence[Token], left_run: slice, right_run: slice,
+    timeout: float, left_body: str, right_body: str,
+) -> list[WordOp]:
+    """Word operations for sentences that differ: a word diff when both sides have some."""
+    left_part, right_part = left[left_run], right[right_run]
+    if left_part and right_part:
+        diffs = _diff([t.key for t in left_part], [t.key for t in right_part], timeout, cleanup=True)
+        return _ops_from_diffs(diffs, left_part, right_part, left_body, right_body)
+    if left_part:
+        at = _position(right, right_run.start)
+        return [WordOp("delete", left_part[0].start, left_part[-1].end, at, at)]
+    if right_part:
+        at = _position(left, left_run.start)
+        return [WordOp("insert", at, at, right_part[0].start, right_part[-1].end)]
+    return []
 
 
 def _code(number: int) -> str:

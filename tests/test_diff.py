@@ -8,6 +8,8 @@ from hypothesis import given, settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from srccompare.diff import Group, diff_articles, heaviest_chain, swap_sides
+from srccompare.normal import tokenize
+from srccompare.word_diff import word_ops
 from srccompare.model import CleanArticle, DiffResult, Metadata, Row
 from srccompare.settings import load_settings
 
@@ -234,3 +236,35 @@ def test_pair_threshold_decides_what_pairs(seeds: dict[str, CleanArticle]) -> No
     loose = diff_articles(left, right, DIFF)
     assert sum(row.status == "changed" for row in diff_articles(left, right, strict).rows) == 0
     assert sum(row.status == "changed" for row in loose.rows) >= 3
+
+
+def test_one_long_paragraph_is_diffed_sentence_by_sentence(seeds: dict[str, CleanArticle]) -> None:
+    """A whole article as one paragraph (a page extracted badly) still shares its words, not
+    "delete all, insert all": long runs go sentence by sentence first."""
+    text = " ".join(seeds["trt"].paragraphs)
+    sentences = text.split(". ")
+    edited = sentences[:5] + sentences[7:40] + ["An inserted sentence about nothing"] + sentences[40:]
+    edited[12] = edited[12].replace("the", "a")
+    left, right = article([text], "l"), article([". ".join(edited)], "r")
+    result = diff_articles(left, right, DIFF)
+    check_invariants(left, right, result)
+    assert result.left_words > 1000 and result.right_shared / result.right_words > 0.95
+    deleted = [left.body[op.left_start : op.left_end] for op in result.rows[0].ops if op.kind == "delete"]
+    assert any(sentences[5][:30] in part for part in deleted)
+
+
+def test_sentence_mode_finds_what_the_plain_word_diff_finds(story: CleanArticle) -> None:
+    text = " ".join(story.paragraphs)
+    sentences = text.split(". ")
+    edited = ". ".join(sentences[:3] + sentences[4:9] + ["A new sentence here"] + sentences[9:]).replace("Minsk", "Kyiv")
+    left_tokens, right_tokens = tokenize(text), tokenize(edited)
+    plain = word_ops(left_tokens, right_tokens, 2.0, text, edited, long_run=10**9)
+    by_sentence = word_ops(left_tokens, right_tokens, 2.0, text, edited, long_run=10)
+    def shared(ops):
+        return sum(op.left_end - op.left_start for op in ops if op.kind in ("equal", "minor"))
+    assert shared(by_sentence) >= 0.98 * shared(plain) and shared(by_sentence) > 0.9 * len(text)
+    for op in by_sentence:
+        assert (op.kind == "insert") == (op.left_start == op.left_end)
+        assert (op.kind == "delete") == (op.right_start == op.right_end)
+    changed = [edited[op.right_start : op.right_end] for op in by_sentence if op.kind == "insert"]
+    assert any("A new sentence here" in part for part in changed) and any("Kyiv" in part for part in changed)
