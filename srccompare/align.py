@@ -24,8 +24,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from rapidfuzz.distance import Indel
-from scipy import sparse
 
 from srccompare.model import Passage, PassageKind
 from srccompare.tokens import Tokens, shingle_hashes
@@ -38,9 +36,10 @@ class AlignParameters:
     sentence_similarity: float  # cosine for a fuzzy sentence seed (1.0 or more: none)
     min_sentence_words: int  # shorter sentences make no fuzzy seeds
     max_gap: int  # tokens between seeds still joined, on both sides
+    merge_gap: int  # tokens between two passages that may still be joined if similar
     min_words: int  # a passage has at least this many tokens on its shorter side
     min_seed_share: float  # share of the passage's tokens inside exact seeds or fuzzy sentences
-    min_similarity: float  # order-aware (Indel) or bag similarity, whichever is higher
+    min_similarity: float  # idf-weighted cosine of the two stretches' words
     quote_kind_share: float  # quote share at or above which a passage is a "quote"
     reporting_max_quote_share: float  # at or below which it is "reporting"; "mixed" between
 
@@ -96,70 +95,147 @@ class Seeds:
 _SEED_FIELDS = ("left_start", "left_end", "right_start", "right_end")
 
 
+@dataclass(frozen=True, eq=False)
+class Prepared:
+    """What alignment needs of one document, computed once however many pairs it is in."""
+
+    tokens: Tokens
+    grams: np.ndarray  # n-gram hash at each token position
+    gram_order: np.ndarray  # positions sorted by n-gram hash
+    sorted_grams: np.ndarray
+    gram_repeats: np.ndarray  # occurrences in this document of the n-gram at each position
+    words: np.ndarray  # sorted distinct token hashes
+    row_sentence: np.ndarray  # distinct (sentence, word) rows: sentence number,
+    row_word: np.ndarray  # the word's hash,
+    row_idf: np.ndarray  # and its idf (float32)
+    norms: np.ndarray  # per sentence: length of its idf-weighted word set
+    bounds: np.ndarray  # per sentence: [start, end) token range
+
+
+def prepare(tokens: Tokens, weights: Weights, params: AlignParameters) -> Prepared:
+    grams = shingle_hashes(tokens.hashes, params.ngram)
+    order = np.argsort(grams, kind="stable")
+    sorted_grams = grams[order]
+    repeats = np.searchsorted(sorted_grams, grams, side="right") - np.searchsorted(sorted_grams, grams, side="left")
+    words, word_index = np.unique(tokens.hashes, return_inverse=True)
+    rows = np.unique(tokens.sentences.astype(np.int64) * max(1, len(words)) + word_index)
+    row_sentence, row_word = rows // max(1, len(words)), words[rows % max(1, len(words))]
+    row_idf = weights.of(row_word).astype(np.float32)
+    count = int(tokens.sentences[-1]) + 1 if len(tokens) else 0
+    norms = np.sqrt(np.bincount(row_sentence, weights=row_idf.astype(np.float64) ** 2, minlength=count))
+    norms[norms == 0] = 1.0
+    return Prepared(tokens, grams, order, sorted_grams, repeats, words, row_sentence, row_word, row_idf, norms, _sentence_bounds(tokens.sentences))
+
+
 def align_pair(left: Tokens, right: Tokens, weights: Weights, params: AlignParameters) -> list[Passage]:
-    """The passages shared by two documents, strongest first cleared of overlaps, in left order."""
-    exact = exact_seeds(left.hashes, right.hashes, params.ngram, params.max_repeat)
-    fuzzy = sentence_seeds(left, right, weights, params)
-    seeds = Seeds.join([exact, fuzzy])
+    """The passages shared by two documents (see ``align_prepared``)."""
+    return align_prepared(prepare(left, weights, params), prepare(right, weights, params), weights, params)
+
+
+def align_prepared(left: Prepared, right: Prepared, weights: Weights, params: AlignParameters) -> list[Passage]:
+    """The passages shared by two documents, cleared of overlaps, in left order."""
+    seeds = Seeds.join([exact_seeds(left, right, params), sentence_seeds(left, right, params)])
     if len(seeds) == 0:
         return []
-    boxes = [bounding_box(seeds.take(group)) for group in cluster(seeds, params.max_gap)]
-    scored = [(box, score) for box in boxes if (score := check_box(box, seeds, left, right, params)) is not None]
-    kept = drop_overlaps(scored)
-    passages = [make_passage(box, similarity, left, right, params) for box, similarity in kept]
+    scored = []
+    for group in cluster(seeds, np.arange(len(seeds)), params.max_gap):
+        scored.extend(checked_boxes(seeds, group, params.max_gap, left.tokens, right.tokens, weights, params))
+    kept = merge_neighbours(drop_overlaps(scored), left.tokens, right.tokens, weights, params)
+    passages = [make_passage(box, similarity, left.tokens, right.tokens, params) for box, similarity in kept]
     return sorted(passages, key=lambda p: (p.left_start, p.right_start))
 
 
-def exact_seeds(left: np.ndarray, right: np.ndarray, ngram: int, max_repeat: int) -> Seeds:
-    """Every shared n-gram occurrence pair, skipping n-grams repeated too often."""
-    left_grams = shingle_hashes(left, ngram)
-    right_grams = shingle_hashes(right, ngram)
-    order = np.argsort(right_grams, kind="stable")
-    sorted_right = right_grams[order]
-    low = np.searchsorted(sorted_right, left_grams, side="left")
-    high = np.searchsorted(sorted_right, left_grams, side="right")
-    matches = high - low
-    _, left_inverse, left_counts = np.unique(left_grams, return_inverse=True, return_counts=True)
-    usable = (matches > 0) & (matches <= max_repeat) & (left_counts[left_inverse] <= max_repeat)
-    left_index = np.repeat(np.flatnonzero(usable), matches[usable])
-    offsets = np.arange(len(left_index)) - np.repeat(np.cumsum(matches[usable]) - matches[usable], matches[usable])
-    right_index = order[np.repeat(low[usable], matches[usable]) + offsets]
-    return Seeds(left_index, left_index + ngram, right_index, right_index + ngram)
+def checked_boxes(
+    seeds: Seeds, group: np.ndarray, gap: int, left: Tokens, right: Tokens, weights: Weights, params: AlignParameters
+) -> list[tuple[Box, float]]:
+    """The cluster's box if it holds up; else its seeds re-clustered with half the gap, recursively."""
+    box = bounding_box(seeds.take(group))
+    if box.words < params.min_words:
+        return []
+    similarity = check_box(box, seeds, left, right, weights, params)
+    if similarity is not None:
+        return [(box, similarity)]
+    smaller = gap // 2
+    if smaller < 1:
+        return []
+    return [found for part in cluster(seeds, group, smaller) for found in checked_boxes(seeds, part, smaller, left, right, weights, params)]
 
 
-def sentence_seeds(left: Tokens, right: Tokens, weights: Weights, params: AlignParameters) -> Seeds:
+def exact_seeds(left: Prepared, right: Prepared, params: AlignParameters) -> Seeds:
+    """Every shared n-gram occurrence pair in a diagonal run, skipping n-grams repeated too often."""
+    low = np.searchsorted(right.sorted_grams, left.grams, side="left")
+    matches = np.searchsorted(right.sorted_grams, left.grams, side="right") - low
+    usable = (matches > 0) & (matches <= params.max_repeat) & (left.gram_repeats <= params.max_repeat)
+    counts = matches[usable]
+    left_index = np.repeat(np.flatnonzero(usable), counts)
+    offsets = np.arange(len(left_index)) - np.repeat(np.cumsum(counts) - counts, counts)
+    right_index = right.gram_order[np.repeat(low[usable], counts) + offsets]
+    in_run = _in_diagonal_run(left_index, right_index, len(right.grams))
+    left_index, right_index = left_index[in_run], right_index[in_run]
+    return Seeds(left_index, left_index + params.ngram, right_index, right_index + params.ngram)
+
+
+def _in_diagonal_run(left_index: np.ndarray, right_index: np.ndarray, width: int) -> np.ndarray:
+    """Matches with a neighbour on the same diagonal (at least n+1 words in a row match).
+
+    A lone shared n-gram ("said on Tuesday") is chance; copy matches in runs.
+    """
+    codes = left_index.astype(np.int64) * (width + 2) + right_index
+    step = width + 3  # (i+1, j+1)
+    return np.isin(codes + step, codes) | np.isin(codes - step, codes)
+
+
+def sentence_seeds(left: Prepared, right: Prepared, params: AlignParameters) -> Seeds:
     """Sentence pairs whose idf-weighted cosine similarity reaches the threshold."""
-    if params.sentence_similarity >= 1.0 or len(left) == 0 or len(right) == 0:
+    if params.sentence_similarity >= 1.0 or len(left.tokens) == 0 or len(right.tokens) == 0:
         return _no_seeds()
-    vocabulary, inverse = np.unique(np.concatenate((left.hashes, right.hashes)), return_inverse=True)
-    idf = weights.of(vocabulary)
-    left_matrix = _sentence_matrix(left.sentences, inverse[: len(left)], idf, len(vocabulary))
-    right_matrix = _sentence_matrix(right.sentences, inverse[len(left) :], idf, len(vocabulary))
-    similarity = (left_matrix @ right_matrix.T).tocoo()
-    keep = similarity.data >= params.sentence_similarity
-    left_sent, right_sent = similarity.row[keep], similarity.col[keep]
-    left_bounds, right_bounds = _sentence_bounds(left.sentences), _sentence_bounds(right.sentences)
-    left_size = left_bounds[left_sent, 1] - left_bounds[left_sent, 0]
-    right_size = right_bounds[right_sent, 1] - right_bounds[right_sent, 0]
+    similarity = sentence_similarities(left, right)
+    keep = (similarity >= params.sentence_similarity) & _best_for_either(similarity)
+    left_sent, right_sent = np.nonzero(keep)
+    left_size = left.bounds[left_sent, 1] - left.bounds[left_sent, 0]
+    right_size = right.bounds[right_sent, 1] - right.bounds[right_sent, 0]
     long_enough = np.minimum(left_size, right_size) >= params.min_sentence_words
     left_sent, right_sent = left_sent[long_enough], right_sent[long_enough]
-    return Seeds(left_bounds[left_sent, 0], left_bounds[left_sent, 1], right_bounds[right_sent, 0], right_bounds[right_sent, 1])
+    return Seeds(left.bounds[left_sent, 0], left.bounds[left_sent, 1], right.bounds[right_sent, 0], right.bounds[right_sent, 1])
 
 
-def _sentence_matrix(sentences: np.ndarray, columns: np.ndarray, idf: np.ndarray, width: int) -> sparse.csr_matrix:
-    """Rows: sentences; columns: vocabulary; values: tf-idf, rows scaled to unit length."""
-    matrix = sparse.csr_matrix((idf[columns], (sentences, columns)), shape=(int(sentences.max()) + 1, width))
-    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
-    norms[norms == 0] = 1.0
-    return sparse.diags(1.0 / norms) @ matrix
+def sentence_similarities(left: Prepared, right: Prepared) -> np.ndarray:
+    """(left sentences, right sentences) cosine of idf-weighted word sets.
+
+    Only words present on both sides can add to a dot product, so the dense
+    matrices hold just those columns; the norms (prepared) count every word.
+    """
+    shared = np.intersect1d(left.words, right.words, assume_unique=True)
+    left_matrix = _presence(left, shared)
+    right_matrix = _presence(right, shared)
+    return (left_matrix @ right_matrix.T) / np.outer(left.norms, right.norms)
+
+
+def _presence(doc: Prepared, shared: np.ndarray) -> np.ndarray:
+    """(sentences, shared words) matrix of idf where the sentence has the word."""
+    matrix = np.zeros((len(doc.norms), len(shared)), dtype=np.float32)
+    if len(shared):
+        position = np.minimum(np.searchsorted(shared, doc.row_word), len(shared) - 1)
+        keep = shared[position] == doc.row_word
+        matrix[doc.row_sentence[keep], position[keep]] = doc.row_idf[keep]
+    return matrix
+
+
+def _best_for_either(similarity: np.ndarray) -> np.ndarray:
+    """Entries that are the best match of their left sentence or of their right sentence.
+
+    Keeps a sentence from seeding against every similar sentence of a long
+    document (a novel repeats itself), which would stretch passages.
+    """
+    if similarity.size == 0:
+        return np.zeros(similarity.shape, dtype=bool)
+    return (similarity >= similarity.max(axis=1, keepdims=True)) | (similarity >= similarity.max(axis=0, keepdims=True))
 
 
 def _sentence_bounds(sentences: np.ndarray) -> np.ndarray:
     """(sentences, 2) token ranges [start, end) of each sentence number (empty if absent)."""
-    count = int(sentences.max()) + 1
-    starts = np.searchsorted(sentences, np.arange(count), side="left")
-    ends = np.searchsorted(sentences, np.arange(count), side="right")
-    return np.stack((starts, ends), axis=1)
+    numbers = np.arange(int(sentences[-1]) + 1 if len(sentences) else 0)
+    return np.stack((np.searchsorted(sentences, numbers, side="left"), np.searchsorted(sentences, numbers, side="right")), axis=1)
 
 
 def _no_seeds() -> Seeds:
@@ -167,20 +243,20 @@ def _no_seeds() -> Seeds:
     return Seeds(empty, empty, empty, empty)
 
 
-def cluster(seeds: Seeds, max_gap: int) -> list[np.ndarray]:
+def cluster(seeds: Seeds, group: np.ndarray, max_gap: int) -> list[np.ndarray]:
     """Groups of seed indexes, split alternately along each axis wherever a gap exceeds ``max_gap``."""
-    pending = [np.arange(len(seeds))]
+    pending = [group]
     done: list[np.ndarray] = []
     while pending:
-        group = pending.pop()
+        current = pending.pop()
         for starts, ends in ((seeds.left_start, seeds.left_end), (seeds.right_start, seeds.right_end)):
-            parts = _split(group, starts, ends, max_gap)
+            parts = _split(current, starts, ends, max_gap)
             if len(parts) > 1:
                 pending.extend(parts)
                 break
         else:
-            done.append(group)
-    return sorted(done, key=lambda group: int(seeds.left_start[group].min()))
+            done.append(current)
+    return sorted(done, key=lambda part: int(seeds.left_start[part].min()))
 
 
 def _split(group: np.ndarray, starts: np.ndarray, ends: np.ndarray, max_gap: int) -> list[np.ndarray]:
@@ -208,7 +284,9 @@ def bounding_box(seeds: Seeds) -> Box:
     )
 
 
-def check_box(box: Box, seeds: Seeds, left: Tokens, right: Tokens, params: AlignParameters) -> float | None:
+def check_box(
+    box: Box, seeds: Seeds, left: Tokens, right: Tokens, weights: Weights, params: AlignParameters
+) -> float | None:
     """The similarity of a candidate passage, or None when it does not hold up."""
     if box.words < params.min_words:
         return None
@@ -218,8 +296,18 @@ def check_box(box: Box, seeds: Seeds, left: Tokens, right: Tokens, params: Align
         return None
     left_part = left.hashes[box.left_start : box.left_end]
     right_part = right.hashes[box.right_start : box.right_end]
-    similarity = max(sequence_similarity(left_part, right_part), bag_similarity(left_part, right_part))
+    similarity = weighted_cosine(left_part, right_part, weights)
     return similarity if similarity >= params.min_similarity else None
+
+
+def weighted_cosine(left: np.ndarray, right: np.ndarray, weights: Weights) -> float:
+    """Cosine of the idf-weighted sets of words of two token sequences (1.0 for the same words)."""
+    vocabulary, inverse = np.unique(np.concatenate((left, right)), return_inverse=True)
+    idf = weights.of(vocabulary)
+    left_vector = np.minimum(np.bincount(inverse[: len(left)], minlength=len(vocabulary)), 1) * idf
+    right_vector = np.minimum(np.bincount(inverse[len(left) :], minlength=len(vocabulary)), 1) * idf
+    norms = float(np.linalg.norm(left_vector) * np.linalg.norm(right_vector))
+    return min(1.0, float(left_vector @ right_vector) / norms) if norms else 0.0
 
 
 def _covered(starts: np.ndarray, ends: np.ndarray, low: int, high: int) -> int:
@@ -229,20 +317,29 @@ def _covered(starts: np.ndarray, ends: np.ndarray, low: int, high: int) -> int:
     return int(np.count_nonzero(np.cumsum(mask)[:-1]))
 
 
-def sequence_similarity(left: np.ndarray, right: np.ndarray) -> float:
-    """Order-aware similarity of two token sequences (1.0 when identical)."""
-    return float(Indel.normalized_similarity(left.tolist(), right.tolist()))
-
-
-def bag_similarity(left: np.ndarray, right: np.ndarray) -> float:
-    """Dice coefficient of the two token multisets (order ignored)."""
-    if len(left) + len(right) == 0:
-        return 0.0
-    left_values, left_counts = np.unique(left, return_counts=True)
-    right_values, right_counts = np.unique(right, return_counts=True)
-    _, left_at, right_at = np.intersect1d(left_values, right_values, assume_unique=True, return_indices=True)
-    shared = np.minimum(left_counts[left_at], right_counts[right_at]).sum()
-    return float(2 * shared / (len(left) + len(right)))
+def merge_neighbours(
+    kept: list[tuple[Box, float]], left: Tokens, right: Tokens, weights: Weights, params: AlignParameters
+) -> list[tuple[Box, float]]:
+    """Join consecutive passages (in the same order on both sides, gaps within ``merge_gap``)
+    when the joined stretch is still similar enough: one reused passage that the
+    extension cut in two (a long paraphrase, an inserted paragraph) is reported once.
+    """
+    boxes = sorted(kept, key=lambda item: item[0].left_start)
+    index = 0
+    while index + 1 < len(boxes):
+        (one, _), (other, _) = boxes[index], boxes[index + 1]
+        left_gap = other.left_start - one.left_end
+        right_gap = other.right_start - one.right_end
+        if 0 <= left_gap <= params.merge_gap and 0 <= right_gap <= params.merge_gap:
+            joined = Box(one.left_start, other.left_end, one.right_start, other.right_end)
+            similarity = weighted_cosine(
+                left.hashes[joined.left_start : joined.left_end], right.hashes[joined.right_start : joined.right_end], weights
+            )
+            if similarity >= params.min_similarity:
+                boxes[index : index + 2] = [(joined, similarity)]
+                continue
+        index += 1
+    return boxes
 
 
 def drop_overlaps(scored: list[tuple[Box, float]]) -> list[tuple[Box, float]]:

@@ -40,13 +40,13 @@ class Postings:
     """(key, document number) rows, one array each."""
 
     keys: np.ndarray  # uint64
-    docs: np.ndarray  # int64
+    docs: np.ndarray  # int32
 
     @classmethod
     def from_lists(cls, keys_per_doc: list[np.ndarray]) -> Postings:
         lengths = np.fromiter((len(keys) for keys in keys_per_doc), dtype=np.int64, count=len(keys_per_doc))
         keys = np.concatenate(keys_per_doc) if keys_per_doc else np.zeros(0, dtype=np.uint64)
-        docs = np.repeat(np.arange(len(keys_per_doc), dtype=np.int64), lengths)
+        docs = np.repeat(np.arange(len(keys_per_doc), dtype=np.int32), lengths)
         return cls(keys.astype(np.uint64, copy=False), docs)
 
 
@@ -73,7 +73,7 @@ def shared_key_pairs(postings: Postings, *, max_df: int) -> PairCounts:
         group_starts = starts[sizes == size]
         members = docs[group_starts[:, None] + np.arange(size)[None, :]]
         upper_left, upper_right = np.triu_indices(int(size), 1)
-        codes.append(members[:, upper_left].ravel() * _PAIR_BASE + members[:, upper_right].ravel())
+        codes.append(members[:, upper_left].ravel().astype(np.int64) * _PAIR_BASE + members[:, upper_right].ravel())
     if not codes:
         return _empty_pairs()
     unique, counts = np.unique(np.concatenate(codes), return_counts=True)

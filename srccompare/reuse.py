@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from srccompare.align import AlignParameters, Weights, align_pair
+from srccompare.align import AlignParameters, Weights, align_prepared, prepare
 from srccompare.attribute import AttributeParameters, attribute, count_words, words_in_spans
 from srccompare.candidates import Postings, candidate_pairs, sampled_shingles, shared_key_pairs
 from srccompare.engines.base import Engine
@@ -32,7 +32,7 @@ from srccompare.group import group_passages
 from srccompare.model import CleanArticle, DocumentSummary, Passage, ReuseResult
 from srccompare.settings import ReuseSettings, Settings
 from srccompare.sketch import Sketcher, SketchParameters
-from srccompare.tokens import TokenHasher, shingle_hashes, token_hashes, tokenise
+from srccompare.tokens import process_hasher, shingle_hashes, token_hashes, tokenise
 
 # progress(step, done, total): step is one of STEPS, done/total count its tasks.
 Progress = Callable[[str, int, int], None]
@@ -126,6 +126,7 @@ def align_parameters(reuse: ReuseSettings) -> AlignParameters:
         sentence_similarity=reuse.sentence_similarity,
         min_sentence_words=reuse.min_sentence_words,
         max_gap=reuse.max_gap,
+        merge_gap=reuse.merge_gap,
         min_words=reuse.min_words,
         min_seed_share=reuse.min_seed_share,
         min_similarity=reuse.min_similarity,
@@ -158,7 +159,7 @@ def sketch_corpus(
 def sketch_documents(task: tuple[list[str], IndexParameters]) -> SketchChunk:
     """Sampled exact shingles, band keys and token document frequencies of a chunk of bodies."""
     bodies, params = task
-    hasher = TokenHasher(fold_names=params.fold_names)
+    hasher = process_hasher(params.fold_names)
     sketcher = Sketcher.build(params.sketch)
     shingles, bands, distinct = [], [], []
     for body in bodies:
@@ -219,11 +220,14 @@ def align_candidates(
 
 def align_documents(task: AlignTask) -> list[Passage]:
     """The passages of every pair in a task, in pair order."""
-    hasher = TokenHasher(fold_names=task.fold_names)
-    tokens = {number: tokenise(doc_id, body, hasher) for number, (doc_id, body) in task.texts.items()}
+    hasher = process_hasher(task.fold_names)
+    prepared = {
+        number: prepare(tokenise(doc_id, body, hasher), task.weights, task.params)
+        for number, (doc_id, body) in task.texts.items()
+    }
     passages: list[Passage] = []
     for left, right in task.pairs:
-        passages.extend(align_pair(tokens[left], tokens[right], task.weights, task.params))
+        passages.extend(align_prepared(prepared[left], prepared[right], task.weights, task.params))
     return passages
 
 

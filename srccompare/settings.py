@@ -74,6 +74,7 @@ class ReuseSettings:
     sentence_similarity: float
     min_sentence_words: int
     max_gap: int
+    merge_gap: int
     min_words: int
     min_seed_share: float
     min_similarity: float

@@ -16,6 +16,7 @@ tell quoted speech from reporting prose.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -93,6 +94,16 @@ class TokenHasher:
         for token in set(raw_tokens).difference(cache):
             cache[token] = token_hash(normalise(token, fold_names=self.fold_names))
         return np.array(list(map(cache.__getitem__, raw_tokens)), dtype=np.uint64)
+
+
+@functools.lru_cache(maxsize=2)
+def process_hasher(fold_names: bool) -> TokenHasher:
+    """One hasher per worker process (and setting), reused by every task it runs.
+
+    Hashing is a pure function of the token, so sharing the cache between tasks
+    changes no result; it saves re-hashing the corpus vocabulary for each task.
+    """
+    return TokenHasher(fold_names=fold_names)
 
 
 def normalise(token: str, *, fold_names: bool = True) -> str:

@@ -1,0 +1,181 @@
+"""End-to-end speed and memory of ``find_reuse`` versus a datasketch pipeline.
+
+    .venv/bin/python bench/reuse_speed.py [--sizes 10000 20000 40000] [--workers 2]
+
+Corpus: 600-word articles from bench/synthetic_corpus.py's Markov chain, one
+in twenty a wire story, each article carrying 0-2 edited wire passages, as
+plain text. Each pipeline runs in its own subprocess (so peak memory is its
+own) and is timed from raw text to result:
+
+- srccompare: ``clean_text`` on every text (in the workers), then ``find_reuse``.
+- datasketch (baseline): the same cleaning, the same tokens and 5-word
+  shingle hashes, one MinHash (64 permutations) per article (in the workers),
+  then a MinHashLSH (threshold 0.3) built and queried in the main process:
+  the usual whole-article near-duplicate pipeline.
+
+Both report articles/s, seconds, peak resident memory of the main process and
+of the largest worker, pairs found and the recall of planted pairs. Corpora
+are generated once per size into bench/out/ (not timed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from srccompare.clean import clean_text
+from srccompare.engines.local import LocalEngine
+from srccompare.reuse import find_reuse
+from srccompare.settings import Settings, load_settings
+from srccompare.tokens import TokenHasher, shingle_hashes, token_hashes
+
+HERE = Path(__file__).resolve().parent
+OUT = HERE / "out"
+
+
+def corpus_path(size: int, seed: int) -> Path:
+    return OUT / f"speed-{size}-{seed}.jsonl"
+
+
+def generate(size: int, seed: int) -> Path:
+    """Write ``size`` texts (and the planted pairs) as JSON Lines, once."""
+    path = corpus_path(size, seed)
+    if path.is_file():
+        return path
+    sys.path.insert(0, str(HERE))
+    from synthetic_corpus import BigramChain, build_corpus, truth_pairs
+
+    wires = max(1, size // 20)
+    corpus = build_corpus(BigramChain.from_scrapinghub(), size - wires, wires, seed, words=600)
+    true, _ = truth_pairs(corpus)
+    OUT.mkdir(exist_ok=True)
+    with path.open("w", encoding="utf-8") as out:
+        out.write(json.dumps({"true_pairs": sorted(true)}) + "\n")
+        for article in corpus.articles:
+            out.write(json.dumps({"id": article.id, "text": article.body}) + "\n")
+    return path
+
+
+def read(path: Path) -> tuple[list[tuple[str, str]], set[tuple[str, str]]]:
+    with path.open(encoding="utf-8") as lines:
+        true = {tuple(pair) for pair in json.loads(next(lines))["true_pairs"]}
+        texts = [(item["id"], item["text"]) for item in map(json.loads, lines)]
+    return texts, true
+
+
+def clean_chunk(task: tuple[list[tuple[str, str]], Settings]):
+    texts, settings = task
+    return [clean_text(text, settings, id=doc_id, source=doc_id) for doc_id, text in texts]
+
+
+def clean_all(texts: list[tuple[str, str]], settings: Settings, engine: LocalEngine) -> list:
+    chunks = [(texts[i : i + 500], settings) for i in range(0, len(texts), 500)]
+    return [article for chunk in engine.map(clean_chunk, chunks) for article in chunk]
+
+
+def run_srccompare(texts: list[tuple[str, str]], workers: int) -> set[tuple[str, str]]:
+    settings = load_settings()
+    with LocalEngine(workers) as engine:
+        articles = clean_all(texts, settings, engine)
+        result = find_reuse(articles, settings, engine=engine)
+    return {(p.left_id, p.right_id) for p in result.passages}
+
+
+def minhash_chunk(task: tuple[list[str], int]) -> list[np.ndarray]:
+    from datasketch import MinHash
+
+    bodies, permutations = task
+    hasher = TokenHasher()
+    signatures = []
+    for body in bodies:
+        shingles = shingle_hashes(token_hashes(body, hasher), 5)
+        sketch = MinHash(num_perm=permutations, seed=1, hashfunc=lambda b: int.from_bytes(b[:4], "little"))
+        sketch.update_batch([value.tobytes() for value in shingles])
+        signatures.append(sketch.hashvalues)
+    return signatures
+
+
+def run_datasketch(texts: list[tuple[str, str]], workers: int) -> set[tuple[str, str]]:
+    from datasketch import LeanMinHash, MinHashLSH
+
+    settings = load_settings()
+    permutations = 64
+    with LocalEngine(workers) as engine:
+        articles = clean_all(texts, settings, engine)
+        chunks = [([a.body for a in articles[i : i + 500]], permutations) for i in range(0, len(articles), 500)]
+        signatures = [s for chunk in engine.map(minhash_chunk, chunks) for s in chunk]
+    lsh = MinHashLSH(threshold=0.3, num_perm=permutations)
+    sketches = [LeanMinHash(seed=1, hashvalues=values) for values in signatures]
+    for article, sketch in zip(articles, sketches):
+        lsh.insert(article.id, sketch)
+    pairs = set()
+    for article, sketch in zip(articles, sketches):
+        for other in lsh.query(sketch):
+            if other != article.id:
+                pairs.add((min(article.id, other), max(article.id, other)))
+    return pairs
+
+
+def child(pipeline: str, path: Path, workers: int) -> None:
+    texts, true = read(path)
+    started = time.perf_counter()
+    pairs = (run_srccompare if pipeline == "srccompare" else run_datasketch)(texts, workers)
+    seconds = time.perf_counter() - started
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "articles_per_s": len(texts) / seconds,
+                "main_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                "worker_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+                "pairs": len(pairs),
+                "recall": len(pairs & true) / max(1, len(true)),
+            }
+        )
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 20_000, 40_000])
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--pipelines", nargs="+", default=["datasketch", "srccompare"])
+    parser.add_argument("--child", nargs=2, metavar=("PIPELINE", "PATH"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child[0], Path(args.child[1]), args.workers)
+        return 0
+    print(f"{'pipeline':12} {'articles':>8} {'seconds':>8} {'art/s':>7} {'main MB':>8} {'worker MB':>9} {'pairs':>7} {'recall':>6}")
+    times: dict[str, dict[int, float]] = {}
+    for size in args.sizes:
+        path = generate(size, args.seed)
+        for pipeline in args.pipelines:
+            command = [sys.executable, __file__, "--workers", str(args.workers), "--child", pipeline, str(path)]
+            done = subprocess.run(command, capture_output=True, text=True)
+            if done.returncode != 0:
+                print(f"{pipeline}: failed at {size}: {done.stderr.strip().splitlines()[-1:]}", file=sys.stderr)
+                continue
+            m = json.loads(done.stdout.strip().splitlines()[-1])
+            times.setdefault(pipeline, {})[size] = m["seconds"]
+            print(
+                f"{pipeline:12} {size:8d} {m['seconds']:8.1f} {m['articles_per_s']:7.0f} {m['main_mb']:8.0f} "
+                f"{m['worker_mb']:9.0f} {m['pairs']:7d} {m['recall']:6.3f}",
+                flush=True,
+            )
+    for pipeline, by_size in times.items():
+        if len(by_size) > 1:
+            smallest, largest = min(by_size), max(by_size)
+            print(f"{pipeline}: {largest} articles took {by_size[largest] / by_size[smallest]:.2f}x the time of {smallest}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
