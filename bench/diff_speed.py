@@ -167,7 +167,25 @@ def main(argv: list[str] | None = None) -> int:
             found = len(links_of(result) & case.links) / len(case.links)
             verdict = f"<{goal * 1000:.0f} {'ok' if wall < goal else 'MISSED'}" if method == "srccompare" else ""
             print(f"{words:>7} {shape:>10} {method:<11} {first * 1000:>9.1f} {wall * 1000:>9.1f} {best * 1000:>8.1f} {cpu * 1000:>8.1f} {found:>12.1%} {verdict:>11}")
+    one_paragraph(pool, settings)
     return 0
+
+
+def one_paragraph(pool: list[str], settings: object) -> None:
+    """The 20,000-word pair with each side as one paragraph (a page extracted badly):
+    the share of the right side's words found on both sides, against difflib on the words."""
+    case = make_case(pool, 20_000, random.Random(20_000))
+    left = CleanArticle("left", "<left>", "text", Metadata(), (" ".join(case.left.paragraphs),))
+    right = CleanArticle("right", "<right>", "text", Metadata(), (" ".join(case.right.paragraphs),))
+    wall, _, cpu, result = timed(lambda: diff_articles(left, right, settings), 1)
+    print(f"\none paragraph a side, 20,000 words: srccompare {wall * 1000:.0f} ms wall / {cpu * 1000:.0f} ms cpu, "
+          f"{result.right_shared / result.right_words:.1%} of the right side's words shared")
+    left_words, right_words = left.paragraphs[0].split(), right.paragraphs[0].split()
+    wall, _, cpu, blocks = timed(
+        lambda: difflib.SequenceMatcher(None, left_words, right_words, autojunk=False).get_matching_blocks(), 1
+    )
+    print(f"{'':35}difflib    {wall * 1000:.0f} ms wall / {cpu * 1000:.0f} ms cpu, "
+          f"{sum(block.size for block in blocks) / len(right_words):.1%} of the right side's words matched")
 
 
 if __name__ == "__main__":
