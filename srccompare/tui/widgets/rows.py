@@ -339,19 +339,14 @@ class AlignedRows(ScrollView, can_focus=True):
         return end - start
 
     def _removals_before(self, row: Row | None, index: int) -> list[Item]:
-        """Removed boilerplate that stood before the first paragraph of ``row`` (None: the end)."""
+        """Removed boilerplate that stood before a paragraph of ``row`` (None: after the last one)."""
         if not self.show_removed:
             return []
         found = []
         for side, article in (("left", self.left), ("right", self.right)):
             assert article is not None
-            paragraphs = (row.left_paragraphs if side == "left" else row.right_paragraphs) if row else ()
-            if row is not None and not paragraphs:
-                continue
-            place = paragraphs[0] if paragraphs else len(article.paragraphs)
-            for removal in article.removals:
-                if removal.before_paragraph == place:
-                    found.append(Item("removed", index, side=side, removal=removal))
+            places = (row.left_paragraphs if side == "left" else row.right_paragraphs) if row else (len(article.paragraphs),)
+            found += [Item("removed", index, side=side, removal=r) for r in article.removals if r.before_paragraph in places]
         return found
 
     # --- rendering ---------------------------------------------------------
