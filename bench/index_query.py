@@ -35,8 +35,11 @@ from pathlib import Path
 
 import numpy as np
 
+from blake3 import blake3
+
+from srccompare.cli.index import DEFAULT_BATCH
 from srccompare.index import Store, open_index
-from srccompare.index.build import Indexer, add_articles
+from srccompare.index.build import Indexer, add_articles, parameters_record
 from srccompare.index.query import find_candidates, query_index
 from srccompare.model import CleanArticle, Credit, Metadata
 from srccompare.reuse import index_parameters
@@ -126,18 +129,25 @@ def timed_add(store: Store, generator: Generator, start: int, stop: int, setting
     return (stop - start) / (time.perf_counter() - began)
 
 
+def index_name(size: int, settings: Settings) -> str:
+    """``index_SIZE_FINGERPRINT``: indexes built with other [reuse] index settings are other files."""
+    record = json.dumps(parameters_record(index_parameters(settings.reuse)), sort_keys=True)
+    return f"index_{size}_{blake3(record.encode()).hexdigest()[:8]}"
+
+
 def ensure_index(size: int, generator: Generator, settings: Settings) -> tuple[Store, dict]:
     """The cached index of ``size`` articles, built (or its build resumed) when needed."""
     OUT.mkdir(parents=True, exist_ok=True)
-    path, record_path = OUT / f"index_{size}.sqlite", OUT / f"index_{size}.json"
+    name = index_name(size, settings)
+    path, record_path = OUT / f"{name}.sqlite", OUT / f"{name}.json"
     store = open_index(path, settings, create=True)
     record = json.loads(record_path.read_text()) if record_path.exists() else {"chunks": []}
     have = store.count()
     step = max(1000, size // 10)
     while have < size:
         stop = min(size, (have // step + 1) * step)
-        rate = timed_add(store, generator, have, stop, settings, batch=200)
-        record["chunks"].append({"upto": stop, "articles_per_s": round(rate, 1)})
+        rate = timed_add(store, generator, have, stop, settings, batch=DEFAULT_BATCH)
+        record["chunks"].append({"upto": stop, "articles_per_s": round(rate, 1), "batch": DEFAULT_BATCH})
         record_path.write_text(json.dumps(record, indent=1))
         print(f"  built {stop}/{size} ({rate:.0f} articles/s)", file=sys.stderr)
         have = store.count()
@@ -205,14 +215,27 @@ def ms(values: list[float], quantile: float = 0.5) -> str:
     return f"{1000 * float(np.quantile(values, quantile)):.1f}"
 
 
-def add_throughput(generator: Generator, settings: Settings, articles: int) -> list[tuple[str, float]]:
+def written_bytes() -> int:
+    """Bytes this process has caused to be written to storage (Linux; 0 elsewhere)."""
+    try:
+        lines = Path("/proc/self/io").read_text().splitlines()
+    except OSError:
+        return 0
+    return next((int(line.split()[1]) for line in lines if line.startswith("write_bytes")), 0)
+
+
+def add_throughput(generator: Generator, settings: Settings, articles: int) -> list[tuple[str, float, float]]:
+    """(label, articles/s, MB written an article) into a fresh index, with the CLI's batch and one a transaction."""
     results = []
-    for label, batch in (("batch of 200 (index add)", 200), ("one transaction an article (baseline)", 1)):
+    for label, batch in ((f"batch of {DEFAULT_BATCH} (index add)", DEFAULT_BATCH),
+                         ("one transaction an article (baseline)", 1)):
         path = OUT / f"throughput_{batch}.sqlite"
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         store = open_index(path, settings, create=True)
-        results.append((label, timed_add(store, generator, 0, articles, settings, batch)))
+        before = written_bytes()
+        rate = timed_add(store, generator, 0, articles, settings, batch)
+        results.append((label, rate, (written_bytes() - before) / articles / 1e6))
         store.close()
     return results
 
@@ -223,13 +246,17 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=30)
     parser.add_argument("--throughput-articles", type=int, default=1000)
     parser.add_argument("--brute-force", type=int, default=3, help="queries checked by a full scan")
+    parser.add_argument("--shingle-sample", type=int, default=None, help="override [reuse] shingle_sample")
     args = parser.parse_args()
     settings = load_settings()
+    if args.shingle_sample is not None:
+        settings = settings.replace("reuse", shingle_sample=args.shingle_sample)
+    print(f"index parameters: {json.dumps(parameters_record(index_parameters(settings.reuse)), sort_keys=True)}")
     generator = Generator()
     OUT.mkdir(parents=True, exist_ok=True)
     print(f"add throughput, {args.throughput_articles} articles into a fresh index")
-    for label, rate in add_throughput(generator, settings, args.throughput_articles):
-        print(f"  {label:<40} {rate:8.0f} articles/s", flush=True)
+    for label, rate, megabytes in add_throughput(generator, settings, args.throughput_articles):
+        print(f"  {label:<40} {rate:8.0f} articles/s {megabytes:8.2f} MB written an article", flush=True)
     header = (f"{'articles':>9} {'queries':<5} {'lookup ms':>10} {'p95':>6} {'no-df ms':>9} {'query ms':>9} {'p95':>6}"
               f" {'cands':>6} {'partners':>8} {'scan ms':>8} {'recall':>7} {'MB':>6}")
     print(header, flush=True)

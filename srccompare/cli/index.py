@@ -40,9 +40,13 @@ from srccompare.settings import Settings
 if TYPE_CHECKING:  # the loader and cleaner (trafilatura) are imported when used
     from srccompare.corpus import Corpus, WireInput
 
-# Articles per transaction. Larger adds faster (fewer commits, postings sorted
-# in bigger runs); an interruption loses at most the batch in progress.
-DEFAULT_BATCH = 200
+# Articles per transaction. Postings land at random keys of large B-trees, so
+# a commit rewrites about one page per posting until batches are large enough
+# to share pages: adding 1,600 articles to a 10k-article index wrote 1.14 MB an
+# article with batches of 200 and 0.24 MB with 800 (76 against 48 articles/s,
+# bench/index_query.py's corpus). Larger batches lose more work to an
+# interruption (re-added on the next run: adding is idempotent).
+DEFAULT_BATCH = 1000
 QUERY_FORMATS = ("table", "json", "jsonl", "csv", "html")
 DB_HELP = "Index file (default: $SRCCOMPARE_DB, else ./srccompare.sqlite)."
 
