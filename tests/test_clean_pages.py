@@ -118,3 +118,19 @@ def test_full_page_text_is_cut_to_the_article(name):
     assert any(r.rule == "page-outside-article" for r in article.removals)
     for menu_line in ("Share this with Facebook", "Top Stories", "Skip to content", "Subscribe"):
         assert menu_line not in article.paragraphs
+
+
+def test_the_page_step_leaves_the_seed_articles_alone(seeds, settings):
+    from srccompare.clean.page_text import looks_like_page
+
+    for article in seeds.values():
+        assert not any(r.rule.startswith("page-") for r in article.removals)
+        assert not looks_like_page(list(article.paragraphs), settings.clean)
+
+
+def test_best_run_is_the_densest_stretch():
+    from srccompare.clean.page_text import best_run
+
+    menu, story = [-150.0] * 5, [300.0, 120.0, -150.0, 250.0]
+    assert best_run(menu + story + menu + [100.0] + menu) == (5, 9)
+    assert best_run(menu) == (0, 0)
