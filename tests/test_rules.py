@@ -53,6 +53,8 @@ REMOVED = [
     ("cookie-consent", "We use cookies to give you the best experience on our website."),
     ("follow-social", "Follow Newsbeat on Instagram, Facebook, Twitter and YouTube."),
     ("contact-author", "Email Tariq Malik at tmalik@space.com or follow him @tariqjmalik."),
+    ("contact-author", "Write to Al Root at allen.root@dowjones.com"),
+    ("share-prompt", "- Order Reprints"),
     ("contributor-line", "Fox News' Jessica Napoli contributed to this report."),
     ("copyright-notice", "Copyright 2019 Hawaii News Now. All rights reserved."),
     ("reading-time", "Reading time: 4 min"),
@@ -93,6 +95,13 @@ KEPT = [
 def test_reporting_that_mentions_promo_words_is_kept(line):
     article = clean_between(line)
     assert article.paragraphs == (LEAD, line, CLOSE), removed_by(article)
+
+
+def test_a_strip_rule_removes_only_the_button():
+    quote = "Lukashenko told workers there would be no new election until he was killed."
+    article = clean_between(quote + "Click To Tweet")
+    assert article.paragraphs == (LEAD, quote, CLOSE)
+    assert removed_by(article) == {"click-to-tweet": ["Click To Tweet"]}
 
 
 def test_donation_block_goes_whole():

@@ -83,14 +83,17 @@ def find_line_boilerplate(
             continue  # no rule removes anything from a paragraph this long; spare the regexes
         for rule in rules.lines:
             limit = rule.max_words if rule.max_words is not None else settings.promo_max_words
-            if words > limit and rule.kind != "caption":
+            if words > limit and rule.kind != "caption" and not rule.strip:
                 continue  # a long paragraph is reporting, whatever phrase it holds
             if rule.where == "edge" and not _near_edge(index, len(paragraphs), marks, settings):
                 continue
             match = rule.pattern.search(paragraph)
             if match is None:
                 continue
-            if rule.kind == "caption":
+            if rule.strip:
+                rest = (paragraph[: match.start()] + paragraph[match.end() :]).strip()
+                mark = Mark(index, rule.id, rule.kind, match.group(0).strip(), keep=rest)
+            elif rule.kind == "caption":
                 mark = _caption_mark(index, paragraph, match, rule.id, rules, words, settings)
             elif words <= limit:
                 mark = Mark(index, rule.id, rule.kind, paragraph, outlet=_outlet_group(match) or rule.outlet)

@@ -24,7 +24,7 @@ DATE = (
 )
 DATE_PREFIX = re.compile(
     rf"^(?:(?:date|published|posted|updated|last updated)\s*:?\s*(?:on\s+)?)?(?:\w+day,?\s+)?(?P<date>{DATE})"
-    r"(?:(?:,|\s[-–|])?\s*(?:at\s+)?\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*[A-Z]{2,4})?)?\s*",
+    r"(?:(?:,|\s[-–|])?\s*(?:at\s+)?\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\b\.?)?(?:\s*[A-Z]{2,4})?)?\s*",
     re.I,
 )
 DATE_LEAD = re.compile(r"^(?:date|published|posted|updated)\b", re.I)

@@ -27,6 +27,7 @@ class LineRule:
     max_words: int | None
     outlet: str | None
     where: str | None = None  # "edge": only near the top or bottom of the article (clean.edge_paragraphs)
+    strip: bool = False  # only the matched text goes; the rest of the paragraph stays
 
 
 @dataclass(frozen=True)
@@ -148,7 +149,10 @@ def _line_rule(data: dict[str, Any]) -> LineRule:
     where = data.get("where")
     if where not in (None, "edge"):
         raise KeyError(f"rule {data['id']}: where must be \"edge\" or absent, not {where!r}")
-    return LineRule(data["id"], data["kind"], _compile(data["pattern"]), data.get("max_words"), data.get("outlet"), where)
+    return LineRule(
+        data["id"], data["kind"], _compile(data["pattern"]), data.get("max_words"), data.get("outlet"), where,
+        bool(data.get("strip", False)),
+    )
 
 
 def _block_rule(data: dict[str, Any]) -> BlockRule:
