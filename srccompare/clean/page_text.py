@@ -12,14 +12,19 @@ paragraphs, most of them short lines) and keeps the main run of prose:
 2. the run of consecutive paragraphs with the highest total is the article
    (the maximum-sum subarray), so short lines inside the article (headings,
    captions) are kept when enough prose surrounds them;
-3. a long paragraph repeated within the page (a second copy of the text in
+3. the run ends before a comment section's heading, starts after the
+   headline when the page title recurs in its first half (teasers for other
+   stories come before it), and takes in a list the article announces at
+   its end ("Tour dates:");
+4. a long paragraph repeated within the page (a second copy of the text in
    another layout) is kept once.
 
-Stop words come from the lists jusText ships (about 100 languages); the page's
-language is the one whose stop words cover most of its words. Text in a
-language without a list (Chinese, Japanese) is judged by length and closing
-punctuation. Everything removed is returned as Marks, with the rule that
-removed it.
+Lines the boilerplate rules remove anyway count as nothing. Stop words come
+from the lists jusText ships (about 100 languages); the page's language is
+the one whose stop words cover most of its words. Text in a language without
+a list (Chinese, Japanese) is judged by length and closing punctuation, its
+characters counted three times. Everything removed is returned as Marks, with
+the rule that removed it (page-outside-article, page-repeat).
 """
 
 from __future__ import annotations
@@ -110,7 +115,7 @@ def _item_shape(line: str) -> str | None:
     """What kind of list item a line is, or None when it does not look like one."""
     if len(line) > 200:
         return None
-    if line[:1] in "-•*–·":
+    if line and line[0] in "-•*–·":
         return "bullet"
     if line[:1].isdigit():
         return "number"
