@@ -23,7 +23,7 @@ pytestmark = pytest.mark.spark  # left out of the plain run; `pytest -m spark` (
 
 from bench.synthetic_news import seed_records, synthetic_corpus, write_jsonl  # noqa: E402
 from srccompare.cli import main  # noqa: E402
-from srccompare.corpus import load_corpus  # noqa: E402
+from srccompare.corpus import WireInput, load_corpus  # noqa: E402
 from srccompare.engines import spark as engine  # noqa: E402
 from srccompare.model import to_dict  # noqa: E402
 from srccompare.reuse import find_reuse  # noqa: E402
@@ -48,23 +48,31 @@ def spark():
 
 
 @pytest.fixture(scope="module")
-def corpus_file(tmp_path_factory):
-    path = write_jsonl(synthetic_corpus(260, seed=11), tmp_path_factory.mktemp("corpus") / "corpus.jsonl")
+def corpus_files(tmp_path_factory):
+    """The corpus, and apart three Reuters stories without their dateline: wire copy given with --wire."""
+    folder = tmp_path_factory.mktemp("corpus")
+    records = synthetic_corpus(260, seed=11)
+    wire = [record for record in records if record.get("outlet") == "Reuters"][:3]
+    for record in wire:
+        record["text"] = record["text"].split(" - ", 1)[1]
+    path = write_jsonl([record for record in records if record not in wire], folder / "corpus.jsonl")
     with path.open("a", encoding="utf-8") as out:
         out.write("\n".join(BROKEN_LINES) + "\n")
-    return path
+    return path, write_jsonl(wire, folder / "reuters.jsonl")
 
 
 @pytest.fixture(scope="module")
-def local(corpus_file, settings):
-    corpus = load_corpus([str(corpus_file)], [], settings)
+def local(corpus_files, settings):
+    corpus_file, wire_file = corpus_files
+    corpus = load_corpus([str(corpus_file)], [WireInput("Reuters", str(wire_file))], settings)
     return corpus, find_reuse(corpus.articles, settings, wire=corpus.wire)
 
 
 @pytest.fixture(scope="module")
-def spark_run(spark, corpus_file, settings, tmp_path_factory):
+def spark_run(spark, corpus_files, settings, tmp_path_factory):
+    corpus_file, wire_file = corpus_files
     output = tmp_path_factory.mktemp("spark-out")
-    return output, engine.run_reuse(spark, [str(corpus_file)], str(output), settings)
+    return output, engine.run_reuse(spark, [str(corpus_file)], str(output), settings, wire={str(wire_file): "Reuters"})
 
 
 def read_table(output, name):
@@ -100,6 +108,7 @@ def test_attributions_are_the_local_attributions(local, spark_run):
     rows = read_table(spark_run[0], "attributions")
     assert rows == [to_dict(attribution) for attribution in result.attributions]
     assert {row["how"] for row in rows} == {"explicit", "inferred"}
+    assert sum(credit["how"] == "wire" for row in rows for credit in row["credits"]) == 3
 
 
 def test_document_summaries_match_except_their_source(local, spark_run):
@@ -175,6 +184,6 @@ def test_cli_runs_the_spark_engine_on_the_active_session(spark, tmp_path):
     assert spark.range(3).count() == 3  # the test session was left running
 
 
-def test_cli_needs_an_output_directory(spark, corpus_file):
-    result = CliRunner().invoke(main, ["reuse", "--engine", "spark", "--input", str(corpus_file)])
+def test_cli_needs_an_output_directory(spark, corpus_files):
+    result = CliRunner().invoke(main, ["reuse", "--engine", "spark", "--input", str(corpus_files[0])])
     assert result.exit_code == 2 and "--output DIR" in result.output

@@ -25,12 +25,9 @@ import pandas as pd
 
 from srccompare.align import AlignParameters, Weights
 from srccompare.attribute import UNNAMED_AGENCY, AttributeParameters, _judge, explicit_attributions
-from srccompare.clean import clean_article, drop_outlet_repeats
 from srccompare.group import _family, overlapping_spans
-from srccompare.load import _jsonl_record, content_id
 from srccompare.model import Article, CleanArticle, Credit, LoadError, Metadata, Passage, Span, to_dict
 from srccompare.reuse import AlignTask, IndexParameters, align_documents, sketch_documents, summarise
-from srccompare.rules import load_rules
 from srccompare.settings import Settings
 
 Batches = Iterator[pd.DataFrame]
@@ -79,6 +76,8 @@ def _as_uint64(values: np.ndarray) -> np.ndarray:
 
 def clean_batches(batches: Batches, settings: Settings) -> Batches:
     """Records (``line``: one JSON object, ``file``, ``wire``) -> cleaned documents or problems."""
+    from srccompare.rules import load_rules  # the cleaner's imports only where it runs
+
     rules = load_rules()
     for batch in batches:
         rows = [_clean_record(line, file, wire, settings, rules)
@@ -87,6 +86,9 @@ def clean_batches(batches: Batches, settings: Settings) -> Batches:
 
 
 def _clean_record(line: str, file: str, wire: str | None, settings: Settings, rules) -> list | None:
+    from srccompare.clean import clean_article
+    from srccompare.load import _jsonl_record, content_id
+
     if not line or not line.strip():
         return None
     fallback = content_id(line)
@@ -105,6 +107,8 @@ def _document_row(article: CleanArticle, wire: str | None) -> list:
 
 def outlet_repeats_group(group: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     """One outlet's documents less the lines repeated across them (the cleaner's corpus step)."""
+    from srccompare.clean import drop_outlet_repeats
+
     articles = [CleanArticle(row["id"], row["source"], row["kind"], metadata_from_json(row["metadata"]),
                              tuple(row["paragraphs"])) for _, row in group.iterrows()]
     kept = drop_outlet_repeats(list(articles), settings.clean)
