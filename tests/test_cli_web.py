@@ -166,3 +166,16 @@ def test_diff_takes_two_urls(site, config, tmp_path):
     assert status == 0, result.stderr
     assert "UK Tories under fire for Twitter name switch" in result.stdout
     assert site.url("/news/tories.html") in result.stdout
+
+
+def test_reuse_takes_a_url_file_and_urls_beside_files(site, config, tmp_path):
+    from conftest import SEEDS
+
+    listing = tmp_path / "links.txt"
+    listing.write_text(f"{site.url('/news/helicopter.html')}\n{site.url('/gone.html')}\n")
+    status, result = run(config, "reuse", "--format", "json", "--workers", "1", "--cache", str(tmp_path / "c.sqlite"),
+                         "--urls", str(listing), str(SEEDS / "002_f1fbc4a1f97f33cb.txt"))
+    assert status == 1
+    assert result.stderr.splitlines()[0] == f"srccompare: {site.url('/gone.html')}: HTTP 404 Not Found"
+    sources = [document["source"] for document in json.loads(result.stdout)["documents"]]
+    assert site.url("/news/helicopter.html") in sources and str(SEEDS / "002_f1fbc4a1f97f33cb.txt") in sources

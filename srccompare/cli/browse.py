@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from srccompare.cli.common import fail, settings_from
+from srccompare.cli.common import fail, report_error, settings_from
+from srccompare.cli.web import WebOptions, web_options
 from srccompare.corpus import WireInput, parse_wire
 from srccompare.settings import Settings
 
@@ -20,15 +21,21 @@ if TYPE_CHECKING:  # Textual is imported only when the TUI starts
 
 
 @click.command()
-@click.argument("inputs", nargs=-1, required=True)
+@click.argument("inputs", nargs=-1)
 @click.option("--wire", "wire_values", multiple=True, metavar="AGENCY=PATH",
               help="Agency copy to attribute against, e.g. --wire Reuters=wire/reuters/ (repeatable).")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="Worker processes for the heavy steps (default: the number of CPUs).")
+@web_options
 @click.pass_context
-def browse(ctx: click.Context, inputs: tuple[str, ...], wire_values: tuple[str, ...], workers: int | None) -> int:
-    """Browse the reuse in a corpus (files, directories, JSON Lines): Enter on a pair shows it side by side."""
-    settings = settings_from(ctx)
+def browse(ctx: click.Context, inputs: tuple[str, ...], wire_values: tuple[str, ...], workers: int | None,
+           web: WebOptions) -> int:
+    """Browse the reuse in a corpus (files, directories, JSON Lines, URLs): Enter on a pair shows it side by side."""
+    settings = settings_from(ctx, web.overrides())
+    expanded, web_errors = web.expand(inputs, settings)
+    for error in web_errors:
+        report_error(error)
+    inputs = tuple(expanded)
     wire = []
     for value in wire_values:
         try:
@@ -38,7 +45,7 @@ def browse(ctx: click.Context, inputs: tuple[str, ...], wire_values: tuple[str, 
     for name in [*inputs, *(entry.path for entry in wire)]:
         if name == "-":
             fail("-: browse reads files and directories, not stdin (the terminal is the TUI's)")
-        if not Path(name).exists():
+        if "://" not in name and not Path(name).exists():
             fail(f"{name}: no such file or directory")
     from srccompare.tui.browse_app import BrowseApp
 

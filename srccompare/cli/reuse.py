@@ -13,8 +13,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from srccompare.cli.common import EXIT_ALL_FAILED, emit, fail, report_error, settings_from, summarise_failures, write_atomically
+from srccompare.cli.web import WebOptions, web_options
 from srccompare.corpus import WireInput, load_corpus, parse_wire
-from srccompare.model import CleanArticle, ReuseResult
+from srccompare.model import CleanArticle, LoadError, ReuseResult
 
 FORMATS = ("table", "json", "jsonl", "csv", "html")
 SUFFIX_FORMATS = {".json": "json", ".jsonl": "jsonl", ".csv": "csv", ".html": "html", ".htm": "html", ".txt": "table"}
@@ -42,13 +43,20 @@ STEP_NAMES = {"clean": "cleaning", "sketch": "sketching", "candidates": "finding
               help="With --engine spark: the corpus, JSON Lines or Parquet (files or directories; repeatable).")
 @click.option("--master", default=None, metavar="URL",
               help="With --engine spark: local[*], spark://HOST:7077, yarn... (default: spark-submit's).")
+@web_options
 @click.pass_context
 def reuse(ctx: click.Context, inputs: tuple[str, ...], fmt: str | None, output: str | None,
           wire_values: tuple[str, ...], workers: int | None, db: Path | None, engine: str,
-          spark_inputs: tuple[str, ...], master: str | None) -> int:
-    """Find passages shared across articles (files, directories, JSON Lines, - for stdin) and attribute agency copy."""
-    settings = settings_from(ctx)
+          spark_inputs: tuple[str, ...], master: str | None, web: WebOptions) -> int:
+    """Find passages shared across articles (files, directories, JSON Lines, URLs, - for stdin) and attribute agency copy."""
+    settings = settings_from(ctx, web.overrides())
     wire = _parse_wires(wire_values)
+    web_errors: list[LoadError] = []
+    if inputs or web.url_files or web.feeds or web.sitemaps:
+        expanded, web_errors = web.expand(inputs, settings)
+        inputs = tuple(expanded)
+    for error in web_errors:
+        report_error(error)
     if engine == "spark":
         from srccompare.cli.reuse_spark import run_spark
 
@@ -73,7 +81,8 @@ def reuse(ctx: click.Context, inputs: tuple[str, ...], fmt: str | None, output: 
         result = find_reuse(corpus.articles, settings, wire=corpus.wire, workers=workers or os.cpu_count() or 1,
                             progress=progress)
     _write(result, corpus.articles, fmt, output_path)
-    return summarise_failures(len(corpus.errors), corpus.inputs) if corpus.errors else 0
+    failed = len(corpus.errors) + len(web_errors)
+    return summarise_failures(failed, corpus.inputs + len(web_errors)) if failed else 0
 
 
 def _parse_wires(values: Sequence[str]) -> list[WireInput]:
