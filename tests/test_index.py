@@ -152,8 +152,9 @@ def test_another_schema_version_is_refused(tmp_path, seed_list, settings):
 def test_other_index_settings_are_refused(tmp_path, seed_list, settings):
     path = tmp_path / "x.sqlite"
     build(path, seed_list[:1], settings).close()
-    with pytest.raises(IndexFileError, match="shingle_words: index 5, settings 4"):
-        open_index(path, settings.replace("reuse", shingle_words=4))
+    words = settings.reuse.shingle_words
+    with pytest.raises(IndexFileError, match=f"shingle_words: index {words}, settings {words + 1}"):
+        open_index(path, settings.replace("reuse", shingle_words=words + 1))
     open_index(path, settings.replace("reuse", min_words=30)).close()  # alignment settings do not matter
 
 
