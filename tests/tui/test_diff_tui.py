@@ -187,3 +187,16 @@ async def test_loading_failure_exits_with_the_problems() -> None:
         await app.workers.wait_for_complete()
         await pilot.pause()
     assert app.return_code == 3 and app.load_problems == ["missing.txt: no such file or directory"]
+
+
+async def test_header_shows_both_urls(pair) -> None:
+    left, right = pair
+    fetched = CleanArticle("web", "https://example.org/news/copy", "html", Metadata(outlet="Example"), right.paragraphs)
+    app = DiffApp(left, fetched, SETTINGS)
+    async with app.run_test(size=(200, 30)) as pilot:
+        await aligned(app, pilot)
+        console = Console(file=io.StringIO(), width=200)
+        console.print(app.screen.query_one(DiffHeader).render())
+        shown = console.file.getvalue()
+    assert "https://www.themoscowtimes.com/2020/08/18/eu-chief-michel" in shown
+    assert "https://example.org/news/copy" in shown

@@ -59,6 +59,8 @@ class DiffHeader(Widget):
         grid.add_column(ratio=1, overflow="ellipsis", no_wrap=True)
         grid.add_column(ratio=1, overflow="ellipsis", no_wrap=True)
         grid.add_row(self._heading("◀ ", self.left), self._heading("▶ ", self.right))
+        if self._url(self.left) or self._url(self.right):
+            grid.add_row(Text(self._url(self.left), style="dim"), Text(self._url(self.right), style="dim"))
         lines = [grid, Text(self._shared(), style="dim", no_wrap=True, overflow="ellipsis")]
         lines.append(Text(visible(self.status), style="dim", no_wrap=True, overflow="ellipsis"))
         return Group(*lines)
@@ -73,6 +75,12 @@ class DiffHeader(Widget):
             f"shared: {result.left_shared} words, {left:.0%} of left ({result.left_words} words) · "
             f"{result.right_shared} words, {right:.0%} of right ({result.right_words} words)"
         )
+
+    @staticmethod
+    def _url(article: CleanArticle) -> str:
+        """Where the article came from on the web (its own URL, else the URL it was fetched from)."""
+        url = article.metadata.url or (article.source if "://" in article.source else "")
+        return "  " + visible(url) if url else ""
 
     def _heading(self, mark: str, article: CleanArticle) -> Text:
         text = Text(mark, style="bold")
