@@ -140,6 +140,7 @@ def align_prepared(left: Prepared, right: Prepared, weights: Weights, params: Al
     scored = []
     for group in cluster(seeds, np.arange(len(seeds)), params.max_gap):
         scored.extend(checked_boxes(seeds, group, params.max_gap, left.tokens, right.tokens, weights, params))
+    scored = [(extend_edges(box, left.tokens.hashes, right.tokens.hashes), similarity) for box, similarity in scored]
     kept = merge_neighbours(drop_overlaps(scored), left.tokens, right.tokens, weights, params)
     passages = [make_passage(box, similarity, left.tokens, right.tokens, params) for box, similarity in kept]
     return sorted(passages, key=lambda p: (p.left_start, p.right_start))
@@ -180,9 +181,14 @@ def _in_diagonal_run(left_index: np.ndarray, right_index: np.ndarray, width: int
 
     A lone shared n-gram ("said on Tuesday") is chance; copy matches in runs.
     """
-    codes = left_index.astype(np.int64) * (width + 2) + right_index
+    codes = left_index.astype(np.int64) * (width + 2) + right_index  # ascending, as exact_seeds makes them
     step = width + 3  # (i+1, j+1)
-    return np.isin(codes + step, codes) | np.isin(codes - step, codes)
+    return _present(codes, codes + step) | _present(codes, codes - step)
+
+
+def _present(sorted_codes: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    where = np.minimum(np.searchsorted(sorted_codes, wanted), max(0, len(sorted_codes) - 1))
+    return sorted_codes[where] == wanted if len(sorted_codes) else np.zeros(len(wanted), dtype=bool)
 
 
 def sentence_seeds(left: Prepared, right: Prepared, params: AlignParameters) -> Seeds:
@@ -315,6 +321,40 @@ def _covered(starts: np.ndarray, ends: np.ndarray, low: int, high: int) -> int:
     np.add.at(mask, starts - low, 1)
     np.add.at(mask, ends - low, -1)
     return int(np.count_nonzero(np.cumsum(mask)[:-1]))
+
+
+EDGE_REACH = 3  # tokens an edge may skip on each side to reach more matching words
+
+
+def extend_edges(box: Box, left: np.ndarray, right: np.ndarray) -> Box:
+    """Push each end of a passage past a few edited words while two words in a row still match.
+
+    Seeds stop at the last shared n-gram; an outlet's edit near the end of
+    copied text ("said" -> "told reporters", a respelt name) would otherwise
+    cut the copied words beyond it off the passage.
+    """
+    left_end, right_end = box.left_end, box.right_end
+    while (step := _next_match(left[left_end:], right[right_end:])) is not None:
+        left_end, right_end = left_end + step[0], right_end + step[1]
+    left_start, right_start = box.left_start, box.right_start
+    while (step := _next_match(left[:left_start][::-1], right[:right_start][::-1])) is not None:
+        left_start, right_start = left_start - step[0], right_start - step[1]
+    return Box(left_start, left_end, right_start, right_end)
+
+
+def _next_match(left: np.ndarray, right: np.ndarray) -> tuple[int, int] | None:
+    """Tokens to take on each side to include the nearest two-word match (skips at most EDGE_REACH)."""
+    near_left, near_right = left[: EDGE_REACH + 2].tolist(), right[: EDGE_REACH + 2].tolist()
+    options = [
+        (i + j, i, j)
+        for i in range(min(EDGE_REACH + 1, len(near_left) - 1))
+        for j in range(min(EDGE_REACH + 1, len(near_right) - 1))
+        if near_left[i] == near_right[j] and near_left[i + 1] == near_right[j + 1]
+    ]
+    if not options:
+        return None
+    _, i, j = min(options)
+    return (i + 2, j + 2)
 
 
 def merge_neighbours(

@@ -22,6 +22,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 
 from srccompare.align import AlignParameters, Weights, align_prepared, prepare
 from srccompare.attribute import AttributeParameters, attribute, count_words, words_in_spans
@@ -208,6 +210,7 @@ def align_candidates(
 ) -> tuple[Passage, ...]:
     params = align_parameters(reuse)
     size = max(1, reuse.chunk_pairs)
+    pairs = pairs_by_component(pairs, len(articles))
     tasks = []
     for start in range(0, len(pairs), size):
         chunk = tuple(pairs[start : start + size])
@@ -215,7 +218,23 @@ def align_candidates(
         texts = {number: (articles[number].id, articles[number].body) for number in needed}
         tasks.append(AlignTask(chunk, texts, weights, reuse.fold_names, params))
     found = engine.map(align_documents, tasks, on_done=lambda done: _report(progress, "align", done, len(tasks)))
-    return tuple(passage for chunk in found for passage in chunk)
+    passages = [passage for chunk in found for passage in chunk]
+    return tuple(sorted(passages, key=lambda p: (p.left_id, p.right_id, p.left_start, p.right_start)))
+
+
+def pairs_by_component(pairs: Sequence[tuple[int, int]], documents: int) -> list[tuple[int, int]]:
+    """Candidate pairs ordered so that each connected group of documents is aligned together.
+
+    An article and the wire story it shares with six others then fall in one
+    task and are tokenised once, not once for every task they appear in.
+    """
+    if not pairs:
+        return []
+    left, right = np.array(pairs, dtype=np.int64).T
+    graph = coo_matrix((np.ones(len(left), dtype=np.int8), (left, right)), shape=(documents, documents))
+    _, labels = connected_components(graph, directed=False)
+    order = np.lexsort((right, left, labels[left]))
+    return list(zip(left[order].tolist(), right[order].tolist()))
 
 
 def align_documents(task: AlignTask) -> list[Passage]:
