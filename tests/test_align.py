@@ -80,3 +80,24 @@ def test_offsets_always_point_at_the_shared_text(seed, length, before, after):
         assert left[found.left_start : found.left_end] == right[found.right_start : found.right_end]
         assert left[found.left_start : found.left_end] in passage
         assert len(left[found.left_start : found.left_end].split()) == found.words
+
+
+def test_edges_extend_past_an_edited_word():
+    from srccompare.align import Box, extend_edges
+
+    left = np.array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11], dtype=np.uint64)
+    right = np.array([50, 1, 2, 99, 4, 5, 6, 7, 8, 77, 10, 11, 60], dtype=np.uint64)
+    # seeds found 4..8 (left 3..8, right 4..9); 3 vs 99 and 9 vs 77 are edits
+    extended = extend_edges(Box(3, 8, 4, 9), left, right)
+    assert extended == Box(0, 11, 1, 12)
+    # a single matching word is not enough to extend over an edit
+    assert extend_edges(Box(3, 8, 4, 9), left[:10], right[:11]) == Box(0, 8, 1, 9)
+
+
+def test_a_passage_cut_by_an_inserted_paragraph_is_reported_once(settings):
+    first, second = filler(40, seed=30), filler(40, seed=31)
+    left = filler(60, seed=32) + " " + first + " " + second + " " + filler(60, seed=33)
+    right = filler(30, seed=34) + " " + first + "\n\n" + filler(20, seed=35) + "\n\n" + second + " " + filler(30, seed=36)
+    passages = align_texts(left, right, settings)
+    assert len(passages) == 1
+    assert left[passages[0].left_start : passages[0].left_end] == first + " " + second[:-1]
