@@ -28,7 +28,6 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
 
 from srccompare.clean import clean_text
 from srccompare.engines.local import LocalEngine
