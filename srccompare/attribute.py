@@ -2,7 +2,8 @@
 
 Explicit: an article whose text credits an agency (byline, credit line,
 source line, dateline; photo credits never count), and wire copy given by the
-user (``--wire AGENCY=PATH``, credit ``how="wire"``), is that agency's.
+user (``--wire AGENCY=PATH``, credit ``how="wire"``), is that agency's; the
+credit covers the whole article, so its ``share`` is 1.0.
 
 Inferred: an article that shares *reporting* passages with articles of an
 agency (explicitly credited ones, or wire copy) carries that agency's copy.

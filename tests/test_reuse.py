@@ -88,3 +88,11 @@ def test_duplicate_ids_are_refused(settings):
     article = CleanArticle("x", "x", "text", Metadata(), ("Some text.",))
     with pytest.raises(ValueError, match="'x'"):
         find_reuse([article, article], settings)
+
+
+def test_empty_and_tiny_articles(settings):
+    assert find_reuse([], settings).documents == ()
+    tiny = [CleanArticle(i, i, "text", Metadata(), (text,)) for i, text in (("a", ""), ("b", "Hi."), ("c", "!!! ..."))]
+    result = find_reuse(tiny, settings)
+    assert [(d.doc_id, d.words, d.reused_words) for d in result.documents] == [("a", 0, 0), ("b", 1, 0), ("c", 0, 0)]
+    assert result.passages == ()
