@@ -187,7 +187,7 @@ def write_corpus(path: Path, count: int) -> list[str]:
 
 
 def start_add(corpus: Path, db: Path) -> subprocess.Popen[bytes]:
-    command = [sys.executable, "-m", "srccompare", "index", "add", str(corpus), "--db", str(db), "--batch", "5"]
+    command = [sys.executable, "-m", "srccompare", "index", "add", str(corpus), "--db", str(db), "--batch", "3"]
     return subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
@@ -226,13 +226,13 @@ def check_consistent(db: Path, settings) -> int:
 
 def test_an_add_killed_midway_keeps_what_was_committed(tmp_path, settings):
     corpus, db = tmp_path / "corpus.jsonl", tmp_path / "x.sqlite"
-    total = len(write_corpus(corpus, 80))
+    total = len(write_corpus(corpus, 40))
     process = start_add(corpus, db)
-    wait_for_articles(db, 10, process)
+    wait_for_articles(db, 6, process)
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=10)
     kept = check_consistent(db, settings)
-    assert 10 <= kept < total
+    assert 6 <= kept < total
     finish = start_add(corpus, db)
     assert finish.wait(timeout=120) == 0
     assert check_consistent(db, settings) == total
@@ -240,7 +240,7 @@ def test_an_add_killed_midway_keeps_what_was_committed(tmp_path, settings):
 
 def test_readers_query_while_an_add_runs(tmp_path, settings):
     corpus, db = tmp_path / "corpus.jsonl", tmp_path / "x.sqlite"
-    bodies = write_corpus(corpus, 80)
+    bodies = write_corpus(corpus, 60)
     query = clean_text(bodies[0], id="query")
     process = start_add(corpus, db)
     try:
@@ -259,4 +259,4 @@ def test_readers_query_while_an_add_runs(tmp_path, settings):
         process.wait(timeout=120)
     assert process.returncode == 0
     final = query_index(open_index(db, settings), query, settings)
-    assert {d.doc_id for d in final.result.documents} == {f"a{n:04d}" for n in range(0, 80, 10)}
+    assert {d.doc_id for d in final.result.documents} == {f"a{n:04d}" for n in range(0, 60, 10)}
