@@ -258,7 +258,7 @@ def main() -> None:
     for label, rate, megabytes in add_throughput(generator, settings, args.throughput_articles):
         print(f"  {label:<40} {rate:8.0f} articles/s {megabytes:8.2f} MB written an article", flush=True)
     header = (f"{'articles':>9} {'queries':<5} {'lookup ms':>10} {'p95':>6} {'no-df ms':>9} {'query ms':>9} {'p95':>6}"
-              f" {'cands':>6} {'partners':>8} {'scan ms':>8} {'recall':>7} {'MB':>6}")
+              f" {'cands':>6} {'partners':>8} {'scan ms':>8} {'recall':>7} {'MB+WAL':>7}")
     print(header, flush=True)
     for size in args.sizes:
         store, record = ensure_index(size, generator, settings)
@@ -270,7 +270,7 @@ def main() -> None:
             print(f"{size:>9} {name:<7} {ms(got['lookup']):>10} {ms(got['lookup'], .95):>6} "
                   f"{ms(got['unbounded']):>9} {ms(got['total']):>9} {ms(got['total'], .95):>6} "
                   f"{statistics.mean(got['candidates']):>6.1f} {statistics.mean(got['partners']):>8.1f} "
-                  f"{1000 * scan:>8.0f} {found:>7.0%} {megabytes:>6.0f}", flush=True)
+                  f"{1000 * scan:>8.0f} {found:>7.0%} {megabytes:>7.0f}", flush=True)
         rates = ", ".join(f"{c['upto']}: {c['articles_per_s']:.0f}/s" for c in record["chunks"])
         print(f"  (index of {size} built at, articles/s up to: {rates or 'n/a'})", flush=True)
         store.close()
