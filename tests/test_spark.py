@@ -187,3 +187,8 @@ def test_cli_runs_the_spark_engine_on_the_active_session(spark, tmp_path):
 def test_cli_needs_an_output_directory(spark, corpus_files):
     result = CliRunner().invoke(main, ["reuse", "--engine", "spark", "--input", str(corpus_files[0])])
     assert result.exit_code == 2 and "--output DIR" in result.output
+
+
+def test_spark_engine_maps_find_reuse_tasks_like_the_local_engine(spark, seeds, settings):
+    articles = list(seeds.values())
+    assert find_reuse(articles, settings, engine=engine.SparkEngine(spark)) == find_reuse(articles, settings)

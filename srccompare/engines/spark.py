@@ -44,6 +44,7 @@ from pyspark.sql import functions as F
 from pyspark.sql.types import LongType, StructField, StructType
 
 from srccompare.engines import spark_batches as batches
+from srccompare.engines.base import Engine, Result, Task
 from srccompare.reuse import align_parameters, attribute_parameters, index_parameters
 from srccompare.settings import Settings
 
@@ -67,6 +68,27 @@ MAX_COMPONENT_ROUNDS = 60
 
 class SparkInputError(ValueError):
     """The corpus cannot be processed as given (no input, duplicate ids); the message says why."""
+
+
+class SparkEngine(Engine):
+    """The ``Engine`` interface on Spark: ``find_reuse(..., engine=SparkEngine(spark))``.
+
+    Only the per-task steps (sketch, align) run on the cluster; candidates,
+    groups and attributions stay in this process, as with the local engine.
+    For a corpus that does not fit one machine use ``run_reuse``.
+    """
+
+    def __init__(self, spark: SparkSession) -> None:
+        self.spark = spark
+
+    def map(self, function: Callable[[Task], Result], tasks: Sequence[Task], *,
+            on_done: Callable[[int], None] | None = None) -> list[Result]:
+        if not tasks:
+            return []
+        results = self.spark.sparkContext.parallelize(list(tasks), len(tasks)).map(function).collect()
+        if on_done is not None:
+            on_done(len(results))
+        return results
 
 
 class SparkStartError(RuntimeError):
@@ -123,8 +145,11 @@ def run_reuse(spark: SparkSession, inputs: Sequence[str], output: str, settings:
     spark.conf.set("spark.sql.constraintPropagation.enabled", "false")
     with run.stage("clean"):
         records = read_records(spark, inputs, wire or {}, input_format)
-        docs, errors = clean_documents(records, settings)
+        cleaned = records.mapInPandas(_bound(batches.clean_batches, settings=settings), DOCS_SCHEMA)
+        _materialise(cleaned)
+        docs, errors = split_cleaned(cleaned, settings)
         run.documents, run.errors = _materialise(docs), _materialise(errors)
+        cleaned.unpersist()
         _check_unique_ids(docs)
     with run.stage("sketch"):
         sketches = docs.select("id", "body").mapInPandas(
@@ -142,7 +167,9 @@ def run_reuse(spark: SparkSession, inputs: Sequence[str], output: str, settings:
         families, run.component_rounds = group_passages(passages, reuse.family_min_overlap)
         run.families = _materialise(families)
     with run.stage("attribute"):
-        attributions = attribute(docs, passages, settings)
+        explicit = docs.mapInPandas(batches.explicit_batches, ATTRIBUTION_ROW_SCHEMA)
+        _materialise(explicit)
+        attributions = attribute(docs, passages, explicit, settings)
         run.attributions = _materialise(attributions)
         documents = summarise(docs, passages)
         _materialise(documents)  # written twice (Parquet, JSON Lines): computed once
@@ -150,6 +177,8 @@ def run_reuse(spark: SparkSession, inputs: Sequence[str], output: str, settings:
         tables = dict(zip(OUTPUTS, (passages, families, attributions, documents, errors)))
         for name, table in tables.items():
             write_table(table, output, name)
+    for frame in (docs, sketches, pairs, explicit, *tables.values()):
+        frame.unpersist()
     return run
 
 
@@ -205,7 +234,11 @@ def _is_parquet(path: str, input_format: str) -> bool:
 def clean_documents(records: DataFrame, settings: Settings) -> tuple[DataFrame, DataFrame]:
     """Cleaned documents (id, source, kind, metadata JSON, body, wire) and records that failed."""
     cleaned = records.mapInPandas(_bound(batches.clean_batches, settings=settings), DOCS_SCHEMA)
-    cleaned.persist(StorageLevel.MEMORY_AND_DISK)
+    return split_cleaned(cleaned, settings)
+
+
+def split_cleaned(cleaned: DataFrame, settings: Settings) -> tuple[DataFrame, DataFrame]:
+    """Documents less their outlet's repeated lines, with ``body``; and the records that failed."""
     errors = cleaned.filter(F.col("problem").isNotNull()).select("source", "problem")
     good = cleaned.filter(F.col("problem").isNull())
     outlet = F.coalesce(F.get_json_object("metadata", "$.outlet"), F.lit(""))
@@ -362,19 +395,20 @@ def is_star_forest(edges: DataFrame) -> bool:
 # --- 6. attribute and summarise ------------------------------------------------------------
 
 
-def attribute(docs: DataFrame, passages: DataFrame, settings: Settings) -> DataFrame:
-    """Attributions (typed) ordered by document, explicit first, agency, as ``attribute.attribute`` orders them."""
+def attribute(docs: DataFrame, passages: DataFrame, explicit: DataFrame, settings: Settings) -> DataFrame:
+    """Attributions (typed) ordered by document, explicit first, agency, as ``attribute.attribute`` orders them.
+
+    ``explicit``: the documents' explicit attributions (``batches.explicit_batches``) as rows.
+    """
     params = attribute_parameters(settings.reuse)
-    explicit = docs.mapInPandas(batches.explicit_batches, ATTRIBUTION_ROW_SCHEMA)
-    explicit.persist(StorageLevel.MEMORY_AND_DISK)
     sources = explicit.filter(F.col("agency") != batches.UNNAMED_AGENCY).select(
         F.col("doc_id").alias("other"), "agency")
     sides = passage_sides(passages.filter(F.col("words") >= params.min_passage_words))
     backing = (sides.join(sources, "other")
                .join(explicit.select("doc_id", "agency"), ["doc_id", "agency"], "left_anti")
+               .groupBy("doc_id", "agency").agg(F.collect_list(F.to_json(F.struct(*sides.columns))).alias("backing"))
                .join(docs.select(F.col("id").alias("doc_id"), "body"), "doc_id"))
-    inferred = backing.groupBy("doc_id", "agency").applyInPandas(
-        _bound(batches.inferred_group, params=params), ATTRIBUTION_ROW_SCHEMA)
+    inferred = backing.mapInPandas(_bound(batches.inferred_batches, params=params), ATTRIBUTION_ROW_SCHEMA)
     found = explicit.unionByName(inferred).orderBy("doc_id", F.col("how") != "explicit", "agency")
     return found.select(F.from_json("attribution", ATTRIBUTION_SCHEMA).alias("a")).select("a.*")
 
@@ -388,10 +422,10 @@ def passage_sides(passages: DataFrame) -> DataFrame:
 
 def summarise(docs: DataFrame, passages: DataFrame) -> DataFrame:
     """Per document its words, reused words and top partner (``reuse.summarise``), by id."""
-    articles = docs.select(F.col("id").alias("doc_id"), "source", F.col("kind").alias("article_kind"),
-                           "metadata", "body")
-    joined = articles.join(passage_sides(passages).drop("other"), "doc_id", "left")
-    found = joined.groupBy("doc_id").applyInPandas(batches.summary_group, "doc_id string, summary string")
+    sides = passage_sides(passages)
+    taken = sides.groupBy("doc_id").agg(F.collect_list(F.to_json(F.struct(*sides.columns))).alias("passages"))
+    articles = docs.select(F.col("id").alias("doc_id"), "source", "kind", "metadata", "body")
+    found = articles.join(taken, "doc_id", "left").mapInPandas(batches.summary_batches, "doc_id string, summary string")
     return found.orderBy("doc_id").select(F.from_json("summary", SUMMARY_SCHEMA).alias("s")).select("s.*")
 
 

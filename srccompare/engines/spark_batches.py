@@ -55,7 +55,7 @@ def article_from_row(row: pd.Series) -> CleanArticle:
     return CleanArticle(row["id"], row["source"], row["kind"], metadata_from_json(row["metadata"]), (row["body"],))
 
 
-def passage_from_row(row: pd.Series) -> Passage:
+def passage_from_row(row: pd.Series | dict) -> Passage:
     return Passage(
         row["left_id"], int(row["left_start"]), int(row["left_end"]),
         row["right_id"], int(row["right_start"]), int(row["right_end"]),
@@ -219,16 +219,19 @@ def explicit_batches(batches: Batches) -> Batches:
         yield _attribution_frame(found)
 
 
-def inferred_group(group: pd.DataFrame, params: AttributeParameters) -> pd.DataFrame:
-    """Backing rows of one (document, agency) -> the inferred attribution, if it holds."""
-    via: dict[str, list[int]] = defaultdict(list)
-    passages: dict[int, Passage] = {}
-    for _, row in group.sort_values("index").iterrows():
-        via[row["other"]].append(int(row["index"]))
-        passages[int(row["index"])] = passage_from_row(row)
-    doc_id, agency, body = group["doc_id"].iloc[0], group["agency"].iloc[0], group["body"].iloc[0]
-    attribution = _judge(doc_id, agency, via, passages, body, params)  # type: ignore[arg-type]
-    return _attribution_frame([attribution] if attribution is not None else [])
+def inferred_batches(batches: Batches, params: AttributeParameters) -> Batches:
+    """(document, agency, body, backing passages as JSON) rows -> the inferred attributions that hold."""
+    for batch in batches:
+        found = []
+        for doc_id, agency, body, backing in zip(batch["doc_id"], batch["agency"], batch["body"], batch["backing"]):
+            via: dict[str, list[int]] = defaultdict(list)
+            passages: dict[int, Passage] = {}
+            for row in sorted((json.loads(item) for item in backing), key=lambda row: row["index"]):
+                via[row["other"]].append(row["index"])
+                passages[row["index"]] = passage_from_row(row)
+            attribution = _judge(doc_id, agency, via, passages, body, params)  # type: ignore[arg-type]
+            found += [attribution] if attribution is not None else []
+        yield _attribution_frame(found)
 
 
 def _attribution_frame(attributions: list) -> pd.DataFrame:
@@ -240,12 +243,15 @@ def _attribution_frame(attributions: list) -> pd.DataFrame:
     }, dtype=object)
 
 
-def summary_group(group: pd.DataFrame) -> pd.DataFrame:
-    """One document and the passages it takes part in -> its summary (``reuse.summarise``)."""
-    first = group.iloc[0]
-    metadata = metadata_from_json(first["metadata"])
-    article = CleanArticle(first["doc_id"], first["source"], first["article_kind"], metadata, (first["body"],))
-    present = group[group["left_id"].notna()]
-    passages = [passage_from_row(row) for _, row in present.sort_values("index").iterrows()]
-    [summary] = summarise([article], passages)
-    return pd.DataFrame({"doc_id": [summary.doc_id], "summary": [json.dumps(to_dict(summary), ensure_ascii=False)]})
+def summary_batches(batches: Batches) -> Batches:
+    """Documents with the passages they take part in (JSON) -> their summaries (``reuse.summarise``)."""
+    for batch in batches:
+        summaries = []
+        for _, row in batch.iterrows():
+            article = CleanArticle(row["doc_id"], row["source"], row["kind"], metadata_from_json(row["metadata"]),
+                                   (row["body"],))
+            found = [json.loads(item) for item in row["passages"]] if row["passages"] is not None else []
+            passages = [passage_from_row(item) for item in sorted(found, key=lambda item: item["index"])]
+            summaries += summarise([article], passages)
+        yield pd.DataFrame({"doc_id": [summary.doc_id for summary in summaries],
+                            "summary": [json.dumps(to_dict(summary), ensure_ascii=False) for summary in summaries]})
