@@ -322,10 +322,12 @@ def group_passages(passages: DataFrame, min_overlap: float) -> tuple[DataFrame, 
     """Families (id, spans, passages) as ``group.group_passages`` makes them, and the rounds it took."""
     spans = passage_spans(passages)
     joined = passages.select((2 * F.col("index")).alias("src"), (2 * F.col("index") + 1).alias("dst"))
-    overlaps = spans.groupBy("doc_id").applyInPandas(
-        _bound(batches.overlap_edges_group, min_overlap=min_overlap), "src long, dst long")
+    by_doc = spans.groupBy("doc_id").agg(F.collect_list(F.to_json(F.struct("node", "start", "end"))).alias("spans"))
+    overlaps = by_doc.mapInPandas(_bound(batches.overlap_edges_batches, min_overlap=min_overlap), "src long, dst long")
     labels, rounds = connected_components(joined.unionByName(overlaps), spans.select("node"))
-    grouped = spans.join(labels, "node").groupBy("component").applyInPandas(batches.family_group, FAMILY_ROW_SCHEMA)
+    members = F.collect_list(F.to_json(F.struct("node", "doc_id", "start", "end"))).alias("spans")
+    by_component = spans.join(labels, "node").groupBy("component").agg(members)
+    grouped = by_component.mapInPandas(batches.family_batches, FAMILY_ROW_SCHEMA)
     ordered = numbered(grouped, [F.desc("span_count"), F.desc("span_chars"), "first_doc", "first_start"])
     family = F.from_json("family", FAMILY_SCHEMA)
     families = ordered.select(F.concat(F.lit("F"), (F.col("index") + 1).cast("string")).alias("id"),

@@ -182,28 +182,34 @@ def _align_chunk(chunk: pd.DataFrame, setup: AlignSetup) -> pd.DataFrame:
 # --- group ----------------------------------------------------------------------------
 
 
-def overlap_edges_group(group: pd.DataFrame, min_overlap: float) -> pd.DataFrame:
-    """Spans of one document (``node``, ``doc_id``, ``start``, ``end``) -> edges between overlapping ones."""
-    nodes = group["node"].tolist()
-    spans = [Span(doc, int(start), int(end)) for doc, start, end in zip(group["doc_id"], group["start"], group["end"])]
-    pairs = overlapping_spans(spans, min_overlap)
-    return pd.DataFrame({"src": [nodes[one] for one, _ in pairs], "dst": [nodes[other] for _, other in pairs]},
-                        dtype=np.int64)
+def overlap_edges_batches(batches: Batches, min_overlap: float) -> Batches:
+    """Documents with their spans (JSON: ``node``, ``start``, ``end``) -> edges between overlapping spans."""
+    for batch in batches:
+        sources: list[int] = []
+        targets: list[int] = []
+        for doc_id, found in zip(batch["doc_id"], batch["spans"]):
+            rows = [json.loads(item) for item in found]
+            spans = [Span(doc_id, row["start"], row["end"]) for row in rows]
+            for one, other in overlapping_spans(spans, min_overlap):
+                sources.append(rows[one]["node"])
+                targets.append(rows[other]["node"])
+        yield pd.DataFrame({"src": sources, "dst": targets}, dtype=np.int64)
 
 
-def family_group(group: pd.DataFrame) -> pd.DataFrame:
-    """One component's spans -> one family (without its id) and the keys families are ordered by."""
-    spans = {int(node): Span(doc, int(start), int(end))
-             for node, doc, start, end in zip(group["node"], group["doc_id"], group["start"], group["end"])}
+def family_batches(batches: Batches) -> Batches:
+    """Components with their spans (JSON: ``node``, ``doc_id``, ``start``, ``end``) -> families
+    (without their id) and the keys families are ordered by."""
+    for batch in batches:
+        rows = [_family_row([json.loads(item) for item in found]) for found in batch["spans"]]
+        yield pd.DataFrame(rows, columns=["span_count", "span_chars", "first_doc", "first_start", "family"])
+
+
+def _family_row(found: list[dict]) -> list:
+    spans = {row["node"]: Span(row["doc_id"], row["start"], row["end"]) for row in found}
     family = _family(spans, sorted(spans))  # type: ignore[arg-type]
     first = family.spans[0]
-    return pd.DataFrame({
-        "span_count": [len(family.spans)],
-        "span_chars": [sum(span.end - span.start for span in family.spans)],
-        "first_doc": [first.doc_id],
-        "first_start": [first.start],
-        "family": [json.dumps(to_dict(family), ensure_ascii=False)],
-    })
+    chars = sum(span.end - span.start for span in family.spans)
+    return [len(family.spans), chars, first.doc_id, first.start, json.dumps(to_dict(family), ensure_ascii=False)]
 
 
 # --- attribute and summarise -------------------------------------------------------------
