@@ -32,14 +32,27 @@ _EXPORTS = {
     "clean_articles": "srccompare.clean",
     "clean_text": "srccompare.clean",
     "load_and_clean": "srccompare.clean",
+    "diff_articles": "srccompare.diff",
+    "find_reuse": "srccompare.reuse",
+    "DiffResult": "srccompare.model",
+    "Row": "srccompare.model",
+    "ReuseResult": "srccompare.model",
+    "Passage": "srccompare.model",
+    "Family": "srccompare.model",
+    "Attribution": "srccompare.model",
 }
 
 __all__ = sorted(_EXPORTS)
 
 if TYPE_CHECKING:
     from srccompare.clean import clean_article, clean_articles, clean_text, load_and_clean
+    from srccompare.diff import diff_articles
+    from srccompare.reuse import find_reuse
     from srccompare.load import article_from_text, load_inputs
-    from srccompare.model import Article, CleanArticle, Credit, LoadError, Metadata, Removal, to_dict
+    from srccompare.model import (
+        Article, Attribution, CleanArticle, Credit, DiffResult, Family, LoadError, Metadata, Passage, Removal,
+        ReuseResult, Row, to_dict,
+    )
     from srccompare.settings import Settings, load_settings
 
 

@@ -31,10 +31,9 @@ from srccompare.cli.common import (
     report_error,
     settings_from,
     summarise_failures,
-    write_atomically,
 )
 from srccompare.index import IndexFileError, Store, default_db_path, open_index
-from srccompare.model import CleanArticle, LoadError, ReuseResult
+from srccompare.model import CleanArticle, LoadError
 from srccompare.settings import Settings
 
 if TYPE_CHECKING:  # the loader and cleaner (trafilatura) are imported when used
@@ -155,7 +154,7 @@ def add_progress(db: Path) -> Iterator[Callable[[int, int], None] | None]:
 @click.pass_context
 def query(ctx: click.Context, article: str, db: Path | None, fmt: str | None, output: Path | None) -> int:
     """Which indexed articles share passages with ARTICLE (a file, a URL or - for stdin), and whose copy it is."""
-    from srccompare.cli.reuse import default_format
+    from srccompare.cli.reuse import default_format, write_report
     from srccompare.index.query import query_index
 
     settings = settings_from(ctx)
@@ -180,19 +179,6 @@ def _one_article(name: str, settings: Settings) -> CleanArticle:
         report_error(result)
         sys.exit(EXIT_ALL_FAILED)
     return result
-
-
-def write_report(result: ReuseResult, articles: Sequence[CleanArticle], fmt: str, output: Path | None) -> None:
-    """As ``reuse`` writes its reports: a rich table on a terminal, else the chosen format."""
-    from srccompare.cli.reuse import render
-    from srccompare.report import reuse_table
-
-    if output is not None:
-        write_atomically(output, render(result, articles, fmt))
-    elif fmt == "table" and sys.stdout.isatty():
-        Console(highlight=False, markup=False, emoji=False).print(reuse_table.as_renderable(result, articles))
-    else:
-        emit([render(result, articles, fmt)])
 
 
 @index.command("stats")

@@ -80,7 +80,7 @@ def reuse(ctx: click.Context, inputs: tuple[str, ...], fmt: str | None, output: 
 
         result = find_reuse(corpus.articles, settings, wire=corpus.wire, workers=workers or os.cpu_count() or 1,
                             progress=progress)
-    _write(result, corpus.articles, fmt, output_path)
+    write_report(result, corpus.articles, fmt, output_path)
     failed = len(corpus.errors) + len(web_errors)
     return summarise_failures(failed, corpus.inputs + len(web_errors)) if failed else 0
 
@@ -112,7 +112,8 @@ def render(result: ReuseResult, articles: Sequence[CleanArticle], fmt: str) -> s
     return writers[fmt](result, articles)
 
 
-def _write(result: ReuseResult, articles: Sequence[CleanArticle], fmt: str, output: Path | None) -> None:
+def write_report(result: ReuseResult, articles: Sequence[CleanArticle], fmt: str, output: Path | None) -> None:
+    """A rich table on a terminal, else the chosen format to stdout or (atomically) to ``output``."""
     if output is not None:
         write_atomically(output, render(result, articles, fmt))
     elif fmt == "table" and sys.stdout.isatty():
