@@ -45,6 +45,7 @@ COMMANDS = {
     "clean": lambda bad: ["clean", bad],
     "diff": lambda bad: ["diff", "--format", "json", bad, GOOD],
     "reuse": lambda bad: ["reuse", "--format", "json", bad],
+    "index add": lambda bad: ["index", "add", "--db", str(Path(bad).parent / "index.sqlite"), bad],
 }
 
 
