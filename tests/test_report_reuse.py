@@ -180,3 +180,14 @@ def test_table_leaves_out_the_least_reused_articles_past_its_limit(corpus):
     listed = text.split("Largest passage families")[0]
     assert f"│ {ranked[0]} " in listed and f"│ {ranked[-1]} " not in listed and listed.count("\n│ ") == 2
     assert f"and {len(ranked) - 2:,} less reused articles" in text
+
+
+def test_csv_cells_cannot_run_as_spreadsheet_formulas(seeds, settings):
+    from dataclasses import replace
+
+    hostile = [replace(a, metadata=replace(a.metadata, outlet='=HYPERLINK("http://x.invalid","click")'))
+               for a in (seeds["mt_afp"], seeds["mt"])]
+    result = find_reuse(hostile, settings)
+    rows = list(csv.DictReader(io.StringIO(reuse_csv.as_csv(result, hostile))))
+    assert rows and all(row["left_outlet"].startswith("'=") and row["right_outlet"].startswith("'=") for row in rows)
+    assert reuse_csv.inert("-12 protesters") == "'-12 protesters" and reuse_csv.inert("Reuters") == "Reuters"

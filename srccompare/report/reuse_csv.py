@@ -24,8 +24,8 @@ def as_csv(result: ReuseResult, articles: Sequence[CleanArticle]) -> str:
     for pair in pair_summaries(result, articles):
         left, right = documents.get(pair.left_id), documents.get(pair.right_id)
         writer.writerow((
-            pair.left_id, _field(left, "outlet"), _field(left, "source"),
-            pair.right_id, _field(right, "outlet"), _field(right, "source"),
+            inert(pair.left_id), _field(left, "outlet"), _field(left, "source"),
+            inert(pair.right_id), _field(right, "outlet"), _field(right, "source"),
             len(pair.passages), pair.words,
             pair.left_words, _share(pair.left_words, left), pair.right_words, _share(pair.right_words, right),
             pair.reporting_words, pair.quote_words, pair.similarity,
@@ -35,7 +35,16 @@ def as_csv(result: ReuseResult, articles: Sequence[CleanArticle]) -> str:
 
 def _field(document: object, name: str) -> str:
     value = getattr(document, name, None) if document is not None else None
-    return "" if value is None else str(value)
+    return "" if value is None else inert(str(value))
+
+
+def inert(text: str) -> str:
+    """Text a spreadsheet will not run as a formula: a leading = + - @ (or tab, CR) gets a quote first."""
+    return "'" + text if text[:1] in FORMULA_STARTS else text
+
+
+# Cells starting with these are formulas to Excel, LibreOffice and Google Sheets (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _share(words: int, document: object) -> float:
