@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING
 
 import click
 
-from srccompare.cli.common import fail, report_error, settings_from
+from srccompare.cli.common import fail, report_error, settings_from, wire_inputs
 from srccompare.cli.web import WebOptions, web_options
-from srccompare.corpus import WireInput, parse_wire
+from srccompare.corpus import WireInput
 from srccompare.settings import Settings
 
 if TYPE_CHECKING:  # Textual is imported only when the TUI starts
@@ -36,12 +36,7 @@ def browse(ctx: click.Context, inputs: tuple[str, ...], wire_values: tuple[str, 
     for error in web_errors:
         report_error(error)
     inputs = tuple(expanded)
-    wire = []
-    for value in wire_values:
-        try:
-            wire.append(parse_wire(value))
-        except ValueError as error:
-            fail(str(error))
+    wire = wire_inputs(wire_values)
     for name in [*inputs, *(entry.path for entry in wire)]:
         if name == "-":
             fail("-: browse reads files and directories, not stdin (the terminal is the TUI's)")

@@ -8,12 +8,15 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from srccompare.model import LoadError
 from srccompare.settings import Settings, SettingsError, load_settings
+
+if TYPE_CHECKING:
+    from srccompare.corpus import WireInput
 
 # Exit statuses (listed in README.md).
 EXIT_OK = 0
@@ -61,6 +64,19 @@ def settings_from(ctx: click.Context, overrides: dict[str, dict[str, Any]] | Non
         return load_settings(root.get("config"), layered)
     except SettingsError as error:
         fail(str(error))
+
+
+def wire_inputs(values: Iterable[str]) -> list[WireInput]:
+    """``--wire AGENCY=PATH`` values parsed, or one line and exit 2 for the first bad one."""
+    from srccompare.corpus import parse_wire  # the cleaner's imports, only for commands that take --wire
+
+    parsed = []
+    for value in values:
+        try:
+            parsed.append(parse_wire(value))
+        except ValueError as error:
+            fail(str(error))
+    return parsed
 
 
 def write_atomically(path: Path, text: str) -> None:

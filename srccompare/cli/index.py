@@ -31,6 +31,7 @@ from srccompare.cli.common import (
     report_error,
     settings_from,
     summarise_failures,
+    wire_inputs,
 )
 from srccompare.index import IndexFileError, Store, default_db_path, open_index
 from srccompare.model import CleanArticle, LoadError
@@ -76,7 +77,7 @@ def add(ctx: click.Context, paths: tuple[str, ...], db: Path | None, wire_values
     from srccompare.reuse import index_parameters
 
     settings = settings_from(ctx)
-    wire = [_wire(value) for value in wire_values]
+    wire = wire_inputs(wire_values)
     db = db or default_db_path()
     counts = AddCounts()
     with _store(db, settings, create=True) as store, add_progress(db) as progress:
@@ -96,15 +97,6 @@ def add(ctx: click.Context, paths: tuple[str, ...], db: Path | None, wire_values
     click.echo(f"srccompare: {one_line(str(db))}: {added} article{'' if added == 1 else 's'} added, "
                f"{len(outcome.duplicates)} already there", err=True)
     return summarise_failures(len(counts.failed), counts.read) if counts.failed else 0
-
-
-def _wire(value: str) -> WireInput:
-    from srccompare.corpus import parse_wire
-
-    try:
-        return parse_wire(value)
-    except ValueError as error:
-        fail(str(error))
 
 
 def cleaned(paths: Sequence[str], wire: Sequence[WireInput], settings: Settings,

@@ -12,9 +12,9 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from srccompare.cli.common import EXIT_ALL_FAILED, emit, fail, report_error, settings_from, summarise_failures, write_atomically
+from srccompare.cli.common import EXIT_ALL_FAILED, emit, fail, report_error, settings_from, summarise_failures, wire_inputs, write_atomically
 from srccompare.cli.web import WebOptions, web_options
-from srccompare.corpus import WireInput, load_corpus, parse_wire
+from srccompare.corpus import load_corpus
 from srccompare.model import CleanArticle, LoadError, ReuseResult
 
 FORMATS = ("table", "json", "jsonl", "csv", "html")
@@ -50,7 +50,7 @@ def reuse(ctx: click.Context, inputs: tuple[str, ...], fmt: str | None, output: 
           spark_inputs: tuple[str, ...], master: str | None, web: WebOptions) -> int:
     """Find passages shared across articles (files, directories, JSON Lines, URLs, - for stdin) and attribute agency copy."""
     settings = settings_from(ctx, web.overrides())
-    wire = _parse_wires(wire_values)
+    wire = wire_inputs(wire_values)
     web_errors: list[LoadError] = []
     if inputs or web.url_files or web.feeds or web.sitemaps:
         expanded, web_errors = web.expand(inputs, settings)
@@ -83,16 +83,6 @@ def reuse(ctx: click.Context, inputs: tuple[str, ...], fmt: str | None, output: 
     write_report(result, corpus.articles, fmt, output_path)
     failed = len(corpus.errors) + len(web_errors)
     return summarise_failures(failed, corpus.inputs + len(web_errors)) if failed else 0
-
-
-def _parse_wires(values: Sequence[str]) -> list[WireInput]:
-    parsed = []
-    for value in values:
-        try:
-            parsed.append(parse_wire(value))
-        except ValueError as error:
-            fail(str(error))
-    return parsed
 
 
 def default_format(output: Path | None) -> str:
