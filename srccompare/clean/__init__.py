@@ -233,13 +233,15 @@ def clean_text(
     return result
 
 
-def load_and_clean(inputs: Sequence[str], settings: Settings) -> tuple[list[CleanArticle], list[LoadError]]:
+def load_and_clean(
+    inputs: Sequence[str], settings: Settings, rules: Rules | None = None
+) -> tuple[list[CleanArticle], list[LoadError]]:
     """Read and clean every input; the articles in input order, and the inputs that failed."""
     from srccompare.load import load_inputs
 
     loaded = list(load_inputs(inputs, settings))
     errors = [item for item in loaded if isinstance(item, LoadError)]
-    cleaned = clean_articles((item for item in loaded if isinstance(item, Article)), settings)
+    cleaned = clean_articles((item for item in loaded if isinstance(item, Article)), settings, rules)
     articles = [item for item in cleaned if isinstance(item, CleanArticle)]
     errors += [item for item in cleaned if isinstance(item, LoadError)]
     return articles, errors

@@ -8,11 +8,10 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from srccompare.clean import clean_articles
+from srccompare.clean import load_and_clean
 from srccompare.cli.web import WebOptions, web_options
 from srccompare.cli.common import emit, report_error, settings_from, summarise_failures, write_atomically, fail, EXIT_ALL_FAILED
-from srccompare.load import load_inputs
-from srccompare.model import Article, CleanArticle, LoadError
+from srccompare.model import CleanArticle
 from srccompare.report import clean_out
 from srccompare.rules import RulesError, load_rules
 
@@ -41,11 +40,8 @@ def clean(ctx: click.Context, inputs: tuple[str, ...], fmt: str, explain: bool, 
         rules = load_rules(tuple(rule_files))
     except RulesError as error:
         fail(str(error))
-    loaded = [*web_errors, *load_inputs(inputs, settings)]
-    errors = [item for item in loaded if isinstance(item, LoadError)]
-    results = clean_articles([item for item in loaded if isinstance(item, Article)], settings, rules)
-    articles = [r for r in results if isinstance(r, CleanArticle)]
-    errors += [r for r in results if isinstance(r, LoadError)]
+    articles, errors = load_and_clean(inputs, settings, rules)
+    errors = [*web_errors, *errors]
     for error in errors:
         report_error(error)
     if articles:
