@@ -21,9 +21,12 @@ import socket
 import sys
 import threading
 from collections import Counter
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "web"
 PAGES = {
@@ -199,3 +202,19 @@ def _handler_for(site: LocalSite) -> type[BaseHTTPRequestHandler]:
             pass
 
     return Handler
+
+
+# Fixtures for the web tests; a test module takes them by importing them.
+@pytest.fixture(scope="module")
+def site() -> Iterator[LocalSite]:
+    """The local site, one per test module."""
+    with LocalSite(prefer_port_80=True) as running:
+        yield running
+
+
+@pytest.fixture(autouse=True)
+def stays_on_loopback() -> Iterator[None]:
+    """Fail a test that tried to reach an address outside 127.0.0.0/8."""
+    BLOCKED.clear()
+    yield
+    assert BLOCKED == [], "a test tried to reach an address outside 127.0.0.0/8"

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
-from local_web import BLOCKED, LocalSite
+from local_web import BLOCKED, LocalSite, site, stays_on_loopback  # noqa: F401 (site, stays_on_loopback: fixtures)
 from srccompare.cli import main
 
 WEB_CONFIG = """[web]
@@ -20,19 +19,6 @@ max_redirects = 2
 max_page_bytes = 200_000
 """
 ARTICLES = ("/news/helicopter.html", "/news/tories.html", "/news/assange.html")
-
-
-@pytest.fixture(scope="module")
-def site() -> Iterator[LocalSite]:
-    with LocalSite(prefer_port_80=True) as running:
-        yield running
-
-
-@pytest.fixture(autouse=True)
-def stays_on_loopback() -> Iterator[None]:
-    BLOCKED.clear()
-    yield
-    assert BLOCKED == [], "a test tried to reach an address outside 127.0.0.0/8"
 
 
 @pytest.fixture

@@ -4,31 +4,17 @@ from __future__ import annotations
 
 import socket
 import time
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 
-from local_web import BLOCKED, LocalSite, OutsideAddressError
+from local_web import BLOCKED, LocalSite, OutsideAddressError, site, stays_on_loopback  # noqa: F401 (site, stays_on_loopback: fixtures)
 from srccompare.cache import PageCache
 from srccompare.clean import clean_article
 from srccompare.fetch import HostPacer, Page, discover_links, explain_failure, fetch_articles, fetch_pages, url_id
 from srccompare.model import Article, LoadError
 from srccompare.settings import Settings, WebSettings, load_settings
-
-
-@pytest.fixture(scope="module")
-def site() -> Iterator[LocalSite]:
-    with LocalSite(prefer_port_80=True) as running:
-        yield running
-
-
-@pytest.fixture(autouse=True)
-def stays_on_loopback() -> Iterator[None]:
-    BLOCKED.clear()
-    yield
-    assert BLOCKED == [], "a test tried to reach an address outside 127.0.0.0/8"
 
 
 def local_settings(tmp_path: Path | None = None, **changes: object) -> Settings:
