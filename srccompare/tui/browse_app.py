@@ -7,11 +7,15 @@ from collections.abc import Callable
 from textual.app import App
 
 from srccompare.settings import Settings
+from srccompare.tui.messages import CorpusFailed
 from srccompare.tui.screens.browse import BrowseScreen, Processed, Progress
 
 
 class BrowseApp(App[None]):
-    """The corpus screen; Enter on a pair pushes the diff screen, whose q comes back here."""
+    """The corpus screen; Enter on a pair pushes the diff screen, whose q comes back here.
+
+    After ``run()``, ``failure`` says why the corpus could not be processed, if it could not.
+    """
 
     TITLE = "srccompare browse"
     # Textual does not load the CSS_PATH of a default screen (get_default_screen), only of pushed ones.
@@ -21,6 +25,10 @@ class BrowseApp(App[None]):
         super().__init__()
         self.job = job
         self.settings = settings
+        self.failure: str | None = None
 
     def get_default_screen(self) -> BrowseScreen:
         return BrowseScreen(self.job, self.settings)
+
+    def on_corpus_failed(self, message: CorpusFailed) -> None:
+        self.failure = message.problem

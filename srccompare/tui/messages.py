@@ -1,4 +1,4 @@
-"""Messages the diff view's widgets send up to their screen: small dataclasses, no logic."""
+"""Messages the TUI's widgets and screens send up (to their screen or the app): small dataclasses, no logic."""
 
 from __future__ import annotations
 
@@ -48,3 +48,10 @@ class LoadFailed(Message):
     """The loading worker could not read an input; ``problems`` are one line each."""
 
     problems: list[str]
+
+
+@dataclass
+class CorpusFailed(Message):
+    """The browse worker could not find the reuse in the corpus; ``problem`` is one line."""
+
+    problem: str

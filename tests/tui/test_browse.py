@@ -126,6 +126,7 @@ def test_a_failing_job_is_reported_not_raised(settings):
             assert pilot.app.is_running and isinstance(pilot.app.screen, BrowseScreen)
             label = pilot.app.screen.query_one("#browse-step")
             assert "no article could be read" in str(label.render())
+            assert "no article could be read" in pilot.app.failure  # the CLI prints it after the TUI closes
 
     asyncio.run(run())
 

@@ -27,6 +27,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from srccompare.model import Attribution, CleanArticle, LoadError, ReuseResult
 from srccompare.report.reuse_views import PairSummary, agencies_of, attributions_by_doc, documents_by_reuse, pair_summaries
 from srccompare.settings import Settings
+from srccompare.tui.messages import CorpusFailed
 from srccompare.tui.widgets.article_table import ArticleTable
 from srccompare.tui.widgets.pair_table import PairTable
 
@@ -129,7 +130,7 @@ class BrowseScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="browse-progress"):
-            yield Label("Reading the corpus", id="browse-step")
+            yield Label("Processing the corpus", id="browse-step")
             yield ProgressBar(total=None, show_eta=False, id="browse-bar")
         yield Static(id="browse-status")
         yield Static(id="browse-detail")
@@ -171,6 +172,7 @@ class BrowseScreen(Screen):
             error = event.worker.error
             self.query_one("#browse-step", Label).update(Text(f"Failed: {error}"))
             self.notify(str(error), title="Cannot process the corpus", severity="error", timeout=30)
+            self.app.post_message(CorpusFailed(f"{type(error).__name__}: {error}"))
 
     def _loaded(self, data: BrowseData) -> None:
         self.data = data
