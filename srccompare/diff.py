@@ -120,18 +120,28 @@ class Scores:
         paragraphs = len(left.tokens) + len(right.tokens)
         self.weights = np.log((paragraphs + 1) / (frequency + 1)) + 1.0
         self.left_sets, self.right_sets = left_words.sets(), right_words.sets()
+        self.left_words, self.right_words = left_words, right_words
         self.left_mass = left_words.mass(self.weights)
         self.right_mass = right_words.mass(self.weights)
-        self.shared = _shared_mass(left_words, right_words, self.weights)
 
-    def matrix(self) -> np.ndarray:
-        """The score of every left paragraph against every right one."""
-        smaller = np.minimum.outer(self.left_mass, self.right_mass)
-        total = np.add.outer(self.left_mass, self.right_mass)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            containment = np.where(smaller > 0, self.shared / smaller, 0.0)
-            dice = np.where(total > 0, 2 * self.shared / total, 0.0)
-        return np.sqrt(containment * dice)
+    def matrix(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+        """The score of each paragraph of ``left`` (indexes) against each of ``right``.
+
+        Only the paragraphs still unpaired: the matrix is (left x right) floats, and
+        two long documents that share most paragraphs leave few of those.
+        """
+        score = _shared_mass(self.left_words.subset(left), self.right_words.subset(right), self.weights)
+        left_mass, right_mass = self.left_mass[left], self.right_mass[right]
+        # sqrt(shared / smaller x 2 shared / total) = shared x sqrt(2 / (smaller x total)), computed
+        # in place: three (left x right) matrices at most, not seven.
+        denominator = np.minimum.outer(left_mass, right_mass).astype(np.float64, copy=False)
+        denominator *= np.add.outer(left_mass, right_mass)
+        np.sqrt(denominator, out=denominator)
+        score *= math.sqrt(2)
+        empty = denominator <= 0
+        np.divide(score, denominator, out=score, where=~empty)
+        score[empty] = 0.0
+        return score
 
     def mass(self, ids: set[int]) -> float:
         return float(self.weights[list(ids)].sum())
@@ -159,6 +169,13 @@ class _Incidence:
         size = max(len(vocabulary), 1)
         pairs = np.unique(rows * size + ids)
         return cls(len(side.tokens), pairs // size, pairs % size)
+
+    def subset(self, indexes: np.ndarray) -> _Incidence:
+        """The incidence of the paragraphs at ``indexes`` (sorted), renumbered 0, 1, 2..."""
+        number = np.full(self.paragraphs, -1)
+        number[indexes] = np.arange(len(indexes))
+        keep = number[self.rows] >= 0
+        return _Incidence(len(indexes), number[self.rows[keep]], self.words[keep])
 
     def frequency(self, size: int) -> np.ndarray:
         return np.bincount(self.words, minlength=size).astype(float)
@@ -230,9 +247,9 @@ def pair_similar(scores: Scores, taken: dict[int, int], threshold: float) -> dic
     only clusters with a real choice go to scipy's ``linear_sum_assignment``
     (imported then, as importing scipy.optimize costs more than most diffs).
     """
-    matrix = scores.matrix()
-    matrix[list(taken), :] = 0.0
-    matrix[:, list(taken.values())] = 0.0
+    left_free = np.setdiff1d(np.arange(len(scores.left_sets)), np.fromiter(taken, dtype=np.int64))
+    right_free = np.setdiff1d(np.arange(len(scores.right_sets)), np.fromiter(taken.values(), dtype=np.int64))
+    matrix = scores.matrix(left_free, right_free)
     matrix[matrix < threshold] = 0.0
     pairs: dict[int, int] = {}
     for rows, columns in _clusters(matrix):
@@ -244,7 +261,7 @@ def pair_similar(scores: Scores, taken: dict[int, int], threshold: float) -> dic
             from scipy.optimize import linear_sum_assignment
 
             chosen = list(zip(*linear_sum_assignment(sub, maximize=True)))
-        pairs.update({rows[r]: columns[c] for r, c in chosen if sub[r, c] > 0})
+        pairs.update({int(left_free[rows[r]]): int(right_free[columns[c]]) for r, c in chosen if sub[r, c] > 0})
     return pairs
 
 
