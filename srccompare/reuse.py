@@ -22,10 +22,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import reverse_cuthill_mckee
 
-from srccompare.align import AlignParameters, Weights, align_prepared, prepare
+from srccompare.align import AlignParameters, Weights, align_prepared, one_blas_thread, prepare
 from srccompare.attribute import AttributeParameters, attribute, count_words, words_in_spans
 from srccompare.candidates import Postings, candidate_pairs, sampled_shingles, shared_key_pairs
 from srccompare.engines.base import Engine
@@ -210,7 +210,7 @@ def align_candidates(
 ) -> tuple[Passage, ...]:
     params = align_parameters(reuse)
     size = max(1, reuse.chunk_pairs)
-    pairs = pairs_by_component(pairs, len(articles))
+    pairs = pairs_in_locality_order(pairs, len(articles))
     tasks = []
     for start in range(0, len(pairs), size):
         chunk = tuple(pairs[start : start + size])
@@ -222,18 +222,26 @@ def align_candidates(
     return tuple(sorted(passages, key=lambda p: (p.left_id, p.right_id, p.left_start, p.right_start)))
 
 
-def pairs_by_component(pairs: Sequence[tuple[int, int]], documents: int) -> list[tuple[int, int]]:
-    """Candidate pairs ordered so that each connected group of documents is aligned together.
+def pairs_in_locality_order(pairs: Sequence[tuple[int, int]], documents: int) -> list[tuple[int, int]]:
+    """Candidate pairs ordered so that the pairs of one task share as many documents as possible.
 
-    An article and the wire story it shares with six others then fall in one
-    task and are tokenised once, not once for every task they appear in.
+    Each task tokenises every document it touches, so a document split across
+    tasks is tokenised again. Wire stories carried by outlets that each carry
+    several stories link nearly the whole corpus into one component; numbering
+    the documents by reverse Cuthill-McKee (which keeps linked documents close)
+    and sorting pairs by that number keeps each task to a narrow band of
+    documents: on bench/reuse_speed.py's 10k corpus, 13.8k tokenisations for
+    9.5k documents, against 29k in component order.
     """
     if not pairs:
         return []
     left, right = np.array(pairs, dtype=np.int64).T
-    graph = coo_matrix((np.ones(len(left), dtype=np.int8), (left, right)), shape=(documents, documents))
-    _, labels = connected_components(graph, directed=False)
-    order = np.lexsort((right, left, labels[left]))
+    graph = csr_matrix((np.ones(len(left), dtype=np.int8), (left, right)), shape=(documents, documents))
+    numbering = reverse_cuthill_mckee((graph + graph.T).tocsr(), symmetric_mode=True)
+    rank = np.empty(documents, dtype=np.int64)
+    rank[numbering] = np.arange(documents)
+    low, high = np.minimum(rank[left], rank[right]), np.maximum(rank[left], rank[right])
+    order = np.lexsort((high, low))
     return list(zip(left[order].tolist(), right[order].tolist()))
 
 
@@ -245,8 +253,9 @@ def align_documents(task: AlignTask) -> list[Passage]:
         for number, (doc_id, body) in task.texts.items()
     }
     passages: list[Passage] = []
-    for left, right in task.pairs:
-        passages.extend(align_prepared(prepared[left], prepared[right], task.weights, task.params))
+    with one_blas_thread():
+        for left, right in task.pairs:
+            passages.extend(align_prepared(prepared[left], prepared[right], task.weights, task.params))
     return passages
 
 
