@@ -60,11 +60,37 @@ def sampled_shingles(shingles: np.ndarray, modulus: int) -> np.ndarray:
     return np.unique(kept)
 
 
-def shared_key_pairs(postings: Postings, *, max_df: int) -> PairCounts:
-    """Pairs of documents sharing keys, with counts; keys in more than ``max_df`` documents dropped."""
+def shared_key_pairs(postings: Postings, *, max_df: int, part_rows: int = 1_000_000) -> PairCounts:
+    """Pairs of documents sharing keys, with counts; keys in more than ``max_df`` documents dropped.
+
+    Keys are split by their low bits into parts of about ``part_rows``
+    postings, and each part is sorted and paired on its own: a key lies in one
+    part only, so the counts add up across parts, and memory stays near that of
+    one part instead of several copies of the whole corpus's postings.
+    """
+    parts = 1 << max(0, int(np.ceil(np.log2(max(1, len(postings.keys)) / max(1, part_rows)))))
+    part_of = (postings.keys & np.uint64(parts - 1)).astype(np.uint32) if parts > 1 else None
+    found = []
+    for part in range(parts):
+        chosen = postings if part_of is None else _part(postings, part_of == part)
+        found.append(_pairs_in_part(chosen, max_df))
+    codes = np.concatenate([c for c, _ in found]) if found else np.zeros(0, np.int64)
+    if len(codes) == 0:
+        return _empty_pairs()
+    unique, inverse = np.unique(codes, return_inverse=True)
+    counts = np.bincount(inverse, weights=np.concatenate([n for _, n in found])).astype(np.int64)
+    return PairCounts(unique // _PAIR_BASE, unique % _PAIR_BASE, counts)
+
+
+def _part(postings: Postings, mask: np.ndarray) -> Postings:
+    return Postings(postings.keys[mask], postings.docs[mask])
+
+
+def _pairs_in_part(postings: Postings, max_df: int) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct pair codes of one part of the keys and how many keys each pair shares."""
     keys, docs = _distinct_postings(postings)
     if len(keys) == 0:
-        return _empty_pairs()
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
     boundaries = np.flatnonzero(np.diff(keys) != 0) + 1
     starts = np.concatenate(([0], boundaries))
     sizes = np.diff(np.concatenate((starts, [len(keys)])))
@@ -75,9 +101,9 @@ def shared_key_pairs(postings: Postings, *, max_df: int) -> PairCounts:
         upper_left, upper_right = np.triu_indices(int(size), 1)
         codes.append(members[:, upper_left].ravel().astype(np.int64) * _PAIR_BASE + members[:, upper_right].ravel())
     if not codes:
-        return _empty_pairs()
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
     unique, counts = np.unique(np.concatenate(codes), return_counts=True)
-    return PairCounts(unique // _PAIR_BASE, unique % _PAIR_BASE, counts.astype(np.int64))
+    return unique, counts
 
 
 def _distinct_postings(postings: Postings) -> tuple[np.ndarray, np.ndarray]:

@@ -7,11 +7,15 @@ from hypothesis import strategies as st
 from srccompare.candidates import Postings, candidate_pairs, sampled_shingles, shared_key_pairs
 
 
-@given(st.lists(st.lists(st.integers(0, 30), max_size=12), min_size=1, max_size=12), st.integers(2, 6))
+@given(
+    st.lists(st.lists(st.integers(0, 30), max_size=12), min_size=1, max_size=12),
+    st.integers(2, 6),
+    st.sampled_from([1, 3, 2_000_000]),
+)
 @hsettings(max_examples=150, deadline=None)
-def test_pair_counts_match_brute_force(docs, max_df):
+def test_pair_counts_match_brute_force(docs, max_df, part_rows):
     keys = [np.array(doc, dtype=np.uint64) for doc in docs]
-    pairs = shared_key_pairs(Postings.from_lists(keys), max_df=max_df)
+    pairs = shared_key_pairs(Postings.from_lists(keys), max_df=max_df, part_rows=part_rows)
     found = {(int(l), int(r)): int(c) for l, r, c in zip(pairs.left, pairs.right, pairs.counts)}
     sets = [set(doc) for doc in docs]
     frequency = {key: sum(key in s for s in sets) for key in set().union(*sets)}
