@@ -111,6 +111,7 @@ class Prepared:
     row_sentence: np.ndarray  # distinct (sentence, word) rows: sentence number,
     row_word: np.ndarray  # the word's hash,
     row_idf: np.ndarray  # and its idf (float32)
+    idf: np.ndarray  # idf of each token (float64), looked up once rather than for every passage checked
     norms: np.ndarray  # per sentence: length of its idf-weighted word set
     bounds: np.ndarray  # per sentence: [start, end) token range
 
@@ -123,11 +124,15 @@ def prepare(tokens: Tokens, weights: Weights, params: AlignParameters) -> Prepar
     words, word_index = np.unique(tokens.hashes, return_inverse=True)
     rows = np.unique(tokens.sentences.astype(np.int64) * max(1, len(words)) + word_index)
     row_sentence, row_word = rows // max(1, len(words)), words[rows % max(1, len(words))]
-    row_idf = weights.of(row_word).astype(np.float32)
+    word_idf = weights.of(words)
+    row_idf = word_idf[rows % max(1, len(words))].astype(np.float32)
     count = int(tokens.sentences[-1]) + 1 if len(tokens) else 0
     norms = np.sqrt(np.bincount(row_sentence, weights=row_idf.astype(np.float64) ** 2, minlength=count))
     norms[norms == 0] = 1.0
-    return Prepared(tokens, grams, order, sorted_grams, repeats, words, row_sentence, row_word, row_idf, norms, _sentence_bounds(tokens.sentences))
+    return Prepared(
+        tokens, grams, order, sorted_grams, repeats, words, row_sentence, row_word, row_idf,
+        word_idf[word_index], norms, _sentence_bounds(tokens.sentences),
+    )
 
 
 @contextmanager
@@ -155,27 +160,27 @@ def align_prepared(left: Prepared, right: Prepared, weights: Weights, params: Al
         return []
     scored = []
     for group in cluster(seeds, np.arange(len(seeds)), params.max_gap):
-        scored.extend(checked_boxes(seeds, group, params.max_gap, left.tokens, right.tokens, weights, params))
+        scored.extend(checked_boxes(seeds, group, params.max_gap, left, right, params))
     scored = [(extend_edges(box, left.tokens.hashes, right.tokens.hashes), similarity) for box, similarity in scored]
-    kept = merge_neighbours(drop_overlaps(scored), left.tokens, right.tokens, weights, params)
+    kept = merge_neighbours(drop_overlaps(scored), left, right, params)
     passages = [make_passage(box, similarity, left.tokens, right.tokens, params) for box, similarity in kept]
     return sorted(passages, key=lambda p: (p.left_start, p.right_start))
 
 
 def checked_boxes(
-    seeds: Seeds, group: np.ndarray, gap: int, left: Tokens, right: Tokens, weights: Weights, params: AlignParameters
+    seeds: Seeds, group: np.ndarray, gap: int, left: Prepared, right: Prepared, params: AlignParameters
 ) -> list[tuple[Box, float]]:
     """The cluster's box if it holds up; else its seeds re-clustered with half the gap, recursively."""
     box = bounding_box(seeds.take(group))
     if box.words < params.min_words:
         return []
-    similarity = check_box(box, seeds, left, right, weights, params)
+    similarity = check_box(box, seeds, left, right, params)
     if similarity is not None:
         return [(box, similarity)]
     smaller = gap // 2
     if smaller < 1:
         return []
-    return [found for part in cluster(seeds, group, smaller) for found in checked_boxes(seeds, part, smaller, left, right, weights, params)]
+    return [found for part in cluster(seeds, group, smaller) for found in checked_boxes(seeds, part, smaller, left, right, params)]
 
 
 def exact_seeds(left: Prepared, right: Prepared, params: AlignParameters) -> Seeds:
@@ -307,7 +312,7 @@ def bounding_box(seeds: Seeds) -> Box:
 
 
 def check_box(
-    box: Box, seeds: Seeds, left: Tokens, right: Tokens, weights: Weights, params: AlignParameters
+    box: Box, seeds: Seeds, left: Prepared, right: Prepared, params: AlignParameters
 ) -> float | None:
     """The similarity of a candidate passage, or None when it does not hold up."""
     if box.words < params.min_words:
@@ -316,16 +321,27 @@ def check_box(
     covered = _covered(seeds.left_start[inside], seeds.left_end[inside], box.left_start, box.left_end)
     if covered / (box.left_end - box.left_start) < params.min_seed_share:
         return None
-    left_part = left.hashes[box.left_start : box.left_end]
-    right_part = right.hashes[box.right_start : box.right_end]
-    similarity = weighted_cosine(left_part, right_part, weights)
+    similarity = box_similarity(box, left, right)
     return similarity if similarity >= params.min_similarity else None
 
 
-def weighted_cosine(left: np.ndarray, right: np.ndarray, weights: Weights) -> float:
-    """Cosine of the idf-weighted sets of words of two token sequences (1.0 for the same words)."""
-    vocabulary, inverse = np.unique(np.concatenate((left, right)), return_inverse=True)
-    idf = weights.of(vocabulary)
+def box_similarity(box: Box, left: Prepared, right: Prepared) -> float:
+    """``weighted_cosine`` of the two stretches of a box."""
+    return weighted_cosine(
+        left.tokens.hashes[box.left_start : box.left_end],
+        left.idf[box.left_start : box.left_end],
+        right.tokens.hashes[box.right_start : box.right_end],
+        right.idf[box.right_start : box.right_end],
+    )
+
+
+def weighted_cosine(left: np.ndarray, left_idf: np.ndarray, right: np.ndarray, right_idf: np.ndarray) -> float:
+    """Cosine of the idf-weighted sets of words of two token sequences (1.0 for the same words).
+
+    ``left_idf``/``right_idf`` are the idf of each token (prepared once per document).
+    """
+    vocabulary, first, inverse = np.unique(np.concatenate((left, right)), return_index=True, return_inverse=True)
+    idf = np.concatenate((left_idf, right_idf))[first]
     left_vector = np.minimum(np.bincount(inverse[: len(left)], minlength=len(vocabulary)), 1) * idf
     right_vector = np.minimum(np.bincount(inverse[len(left) :], minlength=len(vocabulary)), 1) * idf
     norms = float(np.linalg.norm(left_vector) * np.linalg.norm(right_vector))
@@ -333,10 +349,15 @@ def weighted_cosine(left: np.ndarray, right: np.ndarray, weights: Weights) -> fl
 
 
 def _covered(starts: np.ndarray, ends: np.ndarray, low: int, high: int) -> int:
-    mask = np.zeros(high - low + 1, dtype=np.int32)
-    np.add.at(mask, starts - low, 1)
-    np.add.at(mask, ends - low, -1)
-    return int(np.count_nonzero(np.cumsum(mask)[:-1]))
+    """Tokens of [low, high) inside the union of the intervals [starts, ends) (which lie within it)."""
+    if len(starts) == 0:
+        return 0
+    order = np.argsort(starts, kind="stable")
+    starts, ends = starts[order], ends[order]
+    reach = np.maximum.accumulate(ends)
+    # Each interval adds what it reaches beyond every interval before it.
+    before = np.concatenate(([low], reach[:-1]))
+    return int(np.maximum(ends - np.maximum(starts, before), 0).sum())
 
 
 EDGE_REACH = 3  # tokens an edge may skip on each side to reach more matching words
@@ -374,7 +395,7 @@ def _next_match(left: np.ndarray, right: np.ndarray) -> tuple[int, int] | None:
 
 
 def merge_neighbours(
-    kept: list[tuple[Box, float]], left: Tokens, right: Tokens, weights: Weights, params: AlignParameters
+    kept: list[tuple[Box, float]], left: Prepared, right: Prepared, params: AlignParameters
 ) -> list[tuple[Box, float]]:
     """Join consecutive passages (in the same order on both sides, gaps within ``merge_gap``)
     when the joined stretch is still similar enough: one reused passage that the
@@ -388,9 +409,7 @@ def merge_neighbours(
         right_gap = other.right_start - one.right_end
         if 0 <= left_gap <= params.merge_gap and 0 <= right_gap <= params.merge_gap:
             joined = Box(one.left_start, other.left_end, one.right_start, other.right_end)
-            similarity = weighted_cosine(
-                left.hashes[joined.left_start : joined.left_end], right.hashes[joined.right_start : joined.right_end], weights
-            )
+            similarity = box_similarity(joined, left, right)
             if similarity >= params.min_similarity:
                 boxes[index : index + 2] = [(joined, similarity)]
                 continue

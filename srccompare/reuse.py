@@ -57,6 +57,7 @@ class SketchChunk:
     bands: list[np.ndarray]  # per document: LSH band keys of its windows
     vocabulary: np.ndarray  # distinct token hashes of the chunk
     document_frequency: np.ndarray  # in how many of the chunk's documents each occurs
+    words: np.ndarray  # per document: its words (tokens), counted here rather than again in the main process
 
 
 @dataclass(frozen=True, eq=False)
@@ -95,7 +96,8 @@ def find_reuse(
     _report(progress, "group", 1, 1)
     attributions = attribute(ordered, passages, wire or {}, attribute_parameters(reuse))
     _report(progress, "attribute", 1, 1)
-    return ReuseResult(summarise(ordered, passages), passages, families, attributions)
+    words = np.concatenate([chunk.words for chunk in sketches]) if sketches else np.zeros(0, np.int64)
+    return ReuseResult(summarise(ordered, passages, words.tolist()), passages, families, attributions)
 
 
 def _check_unique_ids(articles: Sequence[CleanArticle]) -> None:
@@ -164,13 +166,15 @@ def sketch_documents(task: tuple[list[str], IndexParameters]) -> SketchChunk:
     hasher = process_hasher(params.fold_names)
     sketcher = Sketcher.build(params.sketch)
     shingles, bands, distinct = [], [], []
-    for body in bodies:
+    words = np.zeros(len(bodies), dtype=np.int64)
+    for number, body in enumerate(bodies):
         hashes = token_hashes(body, hasher)
+        words[number] = len(hashes)
         shingles.append(sampled_shingles(shingle_hashes(hashes, params.shingle_words), params.shingle_sample))
         bands.append(np.unique(sketcher.document_keys(hashes)))
         distinct.append(np.unique(hashes))
     vocabulary, frequency = np.unique(np.concatenate(distinct) if distinct else np.zeros(0, np.uint64), return_counts=True)
-    return SketchChunk(shingles, bands, vocabulary, frequency)
+    return SketchChunk(shingles, bands, vocabulary, frequency, words)
 
 
 def corpus_weights(sketches: Sequence[SketchChunk], documents: int) -> Weights:
@@ -262,8 +266,13 @@ def align_documents(task: AlignTask) -> list[Passage]:
 # --- step 6: summarise -------------------------------------------------------------
 
 
-def summarise(articles: Sequence[CleanArticle], passages: Sequence[Passage]) -> tuple[DocumentSummary, ...]:
-    """Per article: words, words inside any shared passage, and the partner sharing most."""
+def summarise(
+    articles: Sequence[CleanArticle], passages: Sequence[Passage], words: Sequence[int] | None = None
+) -> tuple[DocumentSummary, ...]:
+    """Per article: words, words inside any shared passage, and the partner sharing most.
+
+    ``words`` are the articles' word counts when already known (the sketch step counts them).
+    """
     spans: dict[str, list[tuple[int, int]]] = defaultdict(list)
     shared: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for passage in passages:
@@ -272,7 +281,7 @@ def summarise(articles: Sequence[CleanArticle], passages: Sequence[Passage]) -> 
         shared[passage.left_id][passage.right_id] += passage.words
         shared[passage.right_id][passage.left_id] += passage.words
     summaries = []
-    for article in articles:
+    for number, article in enumerate(articles):
         partners = shared.get(article.id, {})
         top = min(partners, key=lambda other: (-partners[other], other)) if partners else None
         summaries.append(
@@ -282,7 +291,7 @@ def summarise(articles: Sequence[CleanArticle], passages: Sequence[Passage]) -> 
                 outlet=article.metadata.outlet,
                 title=article.metadata.title,
                 date=article.metadata.date,
-                words=count_words(article.body),
+                words=words[number] if words is not None else count_words(article.body),
                 reused_words=words_in_spans(article.body, spans.get(article.id, [])),
                 top_partner=top,
             )
