@@ -1,6 +1,8 @@
 """Peak memory and time of ``clean``, ``diff`` and ``reuse`` when a corpus holds a few huge documents.
 
-    .venv/bin/python bench/huge_documents.py [--sizes 5 20 45] [--cap-gb 6] [--timeout 240] [--only clean diff reuse]
+    .venv/bin/python bench/huge_documents.py [--sizes 5 20 45] [--pair-sizes 5] [--max-words N]
+        [--cap-gb 6] [--timeout 240] [--only clean diff reuse]
+    .venv/bin/python bench/huge_documents.py --arrays    # where the memory goes in the reuse core
 
 Each case runs the real command line (``srccompare.cli.entry_point``) in a
 subprocess of its own, stdout to /dev/null, under an address-space cap
@@ -64,13 +66,13 @@ def varied(paragraph: str, words: np.ndarray, rng: np.random.Generator, share: f
     return " ".join(tokens)
 
 
-def huge_text(megabytes: int, seed: int) -> str:
+def huge_text(megabytes: float, seed: int) -> str:
     """About ``megabytes`` MB of prose in paragraphs, the planted seed in the middle."""
     pool = english_paragraphs()
     words = np.array([w for p in pool for w in p.split(" ") if LOWER_WORD.fullmatch(w)])
     rng = np.random.default_rng(seed)
     out: list[str] = []
-    size, target = 0, megabytes * 1_000_000
+    size, target = 0, int(megabytes * 1_000_000)
     while size < target:
         for index in rng.permutation(len(pool)):
             paragraph = varied(pool[index], words, rng, 0.25)
@@ -91,12 +93,13 @@ def revised(text: str, seed: int) -> str:
     return "\n\n".join(varied(p, words, rng, 0.05) if rng.random() < 0.2 else p for p in kept)
 
 
-def document(megabytes: int, revision: bool = False) -> Path:
-    path = OUT / f"huge-{megabytes}mb{'-revised' if revision else ''}.txt"
+def document(megabytes: float, revision: bool = False) -> Path:
+    path = OUT / f"huge-{megabytes:g}mb{'-revised' if revision else ''}.txt"
     if not path.is_file():
         OUT.mkdir(parents=True, exist_ok=True)
-        text = document(megabytes).read_text(encoding="utf-8") if revision else huge_text(megabytes, megabytes)
-        path.write_text(revised(text, megabytes + 1) if revision else text, encoding="utf-8")
+        seed = int(megabytes * 10)
+        text = document(megabytes).read_text(encoding="utf-8") if revision else huge_text(megabytes, seed)
+        path.write_text(revised(text, seed + 1) if revision else text, encoding="utf-8")
     return path
 
 
@@ -113,8 +116,8 @@ def corpus_dir(name: str, extra: list[Path]) -> Path:
 
 # --- the cases ----------------------------------------------------------------------------------------
 
-def cases(sizes: list[int], commands: list[str]) -> list[tuple[str, str, list[str]]]:
-    """(command, what, argv) for every case, the baseline first."""
+def cases(sizes: list[float], pair_sizes: list[float], commands: list[str], max_words: int) -> list[tuple[str, str, list[str]]]:
+    """(command, what, argv) for every case, the baseline first; all under ``--max-words max_words``."""
     seeds = sorted(str(p) for p in SEEDS.glob("*.txt"))
     huge = {mb: str(document(mb)) for mb in sizes}
     found: list[tuple[str, str, list[str]]] = [
@@ -123,15 +126,18 @@ def cases(sizes: list[int], commands: list[str]) -> list[tuple[str, str, list[st
         ("reuse", "seeds", ["reuse", "--format", "json", str(SEEDS)]),
     ]
     for mb in sizes:
-        found.append(("clean", f"seeds + {mb} MB", ["clean", "--format", "json", *seeds, huge[mb]]))
-        found.append(("diff", f"seed vs {mb} MB", ["diff", "--format", "json", seeds[3], huge[mb]]))
-        found.append(("reuse", f"seeds + {mb} MB", ["reuse", "--format", "json", str(corpus_dir(f"seeds-{mb}", [Path(huge[mb])]))]))
+        found.append(("clean", f"seeds + {mb:g} MB", ["clean", "--format", "json", *seeds, huge[mb]]))
+        found.append(("diff", f"seed vs {mb:g} MB", ["diff", "--format", "json", seeds[3], huge[mb]]))
+        found.append(("reuse", f"seeds + {mb:g} MB", ["reuse", "--format", "json", str(corpus_dir(f"seeds-{mb:g}", [Path(huge[mb])]))]))
     if len(sizes) > 1:
-        together = corpus_dir("seeds-" + "-".join(map(str, sizes)), [Path(huge[mb]) for mb in sizes])
-        found.append(("reuse", "seeds + " + " + ".join(f"{mb} MB" for mb in sizes), ["reuse", "--format", "json", str(together)]))
-    for mb in sizes:
-        found.append(("diff", f"{mb} MB vs its revision", ["diff", "--format", "json", huge[mb], str(document(mb, True))]))
-    return [case for case in found if case[0] in commands]
+        together = corpus_dir("seeds-" + "-".join(f"{mb:g}" for mb in sizes), [Path(huge[mb]) for mb in sizes])
+        found.append(("reuse", "seeds + " + " + ".join(f"{mb:g}" for mb in sizes) + " MB", ["reuse", "--format", "json", str(together)]))
+    for mb in pair_sizes:
+        pair = [str(document(mb)), str(document(mb, True))]
+        found.append(("diff", f"{mb:g} MB vs its revision", ["diff", "--format", "json", *pair]))
+        found.append(("reuse", f"{mb:g} MB + its revision", ["reuse", "--format", "json", *pair]))
+    limit = ["--max-words", str(max_words)]
+    return [(command, what, limit + argv) for command, what, argv in found if command in commands]
 
 
 def child(argv: list[str], cap_gb: float) -> None:
@@ -208,7 +214,7 @@ def measure(argv: list[str], cap_gb: float, timeout: float) -> dict[str, object]
 
 # --- where the memory goes: the reuse core's big arrays, by size ------------------------------------
 
-def core_arrays(sizes: list[int]) -> None:
+def core_arrays(sizes: list[float]) -> None:
     """Shapes and MB of the reuse core's big arrays: the seed against each huge document, and the
     smallest huge document against its revision.
 
@@ -258,7 +264,11 @@ def core_arrays(sizes: list[int]) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[5, 20, 45], help="huge document sizes in MB")
+    parser.add_argument("--sizes", type=float, nargs="+", default=[5, 20, 45], help="huge document sizes in MB")
+    parser.add_argument("--pair-sizes", type=float, nargs="*", default=[5],
+                        help="sizes in MB of the (c) cases: a huge document against its revision")
+    parser.add_argument("--max-words", type=int, default=10**9,
+                        help="limits.max_words for every case (default: lifted, to see what the limit guards against)")
     parser.add_argument("--cap-gb", type=float, default=6.0, help="address-space cap of each case")
     parser.add_argument("--timeout", type=float, default=240.0, help="seconds before a case is killed")
     parser.add_argument("--only", nargs="+", default=["clean", "diff", "reuse"], choices=["clean", "diff", "reuse"])
@@ -272,7 +282,8 @@ def main() -> int:
         core_arrays(args.sizes)
         return 0
     print(f"{'command':7} {'case':28} {'status':>11} {'seconds':>8} {'main MB':>8} {'worker MB':>9}  last stderr line")
-    for command, what, argv in cases(args.sizes, args.only):
+    print(f"(every case with --max-words {args.max_words:,}; address space capped at {args.cap_gb:g} GB)")
+    for command, what, argv in cases(args.sizes, args.pair_sizes, args.only, args.max_words):
         m = measure(argv, args.cap_gb, args.timeout)
         print(f"{command:7} {what:28} {str(m['status']):>11} {m['seconds']:8.1f} {m['main_mb']:8.0f} "
               f"{m['worker_mb']:9.0f}  {str(m['stderr'])[:110]}", flush=True)

@@ -17,6 +17,7 @@ from srccompare.load import load_inputs
 from srccompare.model import Article, CleanArticle, LoadError
 from srccompare.rules import Rules, load_rules
 from srccompare.settings import Settings
+from srccompare.tokens import TOKEN_PATTERN
 
 # progress(step, done, total), the same shape as srccompare.reuse's.
 Progress = Callable[[str, int, int], None]
@@ -61,7 +62,7 @@ def load_corpus(inputs: Sequence[str], wire: Sequence[WireInput], settings: Sett
     rules = load_rules()
     results: list[CleanArticle | LoadError] = []
     for number, article in enumerate(renamed):
-        results.append(clean_article(article, settings, rules))
+        results.append(within_word_limit(clean_article(article, settings, rules), settings))
         if progress is not None:
             progress("clean", number + 1, len(renamed))
     results = drop_outlet_repeats(results, settings.clean)
@@ -70,6 +71,22 @@ def load_corpus(inputs: Sequence[str], wire: Sequence[WireInput], settings: Sett
     kept = {article.id for article in articles}
     agency_of = {article.id: agency for article, (_, agency) in zip(renamed, raw) if agency and article.id in kept}
     return Corpus(articles, agency_of, tuple(errors), len(tagged))
+
+
+def within_word_limit(item: CleanArticle | LoadError, settings: Settings) -> CleanArticle | LoadError:
+    """The article, or a LoadError naming it if it has more words than ``limits.max_words``.
+
+    For the commands that align articles (diff, reuse, browse, index): their
+    memory grows with the square of a long document's sentences or paragraphs.
+    """
+    if isinstance(item, LoadError):
+        return item
+    limit, words = settings.limits.max_words, 0
+    for paragraph in item.paragraphs:  # a paragraph at a time: no list of every word of a 45 MB text
+        words += len(TOKEN_PATTERN.findall(paragraph))
+        if words > limit:
+            return LoadError(item.source, f"more than {limit:,} words after cleaning (see limits.max_words)")
+    return item
 
 
 def unique_ids(articles: Sequence[Article]) -> list[Article]:

@@ -24,6 +24,7 @@ class SettingsError(ValueError):
 class LimitSettings:
     max_bytes: int
     max_files: int
+    max_words: int
 
 
 @dataclass(frozen=True)

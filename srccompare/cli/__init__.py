@@ -50,10 +50,14 @@ class LazyGroup(click.Group):
               help="Refuse input files larger than this (default 50 MB; limits.max_bytes).")
 @click.option("--max-files", type=click.IntRange(min=1), default=None,
               help="Refuse directories with more files than this (limits.max_files).")
+@click.option("--max-words", type=click.IntRange(min=1), default=None,
+              help="diff, reuse, browse, index: refuse cleaned articles longer than this (limits.max_words).")
 @click.pass_context
-def main(ctx: click.Context, config: str | None, debug: bool, max_bytes: int | None, max_files: int | None) -> None:
+def main(ctx: click.Context, config: str | None, debug: bool, max_bytes: int | None, max_files: int | None,
+         max_words: int | None) -> None:
     """Compare news articles: clean them, diff them, find reused wire copy."""
-    limits = {k: v for k, v in (("max_bytes", max_bytes), ("max_files", max_files)) if v is not None}
+    limits = {k: v for k, v in (("max_bytes", max_bytes), ("max_files", max_files), ("max_words", max_words))
+              if v is not None}
     ctx.obj = {"config": config, "debug": debug, "limits": limits}
 
 

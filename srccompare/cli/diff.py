@@ -104,8 +104,12 @@ def _load_one(source: str, settings: Settings) -> CleanArticle | list[LoadError]
     """Load and clean one input on its own (cleaning both together would drop the lines
     two versions of one outlet's story share, as that outlet's boilerplate)."""
     from srccompare.clean import load_and_clean
+    from srccompare.corpus import within_word_limit
 
-    articles, errors = load_and_clean([source], settings)
+    loaded, errors = load_and_clean([source], settings)
+    checked = [within_word_limit(article, settings) for article in loaded]
+    articles = [item for item in checked if isinstance(item, CleanArticle)]
+    errors += [item for item in checked if isinstance(item, LoadError)]
     if errors and not articles:
         return errors
     if len(articles) != 1:

@@ -103,6 +103,7 @@ def cleaned(paths: Sequence[str], wire: Sequence[WireInput], settings: Settings,
             counts: AddCounts) -> Iterator[tuple[CleanArticle, str | None]]:
     """Each input read and cleaned on its own, with its wire agency; failures reported as they come."""
     from srccompare.clean import clean_article
+    from srccompare.corpus import within_word_limit
     from srccompare.load import load_inputs
     from srccompare.rules import load_rules
 
@@ -111,7 +112,7 @@ def cleaned(paths: Sequence[str], wire: Sequence[WireInput], settings: Settings,
     for inputs, agency in sources:
         for item in load_inputs(inputs, settings):
             counts.read += 1
-            result = item if isinstance(item, LoadError) else clean_article(item, settings, rules)
+            result = item if isinstance(item, LoadError) else within_word_limit(clean_article(item, settings, rules), settings)
             if isinstance(result, LoadError):
                 counts.failed.append(result)
                 report_error(result)
@@ -160,13 +161,14 @@ def query(ctx: click.Context, article: str, db: Path | None, fmt: str | None, ou
 
 def _one_article(name: str, settings: Settings) -> CleanArticle:
     from srccompare.clean import clean_article
+    from srccompare.corpus import within_word_limit
     from srccompare.load import load_inputs
 
     items = list(load_inputs([name], settings))
     if len(items) != 1:
         fail(f"{name}: holds {len(items)} articles; give one article to query", EXIT_USAGE)
     item = items[0]
-    result = item if isinstance(item, LoadError) else clean_article(item, settings)
+    result = item if isinstance(item, LoadError) else within_word_limit(clean_article(item, settings), settings)
     if isinstance(result, LoadError):
         report_error(result)
         sys.exit(EXIT_ALL_FAILED)
