@@ -40,6 +40,8 @@ HTML_TAGS = re.compile(r"</?(?:p|div|article|span|a|br|h[1-6]|section|main)\b[^>
 MARKDOWN_CLUES = re.compile(
     r"^#{1,6} \S|\]\([^)\s]*\)|\*\*[^*\n]+\*\*|^\s*[-*+] \S|^<https?://[^>]+>$|^>\s", re.M
 )
+# Where a MARKDOWN_CLUES match can start: after a newline (every alternative but two opens with ^), at "]" or "*".
+CLUE_STARTS = {"\n": 1, "]": 0, "*": 0}
 # Most used single-byte encodings on the web first (W3Techs usage order, roughly).
 WEB_ENCODINGS = ["cp1252", "latin_1", "iso8859_15", "cp1251", "shift_jis", "euc_kr", "gb2312", "gbk", "cp1250", "big5", "koi8_r"]
 JSONL_FIELDS = ("id", "url", "outlet", "date", "title")
@@ -107,9 +109,38 @@ def detect_kind(content: str, source: str = "") -> InputKind:
         return "html"
     if len(HTML_TAGS.findall(head)) >= 5:
         return "html"
-    if suffix in MARKDOWN_SUFFIXES or len(MARKDOWN_CLUES.findall(content[:20000])) >= 2:
+    if suffix in MARKDOWN_SUFFIXES or markdown_clues(content[:20000], enough=2) >= 2:
         return "markdown"
     return "text"
+
+
+def markdown_clues(text: str, enough: int) -> int:
+    """len(MARKDOWN_CLUES.findall(text)), counting no further than ``enough``.
+
+    The regex is tried only where a match can start, in order, each search
+    resuming where the last match ended, as findall does; on plain text this
+    is many times faster than letting the regex try every position.
+    """
+    found, resume = 0, 0
+    for start in _clue_starts(text):
+        if start < resume:
+            continue
+        clue = MARKDOWN_CLUES.match(text, start)
+        if clue:
+            found, resume = found + 1, clue.end()
+            if found >= enough:
+                break
+    return found
+
+
+def _clue_starts(text: str) -> list[int]:
+    starts = {0}
+    for char, offset in CLUE_STARTS.items():
+        at = text.find(char)
+        while at >= 0:
+            starts.add(at + offset)
+            at = text.find(char, at + 1)
+    return sorted(starts)
 
 
 def _read_stdin(settings: Settings) -> bytes | LoadError:

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from srccompare.clean.text import word_count
 from srccompare.model import Credit
-from srccompare.rules import Rules
+from srccompare.rules import LineRule, Rules
+from srccompare.rules.prefilter import fold as fold_case
 from srccompare.settings import CleanSettings
 
 CREDIT_SPLIT = re.compile(r"\s+/\s+|\s*/\s*(?=[A-Z])")
@@ -43,9 +44,10 @@ def fold(text: str) -> str:
 def find_blocks(paragraphs: Sequence[str], rules: Rules, settings: CleanSettings) -> list[Mark]:
     """Runs from a start paragraph to an end paragraph (a donation appeal, say), removed whole."""
     marks: list[Mark] = []
+    folded = [fold_case(paragraph) for paragraph in paragraphs]
     index = 0
     while index < len(paragraphs):
-        block = _block_at(paragraphs, index, rules, settings)
+        block = _block_at(paragraphs, folded, index, rules, settings)
         if block is None:
             index += 1
             continue
@@ -54,14 +56,16 @@ def find_blocks(paragraphs: Sequence[str], rules: Rules, settings: CleanSettings
     return marks
 
 
-def _block_at(paragraphs: Sequence[str], start: int, rules: Rules, settings: CleanSettings) -> list[Mark] | None:
+def _block_at(
+    paragraphs: Sequence[str], folded: Sequence[str], start: int, rules: Rules, settings: CleanSettings
+) -> list[Mark] | None:
     for rule in rules.blocks:
-        opening = rule.start.search(paragraphs[start])
+        opening = rule.cheap_start.search(rule.start, paragraphs[start], folded[start])
         if opening is None:
             continue
         last = min(len(paragraphs), start + settings.block_max_paragraphs)
         for end in range(start + 1, last):
-            if rule.end.search(paragraphs[end]):
+            if rule.cheap_end.search(rule.end, paragraphs[end], folded[end]):
                 outlet = opening.groupdict().get("outlet")
                 return [
                     Mark(i, rule.id, rule.kind, paragraphs[i], outlet=outlet if i == start else None)
@@ -75,19 +79,21 @@ def find_line_boilerplate(
 ) -> list[Mark]:
     """Short paragraphs matching a line rule (promos, links, captions, URLs, prompts)."""
     marks: list[Mark] = []
+    line_rules = _with_word_limits(rules.lines, settings)
     for index, paragraph in enumerate(paragraphs):
         if index in taken:
             continue
         words = word_count(paragraph)
         if words > LONGEST_BOILERPLATE_WORDS:
             continue  # no rule removes anything from a paragraph this long; spare the regexes
-        for rule in rules.lines:
-            limit = rule.max_words if rule.max_words is not None else settings.promo_max_words
-            if words > limit and rule.kind != "caption" and not rule.strip:
+        folded = fold_case(paragraph)
+        for position in rules.lines_for(folded):
+            rule, most_words = line_rules[position]
+            if words > most_words:
                 continue  # a long paragraph is reporting, whatever phrase it holds
             if rule.where == "edge" and not _near_edge(index, len(paragraphs), marks, settings):
                 continue
-            match = rule.pattern.search(paragraph)
+            match = rule.cheap.search(rule.pattern, paragraph, folded)
             if match is None:
                 continue
             if rule.strip:
@@ -95,14 +101,22 @@ def find_line_boilerplate(
                 mark = Mark(index, rule.id, rule.kind, match.group(0).strip(), keep=rest)
             elif rule.kind == "caption":
                 mark = _caption_mark(index, paragraph, match, rule.id, rules, words, settings)
-            elif words <= limit:
-                mark = Mark(index, rule.id, rule.kind, paragraph, outlet=_outlet_group(match) or rule.outlet)
             else:
-                continue
+                mark = Mark(index, rule.id, rule.kind, paragraph, outlet=_outlet_group(match) or rule.outlet)
             if mark is not None:
                 marks.append(mark)
                 break
     return marks + _caption_duplicates(paragraphs, marks, taken)
+
+
+def _with_word_limits(line_rules: Sequence[LineRule], settings: CleanSettings) -> list[tuple[LineRule, int]]:
+    """Each rule with the most words a paragraph may have for the rule to apply. Captions and
+    strip rules apply to any paragraph up to LONGEST_BOILERPLATE_WORDS (they may keep the rest)."""
+    limits = []
+    for rule in line_rules:
+        limit = rule.max_words if rule.max_words is not None else settings.promo_max_words
+        limits.append((rule, LONGEST_BOILERPLATE_WORDS if rule.kind == "caption" or rule.strip else limit))
+    return limits
 
 
 def _near_edge(index: int, count: int, marks: list[Mark], settings: CleanSettings) -> bool:

@@ -15,6 +15,7 @@ from srccompare.clean.boilerplate import Mark, fold
 from srccompare.clean.text import word_count
 from srccompare.model import Credit
 from srccompare.rules import Rules
+from srccompare.rules.prefilter import fold as fold_case
 from srccompare.settings import CleanSettings
 
 MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
@@ -67,8 +68,10 @@ def find_credits(paragraphs: Sequence[str], rules: Rules, taken: set[int]) -> tu
     for index, paragraph in enumerate(paragraphs):
         if index in taken or word_count(paragraph) > CREDIT_MAX_WORDS and not index == 0:
             continue
-        for rule in rules.credits:
-            match = rule.pattern.search(paragraph)
+        folded = fold_case(paragraph)
+        for position in rules.credits_for(folded):
+            rule = rules.credits[position]
+            match = rule.cheap.search(rule.pattern, paragraph, folded)
             if match is None:
                 continue
             found, named_outlets = _credits_from(match, rule.how, rule.agency, rules)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import codecs
 import re
 import unicodedata
+from functools import lru_cache
 
 # Terminal escape sequences: CSI (ESC [ ... or the 8-bit 0x9B), OSC (ESC ] ... BEL/ST),
 # DCS/PM/APC strings, and two-character ESC sequences.
@@ -22,25 +24,74 @@ TRANSLATION = {**LINE_BREAKS, **BIDI_CONTROLS, **INVISIBLE}
 TRANSLATED = re.compile("[" + re.escape("".join(map(chr, TRANSLATION))) + "]")
 # Control characters (Unicode category Cc) but the newline, and lone surrogates (Cs).
 CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+# Every match of ESCAPE_SEQUENCE starts with one of these; text holding none has no escapes to remove.
+ESCAPE_STARTS = "\x1b\x9b\x90\x9d\x9e\x9f"
 SPACES = re.compile(r"[^\S\n]+")
+SPACE_RUNS = re.compile(" {2,}")  # SPACES for printable text, where the only space is the ASCII one
 BLANK_LINES = re.compile(r"\n[ \n]*\n")
 WORD = re.compile(r"\w+(?:['’.-]\w+)*")
+# word_count counts WORD's matches without the regex: each character becomes a class byte,
+# b"a" for a word character (what \w matches), b"j" for a joiner of WORD, b" " for the rest.
+ASCII_WORD = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz"
+WORD_CLASSES = bytes(
+    ord("a") if byte in ASCII_WORD else ord("j") if byte in b"'.-" else ord(" ") for byte in range(256)
+)
+WORD_CLASS_ERRORS = "srccompare.word-classes"
 
 
 def normalise(text: str) -> str:
-    """NFC, no escape sequences or control characters, one space between words, trimmed lines."""
+    """NFC, no escape sequences or control characters, one space between words, trimmed lines.
+
+    Ordinary text skips the steps that would not change it: the escape step
+    when no escape can start, the character steps when the text is printable
+    but for its newlines (no control, format, line-break or non-ASCII space
+    characters, so that the only spaces left to collapse are ASCII ones).
+    """
     text = text.replace("\r\n", "\n")
-    text = ESCAPE_SEQUENCE.sub("", text)
+    if any(start in text for start in ESCAPE_STARTS):
+        text = ESCAPE_SEQUENCE.sub("", text)
     text = unicodedata.normalize("NFC", text)
-    if TRANSLATED.search(text):
-        text = text.translate(TRANSLATION)
-    text = CONTROL.sub("", text)
-    text = SPACES.sub(" ", text)
+    if text.replace("\n", "").isprintable():
+        if "  " in text:
+            text = SPACE_RUNS.sub(" ", text)
+    else:
+        if TRANSLATED.search(text):
+            text = text.translate(TRANSLATION)
+        text = CONTROL.sub("", text)
+        text = SPACES.sub(" ", text)
     return "\n".join(line.strip() for line in text.split("\n")).strip("\n")
 
 
 def word_count(text: str) -> int:
-    return len(WORD.findall(text))
+    """How many times WORD matches in ``text`` (words joined by ' ’ . or - count once), counted
+    on the text's character classes, several times faster than the regex.
+
+    A word starts at a word character after a space (b" a"), at a joiner
+    starting the text or following a space or another joiner and followed by a
+    word character (b" ja", b"jja"), or at a word character opening the text.
+    """
+    classes = text.encode("ascii", WORD_CLASS_ERRORS).translate(WORD_CLASSES)
+    starts = classes.count(b" a") + classes.count(b" ja") + classes.count(b"jja")
+    return starts + classes.startswith(b"a") + classes.startswith(b"ja")
+
+
+def _word_classes(error: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: the class bytes of a run of non-ASCII characters (see WORD_CLASSES)."""
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    run = error.object[error.start : error.end]
+    if run.isalnum():
+        return "a" * len(run), error.end
+    return "".join(map(_char_class, run)), error.end
+
+
+@lru_cache(maxsize=4096)
+def _char_class(char: str) -> str:
+    """What the class bytes say of one non-ASCII character: "a" word, "'" joiner (’), " " other."""
+    return "a" if char.isalnum() else "'" if char == "’" else " "
+
+
+codecs.register_error(WORD_CLASS_ERRORS, _word_classes)
 
 
 def split_paragraphs(text: str, *, one_per_line: bool = False) -> list[str]:

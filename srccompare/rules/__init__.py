@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
+
+from srccompare.rules.prefilter import NO_PREFILTER, FirstCharIndex, Prefilter, first_char_index, prefilter
 
 
 class RulesError(ValueError):
@@ -28,6 +30,11 @@ class LineRule:
     outlet: str | None
     where: str | None = None  # "edge": only near the top or bottom of the article (clean.edge_paragraphs)
     strip: bool = False  # only the matched text goes; the rest of the paragraph stays
+    cheap: Prefilter = field(default=NO_PREFILTER, compare=False, repr=False)
+
+    def search(self, text: str, folded: str) -> re.Match[str] | None:
+        """``pattern.search(text)``, faster; ``folded`` is ``fold(text)``."""
+        return self.cheap.search(self.pattern, text, folded)
 
 
 @dataclass(frozen=True)
@@ -36,6 +43,8 @@ class BlockRule:
     kind: str
     start: re.Pattern[str]
     end: re.Pattern[str]
+    cheap_start: Prefilter = field(default=NO_PREFILTER, compare=False, repr=False)
+    cheap_end: Prefilter = field(default=NO_PREFILTER, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -52,6 +61,11 @@ class CreditRule:
     pattern: re.Pattern[str]
     agency: str | None  # fixed agency for forms that name none
     remove: bool
+    cheap: Prefilter = field(default=NO_PREFILTER, compare=False, repr=False)
+
+    def search(self, text: str, folded: str) -> re.Match[str] | None:
+        """``pattern.search(text)``, faster; ``folded`` is ``fold(text)``."""
+        return self.cheap.search(self.pattern, text, folded)
 
 
 @dataclass(frozen=True)
@@ -69,6 +83,17 @@ class Rules:
     credits: tuple[CreditRule, ...]
     outlets: tuple[Outlet, ...]
     agency_pattern: re.Pattern[str]  # any alias of any agency, as a whole word
+    # Which line and credit rules can match a paragraph, by its first character (see prefilter.py).
+    line_index: FirstCharIndex | None = field(default=None, compare=False, repr=False)
+    credit_index: FirstCharIndex | None = field(default=None, compare=False, repr=False)
+
+    def lines_for(self, folded: str) -> tuple[int, ...] | range:
+        """Positions in ``lines`` of the rules that can match a paragraph whose fold is ``folded``, in order."""
+        return self.line_index.candidates(folded) if self.line_index else range(len(self.lines))
+
+    def credits_for(self, folded: str) -> tuple[int, ...] | range:
+        """Positions in ``credits`` of the rules that can match a paragraph whose fold is ``folded``, in order."""
+        return self.credit_index.candidates(folded) if self.credit_index else range(len(self.credits))
 
     def agency_named(self, text: str) -> Agency | None:
         """The agency one alias names (exact for short capitals, else case-insensitive)."""
@@ -125,6 +150,8 @@ def load_rules(extra: tuple[str, ...] = ()) -> Rules:
         credits=tuple(credits),
         outlets=tuple(outlets),
         agency_pattern=re.compile(rf"\b(?:{agency_pattern})\b"),
+        line_index=first_char_index([rule.cheap for rule in lines]),
+        credit_index=first_char_index([rule.cheap for rule in credits]),
     )
 
 
@@ -149,14 +176,16 @@ def _line_rule(data: dict[str, Any]) -> LineRule:
     where = data.get("where")
     if where not in (None, "edge"):
         raise KeyError(f"rule {data['id']}: where must be \"edge\" or absent, not {where!r}")
+    pattern = _compile(data["pattern"])
     return LineRule(
-        data["id"], data["kind"], _compile(data["pattern"]), data.get("max_words"), data.get("outlet"), where,
-        bool(data.get("strip", False)),
+        data["id"], data["kind"], pattern, data.get("max_words"), data.get("outlet"), where,
+        bool(data.get("strip", False)), prefilter(pattern),
     )
 
 
 def _block_rule(data: dict[str, Any]) -> BlockRule:
-    return BlockRule(data["id"], data["kind"], _compile(data["start"]), _compile(data["end"]))
+    start, end = _compile(data["start"]), _compile(data["end"])
+    return BlockRule(data["id"], data["kind"], start, end, prefilter(start), prefilter(end))
 
 
 def _agency(data: dict[str, Any]) -> Agency:
@@ -171,8 +200,10 @@ def _agency_alternation(agencies: tuple[Agency, ...]) -> str:
 
 
 def _credit_rule(data: dict[str, Any], agency_pattern: str) -> CreditRule:
-    pattern = data["pattern"].replace("{agency}", agency_pattern)
-    return CreditRule(data["id"], data["how"], _compile(pattern), data.get("agency"), bool(data.get("remove", True)))
+    pattern = _compile(data["pattern"].replace("{agency}", agency_pattern))
+    return CreditRule(
+        data["id"], data["how"], pattern, data.get("agency"), bool(data.get("remove", True)), prefilter(pattern)
+    )
 
 
 def _outlet(data: dict[str, Any]) -> Outlet:
