@@ -6,8 +6,9 @@ import gzip
 import json
 
 import pytest
+from hypothesis import given, settings as hypothesis_settings, strategies as st
 
-from srccompare.load import decode, detect_kind, load_inputs
+from srccompare.load import MARKDOWN_CLUES, decode, detect_kind, load_inputs, markdown_clues
 from srccompare.model import Article, LoadError
 
 
@@ -100,3 +101,14 @@ def test_jsonl_keeps_good_lines_and_names_bad_ones(tmp_path, settings):
     assert "no 'text' or 'html'" in results[2].problem
     assert "field 'date'" in results[3].problem
     assert results[4].kind == "html" and results[4].id == "corpus:5"
+
+
+MARKDOWN_PIECES = ["# ", "## x", "a", " ", "\n", "\n\n", "- ", "* x", "+ y", "**b**", "*", "](u)", "[l](http://x)", "> ", "<https://x.org>", ")", "]"]
+
+
+@hypothesis_settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(MARKDOWN_PIECES), max_size=15).map("".join))
+def test_markdown_clues_counts_what_the_regex_finds(text):
+    """markdown_clues tries the regex only where a match can start; the count is findall's."""
+    assert markdown_clues(text, enough=10**6) == len(MARKDOWN_CLUES.findall(text))
+    assert markdown_clues(text, enough=2) == min(2, len(MARKDOWN_CLUES.findall(text)))
