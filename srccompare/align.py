@@ -21,6 +21,7 @@ ends at its last token's last character in each cleaned body.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -339,13 +340,16 @@ def weighted_cosine(left: np.ndarray, left_idf: np.ndarray, right: np.ndarray, r
     """Cosine of the idf-weighted sets of words of two token sequences (1.0 for the same words).
 
     ``left_idf``/``right_idf`` are the idf of each token (prepared once per document).
+    Plain dicts: passages are tens to hundreds of words, where numpy's set
+    operations cost more in calls than they save.
     """
-    vocabulary, first, inverse = np.unique(np.concatenate((left, right)), return_index=True, return_inverse=True)
-    idf = np.concatenate((left_idf, right_idf))[first]
-    left_vector = np.minimum(np.bincount(inverse[: len(left)], minlength=len(vocabulary)), 1) * idf
-    right_vector = np.minimum(np.bincount(inverse[len(left) :], minlength=len(vocabulary)), 1) * idf
-    norms = float(np.linalg.norm(left_vector) * np.linalg.norm(right_vector))
-    return min(1.0, float(left_vector @ right_vector) / norms) if norms else 0.0
+    left_words = dict(zip(left.tolist(), left_idf.tolist()))
+    right_words = dict(zip(right.tolist(), right_idf.tolist()))
+    if len(left_words) > len(right_words):
+        left_words, right_words = right_words, left_words
+    dot = sum(idf * idf for word, idf in left_words.items() if word in right_words)
+    norms = math.sqrt(sum(idf * idf for idf in left_words.values()) * sum(idf * idf for idf in right_words.values()))
+    return min(1.0, dot / norms) if norms else 0.0
 
 
 def _covered(starts: np.ndarray, ends: np.ndarray, low: int, high: int) -> int:
@@ -433,9 +437,9 @@ def _overlaps(one: Box, other: Box) -> bool:
 
 
 def make_passage(box: Box, similarity: float, left: Tokens, right: Tokens, params: AlignParameters) -> Passage:
-    quote_share = float(
-        (left.quoted[box.left_start : box.left_end].mean() + right.quoted[box.right_start : box.right_end].mean()) / 2
-    )
+    left_quoted = int(np.count_nonzero(left.quoted[box.left_start : box.left_end])) / (box.left_end - box.left_start)
+    right_quoted = int(np.count_nonzero(right.quoted[box.right_start : box.right_end])) / (box.right_end - box.right_start)
+    quote_share = (left_quoted + right_quoted) / 2
     return Passage(
         left_id=left.doc_id,
         left_start=int(left.starts[box.left_start]),
