@@ -14,7 +14,8 @@ own) and is timed from raw text to result:
   the usual whole-article near-duplicate pipeline.
 
 Both report articles/s, seconds, peak resident memory of the main process and
-of the largest worker, pairs found and the recall of planted pairs. Corpora
+of the largest worker, pairs found and the recall of planted pairs; for
+srccompare also the seconds of its sketch and align steps (0 for datasketch). Corpora
 are generated once per size into bench/out/ (not timed).
 """
 
@@ -81,10 +82,15 @@ def clean_all(texts: list[tuple[str, str]], settings: Settings, engine: LocalEng
 
 def run_srccompare(texts: list[tuple[str, str]], workers: int, clock: dict[str, float]) -> set[tuple[str, str]]:
     settings = load_settings()
+
+    def progress(step: str, done: int, total: int) -> None:
+        if done == total:
+            clock[step] = time.perf_counter()
+
     with LocalEngine(workers) as engine:
         articles = clean_all(texts, settings, engine)
         clock["cleaned"] = time.perf_counter()
-        result = find_reuse(articles, settings, engine=engine)
+        result = find_reuse(articles, settings, engine=engine, progress=progress)
     return {(p.left_id, p.right_id) for p in result.passages}
 
 
@@ -141,6 +147,9 @@ def child(pipeline: str, path: Path, workers: int) -> None:
                 "seconds": seconds,
                 "articles_per_s": len(texts) / seconds,
                 "clean_s": clock["cleaned"] - started,
+                # where the rest went (srccompare only): end of each step minus end of the one before
+                "sketch_s": clock.get("sketch", clock["cleaned"]) - clock["cleaned"],
+                "align_s": clock.get("align", clock["cleaned"]) - clock.get("candidates", clock["cleaned"]),
                 "main_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                 "worker_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
                 "pairs": len(pairs),
@@ -163,7 +172,7 @@ def main() -> int:
         return 0
     print(
         f"{'pipeline':12} {'articles':>8} {'seconds':>8} {'clean s':>8} {'art/s':>7} {'no-clean art/s':>14} "
-        f"{'main MB':>8} {'worker MB':>9} {'pairs':>7} {'recall':>6}"
+        f"{'sketch s':>8} {'align s':>7} {'main MB':>8} {'worker MB':>9} {'pairs':>7} {'recall':>6}"
     )
     times: dict[str, dict[int, float]] = {}
     for size in args.sizes:
@@ -178,7 +187,7 @@ def main() -> int:
             times.setdefault(pipeline, {})[size] = m["seconds"]
             print(
                 f"{pipeline:12} {size:8d} {m['seconds']:8.1f} {m['clean_s']:8.1f} {m['articles_per_s']:7.0f} "
-                f"{size / (m['seconds'] - m['clean_s']):14.0f} {m['main_mb']:8.0f} "
+                f"{size / (m['seconds'] - m['clean_s']):14.0f} {m['sketch_s']:8.1f} {m['align_s']:7.1f} {m['main_mb']:8.0f} "
                 f"{m['worker_mb']:9.0f} {m['pairs']:7d} {m['recall']:6.3f}",
                 flush=True,
             )
