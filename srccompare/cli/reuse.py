@@ -71,7 +71,7 @@ def reuse(ctx: click.Context, inputs: tuple[str, ...], fmt: str | None, output: 
 
             corpus = index_corpus(db, inputs, wire, settings, progress)
         else:
-            corpus = load_corpus(inputs, wire, settings, progress)
+            corpus = load_corpus(inputs, wire, settings, progress, workers=workers or os.cpu_count() or 1)
         for error in corpus.errors:
             report_error(error)
         if not corpus.articles:
