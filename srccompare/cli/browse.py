@@ -56,7 +56,7 @@ def browse_corpus(inputs: Sequence[str], wire: Sequence[WireInput], settings: Se
     from srccompare.corpus import load_corpus
 
     with progress_reporter() as progress:
-        corpus = load_corpus(inputs, wire, settings, progress)
+        corpus = load_corpus(inputs, wire, settings, progress, workers)
     errors = (*earlier_errors, *corpus.errors)
     if not corpus.articles:
         for error in errors:
