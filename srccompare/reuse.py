@@ -98,15 +98,18 @@ def find_reuse(
     reuse = settings.reuse
     with engine or LocalEngine(workers) as running:
         sketches = sketch_corpus(ordered, reuse, running, progress)
-        pairs = find_candidates(sketches, reuse)
-        _report(progress, "candidates", 1, 1)
         weights = corpus_weights(sketches, len(ordered))
+        words = np.concatenate([chunk.words for chunk in sketches]) if sketches else np.zeros(0, np.int64)
+        shingles, bands = postings(sketches, "shingles"), postings(sketches, "bands")
+        del sketches  # the postings hold the keys now: half the memory at this point
+        pairs = find_candidates(shingles, bands, reuse)
+        del shingles, bands
+        _report(progress, "candidates", 1, 1)
         passages = align_candidates(ordered, pairs, weights, reuse, running, progress)
     families = group_passages(passages, min_overlap=reuse.family_min_overlap)
     _report(progress, "group", 1, 1)
     attributions = attribute(ordered, passages, wire or {}, attribute_parameters(reuse))
     _report(progress, "attribute", 1, 1)
-    words = np.concatenate([chunk.words for chunk in sketches]) if sketches else np.zeros(0, np.int64)
     return ReuseResult(summarise(ordered, passages, words.tolist()), passages, families, attributions)
 
 
@@ -199,10 +202,13 @@ def corpus_weights(sketches: Sequence[SketchChunk], documents: int) -> Weights:
 # --- step 2: candidates ----------------------------------------------------------
 
 
-def find_candidates(sketches: Sequence[SketchChunk], reuse: ReuseSettings) -> tuple[tuple[int, int], ...]:
+def postings(sketches: Sequence[SketchChunk], field: str) -> Postings:
+    """The corpus's (key, document number) rows of the sketches' ``shingles`` or ``bands``."""
+    return Postings.from_lists([keys for chunk in sketches for keys in getattr(chunk, field)])
+
+
+def find_candidates(shingles: Postings, bands: Postings, reuse: ReuseSettings) -> tuple[tuple[int, int], ...]:
     """Candidate pairs (document numbers in id order, left < right)."""
-    shingles = Postings.from_lists([keys for chunk in sketches for keys in chunk.shingles])
-    bands = Postings.from_lists([keys for chunk in sketches for keys in chunk.bands])
     return candidate_pairs(
         shared_key_pairs(shingles, max_df=reuse.max_df),
         shared_key_pairs(bands, max_df=reuse.max_df),
