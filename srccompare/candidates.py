@@ -15,6 +15,7 @@ per posting.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 
 import numpy as np
@@ -68,8 +69,8 @@ def shared_key_pairs(postings: Postings, *, max_df: int, part_rows: int = 1_000_
     part only, so the counts add up across parts, and memory stays near that of
     one part instead of several copies of the whole corpus's postings.
     """
-    parts = 1 << max(0, int(np.ceil(np.log2(max(1, len(postings.keys)) / max(1, part_rows)))))
-    part_of = (postings.keys & np.uint64(parts - 1)).astype(np.uint32) if parts > 1 else None
+    parts = min(1 << 16, 1 << max(0, int(np.ceil(np.log2(max(1, len(postings.keys)) / max(1, part_rows))))))
+    part_of = _low_bits(postings.keys, parts - 1) if parts > 1 else None
     found = []
     for part in range(parts):
         chosen = postings if part_of is None else _part(postings, part_of == part)
@@ -80,6 +81,12 @@ def shared_key_pairs(postings: Postings, *, max_df: int, part_rows: int = 1_000_
     unique, inverse = np.unique(codes, return_inverse=True)
     counts = np.bincount(inverse, weights=np.concatenate([n for _, n in found])).astype(np.int64)
     return PairCounts(unique // _PAIR_BASE, unique % _PAIR_BASE, counts)
+
+
+def _low_bits(keys: np.ndarray, mask: int) -> np.ndarray:
+    """``keys & mask`` as uint16 (mask < 2**16), without a full-size uint64 temporary."""
+    halves = np.ascontiguousarray(keys, dtype=np.uint64).view(np.uint16).reshape(-1, 4)
+    return halves[:, 0 if sys.byteorder == "little" else 3] & np.uint16(mask)
 
 
 def _part(postings: Postings, mask: np.ndarray) -> Postings:
