@@ -61,7 +61,7 @@ def sampled_shingles(shingles: np.ndarray, modulus: int) -> np.ndarray:
     return np.unique(kept)
 
 
-def shared_key_pairs(postings: Postings, *, max_df: int, part_rows: int = 1_000_000) -> PairCounts:
+def shared_key_pairs(postings: Postings, *, max_df: int, part_rows: int = 4_000_000) -> PairCounts:
     """Pairs of documents sharing keys, with counts; keys in more than ``max_df`` documents dropped.
 
     Keys are split by their low bits into parts of about ``part_rows``
@@ -114,6 +114,8 @@ def _pairs_in_part(postings: Postings, max_df: int) -> tuple[np.ndarray, np.ndar
 
 
 def _distinct_postings(postings: Postings) -> tuple[np.ndarray, np.ndarray]:
+    """The rows of keys held more than once, sorted by key then document, repeats dropped."""
+    postings = _repeated_keys(postings)
     order = np.lexsort((postings.docs, postings.keys))
     keys, docs = postings.keys[order], postings.docs[order]
     if len(keys) == 0:
@@ -121,6 +123,24 @@ def _distinct_postings(postings: Postings) -> tuple[np.ndarray, np.ndarray]:
     keep = np.ones(len(keys), dtype=bool)
     keep[1:] = (keys[1:] != keys[:-1]) | (docs[1:] != docs[:-1])
     return keys[keep], docs[keep]
+
+
+def _repeated_keys(postings: Postings) -> Postings:
+    """Only the rows whose key occurs in more than one row.
+
+    Most shingles occur in one document only. Finding the others with a sort
+    of the keys alone (no argsort) leaves a tenth of the rows for the costly
+    sort by key and document.
+    """
+    if len(postings.keys) < 2:
+        return postings
+    ordered = np.sort(postings.keys)
+    repeated = np.unique(ordered[1:][ordered[1:] == ordered[:-1]])
+    if len(repeated) == 0:
+        return Postings(postings.keys[:0], postings.docs[:0])
+    where = np.minimum(np.searchsorted(repeated, postings.keys), len(repeated) - 1)
+    held = repeated[where] == postings.keys
+    return Postings(postings.keys[held], postings.docs[held])
 
 
 def _empty_pairs() -> PairCounts:
