@@ -2,18 +2,21 @@
 
     .venv/bin/python bench/clean_speed.py [--repeat 3] [--against DIR]
 
-prints CPU milliseconds per article and articles per CPU second (best of
-``--repeat`` passes; the machine is shared, so CPU time rather than wall time):
+prints CPU milliseconds per article and articles per CPU second (the machine is
+shared, so CPU time rather than wall time; plain text: best of ``--repeat``):
 
 - plain text: the 2,000 600-word texts of bench/out/speed-2000-1.jsonl, each
   through ``clean_text`` as bench/reuse_speed.py cleans them; the floor beside
   it is a bare ``normalise`` + ``split_paragraphs`` pass over the same texts;
-- HTML: the 181 ScrapingHub pages (../shared/eval/scrapinghub), srccompare's
-  HTML path (extraction and its own steps) against trafilatura's extraction
-  alone with the options srccompare uses (the baseline), and our steps alone.
+- page text: the whole text of each ScrapingHub page (../shared/eval/scrapinghub,
+  output/html-text.json: menus, links and comments around the article);
+- HTML: the 181 ScrapingHub pages, srccompare's HTML path (extraction and its
+  own steps) against trafilatura's extraction alone with the options srccompare
+  uses (the baseline), and our steps alone.
 
-``--against DIR`` also times the plain-text cleaner of another checkout (say
-``git worktree add /tmp/clean-base HEAD``) in a subprocess, for before/after.
+``--against DIR`` times another checkout of srccompare too (say one made with
+``git worktree add /tmp/clean-base HEAD``), in a subprocess, each of its rows
+below the same row of this one.
 
 The equivalence check cleans the plain-text corpus, the seeds, the ScrapingHub
 pages (as HTML and as their full page text), fixtures/ and the fuzz corpus
@@ -89,23 +92,20 @@ def time_plain_text(texts: list[tuple[str, str]], settings: Settings, repeat: in
 
 
 def time_html(pages: list[Page], settings: Settings) -> dict[str, float]:
-    """CPU seconds per page: trafilatura alone, srccompare's HTML path, and its own steps after extraction."""
-    rules = load_rules()
+    """CPU seconds per page: trafilatura alone, srccompare's HTML path, and its own steps after extraction.
+
+    trafilatura and srccompare take turns going first on a page, so that neither gains from
+    what the other left in the caches.
+    """
     extraction = ours = own = 0.0
-    for page in pages:
-        start = time.process_time()
-        trafilatura.bare_extraction(
-            page.html, url=page.url, include_comments=False, deduplicate=False, favor_precision=True,
-            include_tables=True, include_images=False, with_metadata=True,
-        )
-        middle = time.process_time()
-        article = article_from_text(page.html, source=page.key, id=page.key, kind="html", hints=Metadata(url=page.url))
-        extracted = extract(article, settings.clean, rules)
-        after_extraction = time.process_time()
-        if not isinstance(extracted, NoArticle):
-            clean_extracted(article, extracted, settings, rules)
-        end = time.process_time()
-        extraction, ours, own = extraction + middle - start, ours + end - middle, own + end - after_extraction
+    for position, page in enumerate(pages):
+        if position % 2:
+            ours_seconds, own_seconds = _srccompare_html(page, settings)
+            extraction += _trafilatura_alone(page)
+        else:
+            extraction += _trafilatura_alone(page)
+            ours_seconds, own_seconds = _srccompare_html(page, settings)
+        ours, own = ours + ours_seconds, own + own_seconds
     count = len(pages)
     return {
         "trafilatura bare_extraction (baseline)": extraction / count,
@@ -114,18 +114,53 @@ def time_html(pages: list[Page], settings: Settings) -> dict[str, float]:
     }
 
 
-def time_other_checkout(directory: Path, repeat: int) -> dict[str, float]:
-    """The plain-text timings of another checkout of srccompare, run in a subprocess."""
+def _trafilatura_alone(page: Page) -> float:
+    start = time.process_time()
+    trafilatura.bare_extraction(
+        page.html, url=page.url, include_comments=False, deduplicate=False, favor_precision=True,
+        include_tables=True, include_images=False, with_metadata=True,
+    )
+    return time.process_time() - start
+
+
+def _srccompare_html(page: Page, settings: Settings) -> tuple[float, float]:
+    """CPU seconds of the whole HTML path, and of the steps after extraction."""
+    rules = load_rules()
+    start = time.process_time()
+    article = article_from_text(page.html, source=page.key, id=page.key, kind="html", hints=Metadata(url=page.url))
+    extracted = extract(article, settings.clean, rules)
+    middle = time.process_time()
+    if not isinstance(extracted, NoArticle):
+        clean_extracted(article, extracted, settings, rules)
+    end = time.process_time()
+    return end - start, end - middle
+
+
+def time_page_text(pages: list[Page], settings: Settings, repeat: int) -> dict[str, float]:
+    """CPU seconds per page of cleaning a whole page's text (menus, links, comments and all)."""
+    texts = [(page.key, page.full_text) for page in pages if page.full_text.strip()]
+    rules = load_rules()
+
+    def clean_all() -> None:
+        for key, text in texts:
+            clean_article(article_from_text(text, source=key, id=key, kind="text"), settings, rules)
+
+    return {"clean_article (whole page text)": cpu_per_item(clean_all, len(texts), repeat)}
+
+
+def time_other_checkout(directory: Path, repeat: int) -> list[tuple[str, str, float]]:
+    """The timings of another checkout of srccompare, run in a subprocess."""
     environment = {**os.environ, "PYTHONPATH": str(directory)}
-    command = [sys.executable, str(Path(__file__).resolve()), "--plain-only-json", "--repeat", str(repeat)]
+    command = [sys.executable, str(Path(__file__).resolve()), "--json", "--repeat", str(repeat)]
     output = subprocess.run(command, env=environment, capture_output=True, text=True, check=True).stdout
-    return json.loads(output.strip().splitlines()[-1])
+    return [(group, f"{name}, {directory}", seconds) for group, name, seconds in json.loads(output.splitlines()[-1])]
 
 
 def table(rows: list[tuple[str, str, float]]) -> str:
-    lines = [f"{'input':<12}{'what':<46}{'ms/article':>11}{'articles/s':>12}"]
+    width = max(len(name) for _, name, _ in rows) + 2
+    lines = [f"{'input':<12}{'what':<{width}}{'ms/article':>11}{'articles/s':>12}"]
     for group, name, seconds in rows:
-        lines.append(f"{group:<12}{name:<46}{seconds * 1000:11.3f}{1 / seconds:12.0f}")
+        lines.append(f"{group:<12}{name:<{width}}{seconds * 1000:11.3f}{1 / seconds:12.0f}")
     return "\n".join(lines)
 
 
@@ -205,30 +240,34 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--against", type=Path, help="another checkout whose plain-text cleaner to time too")
     parser.add_argument("--dump", type=Path, help="write the equivalence check's outputs here and stop")
     parser.add_argument("--compare", type=Path, nargs=2, metavar=("BEFORE", "AFTER"), help="compare two dumps and stop")
-    parser.add_argument("--plain-only-json", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--json", action="store_true", help="print the timings as JSON (for --against)")
     args = parser.parse_args(argv)
-    settings = load_settings()
     if args.compare:
         return 1 if compare(*args.compare) else 0
     if args.dump:
-        print(f"{dump(args.dump, settings)} cases written to {args.dump} (srccompare from {srccompare.__file__})")
+        count = dump(args.dump, load_settings())
+        print(f"{count} cases written to {args.dump} (srccompare from {srccompare.__file__})")
         return 0
-    texts = read_corpus(CORPUS)
-    plain = time_plain_text(texts, settings, args.repeat)
-    if args.plain_only_json:
-        print(json.dumps(plain))
+    rows = measure(args.repeat)
+    if args.json:
+        print(json.dumps(rows))
         return 0
-    rows = [("plain text", name, seconds) for name, seconds in plain.items()]
     if args.against:
         other = time_other_checkout(args.against, args.repeat)
-        rows.append(("plain text", f"clean_text of {args.against}", other["clean_text"]))
-    pages, _ = load_pages(SCRAPINGHUB, None)
-    rows += [("HTML", name, seconds) for name, seconds in time_html(pages, settings).items()]
-    print(f"{len(texts)} plain-text articles from {CORPUS.relative_to(ROOT)} (best of {args.repeat}), "
-          f"{len(pages)} ScrapingHub pages; CPU time, one process")
+        rows = [row for pair in zip(rows, other) for row in pair]
+    print(f"CPU time in one process; plain text: {CORPUS.relative_to(ROOT)} (2,000 articles) and the ScrapingHub "
+          f"pages' whole text, best of {args.repeat}; HTML: the ScrapingHub pages, once")
     print(table(rows))
     return 0
 
+
+def measure(repeat: int) -> list[tuple[str, str, float]]:
+    settings = load_settings()
+    plain = time_plain_text(read_corpus(CORPUS), settings, repeat)
+    pages, _ = load_pages(SCRAPINGHUB, None)
+    rows = [("plain text", name, seconds) for name, seconds in plain.items()]
+    rows += [("page text", name, seconds) for name, seconds in time_page_text(pages, settings, repeat).items()]
+    return rows + [("HTML", name, seconds) for name, seconds in time_html(pages, settings).items()]
 
 if __name__ == "__main__":
     raise SystemExit(main())

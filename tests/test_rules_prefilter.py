@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import string
 import sys
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from hypothesis import given, settings as hypothesis_settings, strategies as st
 
 from srccompare.clean.text import normalise, split_paragraphs
 from srccompare.rules import load_rules
-from srccompare.rules.prefilter import FOLD_SPECIAL, Prefilter, first_char_index, fold, prefilter
+from srccompare.rules.prefilter import FOLD_SPECIAL, Prefilter, first_char_index, fold, prefilter_of
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 RULES = load_rules()
@@ -63,7 +64,7 @@ def seed_paragraphs() -> list[str]:
 
 @lru_cache(maxsize=None)
 def cheap(pattern: re.Pattern[str]) -> Prefilter:
-    return prefilter(pattern)
+    return prefilter_of(pattern)
 
 
 def same_match(pattern: re.Pattern[str], text: str) -> None:
@@ -135,3 +136,14 @@ def test_first_character_index_keeps_every_rule_that_can_match(first):
         if position not in kept:
             assert rule.cheap.first is not None and first not in rule.cheap.first, rule.id
     assert list(kept) == sorted(kept)
+
+
+def test_caseless_characters_of_the_rules_match_only_themselves():
+    """Punctuation and symbols outside ASCII (©, –, •) are taken as literals: the engine, ignoring case,
+    must match each to itself alone."""
+    everything = "".join(map(chr, range(sys.maxunicode + 1)))
+    used = {char for pattern in PATTERNS for char in pattern.pattern if not char.isascii()}
+    caseless = sorted(char for char in used if unicodedata.category(char)[0] in "PSZ")
+    assert caseless  # the rules do hold some
+    for char in caseless:
+        assert re.findall(re.escape(char), everything, re.IGNORECASE) == [char], f"U+{ord(char):04X}"

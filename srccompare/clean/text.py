@@ -32,11 +32,14 @@ BLANK_LINES = re.compile(r"\n[ \n]*\n")
 WORD = re.compile(r"\w+(?:['’.-]\w+)*")
 # word_count counts WORD's matches without the regex: each character becomes a class byte,
 # b"a" for a word character (what \w matches), b"j" for a joiner of WORD, b" " for the rest.
-ASCII_WORD = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz"
+# The table classes the Latin-1 characters (a text is encoded as Latin-1); a codec error
+# handler classes the others.
 WORD_CLASSES = bytes(
-    ord("a") if byte in ASCII_WORD else ord("j") if byte in b"'.-" else ord(" ") for byte in range(256)
+    ord("a") if chr(code).isalnum() or code == ord("_") else ord("j") if chr(code) in "'.-" else ord(" ")
+    for code in range(256)
 )
 WORD_CLASS_ERRORS = "srccompare.word-classes"
+CACHED_CHARS = 5000  # word counts of texts up to this long are remembered (see word_count)
 
 
 def normalise(text: str) -> str:
@@ -63,20 +66,41 @@ def normalise(text: str) -> str:
 
 
 def word_count(text: str) -> int:
-    """How many times WORD matches in ``text`` (words joined by ' ’ . or - count once), counted
-    on the text's character classes, several times faster than the regex.
+    """How many times WORD matches in ``text`` (words joined by ' ’ . or - count once).
+
+    The finders each count a paragraph's words; the counts of paragraph-sized
+    texts are remembered (a few thousand of them), longer texts are counted anew.
+    """
+    return _paragraph_word_count(text) if len(text) <= CACHED_CHARS else _word_count(text)
+
+
+@lru_cache(maxsize=4096)
+def _paragraph_word_count(text: str) -> int:
+    return _word_count(text)
+
+
+def _word_count(text: str) -> int:
+    """WORD's matches counted on the text's character classes, several times faster than the regex.
 
     A word starts at a word character after a space (b" a"), at a joiner
     starting the text or following a space or another joiner and followed by a
     word character (b" ja", b"jja"), or at a word character opening the text.
     """
-    classes = text.encode("ascii", WORD_CLASS_ERRORS).translate(WORD_CLASSES)
+    classes = word_classes(text)
     starts = classes.count(b" a") + classes.count(b" ja") + classes.count(b"jja")
     return starts + classes.startswith(b"a") + classes.startswith(b"ja")
 
 
+def word_classes(text: str) -> bytes:
+    """One class byte a character (see WORD_CLASSES)."""
+    if not text.isascii():
+        text = text.replace("’", "'")  # the joiner outside Latin-1, common enough to spare the handler
+    return text.encode("latin-1", WORD_CLASS_ERRORS).translate(WORD_CLASSES)
+
+
 def _word_classes(error: UnicodeError) -> tuple[str, int]:
-    """Codec error handler: the class bytes of a run of non-ASCII characters (see WORD_CLASSES)."""
+    """Codec error handler: the class characters of a run of characters outside Latin-1, as
+    Latin-1 characters of the same class ("a" word, "'" joiner, " " other)."""
     if not isinstance(error, UnicodeEncodeError):
         raise error
     run = error.object[error.start : error.end]
@@ -87,7 +111,7 @@ def _word_classes(error: UnicodeError) -> tuple[str, int]:
 
 @lru_cache(maxsize=4096)
 def _char_class(char: str) -> str:
-    """What the class bytes say of one non-ASCII character: "a" word, "'" joiner (’), " " other."""
+    """The class of one character outside Latin-1: "a" word, "'" joiner (’), " " other."""
     return "a" if char.isalnum() else "'" if char == "’" else " "
 
 

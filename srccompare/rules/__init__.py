@@ -14,7 +14,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from srccompare.rules.prefilter import NO_PREFILTER, FirstCharIndex, Prefilter, first_char_index, prefilter
+from srccompare.rules.prefilter import NO_PREFILTER, FirstCharIndex, Prefilter, first_char_index, prefilter_of
 
 
 class RulesError(ValueError):
@@ -179,13 +179,13 @@ def _line_rule(data: dict[str, Any]) -> LineRule:
     pattern = _compile(data["pattern"])
     return LineRule(
         data["id"], data["kind"], pattern, data.get("max_words"), data.get("outlet"), where,
-        bool(data.get("strip", False)), prefilter(pattern),
+        bool(data.get("strip", False)), prefilter_of(pattern),
     )
 
 
 def _block_rule(data: dict[str, Any]) -> BlockRule:
     start, end = _compile(data["start"]), _compile(data["end"])
-    return BlockRule(data["id"], data["kind"], start, end, prefilter(start), prefilter(end))
+    return BlockRule(data["id"], data["kind"], start, end, prefilter_of(start), prefilter_of(end))
 
 
 def _agency(data: dict[str, Any]) -> Agency:
@@ -202,7 +202,7 @@ def _agency_alternation(agencies: tuple[Agency, ...]) -> str:
 def _credit_rule(data: dict[str, Any], agency_pattern: str) -> CreditRule:
     pattern = _compile(data["pattern"].replace("{agency}", agency_pattern))
     return CreditRule(
-        data["id"], data["how"], pattern, data.get("agency"), bool(data.get("remove", True)), prefilter(pattern)
+        data["id"], data["how"], pattern, data.get("agency"), bool(data.get("remove", True)), prefilter_of(pattern)
     )
 
 

@@ -9,13 +9,16 @@ From a pattern's parse tree this module derives a ``Prefilter``:
 - ``floating``: the same for the alternatives not anchored at the start
   (``^`` or ``\\A``); ``None`` when one of them has none;
 - ``anchored``: whether some top-level alternative is anchored at the start;
+- ``prefixes``: strings one of which every match of an anchored alternative
+  starts with (``None`` when some anchored alternative has none);
 - ``first``: for a pattern all of whose alternatives are anchored, the
   characters (folded) a match can start with; ``None`` when unknown.
 
 When the folded paragraph holds no ``required`` string there is no match.
 When it holds no ``floating`` string, no unanchored alternative can match
 anywhere, so ``pattern.match`` (one attempt, at the start) finds exactly the
-match ``pattern.search`` would. A ``FirstCharIndex`` lists, for a paragraph's
+match ``pattern.search`` would, and only if the folded paragraph starts with
+one of the ``prefixes``. A ``FirstCharIndex`` lists, for a paragraph's
 first character, the rules of a list that can match it (in their order).
 Only ASCII literals are used, compared with
 ``fold``, which maps every character the regex engine matches to an ASCII
@@ -28,14 +31,19 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any
 
+CACHED_CHARS = 5000  # folds of texts up to this long are remembered (see fold)
 # A literal set larger than this costs more to test than the regex it would spare.
 MAX_STRINGS = 12
+MAX_PREFIXES = 16  # str.startswith takes them all in one call
+# Strings this long are rare enough in prose; beyond it, fewer strings beat longer ones.
+SELECTIVE_CHARS = 8
 # Non-ASCII characters that the regex engine, ignoring case, matches to an ASCII letter,
 # and the one whose lower case is two characters (U+0130).
 FOLD_SPECIAL = {"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"}
@@ -51,23 +59,30 @@ class Prefilter:
     required: tuple[str, ...] | None
     floating: tuple[str, ...] | None
     anchored: bool
+    prefixes: tuple[str, ...] | None = None
     first: frozenset[str] | None = None
 
     def search(self, pattern: re.Pattern[str], text: str, folded: str) -> re.Match[str] | None:
         """``pattern.search(text)``, sparing the regex where the literals prove it useless;
         ``folded`` is ``fold(text)``."""
-        if self.required is not None and not _holds_any(folded, self.required):
+        # Loops, not any() or a helper: this runs for every rule and paragraph.
+        if self.prefixes is not None and self.floating == () and not folded.startswith(self.prefixes):
             return None
-        if self.floating is not None and not _holds_any(folded, self.floating):
-            return pattern.match(text) if self.anchored else None
+        if self.required is not None:
+            for string in self.required:
+                if string in folded:
+                    break
+            else:
+                return None
+        if self.floating is not None:
+            for string in self.floating:
+                if string in folded:
+                    break
+            else:
+                if not self.anchored or self.prefixes is not None and not folded.startswith(self.prefixes):
+                    return None
+                return pattern.match(text)
         return pattern.search(text)
-
-
-def _holds_any(folded: str, strings: tuple[str, ...]) -> bool:
-    for string in strings:  # a loop, not any(): this runs for every rule and paragraph
-        if string in folded:
-            return True
-    return False
 
 
 NO_PREFILTER = Prefilter(None, None, False)
@@ -92,13 +107,25 @@ def first_char_index(prefilters: Sequence[Prefilter]) -> FirstCharIndex:
 
 
 def fold(text: str) -> str:
-    """Lower case, with the characters that match an ASCII letter only under IGNORECASE made that letter."""
+    """Lower case, with the characters that match an ASCII letter only under IGNORECASE made that letter.
+
+    Several finders fold the same paragraphs: folds of paragraph-sized texts are remembered.
+    """
+    return _fold_paragraph(text) if len(text) <= CACHED_CHARS else _fold(text)
+
+
+@lru_cache(maxsize=4096)
+def _fold_paragraph(text: str) -> str:
+    return _fold(text)
+
+
+def _fold(text: str) -> str:
     if not text.isascii() and any(char in text for char in FOLD_SPECIAL):
         text = text.translate(FOLD_TABLE)
     return text.lower()
 
 
-def prefilter(pattern: re.Pattern[str]) -> Prefilter:
+def prefilter_of(pattern: re.Pattern[str]) -> Prefilter:
     """The cheap tests for one compiled pattern (see the module docstring)."""
     if pattern.flags & re.MULTILINE:
         return NO_PREFILTER
@@ -112,18 +139,47 @@ def prefilter(pattern: re.Pattern[str]) -> Prefilter:
     if not any(anchored):
         return Prefilter(_usable(_union(needs)), None, False)  # the floating test would repeat the required one
     floating = [need for need, start in zip(needs, anchored) if not start]
+    prefixes = _union([_prefixes(list(a)) for a, start in zip(alternatives, anchored) if start])
     return Prefilter(
         required=_usable(_union(needs)),
         floating=() if not floating else _usable(_union(floating)),
         anchored=True,
+        prefixes=_usable(prefixes, MAX_PREFIXES, _absorbed_prefixes),
         first=None if floating else _first_chars(items),
     )
 
 
-def _usable(strings: Strings | None) -> tuple[str, ...] | None:
-    if not strings or len(strings) > MAX_STRINGS or "" in strings:
+def _usable(
+    strings: Strings | None, most: int = MAX_STRINGS, absorb: Callable[[Strings], Strings] | None = None
+) -> tuple[str, ...] | None:
+    """The strings to test, fewest first, or None when there are none or too many to be worth it."""
+    if not strings or "" in strings:
         return None
-    return tuple(sorted(strings))
+    strings = (absorb or _absorbed)(strings)
+    return tuple(sorted(strings)) if len(strings) <= most else None
+
+
+def _absorbed(strings: Strings) -> Strings:
+    """Without the strings that hold another: a text holding one of them holds the other too."""
+    return frozenset(s for s in strings if not any(t != s and t in s for t in strings))
+
+
+def _absorbed_prefixes(strings: Strings) -> Strings:
+    """Without the strings another one starts: a text starting with one of them starts with the other too."""
+    return frozenset(s for s in strings if not any(t != s and s.startswith(t) for t in strings))
+
+
+def _prefixes(items: list[Any]) -> Strings | None:
+    """What a match of an alternative opening with ^ starts with: its leading fixed strings."""
+    if not items or items[0][0] is not sre.AT or items[0][1] not in STARTS:
+        return None
+    run: Strings = frozenset({""})
+    for op, av in items[1:]:
+        exact = _exact(op, av)
+        if exact is None or len(run) * len(exact) > MAX_PREFIXES:
+            break
+        run = frozenset(a + b for a in run for b in exact)
+    return None if "" in run else run
 
 
 def _union(sets: list[Strings | None]) -> Strings | None:
@@ -174,23 +230,22 @@ def _anchored(items: list[Any]) -> bool:
 def _required(items: list[Any]) -> Strings | None:
     """The best set of strings one of which every match of the sequence holds, or None."""
     candidates: list[Strings] = []
-    run: Strings = frozenset({""})
+    run: Strings = frozenset({""})  # the fixed strings the items since the last unfixed one match
     for op, av in items:
         exact = _exact(op, av)
-        if exact is not None and len(run) * len(exact) <= MAX_STRINGS:
-            run = frozenset(a + b for a in run for b in exact)
-            continue
-        candidates.append(run)
-        run = exact if exact is not None else frozenset({""})
         if exact is None:
+            run = frozenset({""})
             inner = _required_of(op, av)
             if inner is not None:
                 candidates.append(inner)
-    candidates.append(run)
-    usable = [c for c in candidates if "" not in c and len(c) <= MAX_STRINGS]
+            continue
+        run = frozenset(a + b for a in run for b in exact) if len(run) * len(exact) <= MAX_STRINGS else exact
+        candidates.append(run)  # every stage of a run is required: short ones are fewer strings
+    usable = [_absorbed(c) for c in candidates if "" not in c]
+    usable = [c for c in usable if len(c) <= MAX_STRINGS]
     if not usable:
         return None
-    return max(usable, key=lambda c: (min(map(len, c)), -len(c)))
+    return max(usable, key=lambda c: (min(SELECTIVE_CHARS, *map(len, c)), -len(c), min(map(len, c))))
 
 
 def _required_of(op: Any, av: Any) -> Strings | None:
@@ -211,12 +266,15 @@ def _required_of(op: Any, av: Any) -> Strings | None:
 def _exact(op: Any, av: Any) -> Strings | None:
     """All the strings (folded) an item matches, when it is a small choice of ASCII literals."""
     if op is sre.LITERAL:
-        return frozenset({chr(av).lower()}) if av < 128 else None
+        return frozenset({chr(av).lower()}) if av < 128 or _caseless(chr(av)) else None
     if op is sre.SUBPATTERN:
         return _exact_sequence(list(av[3]))
+    if op in REPEATS and av[0] == 0 and av[1] == 1:  # x? matches what x matches, or nothing
+        optional = _exact_sequence(list(av[2]))
+        return None if optional is None else optional | {""}
     if op is sre.BRANCH:
-        choices = [_exact_sequence(list(branch)) for branch in av[1]]
-        return _union(choices) if all(c is not None for c in choices) else None
+        choices = _union([_exact_sequence(list(branch)) for branch in av[1]])
+        return choices if choices is not None and len(choices) <= MAX_STRINGS else None
     return None
 
 
