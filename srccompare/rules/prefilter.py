@@ -20,11 +20,13 @@ anywhere, so ``pattern.match`` (one attempt, at the start) finds exactly the
 match ``pattern.search`` would, and only if the folded paragraph starts with
 one of the ``prefixes``. A ``FirstCharIndex`` lists, for a paragraph's
 first character, the rules of a list that can match it (in their order).
-Only ASCII literals are used, compared with
+
+Only ASCII literals and caseless symbols (©, –) are used, compared with
 ``fold``, which maps every character the regex engine matches to an ASCII
-letter without case onto that letter (tests/test_rules.py checks the table
-against the engine). A pattern the analysis cannot follow (multiline ``^``,
-say) gets no prefilter and is always searched.
+letter without case onto that letter (tests/test_rules_prefilter.py checks
+the table and the symbols against the engine, and each rule's results with
+and without its prefilter). A pattern the analysis cannot follow (multiline
+``^``, say) gets no prefilter and is always searched.
 """
 
 from __future__ import annotations
