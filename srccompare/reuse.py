@@ -54,11 +54,26 @@ class IndexParameters:
 class SketchChunk:
     """What the sketch step returns for a chunk of documents."""
 
-    shingles: list[np.ndarray]  # per document: distinct sampled exact shingle hashes
-    bands: list[np.ndarray]  # per document: LSH band keys of its windows
+    # Every document's keys in one array and how many are each document's: a
+    # few large arrays rather than two small ones a document, which the main
+    # process could not hand back to the system once the postings are built.
+    shingle_keys: np.ndarray  # distinct sampled exact shingle hashes
+    shingle_counts: np.ndarray
+    band_keys: np.ndarray  # distinct LSH band keys of the document's windows
+    band_counts: np.ndarray
     vocabulary: np.ndarray  # distinct token hashes of the chunk
     document_frequency: np.ndarray  # in how many of the chunk's documents each occurs
     words: np.ndarray  # per document: its words (tokens), counted here rather than again in the main process
+
+    @property
+    def shingles(self) -> list[np.ndarray]:
+        """Per document: its sampled exact shingle hashes."""
+        return np.split(self.shingle_keys, np.cumsum(self.shingle_counts)[:-1]) if len(self.shingle_counts) else []
+
+    @property
+    def bands(self) -> list[np.ndarray]:
+        """Per document: its LSH band keys."""
+        return np.split(self.band_keys, np.cumsum(self.band_counts)[:-1]) if len(self.band_counts) else []
 
 
 @dataclass(frozen=True, eq=False)
@@ -102,7 +117,7 @@ def find_reuse(
         sketches = sketch_corpus(ordered, reuse, running, progress)
         weights = corpus_weights(sketches, len(ordered))
         words = np.concatenate([chunk.words for chunk in sketches]) if sketches else np.zeros(0, np.int64)
-        shingles, bands = postings(sketches, "shingles"), postings(sketches, "bands")
+        shingles, bands = postings(sketches, "shingle"), postings(sketches, "band")
         del sketches  # the postings hold the keys now: half the memory at this point
         pairs = find_candidates(shingles, bands, reuse)
         del shingles, bands
@@ -189,7 +204,17 @@ def sketch_documents(task: tuple[list[str], IndexParameters]) -> SketchChunk:
         bands.append(np.unique(sketcher.document_keys(hashes)))
         distinct.append(np.unique(hashes))
     vocabulary, frequency = np.unique(np.concatenate(distinct) if distinct else np.zeros(0, np.uint64), return_counts=True)
-    return SketchChunk(shingles, bands, vocabulary, frequency, words)
+    return SketchChunk(
+        _joined(shingles), _lengths(shingles), _joined(bands), _lengths(bands), vocabulary, frequency, words
+    )
+
+
+def _joined(arrays: list[np.ndarray]) -> np.ndarray:
+    return np.concatenate(arrays).astype(np.uint64, copy=False) if arrays else np.zeros(0, np.uint64)
+
+
+def _lengths(arrays: list[np.ndarray]) -> np.ndarray:
+    return np.fromiter((len(keys) for keys in arrays), dtype=np.int64, count=len(arrays))
 
 
 def corpus_weights(sketches: Sequence[SketchChunk], documents: int) -> Weights:
@@ -205,8 +230,12 @@ def corpus_weights(sketches: Sequence[SketchChunk], documents: int) -> Weights:
 
 
 def postings(sketches: Sequence[SketchChunk], field: str) -> Postings:
-    """The corpus's (key, document number) rows of the sketches' ``shingles`` or ``bands``."""
-    return Postings.from_lists([keys for chunk in sketches for keys in getattr(chunk, field)])
+    """The corpus's (key, document number) rows of the sketches' ``shingle`` or ``band`` keys."""
+    if not sketches:
+        return Postings(np.zeros(0, np.uint64), np.zeros(0, np.int32))
+    counts = np.concatenate([getattr(chunk, f"{field}_counts") for chunk in sketches])
+    keys = np.concatenate([getattr(chunk, f"{field}_keys") for chunk in sketches])
+    return Postings(keys, np.repeat(np.arange(len(counts), dtype=np.int32), counts))
 
 
 def find_candidates(shingles: Postings, bands: Postings, reuse: ReuseSettings) -> tuple[tuple[int, int], ...]:
