@@ -16,6 +16,7 @@ per posting.
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -69,12 +70,45 @@ def shared_key_pairs(postings: Postings, *, max_df: int, part_rows: int = 4_000_
     part only, so the counts add up across parts, and memory stays near that of
     one part instead of several copies of the whole corpus's postings.
     """
-    parts = min(1 << 16, 1 << max(0, int(np.ceil(np.log2(max(1, len(postings.keys)) / max(1, part_rows))))))
-    part_of = _low_bits(postings.keys, parts - 1) if parts > 1 else None
-    found = []
-    for part in range(parts):
-        chosen = postings if part_of is None else _part(postings, part_of == part)
-        found.append(_pairs_in_part(chosen, max_df))
+    parts = part_count(len(postings.keys), part_rows)
+    if parts == 1:
+        return merge_parts([pairs_in_part((postings, max_df))])
+    part_of = _low_bits(postings.keys, parts - 1)
+    return merge_parts([pairs_in_part((_part(postings, part_of == part), max_df)) for part in range(parts)])
+
+
+def part_count(rows: int, part_rows: int) -> int:
+    """Parts (a power of two, at most 2**16) to split ``rows`` postings into, ``part_rows`` or fewer each."""
+    return min(1 << 16, 1 << max(0, int(np.ceil(np.log2(max(1, rows) / max(1, part_rows))))))
+
+
+def split_chunks(chunks: Sequence[tuple[np.ndarray, np.ndarray]], part_rows: int) -> list[Postings]:
+    """Postings split into parts by the low bits of their keys, from chunks of documents.
+
+    Each chunk is (keys of its documents one after the other, how many keys
+    each document has); documents are numbered across chunks in order. The
+    parts are built without the whole corpus's postings ever being one array.
+    """
+    parts = part_count(sum(len(keys) for keys, _ in chunks), part_rows)
+    pieces: list[list[Postings]] = [[] for _ in range(parts)]
+    first = 0
+    for keys, counts in chunks:
+        docs = np.repeat(np.arange(first, first + len(counts), dtype=np.int32), counts)
+        first += len(counts)
+        part_of = _low_bits(keys, parts - 1) if parts > 1 else np.zeros(len(keys), np.uint16)
+        for part in range(parts):
+            pieces[part].append(_part(Postings(keys, docs), part_of == part))
+    return [_joined(part) for part in pieces]
+
+
+def _joined(pieces: list[Postings]) -> Postings:
+    if not pieces:
+        return Postings(np.zeros(0, np.uint64), np.zeros(0, np.int32))
+    return Postings(np.concatenate([p.keys for p in pieces]), np.concatenate([p.docs for p in pieces]))
+
+
+def merge_parts(found: Sequence[tuple[np.ndarray, np.ndarray]]) -> PairCounts:
+    """The pair counts of all parts (a pair may share keys of several parts)."""
     codes = np.concatenate([c for c, _ in found]) if found else np.zeros(0, np.int64)
     if len(codes) == 0:
         return _empty_pairs()
@@ -93,8 +127,12 @@ def _part(postings: Postings, mask: np.ndarray) -> Postings:
     return Postings(postings.keys[mask], postings.docs[mask])
 
 
-def _pairs_in_part(postings: Postings, max_df: int) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct pair codes of one part of the keys and how many keys each pair shares."""
+def pairs_in_part(task: tuple[Postings, int]) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct pair codes of one part of the keys and how many keys each pair shares.
+
+    A task of its own (``(part, max_df)``), so that an engine can run the parts in its workers.
+    """
+    postings, max_df = task
     keys, docs = _distinct_postings(postings)
     if len(keys) == 0:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)

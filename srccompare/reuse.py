@@ -4,8 +4,8 @@
 
 1. sketch: tokenise every article, keep sampled exact shingles and the LSH
    band keys of its windows, count token document frequencies (in workers);
-2. candidates: pairs of articles sharing enough shingles or a band (numpy
-   over the whole corpus);
+2. candidates: pairs of articles sharing enough shingles or bands (numpy,
+   the postings split by key into parts paired in workers);
 3. align: each candidate pair, seed and extend, exact offsets (in workers);
 4. group: passages into families;
 5. attribute: explicit credits, then agencies inferred from shared reporting;
@@ -28,7 +28,7 @@ from scipy.sparse.csgraph import reverse_cuthill_mckee
 
 from srccompare.align import AlignParameters, Prepared, Weights, align_prepared, one_blas_thread, prepare
 from srccompare.attribute import AttributeParameters, attribute, count_words, words_in_spans
-from srccompare.candidates import Postings, candidate_pairs, sampled_shingles, shared_key_pairs
+from srccompare.candidates import Postings, candidate_pairs, merge_parts, pairs_in_part, sampled_shingles, split_chunks
 from srccompare.engines.base import Engine
 from srccompare.engines.local import LocalEngine
 from srccompare.group import group_passages
@@ -117,9 +117,9 @@ def find_reuse(
         sketches = sketch_corpus(ordered, reuse, running, progress)
         weights = corpus_weights(sketches, len(ordered))
         words = np.concatenate([chunk.words for chunk in sketches]) if sketches else np.zeros(0, np.int64)
-        shingles, bands = postings(sketches, "shingle"), postings(sketches, "band")
-        del sketches  # the postings hold the keys now: half the memory at this point
-        pairs = find_candidates(shingles, bands, reuse)
+        shingles, bands = key_parts(sketches, "shingle"), key_parts(sketches, "band")
+        del sketches  # the parts hold the keys now: half the memory at this point
+        pairs = find_candidates(shingles, bands, reuse, running)
         del shingles, bands
         _report(progress, "candidates", 1, 1)
         passages = align_candidates(ordered, pairs, weights, reuse, running, progress)
@@ -229,20 +229,26 @@ def corpus_weights(sketches: Sequence[SketchChunk], documents: int) -> Weights:
 # --- step 2: candidates ----------------------------------------------------------
 
 
-def postings(sketches: Sequence[SketchChunk], field: str) -> Postings:
-    """The corpus's (key, document number) rows of the sketches' ``shingle`` or ``band`` keys."""
-    if not sketches:
-        return Postings(np.zeros(0, np.uint64), np.zeros(0, np.int32))
-    counts = np.concatenate([getattr(chunk, f"{field}_counts") for chunk in sketches])
-    keys = np.concatenate([getattr(chunk, f"{field}_keys") for chunk in sketches])
-    return Postings(keys, np.repeat(np.arange(len(counts), dtype=np.int32), counts))
+# Postings per candidates task: each is sorted on its own (in a worker), so
+# this bounds the memory of that sort; 4M rows (~50 MB) keep tasks few.
+PART_ROWS = 4_000_000
 
 
-def find_candidates(shingles: Postings, bands: Postings, reuse: ReuseSettings) -> tuple[tuple[int, int], ...]:
-    """Candidate pairs (document numbers in id order, left < right)."""
+def key_parts(sketches: Sequence[SketchChunk], field: str) -> list[Postings]:
+    """The corpus's (key, document number) rows of the sketches' ``shingle`` or ``band`` keys, in parts by key."""
+    chunks = [(getattr(chunk, f"{field}_keys"), getattr(chunk, f"{field}_counts")) for chunk in sketches]
+    return split_chunks(chunks, PART_ROWS)
+
+
+def find_candidates(
+    shingles: Sequence[Postings], bands: Sequence[Postings], reuse: ReuseSettings, engine: Engine
+) -> tuple[tuple[int, int], ...]:
+    """Candidate pairs (document numbers in id order, left < right), the parts paired in the engine's workers."""
+    tasks = [(part, reuse.max_df) for part in [*shingles, *bands]]
+    found = engine.map(pairs_in_part, tasks)
     return candidate_pairs(
-        shared_key_pairs(shingles, max_df=reuse.max_df),
-        shared_key_pairs(bands, max_df=reuse.max_df),
+        merge_parts(found[: len(shingles)]),
+        merge_parts(found[len(shingles) :]),
         min_shared_shingles=reuse.min_shared_shingles,
         min_shared_bands=reuse.min_shared_bands,
     )

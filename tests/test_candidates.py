@@ -4,7 +4,16 @@ import numpy as np
 from hypothesis import given, settings as hsettings
 from hypothesis import strategies as st
 
-from srccompare.candidates import Postings, candidate_pairs, sampled_shingles, shared_key_pairs
+from srccompare.candidates import (
+    Postings,
+    candidate_pairs,
+    merge_parts,
+    pairs_in_part,
+    part_count,
+    sampled_shingles,
+    shared_key_pairs,
+    split_chunks,
+)
 
 
 @given(
@@ -46,3 +55,25 @@ def test_sampling_keeps_the_same_values_everywhere():
     kept = sampled_shingles(values, 4)
     assert np.array_equal(kept, np.arange(0, 1000, 4, dtype=np.uint64))
     assert np.array_equal(sampled_shingles(values[::-1], 4), kept)
+
+
+@given(
+    st.lists(st.lists(st.lists(st.integers(0, 40), max_size=8), max_size=5), min_size=1, max_size=5),
+    st.sampled_from([1, 4, 1_000]),
+)
+@hsettings(max_examples=100, deadline=None)
+def test_parts_from_chunks_count_what_the_whole_counts(chunks, part_rows):
+    """Documents in chunks, split by key into parts and paired part by part, as the reuse engine does."""
+    per_doc = [np.array(sorted(set(doc)), dtype=np.uint64) for chunk in chunks for doc in chunk]
+    arrays = [
+        (np.array([k for doc in chunk for k in sorted(set(doc))], dtype=np.uint64),
+         np.array([len(set(doc)) for doc in chunk], dtype=np.int64))
+        for chunk in chunks
+    ]
+    parts = split_chunks(arrays, part_rows)
+    merged = merge_parts([pairs_in_part((part, 3)) for part in parts])
+    whole = shared_key_pairs(Postings.from_lists(per_doc), max_df=3)
+    assert len(parts) == part_count(sum(len(d) for d in per_doc), part_rows)
+    assert merged.left.tolist() == whole.left.tolist()
+    assert merged.right.tolist() == whole.right.tolist()
+    assert merged.counts.tolist() == whole.counts.tolist()

@@ -73,8 +73,8 @@ class SparkInputError(ValueError):
 class SparkEngine(Engine):
     """The ``Engine`` interface on Spark: ``find_reuse(..., engine=SparkEngine(spark))``.
 
-    Only the per-task steps (sketch, align) run on the cluster; candidates,
-    groups and attributions stay in this process, as with the local engine.
+    Only the per-task steps (sketch, candidate parts, align) run on the
+    cluster; groups and attributions stay in this process, as with the local engine.
     For a corpus that does not fit one machine use ``run_reuse``.
     """
 
