@@ -123,6 +123,7 @@ def find_reuse(
         del shingles, bands
         _report(progress, "candidates", 1, 1)
         passages = align_candidates(ordered, pairs, weights, reuse, running, progress)
+    _prepared_cache.clear()  # aligning ran in this process when there is one worker: release what it kept
     families = group_passages(passages, min_overlap=reuse.family_min_overlap)
     _report(progress, "group", 1, 1)
     attributions = attribute(ordered, passages, wire or {}, attribute_parameters(reuse))
