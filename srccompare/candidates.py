@@ -16,7 +16,7 @@ per posting.
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -69,12 +69,10 @@ def shared_key_pairs(postings: Postings, *, max_df: int, part_rows: int = 4_000_
     postings, and each part is sorted and paired on its own: a key lies in one
     part only, so the counts add up across parts, and memory stays near that of
     one part instead of several copies of the whole corpus's postings.
+    (``srccompare.reuse`` runs the same three steps, the parts in its engine's workers.)
     """
-    parts = part_count(len(postings.keys), part_rows)
-    if parts == 1:
-        return merge_parts([pairs_in_part((postings, max_df))])
-    part_of = _low_bits(postings.keys, parts - 1)
-    return merge_parts([pairs_in_part((_part(postings, part_of == part), max_df)) for part in range(parts)])
+    parts = split_by_key([postings], part_count(len(postings.keys), part_rows))
+    return merge_parts([pairs_in_part((part, max_df)) for part in parts])
 
 
 def part_count(rows: int, part_rows: int) -> int:
@@ -82,22 +80,19 @@ def part_count(rows: int, part_rows: int) -> int:
     return min(1 << 16, 1 << max(0, int(np.ceil(np.log2(max(1, rows) / max(1, part_rows))))))
 
 
-def split_chunks(chunks: Sequence[tuple[np.ndarray, np.ndarray]], part_rows: int) -> list[Postings]:
-    """Postings split into parts by the low bits of their keys, from chunks of documents.
+def split_by_key(chunks: Iterable[Postings], parts: int) -> list[Postings]:
+    """The rows of all chunks in ``parts`` parts by the low bits of their keys.
 
-    Each chunk is (keys of its documents one after the other, how many keys
-    each document has); documents are numbered across chunks in order. The
-    parts are built without the whole corpus's postings ever being one array.
+    Chunks are taken one at a time (a generator will do), so the corpus's
+    postings never need to be one array before they are split.
     """
-    parts = part_count(sum(len(keys) for keys, _ in chunks), part_rows)
+    if parts == 1:
+        return [_joined(list(chunks))]
     pieces: list[list[Postings]] = [[] for _ in range(parts)]
-    first = 0
-    for keys, counts in chunks:
-        docs = np.repeat(np.arange(first, first + len(counts), dtype=np.int32), counts)
-        first += len(counts)
-        part_of = _low_bits(keys, parts - 1) if parts > 1 else np.zeros(len(keys), np.uint16)
+    for chunk in chunks:
+        part_of = _low_bits(chunk.keys, parts - 1)
         for part in range(parts):
-            pieces[part].append(_part(Postings(keys, docs), part_of == part))
+            pieces[part].append(_part(chunk, part_of == part))
     return [_joined(part) for part in pieces]
 
 

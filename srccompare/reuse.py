@@ -28,7 +28,15 @@ from scipy.sparse.csgraph import reverse_cuthill_mckee
 
 from srccompare.align import AlignParameters, Prepared, Weights, align_prepared, one_blas_thread, prepare
 from srccompare.attribute import AttributeParameters, attribute, count_words, words_in_spans
-from srccompare.candidates import Postings, candidate_pairs, merge_parts, pairs_in_part, sampled_shingles, split_chunks
+from srccompare.candidates import (
+    Postings,
+    candidate_pairs,
+    merge_parts,
+    pairs_in_part,
+    part_count,
+    sampled_shingles,
+    split_by_key,
+)
 from srccompare.engines.base import Engine
 from srccompare.engines.local import LocalEngine
 from srccompare.group import group_passages
@@ -206,11 +214,11 @@ def sketch_documents(task: tuple[list[str], IndexParameters]) -> SketchChunk:
         distinct.append(np.unique(hashes))
     vocabulary, frequency = np.unique(np.concatenate(distinct) if distinct else np.zeros(0, np.uint64), return_counts=True)
     return SketchChunk(
-        _joined(shingles), _lengths(shingles), _joined(bands), _lengths(bands), vocabulary, frequency, words
+        _concatenated(shingles), _lengths(shingles), _concatenated(bands), _lengths(bands), vocabulary, frequency, words
     )
 
 
-def _joined(arrays: list[np.ndarray]) -> np.ndarray:
+def _concatenated(arrays: list[np.ndarray]) -> np.ndarray:
     return np.concatenate(arrays).astype(np.uint64, copy=False) if arrays else np.zeros(0, np.uint64)
 
 
@@ -235,10 +243,15 @@ def corpus_weights(sketches: Sequence[SketchChunk], documents: int) -> Weights:
 PART_ROWS = 4_000_000
 
 
-def key_parts(sketches: Sequence[SketchChunk], field: str) -> list[Postings]:
+def key_parts(sketches: Sequence[SketchChunk], field: str, part_rows: int = PART_ROWS) -> list[Postings]:
     """The corpus's (key, document number) rows of the sketches' ``shingle`` or ``band`` keys, in parts by key."""
-    chunks = [(getattr(chunk, f"{field}_keys"), getattr(chunk, f"{field}_counts")) for chunk in sketches]
-    return split_chunks(chunks, PART_ROWS)
+    counts = [getattr(chunk, f"{field}_counts") for chunk in sketches]
+    firsts = np.cumsum([0] + [len(c) for c in counts])
+    chunks = (
+        Postings(getattr(chunk, f"{field}_keys"), np.repeat(np.arange(first, first + len(c), dtype=np.int32), c))
+        for chunk, c, first in zip(sketches, counts, firsts.tolist())
+    )
+    return split_by_key(chunks, part_count(sum(int(c.sum()) for c in counts), part_rows))
 
 
 def find_candidates(

@@ -12,8 +12,8 @@ from srccompare.candidates import (
     part_count,
     sampled_shingles,
     shared_key_pairs,
-    split_chunks,
 )
+from srccompare.reuse import SketchChunk, key_parts
 
 
 @given(
@@ -65,12 +65,14 @@ def test_sampling_keeps_the_same_values_everywhere():
 def test_parts_from_chunks_count_what_the_whole_counts(chunks, part_rows):
     """Documents in chunks, split by key into parts and paired part by part, as the reuse engine does."""
     per_doc = [np.array(sorted(set(doc)), dtype=np.uint64) for chunk in chunks for doc in chunk]
-    arrays = [
-        (np.array([k for doc in chunk for k in sorted(set(doc))], dtype=np.uint64),
-         np.array([len(set(doc)) for doc in chunk], dtype=np.int64))
-        for chunk in chunks
-    ]
-    parts = split_chunks(arrays, part_rows)
+    empty = np.zeros(0, np.uint64)
+    sketches = []
+    for chunk in chunks:
+        docs = [sorted(set(doc)) for doc in chunk]
+        keys = np.array([k for doc in docs for k in doc], dtype=np.uint64)
+        counts = np.array([len(doc) for doc in docs], dtype=np.int64)
+        sketches.append(SketchChunk(keys, counts, empty, np.zeros(len(docs), np.int64), empty, empty, counts))
+    parts = key_parts(sketches, "shingle", part_rows)
     merged = merge_parts([pairs_in_part((part, 3)) for part in parts])
     whole = shared_key_pairs(Postings.from_lists(per_doc), max_df=3)
     assert len(parts) == part_count(sum(len(d) for d in per_doc), part_rows)
