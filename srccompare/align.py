@@ -30,7 +30,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from srccompare.model import Passage, PassageKind
-from srccompare.tokens import Tokens, shingle_hashes
+from srccompare.tokens import Tokens, in_sorted, shingle_hashes
 
 
 @dataclass(frozen=True)
@@ -151,10 +151,10 @@ def one_blas_thread() -> Iterator[None]:
 
 def align_pair(left: Tokens, right: Tokens, weights: Weights, params: AlignParameters) -> list[Passage]:
     """The passages shared by two documents (see ``align_prepared``)."""
-    return align_prepared(prepare(left, weights, params), prepare(right, weights, params), weights, params)
+    return align_prepared(prepare(left, weights, params), prepare(right, weights, params), params)
 
 
-def align_prepared(left: Prepared, right: Prepared, weights: Weights, params: AlignParameters) -> list[Passage]:
+def align_prepared(left: Prepared, right: Prepared, params: AlignParameters) -> list[Passage]:
     """The passages shared by two documents, cleared of overlaps, in left order."""
     seeds = Seeds.join([exact_seeds(left, right, params), sentence_seeds(left, right, params)])
     if len(seeds) == 0:
@@ -205,12 +205,7 @@ def _in_diagonal_run(left_index: np.ndarray, right_index: np.ndarray, width: int
     """
     codes = left_index.astype(np.int64) * (width + 2) + right_index  # ascending, as exact_seeds makes them
     step = width + 3  # (i+1, j+1)
-    return _present(codes, codes + step) | _present(codes, codes - step)
-
-
-def _present(sorted_codes: np.ndarray, wanted: np.ndarray) -> np.ndarray:
-    where = np.minimum(np.searchsorted(sorted_codes, wanted), max(0, len(sorted_codes) - 1))
-    return sorted_codes[where] == wanted if len(sorted_codes) else np.zeros(len(wanted), dtype=bool)
+    return in_sorted(codes, codes + step) | in_sorted(codes, codes - step)
 
 
 def sentence_seeds(left: Prepared, right: Prepared, params: AlignParameters) -> Seeds:

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from srccompare.tokens import in_sorted
+
 # Pair ids pack (left, right) document numbers into one int64.
 _PAIR_BASE = np.int64(1 << 31)
 
@@ -169,10 +171,7 @@ def _repeated_keys(postings: Postings) -> Postings:
         return postings
     ordered = np.sort(postings.keys)
     repeated = np.unique(ordered[1:][ordered[1:] == ordered[:-1]])
-    if len(repeated) == 0:
-        return Postings(postings.keys[:0], postings.docs[:0])
-    where = np.minimum(np.searchsorted(repeated, postings.keys), len(repeated) - 1)
-    held = repeated[where] == postings.keys
+    held = in_sorted(repeated, postings.keys)
     return Postings(postings.keys[held], postings.docs[held])
 
 

@@ -323,7 +323,7 @@ def align_documents(task: AlignTask) -> list[Passage]:
     passages: list[Passage] = []
     with one_blas_thread():
         for left, right in task.pairs:
-            passages.extend(align_prepared(prepared[left], prepared[right], task.weights, task.params))
+            passages.extend(align_prepared(prepared[left], prepared[right], task.params))
     return passages
 
 

@@ -229,3 +229,11 @@ def mix64(values: np.ndarray) -> np.ndarray:
         values = values ^ (values >> np.uint64(27))
         values = values * _MIX_2
         return values ^ (values >> np.uint64(31))
+
+
+def in_sorted(sorted_values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """Whether each of ``wanted`` occurs in ``sorted_values`` (ascending): one binary search each."""
+    if len(sorted_values) == 0:
+        return np.zeros(len(wanted), dtype=bool)
+    where = np.minimum(np.searchsorted(sorted_values, wanted), len(sorted_values) - 1)
+    return sorted_values[where] == wanted

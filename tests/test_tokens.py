@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from srccompare.tokens import (
     TokenHasher,
     fold_transliteration,
+    in_sorted,
     normalise,
     shingle_hashes,
     token_hashes,
@@ -79,3 +80,10 @@ def test_sentences_split_on_end_marks_and_paragraphs():
     tokens = tokenise("doc", text, TokenHasher())
     words = {text[s:e]: int(n) for s, e, n in zip(tokens.starts, tokens.ends, tokens.sentences)}
     assert words["One"] == words["three"] < words["Four"] < words["Six"] == words["seven"] < words["Eight"] < words["Nine"]
+
+
+@given(st.lists(st.integers(0, 50), max_size=30), st.lists(st.integers(0, 50), max_size=30))
+def test_in_sorted_is_membership(values, wanted):
+    sorted_values = np.unique(np.array(values, dtype=np.uint64))
+    wanted_array = np.array(wanted, dtype=np.uint64)
+    assert in_sorted(sorted_values, wanted_array).tolist() == np.isin(wanted_array, sorted_values).tolist()
