@@ -100,6 +100,10 @@ def within_word_limit(item: CleanArticle | LoadError, settings: Settings) -> Cle
     if isinstance(item, LoadError):
         return item
     limit, words = settings.limits.max_words, 0
+    if sum(map(len, item.paragraphs)) + len(item.paragraphs) <= 2 * limit:
+        # A paragraph of n characters holds at most (n + 1) / 2 words (one, then
+        # a break and one more): this article cannot pass the limit, so skip counting.
+        return item
     for paragraph in item.paragraphs:  # a paragraph at a time: no list of every word of a 45 MB text
         words += len(TOKEN_PATTERN.findall(paragraph))
         if words > limit:
