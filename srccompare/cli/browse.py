@@ -74,18 +74,6 @@ def browse_corpus(inputs: Sequence[str], wire: Sequence[WireInput], settings: Se
     return summarise_failures(len(errors), corpus.inputs + len(earlier_errors))
 
 
-def process(inputs: Sequence[str], wire: Sequence[WireInput], settings: Settings, workers: int,
-            progress: Progress) -> Processed:
-    """Read, clean and find reuse in one go (the whole job, for a TUI that starts before reading)."""
-    from srccompare.corpus import load_corpus
-
-    corpus = load_corpus(inputs, wire, settings, progress)
-    if not corpus.articles:
-        first = corpus.errors[0] if corpus.errors else None
-        raise ValueError(f"no article could be read ({first.source}: {first.problem})" if first else "no article given")
-    return find_in(corpus, settings, workers, progress)
-
-
 def find_in(corpus: Corpus, settings: Settings, workers: int, progress: Progress) -> Processed:
     """The browse screen's job (run in its worker thread): find the reuse in a read and cleaned corpus."""
     from srccompare.reuse import find_reuse

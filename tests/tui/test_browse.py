@@ -10,7 +10,8 @@ from textual.worker import WorkerFailed
 
 from conftest import SEEDS
 from srccompare.attribute import count_words
-from srccompare.cli.browse import process
+from srccompare.cli.browse import find_in
+from srccompare.corpus import load_corpus
 from srccompare.model import Attribution, CleanArticle, Credit, Evidence, Metadata, Passage, ReuseResult
 from srccompare.reuse import summarise
 from srccompare.tui.browse_app import BrowseApp
@@ -21,8 +22,8 @@ from srccompare.tui.widgets.pair_table import PairTable
 
 @pytest.fixture(scope="module")
 def seeds_corpus(settings) -> Processed:
-    """The seeds read, cleaned and searched once, as the CLI's job does it."""
-    return process([str(SEEDS)], [], settings, 1, lambda step, done, total: None)
+    """The seeds read and cleaned (as the CLI does before the TUI) and searched (the TUI's job), once."""
+    return find_in(load_corpus([str(SEEDS)], [], settings), settings, 1, lambda step, done, total: None)
 
 
 @pytest.fixture
@@ -175,11 +176,12 @@ def test_snapshot_of_the_browse_screen(snap_compare, settings):
 
 
 def test_enter_on_a_pair_opens_the_diff_screen_and_q_comes_back(settings):
-    """The real job (read, clean, find reuse in the worker thread), then Enter on the second pair."""
+    """The real job (find reuse in the worker thread, on the seeds as the CLI read them), then Enter on the second pair."""
     from srccompare.tui.screens.diff import DiffScreen
 
     async def run() -> None:
-        async with BrowseApp(partial(process, [str(SEEDS)], [], settings, 1), settings).run_test(size=(100, 30)) as pilot:
+        corpus = load_corpus([str(SEEDS)], [], settings)
+        async with BrowseApp(partial(find_in, corpus, settings, 1), settings).run_test(size=(100, 30)) as pilot:
             screen = await loaded(pilot)
             pairs = shown_pairs(screen)
             await pilot.press("tab", "down", "enter")
