@@ -51,6 +51,7 @@ def reuse(ctx: click.Context, inputs: tuple[str, ...], fmt: str | None, output: 
     """Find passages shared across articles (files, directories, JSON Lines, URLs, - for stdin) and attribute agency copy."""
     settings = settings_from(ctx, web.overrides())
     wire = wire_inputs(wire_values)
+    workers = workers or os.cpu_count() or 1
     web_errors: list[LoadError] = []
     if inputs or web.url_files or web.feeds or web.sitemaps:
         expanded, web_errors = web.expand(inputs, settings)
@@ -71,14 +72,14 @@ def reuse(ctx: click.Context, inputs: tuple[str, ...], fmt: str | None, output: 
 
             corpus = index_corpus(db, inputs, wire, settings, progress)
         else:
-            corpus = load_corpus(inputs, wire, settings, progress, workers=workers or os.cpu_count() or 1)
+            corpus = load_corpus(inputs, wire, settings, progress, workers=workers)
         for error in corpus.errors:
             report_error(error)
         if not corpus.articles:
             fail("no article could be read; nothing was written", EXIT_ALL_FAILED)
         from srccompare.reuse import find_reuse  # numpy and friends only when needed
 
-        result = find_reuse(corpus.articles, settings, wire=corpus.wire, workers=workers or os.cpu_count() or 1,
+        result = find_reuse(corpus.articles, settings, wire=corpus.wire, workers=workers,
                             progress=progress)
     write_report(result, corpus.articles, fmt, output_path)
     failed = len(corpus.errors) + len(web_errors)
