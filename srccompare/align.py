@@ -30,7 +30,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from srccompare.model import Passage, PassageKind
-from srccompare.tokens import Tokens, in_sorted, shingle_hashes
+from srccompare.tokens import Tokens, distinct, distinct_with_inverse, in_sorted, shingle_hashes
 
 
 @dataclass(frozen=True)
@@ -65,8 +65,8 @@ class Weights:
 
     @classmethod
     def from_documents(cls, token_hashes: list[np.ndarray]) -> Weights:
-        distinct = [np.unique(hashes) for hashes in token_hashes]
-        hashes, df = np.unique(np.concatenate(distinct) if distinct else np.zeros(0, np.uint64), return_counts=True)
+        vocabularies = [distinct(hashes) for hashes in token_hashes]
+        hashes, df = np.unique(np.concatenate(vocabularies) if vocabularies else np.zeros(0, np.uint64), return_counts=True)
         return cls.from_frequencies(hashes, df, len(token_hashes))
 
     def of(self, hashes: np.ndarray) -> np.ndarray:
@@ -122,8 +122,8 @@ def prepare(tokens: Tokens, weights: Weights, params: AlignParameters) -> Prepar
     order = np.argsort(grams, kind="stable")
     sorted_grams = grams[order]
     repeats = np.searchsorted(sorted_grams, grams, side="right") - np.searchsorted(sorted_grams, grams, side="left")
-    words, word_index = np.unique(tokens.hashes, return_inverse=True)
-    rows = np.unique(tokens.sentences.astype(np.int64) * max(1, len(words)) + word_index)
+    words, word_index = distinct_with_inverse(tokens.hashes)
+    rows = distinct(tokens.sentences.astype(np.int64) * max(1, len(words)) + word_index)
     row_sentence, row_word = rows // max(1, len(words)), words[rows % max(1, len(words))]
     word_idf = weights.of(words)
     row_idf = word_idf[rows % max(1, len(words))].astype(np.float32)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from srccompare.tokens import in_sorted
+from srccompare.tokens import distinct, in_sorted
 
 # Pair ids pack (left, right) document numbers into one int64.
 _PAIR_BASE = np.int64(1 << 31)
@@ -61,7 +61,7 @@ def sampled_shingles(shingles: np.ndarray, modulus: int) -> np.ndarray:
     document, so a shared passage of s shingles still shares about s/modulus.
     """
     kept = shingles[shingles % np.uint64(modulus) == 0] if modulus > 1 else shingles
-    return np.unique(kept)
+    return distinct(kept)
 
 
 def shared_key_pairs(postings: Postings, *, max_df: int, part_rows: int = 4_000_000) -> PairCounts:
@@ -137,7 +137,7 @@ def pairs_in_part(task: tuple[Postings, int]) -> tuple[np.ndarray, np.ndarray]:
     starts = np.concatenate(([0], boundaries))
     sizes = np.diff(np.concatenate((starts, [len(keys)])))
     codes = []
-    for size in np.unique(sizes[(sizes >= 2) & (sizes <= max_df)]):
+    for size in distinct(sizes[(sizes >= 2) & (sizes <= max_df)]):
         group_starts = starts[sizes == size]
         members = docs[group_starts[:, None] + np.arange(size)[None, :]]
         upper_left, upper_right = np.triu_indices(int(size), 1)
@@ -170,7 +170,7 @@ def _repeated_keys(postings: Postings) -> Postings:
     if len(postings.keys) < 2:
         return postings
     ordered = np.sort(postings.keys)
-    repeated = np.unique(ordered[1:][ordered[1:] == ordered[:-1]])
+    repeated = distinct(ordered[1:][ordered[1:] == ordered[:-1]])
     held = in_sorted(repeated, postings.keys)
     return Postings(postings.keys[held], postings.docs[held])
 
@@ -195,7 +195,7 @@ def candidate_pairs(
         _codes(shingle_pairs)[shingle_pairs.counts >= min_shared_shingles],
         _codes(band_pairs)[band_pairs.counts >= min_shared_bands],
     ]
-    codes = np.unique(np.concatenate(chosen))
+    codes = distinct(np.concatenate(chosen))
     return tuple(zip((codes // _PAIR_BASE).tolist(), (codes % _PAIR_BASE).tolist()))
 
 

@@ -25,6 +25,7 @@ import numpy as np
 from srccompare.model import CleanArticle, DiffResult, Row, WordOp
 from srccompare.normal import Scan, Token, names_in, scan, tokens_of
 from srccompare.settings import DiffSettings
+from srccompare.tokens import distinct
 from srccompare.word_diff import word_ops
 
 
@@ -167,7 +168,7 @@ class _Incidence:
         ids = np.fromiter(map(vocabulary.__getitem__, keys), dtype=np.int64, count=len(keys))
         rows = np.repeat(np.arange(len(side.tokens)), [len(tokens) for tokens in side.tokens])
         size = max(len(vocabulary), 1)
-        pairs = np.unique(rows * size + ids)
+        pairs = distinct(rows * size + ids)
         return cls(len(side.tokens), pairs // size, pairs % size)
 
     def subset(self, indexes: np.ndarray) -> _Incidence:
@@ -298,8 +299,8 @@ def _clusters_by_scipy(matrix: np.ndarray, rows_at: np.ndarray, columns_at: np.n
     size = matrix.shape[0] + matrix.shape[1]
     graph = sparse.coo_matrix((np.ones(len(rows_at)), (rows_at, columns_at + matrix.shape[0])), shape=(size, size))
     _, labels = connected_components(graph, directed=False)
-    used_rows = np.unique(rows_at)
-    used_columns = np.unique(columns_at)
+    used_rows = distinct(rows_at)
+    used_columns = distinct(columns_at)
     clusters: dict[int, tuple[list[int], list[int]]] = {}
     for row in used_rows.tolist():
         clusters.setdefault(int(labels[row]), ([], []))[0].append(row)

@@ -43,7 +43,7 @@ from srccompare.group import group_passages
 from srccompare.model import CleanArticle, DocumentSummary, Passage, ReuseResult
 from srccompare.settings import ReuseSettings, Settings
 from srccompare.sketch import Sketcher, SketchParameters
-from srccompare.tokens import process_hasher, shingle_hashes, token_hashes, tokenise
+from srccompare.tokens import distinct, process_hasher, shingle_hashes, token_hashes, tokenise
 
 # progress(step, done, total): step is one of STEPS, done/total count its tasks.
 Progress = Callable[[str, int, int], None]
@@ -204,15 +204,15 @@ def sketch_documents(task: tuple[list[str], IndexParameters]) -> SketchChunk:
     bodies, params = task
     hasher = process_hasher(params.fold_names)
     sketcher = Sketcher.build(params.sketch)
-    shingles, bands, distinct = [], [], []
+    shingles, bands, vocabularies = [], [], []
     words = np.zeros(len(bodies), dtype=np.int64)
     for number, body in enumerate(bodies):
         hashes = token_hashes(body, hasher)
         words[number] = len(hashes)
         shingles.append(sampled_shingles(shingle_hashes(hashes, params.shingle_words), params.shingle_sample))
-        bands.append(np.unique(sketcher.document_keys(hashes)))
-        distinct.append(np.unique(hashes))
-    vocabulary, frequency = np.unique(np.concatenate(distinct) if distinct else np.zeros(0, np.uint64), return_counts=True)
+        bands.append(distinct(sketcher.document_keys(hashes)))
+        vocabularies.append(distinct(hashes))
+    vocabulary, frequency = np.unique(np.concatenate(vocabularies) if vocabularies else np.zeros(0, np.uint64), return_counts=True)
     return SketchChunk(
         _concatenated(shingles), _lengths(shingles), _concatenated(bands), _lengths(bands), vocabulary, frequency, words
     )

@@ -8,10 +8,13 @@ from hypothesis import strategies as st
 
 from srccompare.tokens import (
     TokenHasher,
+    distinct,
+    distinct_with_inverse,
     fold_transliteration,
     in_sorted,
     normalise,
     shingle_hashes,
+    token_hash,
     token_hashes,
     tokenise,
 )
@@ -87,3 +90,28 @@ def test_in_sorted_is_membership(values, wanted):
     sorted_values = np.unique(np.array(values, dtype=np.uint64))
     wanted_array = np.array(wanted, dtype=np.uint64)
     assert in_sorted(sorted_values, wanted_array).tolist() == np.isin(wanted_array, sorted_values).tolist()
+
+
+@given(st.lists(st.integers(0, 2**64 - 1), max_size=60))
+def test_distinct_is_what_np_unique_gives(values):
+    array = np.array(values, dtype=np.uint64)
+    unique, inverse = np.unique(array, return_inverse=True)
+    assert np.array_equal(distinct(array), unique)
+    found, found_inverse = distinct_with_inverse(array)
+    assert np.array_equal(found, unique)
+    assert np.array_equal(found_inverse, inverse)
+    assert np.array_equal(found[found_inverse], array)
+
+
+def test_hash_tokens_hashes_new_and_known_tokens_alike():
+    hasher = TokenHasher()
+    first = hasher.hash_tokens(["Sergei", "said", "Sergei"])
+    again = hasher.hash_tokens(["said", "Sergey", "new"])
+    assert first.dtype == np.uint64 and first[0] == first[2]
+    assert again[0] == first[1] and again[1] == first[0]  # Sergey folds to Sergei's hash
+    assert again[2] == TokenHasher().hash_tokens(["new"])[0]
+    # full 64-bit values survive the signed round trip of the cache
+    words = [f"w{i}" for i in range(64)]
+    values = hasher.hash_tokens(words).tolist()
+    assert values == [token_hash(normalise(word)) for word in words]
+    assert any(value >= 2**63 for value in values)

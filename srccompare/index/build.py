@@ -21,7 +21,7 @@ from srccompare.index.store import AddOutcome, IndexEntry, Store
 from srccompare.model import CleanArticle
 from srccompare.reuse import IndexParameters
 from srccompare.sketch import Sketcher
-from srccompare.tokens import TokenHasher, shingle_hashes, token_hashes
+from srccompare.tokens import TokenHasher, distinct, shingle_hashes, token_hashes
 
 # progress(done, added): articles handled so far and how many of them were new.
 AddProgress = Callable[[int, int], None]
@@ -60,7 +60,7 @@ class Indexer:
             bands=bands,
             band_numbers=numbers,
             band_windows=windows,
-            vocabulary=np.unique(hashes),
+            vocabulary=distinct(hashes),
         )
 
     def band_keys(self, hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

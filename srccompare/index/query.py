@@ -34,7 +34,7 @@ from srccompare.index.store import IndexEntry, KeyPostings, StoredArticle, Store
 from srccompare.model import CleanArticle, Passage, ReuseResult
 from srccompare.reuse import align_parameters, attribute_parameters, index_parameters, summarise
 from srccompare.settings import ReuseSettings, Settings
-from srccompare.tokens import TokenHasher, Tokens, tokenise
+from srccompare.tokens import TokenHasher, Tokens, distinct, tokenise
 
 
 @dataclass(frozen=True)
@@ -117,12 +117,12 @@ def query_weights(store: Store, tokens: dict[str, Tokens], *, query_stored: bool
 
     The query is the first entry of ``tokens``.
     """
-    distinct = [np.unique(t.hashes) for t in tokens.values()]
-    vocabulary = np.unique(np.concatenate(distinct)) if distinct else np.zeros(0, np.uint64)
+    vocabularies = [distinct(t.hashes) for t in tokens.values()]
+    vocabulary = distinct(np.concatenate(vocabularies)) if vocabularies else np.zeros(0, np.uint64)
     frequency = store.frequencies(vocabulary)
     documents = store.count()
-    if not query_stored and distinct:
-        frequency = frequency + np.isin(vocabulary, distinct[0])
+    if not query_stored and vocabularies:
+        frequency = frequency + np.isin(vocabulary, vocabularies[0])
         documents += 1
     return Weights.from_frequencies(vocabulary, frequency, documents)
 

@@ -39,6 +39,7 @@ from srccompare.index.store import (
     Store,
 )
 from srccompare.model import PARAGRAPH_SEPARATOR, CleanArticle, Credit, Metadata, Removal, to_dict
+from srccompare.tokens import distinct
 
 APPLICATION_ID = 0x53524358  # "SRCX": marks the file as a srccompare index
 SCHEMA_VERSION = 1
@@ -200,7 +201,7 @@ class SQLiteStore(Store):
 
     def postings(self, kind: PostingKind, keys: np.ndarray, max_docs: int | None) -> KeyPostings:
         table, column = POSTING_TABLES[kind]
-        wanted = np.unique(np.asarray(keys, dtype=np.uint64))
+        wanted = distinct(np.asarray(keys, dtype=np.uint64))
         dropped = 0
         if max_docs is not None:
             carried = self.connection.execute(
