@@ -25,7 +25,6 @@ import numpy as np
 from blake3 import blake3
 
 TOKEN_PATTERN = re.compile(r"\w+")
-TOKEN_SPLIT = re.compile(r"(\w+)")
 # Character classes as lookup tables over code points (codes beyond the table
 # are looked up in its last entry, which is always False).
 _TABLE_SIZE = 0x2030
@@ -83,11 +82,20 @@ class TokenHasher:
     makes hashing cheap, since a corpus has far fewer distinct tokens than
     tokens. ``fold_names`` folds capitalised tokens (names) so that common
     transliteration variants (Sergey/Sergei, diacritics, kh/h) hash alike.
+
+    Two caches: raw token strings (``hash_tokens``), and for whole texts
+    (``hash_spans``) a sorted array of raw-token keys computed from code points
+    with numpy, so that a document whose words have all been seen is hashed
+    without making a Python string of each word.
     """
 
     def __init__(self, *, fold_names: bool = True) -> None:
         self.fold_names = fold_names
         self._cache = _HashCache(fold_names)
+        self._keys = np.zeros(0, dtype=np.uint64)  # sorted raw-token keys
+        self._values = np.zeros(0, dtype=np.uint64)  # the token hash of each
+        self._new: list[tuple[np.ndarray, np.ndarray]] = []  # keys met since the last merge
+        self._new_count = 0
 
     def hash_tokens(self, raw_tokens: list[str]) -> np.ndarray:
         # One C-level pass: known tokens are plain dict hits, a new one goes
@@ -95,6 +103,37 @@ class TokenHasher:
         # tokens first with a set difference).
         signed = np.fromiter(map(self._cache.__getitem__, raw_tokens), dtype=np.int64, count=len(raw_tokens))
         return signed.view(np.uint64)
+
+    def hash_spans(self, text: str, codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+        """Token hashes of the words at [starts, ends) of ``text`` (``codes``: its code points)."""
+        keys, keyed = raw_keys(codes, starts, ends)
+        if len(self._keys):
+            where = np.minimum(np.searchsorted(self._keys, keys), len(self._keys) - 1)
+            hashes = self._values[where]
+            missing = np.flatnonzero((self._keys[where] != keys) | ~keyed)
+        else:
+            hashes = np.zeros(len(keys), dtype=np.uint64)
+            missing = np.arange(len(keys))
+        if len(missing):
+            raw = [text[start:end] for start, end in zip(starts[missing].tolist(), ends[missing].tolist())]
+            hashes[missing] = self.hash_tokens(raw)
+            remember = missing[keyed[missing]]
+            self._remember(keys[remember], hashes[remember])
+        return hashes
+
+    def _remember(self, keys: np.ndarray, hashes: np.ndarray) -> None:
+        """Add keys to the sorted array, in batches: a merge costs a sort of the whole array."""
+        self._new.append((keys, hashes))
+        self._new_count += len(keys)
+        if self._new_count < 256 + len(self._keys) // 4:
+            return
+        keys = np.concatenate([self._keys, *(k for k, _ in self._new)])
+        values = np.concatenate([self._values, *(v for _, v in self._new)])
+        order = np.argsort(keys, kind="stable")
+        keys, values = keys[order], values[order]
+        first = _first_of_runs(keys)
+        self._keys, self._values = keys[first], values[first]
+        self._new, self._new_count = [], 0
 
 
 class _HashCache(dict):
@@ -151,24 +190,74 @@ def token_hash(normalised: str) -> int:
 
 def token_hashes(text: str, hasher: TokenHasher) -> np.ndarray:
     """Only the token hashes of ``text`` (what sketches and the index need)."""
-    return hasher.hash_tokens(TOKEN_PATTERN.findall(text))
+    codes = code_points(text)
+    starts, ends = word_spans(text, codes)
+    return hasher.hash_spans(text, codes, starts, ends)
 
 
 def tokenise(doc_id: str, text: str, hasher: TokenHasher) -> Tokens:
     """Tokens of ``text`` with offsets, hashes, sentence numbers and quote flags."""
-    pieces = TOKEN_SPLIT.split(text)  # gap, token, gap, token, ..., gap
-    bounds = np.cumsum(np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces)))
-    starts = bounds[0:-1:2].astype(np.int32)
-    ends = bounds[1::2].astype(np.int32)
     codes = code_points(text)
+    starts, ends = word_spans(text, codes)
     return Tokens(
         doc_id=doc_id,
-        hashes=hasher.hash_tokens(pieces[1::2]),
-        starts=starts,
-        ends=ends,
+        hashes=hasher.hash_spans(text, codes, starts, ends),
+        starts=starts.astype(np.int32),
+        ends=ends.astype(np.int32),
         sentences=sentence_numbers(codes, starts),
         quoted=quote_flags(codes, starts),
     )
+
+
+def word_spans(text: str, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """[start, end) offsets of the ``\\w+`` runs of ``text``: what TOKEN_PATTERN finds.
+
+    From a lookup table over the code points (a few numpy passes, no string
+    per token); text beyond the Basic Multilingual Plane goes to the regex.
+    """
+    if len(codes) and int(codes.max()) >= _BMP:
+        found = np.array([match.span() for match in TOKEN_PATTERN.finditer(text)], dtype=np.int64).reshape(-1, 2)
+        return found[:, 0], found[:, 1]
+    word = np.zeros(len(codes) + 2, dtype=np.int8)
+    word[1:-1] = _word_chars()[codes]
+    edges = np.flatnonzero(word[1:] != word[:-1])  # alternately a word's start and its end
+    return edges[0::2], edges[1::2]
+
+
+_BMP = 0x10000
+
+
+@functools.lru_cache(maxsize=1)
+def _word_chars() -> np.ndarray:
+    """Which BMP code points ``\\w`` matches, asked of ``re`` itself so that both tokenisers agree."""
+    plane = "".join(map(chr, range(0xD800))) + "".join(map(chr, range(0xE000, _BMP)))
+    table = np.zeros(_BMP, dtype=bool)
+    table[code_points("".join(re.findall(r"\w", plane)))] = True
+    return table
+
+
+# Raw-token keys: a polynomial hash of the code points modulo 2**64, with the
+# length mixed in. Such hashes can be made to collide by strings of a thousand
+# characters or more, so tokens longer than KEYED_TOKEN_CHARS are not keyed
+# (they are looked up by their string).
+KEYED_TOKEN_CHARS = 64
+_KEY_BASE = np.uint64(0x100000001B3)
+_KEY_BASE_INVERSE = np.uint64(pow(0x100000001B3, -1, 1 << 64))
+
+
+def raw_keys(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A 64-bit key of each raw token (code points in [start, end)), and whether it may be trusted."""
+    if len(starts) == 0:
+        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=bool)
+    size = len(codes)
+    powers = np.cumprod(np.full(size, _KEY_BASE, dtype=np.uint64))  # base**(i+1), wrapping
+    inverses = np.cumprod(np.full(size, _KEY_BASE_INVERSE, dtype=np.uint64))
+    prefix = np.zeros(size + 1, dtype=np.uint64)
+    np.cumsum(codes.astype(np.uint64) * powers, out=prefix[1:])
+    lengths = (ends - starts).astype(np.uint64)
+    # (prefix[end] - prefix[start]) / base**(start+1): the token's hash as if it began the text.
+    keys = (prefix[ends] - prefix[starts]) * inverses[starts]
+    return keys * _MULTIPLIER + lengths, lengths <= KEYED_TOKEN_CHARS
 
 
 def code_points(text: str) -> np.ndarray:

@@ -115,3 +115,20 @@ def test_hash_tokens_hashes_new_and_known_tokens_alike():
     values = hasher.hash_tokens(words).tolist()
     assert values == [token_hash(normalise(word)) for word in words]
     assert any(value >= 2**63 for value in values)
+
+
+@given(st.lists(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=120), max_size=8))
+@hsettings(max_examples=100, deadline=None)
+def test_hashing_whole_texts_agrees_with_hashing_each_word(texts):
+    by_text, by_word = TokenHasher(), TokenHasher()
+    for text in texts + texts:  # the second round finds the words cached
+        assert token_hashes(text, by_text).tolist() == by_word.hash_tokens(re.findall(r"\w+", text)).tolist()
+
+
+def test_cached_keys_stay_right_as_the_cache_grows():
+    hasher = TokenHasher()
+    long_word = "x" * 70 + "y"  # longer than a keyed token: looked up by its string
+    texts = [" ".join(f"w{i}" for i in range(start, start + 400)) + f" {long_word} Ab ab" for start in range(0, 2000, 300)]
+    for text in texts + texts[::-1]:
+        words = text.split()
+        assert token_hashes(text, hasher).tolist() == [token_hash(normalise(word)) for word in words]
