@@ -108,11 +108,13 @@ class Prepared:
     gram_order: np.ndarray  # positions sorted by n-gram hash
     sorted_grams: np.ndarray
     gram_repeats: np.ndarray  # occurrences in this document of the n-gram at each position
+    sorted_repeats: np.ndarray  # the same, in ``sorted_grams`` order
     words: np.ndarray  # sorted distinct token hashes
+    word_index: np.ndarray  # per token: its word's index into ``words``
+    word_weight: np.ndarray  # per word: its idf squared (float64), looked up once rather than for every passage checked
     row_sentence: np.ndarray  # distinct (sentence, word) rows: sentence number,
-    row_word: np.ndarray  # the word's hash,
+    row_word: np.ndarray  # the word's index into ``words``,
     row_idf: np.ndarray  # and its idf (float32)
-    idf: np.ndarray  # idf of each token (float64), looked up once rather than for every passage checked
     norms: np.ndarray  # per sentence: length of its idf-weighted word set
     bounds: np.ndarray  # per sentence: [start, end) token range
 
@@ -124,15 +126,15 @@ def prepare(tokens: Tokens, weights: Weights, params: AlignParameters) -> Prepar
     repeats = np.searchsorted(sorted_grams, grams, side="right") - np.searchsorted(sorted_grams, grams, side="left")
     words, word_index = distinct_with_inverse(tokens.hashes)
     rows = distinct(tokens.sentences.astype(np.int64) * max(1, len(words)) + word_index)
-    row_sentence, row_word = rows // max(1, len(words)), words[rows % max(1, len(words))]
+    row_sentence, row_word = rows // max(1, len(words)), rows % max(1, len(words))
     word_idf = weights.of(words)
-    row_idf = word_idf[rows % max(1, len(words))].astype(np.float32)
+    row_idf = word_idf[row_word].astype(np.float32)
     count = int(tokens.sentences[-1]) + 1 if len(tokens) else 0
     norms = np.sqrt(np.bincount(row_sentence, weights=row_idf.astype(np.float64) ** 2, minlength=count))
     norms[norms == 0] = 1.0
     return Prepared(
-        tokens, grams, order, sorted_grams, repeats, words, row_sentence, row_word, row_idf,
-        word_idf[word_index], norms, _sentence_bounds(tokens.sentences),
+        tokens, grams, order, sorted_grams, repeats, repeats[order], words, word_index, word_idf**2, row_sentence, row_word, row_idf,
+        norms, _sentence_bounds(tokens.sentences),
     )
 
 
@@ -186,8 +188,11 @@ def checked_boxes(
 
 def exact_seeds(left: Prepared, right: Prepared, params: AlignParameters) -> Seeds:
     """Every shared n-gram occurrence pair in a diagonal run, skipping n-grams repeated too often."""
-    low = np.searchsorted(right.sorted_grams, left.grams, side="left")
-    matches = np.searchsorted(right.sorted_grams, left.grams, side="right") - low
+    if len(left.grams) == 0 or len(right.grams) == 0:
+        return _no_seeds()
+    # The first equal n-gram on the right and how often it occurs there (its run in sorted_grams).
+    low = np.minimum(np.searchsorted(right.sorted_grams, left.grams), len(right.grams) - 1)
+    matches = np.where(right.sorted_grams[low] == left.grams, right.sorted_repeats[low], 0)
     usable = (matches > 0) & (matches <= params.max_repeat) & (left.gram_repeats <= params.max_repeat)
     counts = matches[usable]
     left_index = np.repeat(np.flatnonzero(usable), counts)
@@ -226,21 +231,20 @@ def sentence_similarities(left: Prepared, right: Prepared) -> np.ndarray:
     """(left sentences, right sentences) cosine of idf-weighted word sets.
 
     Only words present on both sides can add to a dot product, so the dense
-    matrices hold just those columns; the norms (prepared) count every word.
+    matrices hold just those columns (the shared words in hash order, on both
+    sides); the norms (prepared) count every word.
     """
-    shared = np.intersect1d(left.words, right.words, assume_unique=True)
-    left_matrix = _presence(left, shared)
-    right_matrix = _presence(right, shared)
+    left_matrix = _presence(left, in_sorted(right.words, left.words))
+    right_matrix = _presence(right, in_sorted(left.words, right.words))
     return (left_matrix @ right_matrix.T) / np.outer(left.norms, right.norms)
 
 
 def _presence(doc: Prepared, shared: np.ndarray) -> np.ndarray:
-    """(sentences, shared words) matrix of idf where the sentence has the word."""
-    matrix = np.zeros((len(doc.norms), len(shared)), dtype=np.float32)
-    if len(shared):
-        position = np.minimum(np.searchsorted(shared, doc.row_word), len(shared) - 1)
-        keep = shared[position] == doc.row_word
-        matrix[doc.row_sentence[keep], position[keep]] = doc.row_idf[keep]
+    """(sentences, shared words) matrix of idf where the sentence has the word; ``shared`` marks doc.words."""
+    columns = np.cumsum(shared) - 1
+    matrix = np.zeros((len(doc.norms), int(columns[-1]) + 1 if len(columns) else 0), dtype=np.float32)
+    keep = shared[doc.row_word]
+    matrix[doc.row_sentence[keep], columns[doc.row_word[keep]]] = doc.row_idf[keep]
     return matrix
 
 
@@ -322,29 +326,20 @@ def check_box(
 
 
 def box_similarity(box: Box, left: Prepared, right: Prepared) -> float:
-    """``weighted_cosine`` of the two stretches of a box."""
-    return weighted_cosine(
-        left.tokens.hashes[box.left_start : box.left_end],
-        left.idf[box.left_start : box.left_end],
-        right.tokens.hashes[box.right_start : box.right_end],
-        right.idf[box.right_start : box.right_end],
-    )
+    """Cosine of the idf-weighted sets of words of the two stretches of a box (1.0 for the same words)."""
+    left_words = _words_between(left, box.left_start, box.left_end)
+    right_words = _words_between(right, box.right_start, box.right_end)
+    left_weights = left.word_weight[left_words]
+    common = in_sorted(right.words[right_words], left.words[left_words])
+    norms = math.sqrt(float(left_weights.sum()) * float(right.word_weight[right_words].sum()))
+    return min(1.0, float(left_weights[common].sum()) / norms) if norms else 0.0
 
 
-def weighted_cosine(left: np.ndarray, left_idf: np.ndarray, right: np.ndarray, right_idf: np.ndarray) -> float:
-    """Cosine of the idf-weighted sets of words of two token sequences (1.0 for the same words).
-
-    ``left_idf``/``right_idf`` are the idf of each token (prepared once per document).
-    Plain dicts: passages are tens to hundreds of words, where numpy's set
-    operations cost more in calls than they save.
-    """
-    left_words = dict(zip(left.tolist(), left_idf.tolist()))
-    right_words = dict(zip(right.tolist(), right_idf.tolist()))
-    if len(left_words) > len(right_words):
-        left_words, right_words = right_words, left_words
-    dot = sum(idf * idf for word, idf in left_words.items() if word in right_words)
-    norms = math.sqrt(sum(idf * idf for idf in left_words.values()) * sum(idf * idf for idf in right_words.values()))
-    return min(1.0, dot / norms) if norms else 0.0
+def _words_between(doc: Prepared, start: int, end: int) -> np.ndarray:
+    """Which of the document's distinct words occur among its tokens [start, end)."""
+    present = np.zeros(len(doc.words), dtype=bool)
+    present[doc.word_index[start:end]] = True
+    return present
 
 
 def _covered(starts: np.ndarray, ends: np.ndarray, low: int, high: int) -> int:

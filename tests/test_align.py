@@ -59,6 +59,14 @@ def test_unrelated_texts_share_nothing(settings):
     assert align_texts(filler(400, seed=20), filler(400, seed=21), settings) == []
 
 
+def test_texts_too_short_for_a_seed_share_nothing(settings):
+    long_text = filler(100, seed=22)
+    for short in ("", "Minsk", "Minsk protests"):
+        assert align_texts(short, long_text, settings) == []
+        assert align_texts(long_text, short, settings) == []
+        assert align_texts(short, short, settings) == []
+
+
 def test_seeds_share_the_sixth_term_line(seeds, settings):
     left, right = seeds["nbc"], seeds["trt"]
     passages = align_texts(left.body, right.body, settings)
