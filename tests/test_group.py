@@ -1,4 +1,7 @@
-from srccompare.group import group_passages
+from hypothesis import given
+from hypothesis import strategies as st
+
+from srccompare.group import group_passages, overlapping_spans
 from srccompare.model import Passage, Span
 
 
@@ -29,3 +32,46 @@ def test_order_of_passages_does_not_change_families():
     forward = group_passages(passages)
     backward = group_passages(passages[::-1])
     assert [f.spans for f in forward] == [f.spans for f in backward]
+
+
+span_lists = st.lists(
+    st.tuples(st.sampled_from("abc"), st.integers(0, 60), st.integers(0, 40)).map(lambda t: Span(t[0], t[1], t[1] + t[2])),
+    max_size=25,
+)
+
+
+def brute_overlaps(spans, min_overlap):
+    """Every pair (i < j) of spans in one document overlapping by min_overlap of the shorter."""
+    found = set()
+    for i, one in enumerate(spans):
+        for j, other in enumerate(spans[i + 1 :], start=i + 1):
+            overlap = min(one.end, other.end) - max(one.start, other.start)
+            shorter = min(one.end - one.start, other.end - other.start)
+            if one.doc_id == other.doc_id and overlap > 0 and overlap >= min_overlap * shorter:
+                found.add((i, j))
+    return found
+
+
+@given(span_lists, st.sampled_from([0.0, 0.3, 0.5, 1.0]))
+def test_overlapping_spans_are_every_pair_overlapping_enough(spans, min_overlap):
+    found = {tuple(sorted(pair)) for pair in overlapping_spans(spans, min_overlap)}
+    assert found == brute_overlaps(spans, min_overlap)
+
+
+@given(span_lists)
+def test_families_are_the_components_of_passages_and_overlaps(spans):
+    pairs = [(spans[k], spans[k + 1]) for k in range(0, len(spans) - 1, 2)]
+    passages = [passage(a.doc_id, a.start, a.end, b.doc_id, b.start, b.end) for a, b in pairs]
+    links = {(i // 2, j // 2) for i, j in brute_overlaps([side for pair in pairs for side in pair], 0.5)}
+    # naive oracle: the sets of passages that the links merge
+    groups = [{i} for i in range(len(passages))]
+    for one, other in sorted(links):
+        a, b = next(g for g in groups if one in g), next(g for g in groups if other in g)
+        if a is not b:
+            groups.remove(b)
+            a |= b
+    families = group_passages(passages)
+    assert sorted(tuple(sorted(g)) for g in groups) == sorted(f.passages for f in families)
+    for family in families:
+        for doc_spans in [[s for s in family.spans if s.doc_id == d] for d in "abc"]:
+            assert all(x.end < y.start for x, y in zip(doc_spans, doc_spans[1:]))  # merged per document
