@@ -92,8 +92,9 @@ class TokenHasher:
     def __init__(self, *, fold_names: bool = True) -> None:
         self.fold_names = fold_names
         self._cache = _HashCache(fold_names)
-        self._keys = np.zeros(0, dtype=np.uint64)  # sorted raw-token keys
-        self._values = np.zeros(0, dtype=np.uint64)  # the token hash of each
+        # (sorted raw-token keys, the token hash of each): one attribute, swapped
+        # whole, so that a thread never sees the keys of one merge with the values of another
+        self._known = (np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.uint64))
         self._new: list[tuple[np.ndarray, np.ndarray]] = []  # keys met since the last merge
         self._new_count = 0
 
@@ -107,10 +108,11 @@ class TokenHasher:
     def hash_spans(self, text: str, codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
         """Token hashes of the words at [starts, ends) of ``text`` (``codes``: its code points)."""
         keys, keyed = raw_keys(codes, starts, ends)
-        if len(self._keys):
-            where = np.minimum(np.searchsorted(self._keys, keys), len(self._keys) - 1)
-            hashes = self._values[where]
-            missing = np.flatnonzero((self._keys[where] != keys) | ~keyed)
+        known, values = self._known
+        if len(known):
+            where = np.minimum(np.searchsorted(known, keys), len(known) - 1)
+            hashes = values[where]
+            missing = np.flatnonzero((known[where] != keys) | ~keyed)
         else:
             hashes = np.zeros(len(keys), dtype=np.uint64)
             missing = np.arange(len(keys))
@@ -125,15 +127,16 @@ class TokenHasher:
         """Add keys to the sorted array, in batches: a merge costs a sort of the whole array."""
         self._new.append((keys, hashes))
         self._new_count += len(keys)
-        if self._new_count < 256 + len(self._keys) // 4:
+        known, values = self._known
+        if self._new_count < 256 + len(known) // 4:
             return
-        keys = np.concatenate([self._keys, *(k for k, _ in self._new)])
-        values = np.concatenate([self._values, *(v for _, v in self._new)])
+        new, self._new, self._new_count = self._new, [], 0
+        keys = np.concatenate([known, *(k for k, _ in new)])
+        values = np.concatenate([values, *(v for _, v in new)])
         order = np.argsort(keys, kind="stable")
         keys, values = keys[order], values[order]
         first = _first_of_runs(keys)
-        self._keys, self._values = keys[first], values[first]
-        self._new, self._new_count = [], 0
+        self._known = (keys[first], values[first])
 
 
 class _HashCache(dict):
