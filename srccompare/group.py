@@ -14,7 +14,7 @@ overlap edges, the overlaps from one sort of all spans: at 40k articles
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 from scipy.sparse import coo_matrix
@@ -105,11 +105,11 @@ def _overlapping(
 
 def _family(spans: Sequence[Span], indexes: list[int]) -> Family:
     """Merge a component's spans per document into maximal stretches."""
-    return _merged_family([(span.doc_id, span.start, span.end) for span in spans], indexes)
+    return _merged_family({i: (spans[i].doc_id, spans[i].start, spans[i].end) for i in indexes}, indexes)
 
 
-def _merged_family(sides: Sequence[tuple[str, int, int]], indexes: list[int]) -> Family:
-    """``_family`` of (doc_id, start, end) tuples."""
+def _merged_family(sides: Sequence[tuple[str, int, int]] | Mapping[int, tuple[str, int, int]], indexes: list[int]) -> Family:
+    """``_family`` of (doc_id, start, end) tuples (a list, or a mapping by span index as the Spark engine has them)."""
     merged: list[list] = []
     for doc_id, start, end in sorted(sides[i] for i in indexes):
         last = merged[-1] if merged else None

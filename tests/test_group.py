@@ -75,3 +75,12 @@ def test_families_are_the_components_of_passages_and_overlaps(spans):
     for family in families:
         for doc_spans in [[s for s in family.spans if s.doc_id == d] for d in "abc"]:
             assert all(x.end < y.start for x, y in zip(doc_spans, doc_spans[1:]))  # merged per document
+
+
+def test_a_family_from_spans_keyed_by_index_as_the_spark_engine_has_them():
+    from srccompare.group import _family
+
+    spans = {4: Span("a", 0, 50), 5: Span("b", 10, 60), 9: Span("a", 40, 90)}
+    family = _family(spans, [4, 5, 9])
+    assert family.spans == (Span("a", 0, 90), Span("b", 10, 60))
+    assert family.passages == (2, 4)
