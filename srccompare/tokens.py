@@ -264,8 +264,8 @@ def raw_keys(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> tuple[n
 
 
 def code_points(text: str) -> np.ndarray:
-    """The text as an array of code points (one per Python character)."""
-    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    """The text as an array of code points (one per Python character, lone surrogates included)."""
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
 
 
 def sentence_numbers(codes: np.ndarray, starts: np.ndarray) -> np.ndarray:
