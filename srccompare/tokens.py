@@ -249,18 +249,35 @@ _KEY_BASE_INVERSE = np.uint64(pow(0x100000001B3, -1, 1 << 64))
 
 
 def raw_keys(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """A 64-bit key of each raw token (code points in [start, end)), and whether it may be trusted."""
-    if len(starts) == 0:
-        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=bool)
+    """A 64-bit key of each raw token (code points in [start, end)), and whether it may be trusted.
+
+    The key does not depend on where the token stands, so a long text is keyed
+    a window of KEY_WINDOW code points at a time: its temporaries (five uint64
+    arrays the size of the text) stay ~40 MB however long the text is.
+    """
+    keys = np.empty(len(starts), dtype=np.uint64)
+    # Token index ranges of the windows (tokens do not overlap: ends ascend as starts do).
+    firsts = np.searchsorted(starts, np.arange(0, len(codes) + KEY_WINDOW, KEY_WINDOW)).tolist()
+    for first, last in zip(firsts, firsts[1:]):
+        if first < last:
+            low, high = int(starts[first]), int(ends[last - 1])
+            keys[first:last] = _polynomials(codes[low:high], starts[first:last] - low, ends[first:last] - low)
+    lengths = (ends - starts).astype(np.uint64)
+    return keys * _MULTIPLIER + lengths, lengths <= KEYED_TOKEN_CHARS
+
+
+KEY_WINDOW = 1 << 20
+
+
+def _polynomials(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Sum of code * base**k over each token's k-th code point, modulo 2**64."""
     size = len(codes)
     powers = np.cumprod(np.full(size, _KEY_BASE, dtype=np.uint64))  # base**(i+1), wrapping
     inverses = np.cumprod(np.full(size, _KEY_BASE_INVERSE, dtype=np.uint64))
     prefix = np.zeros(size + 1, dtype=np.uint64)
     np.cumsum(codes.astype(np.uint64) * powers, out=prefix[1:])
-    lengths = (ends - starts).astype(np.uint64)
-    # (prefix[end] - prefix[start]) / base**(start+1): the token's hash as if it began the text.
-    keys = (prefix[ends] - prefix[starts]) * inverses[starts]
-    return keys * _MULTIPLIER + lengths, lengths <= KEYED_TOKEN_CHARS
+    # (prefix[end] - prefix[start]) / base**(start+1): the token's sum as if it began the text.
+    return (prefix[ends] - prefix[starts]) * inverses[starts]
 
 
 def code_points(text: str) -> np.ndarray:

@@ -1,6 +1,7 @@
 import re
 import subprocess
 import sys
+from unittest.mock import patch
 
 import numpy as np
 from hypothesis import example, given, settings as hsettings
@@ -8,15 +9,18 @@ from hypothesis import strategies as st
 
 from srccompare.tokens import (
     TokenHasher,
+    code_points,
     distinct,
     distinct_with_inverse,
     fold_transliteration,
     in_sorted,
     normalise,
+    raw_keys,
     shingle_hashes,
     token_hash,
     token_hashes,
     tokenise,
+    word_spans,
 )
 
 
@@ -134,3 +138,18 @@ def test_cached_keys_stay_right_as_the_cache_grows():
     for text in texts + texts[::-1]:
         words = text.split()
         assert token_hashes(text, hasher).tolist() == [token_hash(normalise(word)) for word in words]
+
+
+@given(st.text(alphabet=st.sampled_from("ab é.\n"), max_size=200), st.integers(1, 40))
+def test_raw_keys_do_not_depend_on_the_window(text, window):
+    codes = code_points(text)
+    starts, ends = word_spans(text, codes)
+    whole = raw_keys(codes, starts, ends)
+    with patch("srccompare.tokens.KEY_WINDOW", window):
+        windowed = raw_keys(codes, starts, ends)
+    assert np.array_equal(whole[0], windowed[0]) and np.array_equal(whole[1], windowed[1])
+    # equal words, equal keys; different words (short ones here), different keys
+    words = [text[a:b] for a, b in zip(starts.tolist(), ends.tolist())]
+    by_word = dict(zip(words, whole[0].tolist()))
+    assert all(by_word[word] == key for word, key in zip(words, whole[0].tolist()))
+    assert len(set(by_word.values())) == len(by_word)
