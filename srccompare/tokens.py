@@ -116,15 +116,23 @@ class TokenHasher:
         else:
             hashes = np.zeros(len(keys), dtype=np.uint64)
             missing = np.arange(len(keys))
-        if len(missing):
-            raw = [text[start:end] for start, end in zip(starts[missing].tolist(), ends[missing].tolist())]
-            hashes[missing] = self.hash_tokens(raw)
-            remember = missing[keyed[missing]]
-            self._remember(keys[remember], hashes[remember])
+        if len(missing) == 0:
+            return hashes
+        # New keys: one string a distinct key (a huge text repeats its words),
+        # hashed and remembered; unkeyed (long) tokens one by one, by their string.
+        trusted, untrusted = missing[keyed[missing]], missing[~keyed[missing]]
+        if len(trusted):
+            new_keys, first, inverse = np.unique(keys[trusted], return_index=True, return_inverse=True)
+            firsts = trusted[first]
+            new_hashes = self.hash_tokens(_strings(text, starts[firsts], ends[firsts]))
+            hashes[trusted] = new_hashes[inverse]
+            self._remember(new_keys, new_hashes)
+        if len(untrusted):
+            hashes[untrusted] = self.hash_tokens(_strings(text, starts[untrusted], ends[untrusted]))
         return hashes
 
     def _remember(self, keys: np.ndarray, hashes: np.ndarray) -> None:
-        """Add keys to the sorted array, in batches: a merge costs a sort of the whole array."""
+        """Add new (distinct) keys to the sorted array, in batches: a merge costs a sort of the whole array."""
         self._new.append((keys, hashes))
         self._new_count += len(keys)
         known, values = self._known
@@ -137,6 +145,10 @@ class TokenHasher:
         keys, values = keys[order], values[order]
         first = _first_of_runs(keys)
         self._known = (keys[first], values[first])
+
+
+def _strings(text: str, starts: np.ndarray, ends: np.ndarray) -> list[str]:
+    return [text[start:end] for start, end in zip(starts.tolist(), ends.tolist())]
 
 
 class _HashCache(dict):
@@ -216,13 +228,18 @@ def word_spans(text: str, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """[start, end) offsets of the ``\\w+`` runs of ``text``: what TOKEN_PATTERN finds.
 
     From a lookup table over the code points (a few numpy passes, no string
-    per token); text beyond the Basic Multilingual Plane goes to the regex.
+    per token); the few distinct characters beyond the Basic Multilingual
+    Plane (emoji, rare scripts) are asked of ``re`` one by one.
     """
-    if len(codes) and int(codes.max()) >= _BMP:
-        found = np.array([match.span() for match in TOKEN_PATTERN.finditer(text)], dtype=np.int64).reshape(-1, 2)
-        return found[:, 0], found[:, 1]
     word = np.zeros(len(codes) + 2, dtype=np.int8)
-    word[1:-1] = _word_chars()[codes]
+    if len(codes) and int(codes.max()) >= _BMP:
+        beyond = codes >= _BMP
+        word[1:-1] = _word_chars()[np.where(beyond, 0, codes)]
+        values = distinct(codes[beyond])
+        is_word = np.fromiter((TOKEN_PATTERN.match(chr(v)) is not None for v in values.tolist()), dtype=bool, count=len(values))
+        word[1:-1][beyond] = is_word[np.searchsorted(values, codes[beyond])]
+    else:
+        word[1:-1] = _word_chars()[codes]
     edges = np.flatnonzero(word[1:] != word[:-1])  # alternately a word's start and its end
     return edges[0::2], edges[1::2]
 
