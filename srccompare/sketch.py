@@ -22,6 +22,7 @@ import numpy as np
 from srccompare.tokens import mix64, shingle_hashes
 
 _MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
+SKETCH_BLOCKS = 1024  # window steps hashed at once: 48 permutations x 51,200 shingles, ~20 MB
 
 
 @dataclass(frozen=True)
@@ -61,9 +62,16 @@ class Sketcher:
         shingles = shingle_hashes(token_hashes, params.shingle)
         if len(shingles) == 0:
             return np.zeros((0, params.permutations), dtype=np.uint64)
-        hashed = mix64(shingles[None, :] ^ self.salts[:, None])  # (perms, shingles)
         block_starts = np.arange(0, len(shingles), params.step)
-        blocks = np.minimum.reduceat(hashed, block_starts, axis=1)  # (perms, blocks)
+        blocks = np.empty((params.permutations, len(block_starts)), dtype=np.uint64)  # (perms, blocks)
+        # A stretch of SKETCH_BLOCKS blocks at a time: the (perms, shingles)
+        # hashes of a huge document would otherwise take gigabytes at once.
+        span = params.step * SKETCH_BLOCKS
+        for first in range(0, len(shingles), span):
+            hashed = mix64(shingles[None, first : first + span] ^ self.salts[:, None])
+            starts = np.arange(0, hashed.shape[1], params.step)
+            done = first // params.step
+            blocks[:, done : done + len(starts)] = np.minimum.reduceat(hashed, starts, axis=1)
         per_window = params.window // params.step
         count = max(1, len(block_starts) - per_window + 1)
         windows = blocks[:, :count].copy()

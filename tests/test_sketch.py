@@ -1,3 +1,5 @@
+from unittest.mock import patch
+
 import numpy as np
 
 from srccompare.sketch import Sketcher, SketchParameters, jaccard_estimate
@@ -47,3 +49,11 @@ def test_planted_passage_collides_unrelated_text_does_not():
     left_keys = set(sketcher.document_keys(left).tolist())
     assert left_keys & set(sketcher.document_keys(right).tolist())
     assert not left_keys & set(sketcher.document_keys(unrelated).tolist())
+
+
+def test_signatures_do_not_depend_on_how_many_blocks_are_hashed_at_once():
+    doc = hashes(filler(1234, seed=3))
+    whole = Sketcher.build(PARAMS).signatures(doc)
+    for blocks in (1, 3, 7):
+        with patch("srccompare.sketch.SKETCH_BLOCKS", blocks):
+            assert np.array_equal(Sketcher.build(PARAMS).signatures(doc), whole)
