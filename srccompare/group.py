@@ -4,8 +4,8 @@ Every passage puts one span in each of its two documents and joins them.
 Spans of one document that overlap are the same text, so they are joined
 too. A family is then a stretch of copy and every place it appears: the
 Reuters paragraph carried by twelve outlets is one family of twelve spans,
-not sixty-six pairs. Union-find over spans; deterministic output (families
-ordered by size, then by their first span).
+not sixty-six pairs. Connected components over spans; deterministic output
+(families ordered by size, then by their first span).
 
 Components come from scipy's connected_components over the passage and
 overlap edges, the overlaps from one sort of all spans: at 40k articles
@@ -23,13 +23,13 @@ from scipy.sparse.csgraph import connected_components
 from srccompare.model import Family, Passage, Span
 
 
-def passage_spans(passages: Sequence[Passage]) -> list[Span]:
-    """Spans 2i (left side) and 2i+1 (right side) of passage i."""
-    spans = []
-    for passage in passages:
-        spans.append(Span(passage.left_id, passage.left_start, passage.left_end))
-        spans.append(Span(passage.right_id, passage.right_start, passage.right_end))
-    return spans
+def passage_sides(passages: Sequence[Passage]) -> list[tuple[str, int, int]]:
+    """(doc_id, start, end) of side 2i (left) and 2i+1 (right) of passage i.
+
+    Tuples rather than Spans: a frozen dataclass costs several times more to
+    make, and only the merged spans of a family become Spans.
+    """
+    return [side for p in passages for side in ((p.left_id, p.left_start, p.left_end), (p.right_id, p.right_start, p.right_end))]
 
 
 def group_passages(passages: Sequence[Passage], *, min_overlap: float = 0.5) -> tuple[Family, ...]:
@@ -39,9 +39,7 @@ def group_passages(passages: Sequence[Passage], *, min_overlap: float = 0.5) -> 
     ``min_overlap`` of the shorter one (a bare touch does not join two
     different paragraphs of copy).
     """
-    # (doc_id, start, end) tuples rather than Spans: a frozen dataclass costs
-    # several times more to make, and only the merged spans become Spans.
-    sides = [side for p in passages for side in ((p.left_id, p.left_start, p.left_end), (p.right_id, p.right_start, p.right_end))]
+    sides = passage_sides(passages)
     first, second = _overlapping(*zip(*sides), min_overlap=min_overlap) if sides else (_NONE, _NONE)
     families = [_merged_family(sides, indexes) for indexes in _components(len(sides), first, second)]
     families.sort(key=lambda fam: (-len(fam.spans), -_span_chars(fam), _first(fam)))
