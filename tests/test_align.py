@@ -1,7 +1,8 @@
 import random
+import re
 
 import numpy as np
-from hypothesis import given, settings as hsettings
+from hypothesis import assume, given, settings as hsettings
 from hypothesis import strategies as st
 
 from srccompare.align import Weights, align_pair
@@ -82,12 +83,35 @@ def test_offsets_always_point_at_the_shared_text(seed, length, before, after):
     passage = filler(length, seed=seed + 1)
     left = filler(before, seed=seed + 2) + " " + passage + " " + filler(after, seed=seed + 3)
     right = filler(after, seed=seed + 4) + "\n\n" + passage + "\n\n" + filler(before, seed=seed + 5)
+    # The shared text is the passage only when the words beside it differ on the
+    # two sides (the filler's vocabulary is small; see the test below for a tie).
+    assume(_word(filler(before, seed=seed + 2), -1) != _word(filler(after, seed=seed + 4), -1))
+    assume(_word(filler(after, seed=seed + 3), 0) != _word(filler(before, seed=seed + 5), 0))
     found_all = align_texts(left, right, load_settings())
     assert found_all
     for found in found_all:
         assert left[found.left_start : found.left_end] == right[found.right_start : found.right_end]
         assert left[found.left_start : found.left_end] in passage
         assert len(left[found.left_start : found.left_end].split()) == found.words
+
+
+def _word(text, index):
+    """The token hash of a text's first (0) or last (-1) word, None for no words."""
+    hashes = TokenHasher().hash_tokens(re.findall(r"\w+", text))
+    return int(hashes[index]) if len(hashes) else None
+
+
+def test_a_word_shared_beside_the_passage_joins_it(settings):
+    # seed 45 of the test above: both texts happen to have "zudorrenqu." just
+    # before the passage (a space on the left, a paragraph break on the right)
+    seed, length, before, after = 45, 10, 59, 45
+    passage = filler(length, seed=seed + 1)
+    left = filler(before, seed=seed + 2) + " " + passage + " " + filler(after, seed=seed + 3)
+    right = filler(after, seed=seed + 4) + "\n\n" + passage + "\n\n" + filler(before, seed=seed + 5)
+    [found] = align_texts(left, right, settings)
+    assert found.words == length + 1
+    assert left[found.left_start : found.left_end] == "zudorrenqu. " + passage.rstrip(".")  # offsets end with the last word
+    assert right[found.right_start : found.right_end] == "zudorrenqu.\n\n" + passage.rstrip(".")
 
 
 def test_edges_extend_past_an_edited_word():
