@@ -2,7 +2,6 @@
 
     .venv/bin/python bench/huge_documents.py [--sizes 5 20 45] [--pair-sizes 5] [--max-words N]
         [--cap-gb 6] [--timeout 240] [--only clean diff reuse]
-    .venv/bin/python bench/huge_documents.py --arrays    # where the memory goes in the reuse core
 
 Each case runs the real command line (``srccompare.cli.entry_point``) in a
 subprocess of its own, stdout to /dev/null, under an address-space cap
@@ -212,56 +211,6 @@ def measure(argv: list[str], cap_gb: float, timeout: float) -> dict[str, object]
     return json.loads(out.strip().splitlines()[-1])
 
 
-# --- where the memory goes: the reuse core's big arrays, by size ------------------------------------
-
-def core_arrays(sizes: list[float]) -> None:
-    """Shapes and MB of the reuse core's big arrays: the seed against each huge document, and the
-    smallest huge document against its revision.
-
-    Read from the core's own prepared data (``align.prepare``): Sketcher.signatures
-    hashes a (permutations, shingles) uint64 array at once; sentence_similarities
-    builds (sentences, shared words) float32 presence matrices for both sides, then
-    a (sentences x sentences) product, outer product of norms and quotient. The
-    first pair's sentence_similarities is also run for real under tracemalloc to
-    check the arithmetic. Nothing here changes the core.
-    """
-    import tracemalloc
-
-    from srccompare.align import Weights, prepare, sentence_similarities
-    from srccompare.clean import clean_text
-    from srccompare.reuse import align_parameters
-    from srccompare.settings import load_settings
-    from srccompare.tokens import process_hasher, tokenise
-
-    settings = load_settings()
-    params, permutations = align_parameters(settings.reuse), settings.reuse.bands * settings.reuse.rows
-    hasher = process_hasher(settings.reuse.fold_names)
-    tokens = {}
-    for path in [PLANTED, *(document(mb) for mb in sizes), document(sizes[0], True)]:
-        body = clean_text(path.read_text(encoding="utf-8"), settings, id=path.stem).body
-        tokens[path] = tokenise(path.stem, body, hasher)
-    pairs = [(PLANTED, document(mb)) for mb in sizes] + [(document(sizes[0]), document(sizes[0], True))]
-    print(f"\n{'left':>20} {'right':>20} {'right words':>11} {'sentences':>17} {'shared words':>12} "
-          f"{'sketch MB':>9} {'presence MB':>11} {'sent x sent MB':>14} {'traced MB':>9}")
-    for number, (left_path, right_path) in enumerate(pairs):
-        left, right = tokens[left_path], tokens[right_path]
-        weights = Weights.from_documents([left.hashes, right.hashes])
-        prepared = (prepare(left, weights, params), prepare(right, weights, params))
-        shared = len(np.intersect1d(prepared[0].words, prepared[1].words))
-        sentences = (len(prepared[0].norms), len(prepared[1].norms))
-        sketch_mb = permutations * len(right) * 8 / 1e6
-        presence_mb = sum(sentences) * shared * 4 / 1e6
-        square_mb = sentences[0] * sentences[1] * (4 + 8 + 8) / 1e6
-        traced = float("nan")
-        if number == 0:
-            tracemalloc.start()
-            sentence_similarities(*prepared)
-            traced = tracemalloc.get_traced_memory()[1] / 1e6
-            tracemalloc.stop()
-        print(f"{left_path.stem[:20]:>20} {right_path.stem[:20]:>20} {len(right):11d} {sentences[0]:8d} x{sentences[1]:8d} "
-              f"{shared:12d} {sketch_mb:9.0f} {presence_mb:11.0f} {square_mb:14.0f} {traced:9.0f}", flush=True)
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=float, nargs="+", default=[5, 20, 45], help="huge document sizes in MB")
@@ -272,14 +221,10 @@ def main() -> int:
     parser.add_argument("--cap-gb", type=float, default=6.0, help="address-space cap of each case")
     parser.add_argument("--timeout", type=float, default=240.0, help="seconds before a case is killed")
     parser.add_argument("--only", nargs="+", default=["clean", "diff", "reuse"], choices=["clean", "diff", "reuse"])
-    parser.add_argument("--arrays", action="store_true", help="only the table of the reuse core's array sizes")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child(json.loads(args.child), args.cap_gb)
-        return 0
-    if args.arrays:
-        core_arrays(args.sizes)
         return 0
     print(f"{'command':7} {'case':28} {'status':>11} {'seconds':>8} {'main MB':>8} {'worker MB':>9}  last stderr line")
     print(f"(every case with --max-words {args.max_words:,}; address space capped at {args.cap_gb:g} GB)")

@@ -17,20 +17,24 @@ Steps, for two tokenised documents:
 
 Offsets are exact: a passage starts at its first token's first character and
 ends at its last token's last character in each cleaned body.
+
+Steps 1-4 and the edge extension run as numba kernels over each document's
+prepared arrays: a pair of 600-word articles is a few hundred array elements,
+where numpy spent its time on the overhead of dozens of calls a pair. The
+kernels keep numpy's arithmetic (float32 sentence products, pairwise float64
+sums), so results are those of the array code they replaced, bit for bit.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
+import numba
 import numpy as np
-from threadpoolctl import threadpool_limits
 
 from srccompare.model import Passage, PassageKind
-from srccompare.tokens import Tokens, distinct, distinct_with_inverse, in_sorted, shingle_hashes
+from srccompare.tokens import Tokens, distinct, shingle_hashes
 
 
 @dataclass(frozen=True)
@@ -77,78 +81,173 @@ class Weights:
 
 
 @dataclass(frozen=True, eq=False)
-class Seeds:
-    """Boxes of matching tokens: [left_start, left_end) x [right_start, right_end)."""
-
-    left_start: np.ndarray
-    left_end: np.ndarray
-    right_start: np.ndarray
-    right_end: np.ndarray
-
-    def __len__(self) -> int:
-        return len(self.left_start)
-
-    def take(self, index: np.ndarray) -> Seeds:
-        return Seeds(self.left_start[index], self.left_end[index], self.right_start[index], self.right_end[index])
-
-    @staticmethod
-    def join(parts: list[Seeds]) -> Seeds:
-        return Seeds(*(np.concatenate([getattr(p, name) for p in parts]) for name in _SEED_FIELDS))
-
-
-_SEED_FIELDS = ("left_start", "left_end", "right_start", "right_end")
-
-
-@dataclass(frozen=True, eq=False)
 class Prepared:
     """What alignment needs of one document, computed once however many pairs it is in."""
 
     tokens: Tokens
     grams: np.ndarray  # n-gram hash at each token position
-    gram_order: np.ndarray  # positions sorted by n-gram hash
+    gram_order: np.ndarray  # positions sorted by n-gram hash (stable)
     sorted_grams: np.ndarray
     gram_repeats: np.ndarray  # occurrences in this document of the n-gram at each position
     sorted_repeats: np.ndarray  # the same, in ``sorted_grams`` order
     words: np.ndarray  # sorted distinct token hashes
     word_index: np.ndarray  # per token: its word's index into ``words``
     word_weight: np.ndarray  # per word: its idf squared (float64), looked up once rather than for every passage checked
-    row_sentence: np.ndarray  # distinct (sentence, word) rows: sentence number,
+    row_sentence: np.ndarray  # distinct (sentence, word) rows, sorted: sentence number,
     row_word: np.ndarray  # the word's index into ``words``,
     row_idf: np.ndarray  # and its idf (float32)
+    word_rows: np.ndarray  # row numbers ordered by word: the rows of word w are
+    word_row_starts: np.ndarray  # word_rows[word_row_starts[w] : word_row_starts[w + 1]]
     norms: np.ndarray  # per sentence: length of its idf-weighted word set
     bounds: np.ndarray  # per sentence: [start, end) token range
 
 
 def prepare(tokens: Tokens, weights: Weights, params: AlignParameters) -> Prepared:
     grams = shingle_hashes(tokens.hashes, params.ngram)
-    order = np.argsort(grams, kind="stable")
-    sorted_grams = grams[order]
-    repeats = np.searchsorted(sorted_grams, grams, side="right") - np.searchsorted(sorted_grams, grams, side="left")
-    words, word_index = distinct_with_inverse(tokens.hashes)
-    rows = distinct(tokens.sentences.astype(np.int64) * max(1, len(words)) + word_index)
-    row_sentence, row_word = rows // max(1, len(words)), rows % max(1, len(words))
-    word_idf = weights.of(words)
-    row_idf = word_idf[row_word].astype(np.float32)
-    count = int(tokens.sentences[-1]) + 1 if len(tokens) else 0
-    norms = np.sqrt(np.bincount(row_sentence, weights=row_idf.astype(np.float64) ** 2, minlength=count))
-    norms[norms == 0] = 1.0
-    return Prepared(
-        tokens, grams, order, sorted_grams, repeats, repeats[order], words, word_index, word_idf**2, row_sentence, row_word, row_idf,
-        norms, _sentence_bounds(tokens.sentences),
+    idf_hashes, idf = (weights.hashes, weights.idf) if len(weights.hashes) else (np.zeros(1, np.uint64), np.full(1, weights.default))
+    arrays = _prepare_arrays(
+        grams, np.argsort(grams, kind="stable"), tokens.hashes, np.argsort(tokens.hashes, kind="stable"), tokens.sentences,
+        idf_hashes, idf, weights.default,
+    )
+    return Prepared(tokens, grams, *arrays)
+
+
+# The kernels below use loops and plain arrays only: numpy's own sorts and
+# searches inside numba cost seconds of compiling each, on a tool's first run.
+
+
+@numba.njit(cache=True)
+def _prepare_arrays(grams, gram_order, hashes, token_order, sentences, idf_hashes, idf, default_idf):
+    """Prepared's arrays from a document's n-grams, token hashes and sentence numbers, each given with its stable sort order."""
+    # n-grams: sorted, and how often each occurs (its run's length).
+    count = len(grams)
+    sorted_grams = np.empty(count, np.uint64)
+    for k in range(count):
+        sorted_grams[k] = grams[gram_order[k]]
+    sorted_repeats = np.empty(count, np.int64)
+    gram_repeats = np.empty(count, np.int64)
+    start = 0
+    for k in range(1, count + 1):
+        if k == count or sorted_grams[k] != sorted_grams[start]:
+            for at in range(start, k):
+                sorted_repeats[at] = k - start
+                gram_repeats[gram_order[at]] = k - start
+            start = k
+    # Distinct words, each token's word, and the distinct (word, sentence)
+    # rows: tokens in hash order come in text order within a word, so a
+    # word's sentences ascend and repeats are neighbours.
+    tokens = len(hashes)
+    words = np.empty(tokens, np.uint64)
+    word_index = np.empty(tokens, np.int64)
+    by_word_sentence = np.empty(tokens, np.int64)
+    by_word_word = np.empty(tokens, np.int64)
+    word_count, rows = 0, 0
+    for k in range(tokens):
+        token = token_order[k]
+        if word_count == 0 or hashes[token] != words[word_count - 1]:
+            words[word_count] = hashes[token]
+            word_count += 1
+        word = word_count - 1
+        word_index[token] = word
+        if rows == 0 or by_word_word[rows - 1] != word or by_word_sentence[rows - 1] != sentences[token]:
+            by_word_word[rows], by_word_sentence[rows] = word, sentences[token]
+            rows += 1
+    words = words[:word_count].copy()
+    # The same rows ordered by sentence, then word (a stable counting sort).
+    sentence_count = sentences[-1] + 1 if tokens else 0
+    row_starts = np.zeros(sentence_count + 1, np.int64)
+    for r in range(rows):
+        row_starts[by_word_sentence[r] + 1] += 1
+    for s in range(sentence_count):
+        row_starts[s + 1] += row_starts[s]
+    row_sentence = np.empty(rows, np.int64)
+    row_word = np.empty(rows, np.int64)
+    word_rows = np.empty(rows, np.int64)  # by word: each row's number in sentence order
+    word_row_starts = np.zeros(word_count + 1, np.int64)
+    for r in range(rows):
+        at = row_starts[by_word_sentence[r]]
+        row_starts[by_word_sentence[r]] += 1
+        row_sentence[at], row_word[at] = by_word_sentence[r], by_word_word[r]
+        word_rows[r] = at
+        word_row_starts[by_word_word[r] + 1] += 1
+    for w in range(word_count):
+        word_row_starts[w + 1] += word_row_starts[w]
+    # idf of each word: the corpus's, or the default for a word it never saw.
+    word_weight = np.empty(word_count, np.float64)
+    word_idf = np.empty(word_count, np.float64)
+    for w in range(word_count):
+        at = _search(idf_hashes, words[w])
+        word_idf[w] = idf[at] if at < len(idf_hashes) and idf_hashes[at] == words[w] else default_idf
+        word_weight[w] = word_idf[w] * word_idf[w]
+    row_idf = np.empty(rows, np.float32)
+    norms = np.zeros(sentence_count, np.float64)
+    for r in range(rows):
+        row_idf[r] = word_idf[row_word[r]]
+        value = np.float64(row_idf[r])
+        norms[row_sentence[r]] += value * value  # in row order, as np.bincount sums
+    for s in range(sentence_count):
+        norms[s] = math.sqrt(norms[s]) if norms[s] != 0 else 1.0
+    bounds = np.empty((sentence_count, 2), np.int64)
+    at = 0
+    for s in range(sentence_count):
+        while at < tokens and sentences[at] < s:
+            at += 1
+        bounds[s, 0] = at
+        while at < tokens and sentences[at] == s:
+            at += 1
+        bounds[s, 1] = at
+    return (
+        gram_order, sorted_grams, gram_repeats, sorted_repeats, words, word_index, word_weight,
+        row_sentence, row_word, row_idf, word_rows, word_row_starts, norms, bounds,
     )
 
 
-@contextmanager
-def one_blas_thread() -> Iterator[None]:
-    """Run many pair alignments with a single-threaded BLAS.
+@numba.njit(cache=True)
+def _search(sorted_values, value):
+    """The first position whose value is not below ``value`` (np.searchsorted, side left)."""
+    low, high = 0, len(sorted_values)
+    while low < high:
+        middle = (low + high) >> 1
+        if sorted_values[middle] < value:
+            low = middle + 1
+        else:
+            high = middle
+    return low
 
-    The sentence similarity products are small matrices (tens of sentences);
-    OpenBLAS spreading each over its threads costs more than the product
-    (bench: 2.3 times slower per pair), and the engine already keeps every
-    core busy with worker processes. Entering costs ~0.3 ms: once a task, not a pair.
-    """
-    with threadpool_limits(limits=1, user_api="blas"):
-        yield
+
+@numba.njit(cache=True)
+def _stable_sort(items, keys):
+    """Sort ``items`` in place by keys[item], equal keys keeping their order (np.argsort's "stable")."""
+    count = len(items)
+    run = 16
+    for low in range(0, count, run):  # insertion sort of short runs
+        for k in range(low + 1, min(low + run, count)):
+            item, key = items[k], keys[items[k]]
+            at = k
+            while at > low and keys[items[at - 1]] > key:
+                items[at] = items[at - 1]
+                at -= 1
+            items[at] = item
+    if count <= run:
+        return
+    source, target = items, np.empty(count, items.dtype)
+    width, swapped = run, False
+    while width < count:  # then merge runs pairwise, the left one first on ties
+        for low in range(0, count, 2 * width):
+            middle, high = min(low + width, count), min(low + 2 * width, count)
+            i, j = low, middle
+            for at in range(low, high):
+                if j >= high or (i < middle and keys[source[i]] <= keys[source[j]]):
+                    target[at] = source[i]
+                    i += 1
+                else:
+                    target[at] = source[j]
+                    j += 1
+        source, target = target, source
+        swapped = not swapped
+        width *= 2
+    if swapped:
+        items[:] = source
 
 
 def align_pair(left: Tokens, right: Tokens, weights: Weights, params: AlignParameters) -> list[Passage]:
@@ -158,139 +257,403 @@ def align_pair(left: Tokens, right: Tokens, weights: Weights, params: AlignParam
 
 def align_prepared(left: Prepared, right: Prepared, params: AlignParameters) -> list[Passage]:
     """The passages shared by two documents, cleared of overlaps, in left order."""
-    seeds = Seeds.join([exact_seeds(left, right, params), sentence_seeds(left, right, params)])
-    if len(seeds) == 0:
+    boxes, similarities = _checked_boxes(*_seed_arguments(left, right, params), *_box_arguments(left, right), params.max_gap, params.min_words, params.min_seed_share, params.min_similarity)
+    if len(boxes) == 0:
         return []
-    scored = []
-    for group in cluster(seeds, np.arange(len(seeds)), params.max_gap):
-        scored.extend(checked_boxes(seeds, group, params.max_gap, left, right, params))
-    scored = [(extend_edges(box, left.tokens.hashes, right.tokens.hashes), similarity) for box, similarity in scored]
+    scored = [(Box(*box), similarity) for box, similarity in zip(boxes.tolist(), similarities.tolist())]
     kept = merge_neighbours(drop_overlaps(scored), left, right, params)
     passages = [make_passage(box, similarity, left.tokens, right.tokens, params) for box, similarity in kept]
     return sorted(passages, key=lambda p: (p.left_start, p.right_start))
 
 
-def checked_boxes(
-    seeds: Seeds, group: np.ndarray, gap: int, left: Prepared, right: Prepared, params: AlignParameters
-) -> list[tuple[Box, float]]:
-    """The cluster's box if it holds up; else its seeds re-clustered with half the gap, recursively."""
-    box = bounding_box(seeds.take(group))
-    if box.words < params.min_words:
-        return []
-    similarity = check_box(box, seeds, left, right, params)
-    if similarity is not None:
-        return [(box, similarity)]
-    smaller = gap // 2
-    if smaller < 1:
-        return []
-    return [found for part in cluster(seeds, group, smaller) for found in checked_boxes(seeds, part, smaller, left, right, params)]
+def _seed_arguments(left: Prepared, right: Prepared, params: AlignParameters) -> tuple:
+    sentences = params.sentence_similarity < 1.0 and len(left.tokens) > 0 and len(right.tokens) > 0
+    return (
+        left.grams, left.sorted_grams, left.gram_order, left.gram_repeats,
+        right.sorted_grams, right.gram_order, right.sorted_repeats, params.max_repeat, params.ngram,
+        sentences, left.row_sentence, left.row_word, left.row_idf, left.norms, left.bounds,
+        right.row_sentence, right.row_idf, right.word_rows, right.word_row_starts, right.norms, right.bounds,
+        params.sentence_similarity, params.min_sentence_words,
+    )
 
 
-def exact_seeds(left: Prepared, right: Prepared, params: AlignParameters) -> Seeds:
-    """Every shared n-gram occurrence pair in a diagonal run, skipping n-grams repeated too often."""
-    if len(left.grams) == 0 or len(right.grams) == 0:
-        return _no_seeds()
-    # The first equal n-gram on the right and how often it occurs there (its run in sorted_grams).
-    low = np.minimum(np.searchsorted(right.sorted_grams, left.grams), len(right.grams) - 1)
-    matches = np.where(right.sorted_grams[low] == left.grams, right.sorted_repeats[low], 0)
-    usable = (matches > 0) & (matches <= params.max_repeat) & (left.gram_repeats <= params.max_repeat)
-    counts = matches[usable]
-    left_index = np.repeat(np.flatnonzero(usable), counts)
-    offsets = np.arange(len(left_index)) - np.repeat(np.cumsum(counts) - counts, counts)
-    right_index = right.gram_order[np.repeat(low[usable], counts) + offsets]
-    in_run = _in_diagonal_run(left_index, right_index, len(right.grams))
+def _box_arguments(left: Prepared, right: Prepared) -> tuple:
+    return (
+        left.tokens.hashes, left.word_index, left.words, left.word_weight,
+        right.tokens.hashes, right.word_index, right.words, right.word_weight,
+    )
+
+
+@numba.njit(cache=True)
+def _exact_seeds(left_grams, left_sorted, left_order, left_repeats, right_sorted, right_order, right_repeats, max_repeat, ngram):
+    """Shared n-gram occurrence pairs, kept when a neighbour on the same diagonal matches too.
+
+    A lone shared n-gram ("said on Tuesday") is chance; copy matches in runs
+    (at least n+1 words in a row).
+    """
+    empty = np.zeros(0, np.int64)
+    if len(left_grams) == 0 or len(right_sorted) == 0:
+        return empty, empty.copy(), empty.copy(), empty.copy()
+    size = len(right_sorted)
+    # Where each left n-gram's run starts among the right's sorted n-grams (a merge of the two sorted lists).
+    first = np.empty(len(left_grams), np.int64)
+    j = 0
+    for k in range(len(left_sorted)):
+        while j < size and right_sorted[j] < left_sorted[k]:
+            j += 1
+        first[left_order[k]] = j
+    total = 0
+    for i in range(len(left_grams)):
+        low = min(first[i], size - 1)
+        if right_sorted[low] == left_grams[i] and right_repeats[low] <= max_repeat and left_repeats[i] <= max_repeat:
+            total += right_repeats[low]
+    left_index = np.empty(total, np.int64)
+    right_index = np.empty(total, np.int64)
+    k = 0
+    for i in range(len(left_grams)):
+        low = min(first[i], size - 1)
+        if right_sorted[low] == left_grams[i] and right_repeats[low] <= max_repeat and left_repeats[i] <= max_repeat:
+            for offset in range(right_repeats[low]):
+                left_index[k] = i
+                right_index[k] = right_order[low + offset]
+                k += 1
+    # Pairs come ordered by (left, right) position; a diagonal neighbour of
+    # (i, j) is (i + 1, j + 1), found by one pointer walking ahead.
+    width = size + 2
+    codes = left_index * width + right_index
+    in_run = np.zeros(total, np.bool_)
+    ahead = 0
+    for k in range(total):
+        wanted = codes[k] + width + 1
+        while ahead < total and codes[ahead] < wanted:
+            ahead += 1
+        if ahead < total and codes[ahead] == wanted:
+            in_run[k] = True
+            in_run[ahead] = True
     left_index, right_index = left_index[in_run], right_index[in_run]
-    return Seeds(left_index, left_index + params.ngram, right_index, right_index + params.ngram)
+    return left_index, left_index + ngram, right_index, right_index + ngram
 
 
-def _in_diagonal_run(left_index: np.ndarray, right_index: np.ndarray, width: int) -> np.ndarray:
-    """Matches with a neighbour on the same diagonal (at least n+1 words in a row match).
+@numba.njit(cache=True)
+def _sentence_seeds(
+    left_words, left_row_sentence, left_row_word, left_row_idf, left_norms, left_bounds,
+    right_words, right_row_sentence, right_row_idf, right_word_rows, right_word_row_starts, right_norms, right_bounds,
+    threshold, min_sentence_words,
+):
+    """Sentence pairs of idf-weighted cosine >= threshold that are the best match of either sentence.
 
-    A lone shared n-gram ("said on Tuesday") is chance; copy matches in runs.
+    Best of either: keeps a sentence from seeding against every similar
+    sentence of a long document (a novel repeats itself), which would stretch
+    passages. Dot products go over shared words only, a left sentence at a
+    time (no sentences x sentences matrix: two huge documents stay cheap), in
+    float32 in word order, as the dense product did; the second sweep redoes
+    only the rows that reach the threshold.
     """
-    codes = left_index.astype(np.int64) * (width + 2) + right_index  # ascending, as exact_seeds makes them
-    step = width + 3  # (i+1, j+1)
-    return in_sorted(codes, codes + step) | in_sorted(codes, codes - step)
+    # Each left word's index among the right words (-1: not there).
+    partner = np.empty(len(left_words), np.int64)
+    j = 0
+    for i in range(len(left_words)):
+        partner[i] = -1
+        while j < len(right_words) and right_words[j] < left_words[i]:
+            j += 1
+        if j < len(right_words) and right_words[j] == left_words[i]:
+            partner[i] = j
+    left_count, right_count = len(left_norms), len(right_norms)
+    row_best = np.zeros(left_count, np.float64)
+    column_best = np.zeros(right_count, np.float64)
+    dots = np.zeros(right_count, np.float32)
+    touched = np.empty(right_count, np.int64)
+    # Rows are sorted by sentence: each left sentence is one run of rows.
+    row_starts = np.zeros(left_count + 1, np.int64)  # rows are sorted by sentence
+    for r in range(len(left_row_sentence)):
+        row_starts[left_row_sentence[r] + 1] = r + 1
+    for s in range(left_count):
+        row_starts[s + 1] = max(row_starts[s + 1], row_starts[s])
+    numbers = np.arange(right_count)
+    found = np.empty((0, 2), np.int64)
+    kept = 0
+    for sweep in range(2):  # first the best of every row and column, then the pairs
+        for s in range(left_count):
+            if sweep == 1 and row_best[s] < threshold:
+                continue  # nothing in this row can seed
+            touches = 0
+            for r in range(row_starts[s], row_starts[s + 1]):
+                w = partner[left_row_word[r]]
+                if w < 0:
+                    continue
+                for at in range(right_word_row_starts[w], right_word_row_starts[w + 1]):
+                    row = right_word_rows[at]
+                    t = right_row_sentence[row]
+                    if dots[t] == 0:
+                        touched[touches] = t
+                        touches += 1
+                    dots[t] += left_row_idf[r] * right_row_idf[row]
+            if sweep == 1 and touches > 1:
+                _stable_sort(touched[:touches], numbers)
+            for k in range(touches):
+                t = touched[k]
+                similarity = np.float64(dots[t]) / (left_norms[s] * right_norms[t])
+                dots[t] = 0
+                if sweep == 0:
+                    row_best[s] = max(row_best[s], similarity)
+                    column_best[t] = max(column_best[t], similarity)
+                    kept += 1
+                elif similarity >= threshold and (similarity >= row_best[s] or similarity >= column_best[t]):
+                    left_size = left_bounds[s, 1] - left_bounds[s, 0]
+                    right_size = right_bounds[t, 1] - right_bounds[t, 0]
+                    if min(left_size, right_size) >= min_sentence_words:
+                        found[kept, 0], found[kept, 1] = s, t
+                        kept += 1
+        if sweep == 0:
+            found = np.empty((kept, 2), np.int64)  # at most every touched pair
+            kept = 0
+    left_start, left_end = np.empty(kept, np.int64), np.empty(kept, np.int64)
+    right_start, right_end = np.empty(kept, np.int64), np.empty(kept, np.int64)
+    for k in range(kept):
+        left_start[k], left_end[k] = left_bounds[found[k, 0], 0], left_bounds[found[k, 0], 1]
+        right_start[k], right_end[k] = right_bounds[found[k, 1], 0], right_bounds[found[k, 1], 1]
+    return left_start, left_end, right_start, right_end
 
 
-def sentence_seeds(left: Prepared, right: Prepared, params: AlignParameters) -> Seeds:
-    """Sentence pairs whose idf-weighted cosine similarity reaches the threshold."""
-    if params.sentence_similarity >= 1.0 or len(left.tokens) == 0 or len(right.tokens) == 0:
-        return _no_seeds()
-    similarity = sentence_similarities(left, right)
-    keep = (similarity >= params.sentence_similarity) & _best_for_either(similarity)
-    left_sent, right_sent = np.nonzero(keep)
-    left_size = left.bounds[left_sent, 1] - left.bounds[left_sent, 0]
-    right_size = right.bounds[right_sent, 1] - right.bounds[right_sent, 0]
-    long_enough = np.minimum(left_size, right_size) >= params.min_sentence_words
-    left_sent, right_sent = left_sent[long_enough], right_sent[long_enough]
-    return Seeds(left.bounds[left_sent, 0], left.bounds[left_sent, 1], right.bounds[right_sent, 0], right.bounds[right_sent, 1])
+@numba.njit(cache=True)
+def _checked_boxes(
+    left_grams, left_sorted, left_order, left_repeats, right_sorted, right_order, right_repeats, max_repeat, ngram,
+    sentences, left_row_sentence, left_row_word, left_row_idf, left_norms, left_bounds,
+    right_row_sentence, right_row_idf, right_word_rows, right_word_row_starts, right_norms, right_bounds,
+    threshold, min_sentence_words,
+    left_hashes, left_word_index, left_words, left_weight, right_hashes, right_word_index, right_words, right_weight,
+    max_gap, min_words, min_seed_share, min_similarity,
+):
+    """Seeds, clusters and checks: the passages found (boxes, extended at their edges) and their similarity.
 
-
-def sentence_similarities(left: Prepared, right: Prepared) -> np.ndarray:
-    """(left sentences, right sentences) cosine of idf-weighted word sets.
-
-    Only words present on both sides can add to a dot product, so the dense
-    matrices hold just those columns (the shared words in hash order, on both
-    sides); the norms (prepared) count every word.
+    Each cluster's box is kept when it holds up; otherwise its seeds are
+    re-clustered with half the gap, depth first, in the order of the
+    clusters' first left token.
     """
-    left_matrix = _presence(left, in_sorted(right.words, left.words))
-    right_matrix = _presence(right, in_sorted(left.words, right.words))
-    return (left_matrix @ right_matrix.T) / np.outer(left.norms, right.norms)
+    ls, le, rs, re_ = _exact_seeds(left_grams, left_sorted, left_order, left_repeats, right_sorted, right_order, right_repeats, max_repeat, ngram)
+    if sentences:
+        sls, sle, srs, sre = _sentence_seeds(
+            left_words, left_row_sentence, left_row_word, left_row_idf, left_norms, left_bounds,
+            right_words, right_row_sentence, right_row_idf, right_word_rows, right_word_row_starts, right_norms, right_bounds,
+            threshold, min_sentence_words,
+        )
+        ls, le, rs, re_ = _joined(ls, sls), _joined(le, sle), _joined(rs, srs), _joined(re_, sre)
+    count = len(ls)
+    boxes = np.empty((count, 4), np.int64)
+    similarities = np.empty(count, np.float64)
+    found = 0
+    if count == 0:
+        return boxes, similarities
+    # Clusters are disjoint ranges of one buffer of seed numbers; clustering a
+    # range again only reorders within it. The stack holds [start, end, gap).
+    seeds = np.arange(count)
+    stack = np.empty((count + 1, 3), np.int64)
+    ranges = np.empty((count + 1, 2), np.int64)
+    depth = _push(stack, 0, ranges, _cluster(seeds, 0, count, ls, le, rs, re_, max_gap, ranges), max_gap)
+    while depth:
+        depth -= 1
+        first, last, gap = stack[depth, 0], stack[depth, 1], stack[depth, 2]
+        l0, l1, r0, r1 = ls[seeds[first]], le[seeds[first]], rs[seeds[first]], re_[seeds[first]]
+        for seed in seeds[first + 1 : last]:  # the cluster's bounding box
+            l0, l1 = min(l0, ls[seed]), max(l1, le[seed])
+            r0, r1 = min(r0, rs[seed]), max(r1, re_[seed])
+        if min(l1 - l0, r1 - r0) < min_words:
+            continue
+        if _covered(ls, le, l0, l1) / (l1 - l0) >= min_seed_share:
+            similarity = _box_similarity(l0, l1, r0, r1, left_word_index, left_words, left_weight, right_word_index, right_words, right_weight)
+            if similarity >= min_similarity:
+                boxes[found, 0], boxes[found, 1], boxes[found, 2], boxes[found, 3] = _extend_edges(l0, l1, r0, r1, left_hashes, right_hashes)
+                similarities[found] = similarity
+                found += 1
+                continue
+        if gap // 2 >= 1:
+            depth = _push(stack, depth, ranges, _cluster(seeds, first, last, ls, le, rs, re_, gap // 2, ranges), gap // 2)
+    return boxes[:found], similarities[:found]
 
 
-def _presence(doc: Prepared, shared: np.ndarray) -> np.ndarray:
-    """(sentences, shared words) matrix of idf where the sentence has the word; ``shared`` marks doc.words."""
-    columns = np.cumsum(shared) - 1
-    matrix = np.zeros((len(doc.norms), int(columns[-1]) + 1 if len(columns) else 0), dtype=np.float32)
-    keep = shared[doc.row_word]
-    matrix[doc.row_sentence[keep], columns[doc.row_word[keep]]] = doc.row_idf[keep]
-    return matrix
+@numba.njit(cache=True)
+def _joined(one, other):
+    joined = np.empty(len(one) + len(other), np.int64)
+    joined[: len(one)] = one
+    joined[len(one) :] = other
+    return joined
 
 
-def _best_for_either(similarity: np.ndarray) -> np.ndarray:
-    """Entries that are the best match of their left sentence or of their right sentence.
+@numba.njit(cache=True)
+def _push(stack, depth, ranges, count, gap):
+    """Stack the ``count`` ranges so that the first is taken next (depth first, in order)."""
+    for k in range(count - 1, -1, -1):
+        stack[depth, 0], stack[depth, 1], stack[depth, 2] = ranges[k, 0], ranges[k, 1], gap
+        depth += 1
+    return depth
 
-    Keeps a sentence from seeding against every similar sentence of a long
-    document (a novel repeats itself), which would stretch passages.
+
+@numba.njit(cache=True)
+def _cluster(seeds, first, last, ls, le, rs, re_, max_gap, out):
+    """Split seeds[first:last] alternately along each axis wherever a gap exceeds ``max_gap``.
+
+    Writes the final ranges into ``out``, ordered by their first left token,
+    and returns how many there are.
     """
-    if similarity.size == 0:
-        return np.zeros(similarity.shape, dtype=bool)
-    return (similarity >= similarity.max(axis=1, keepdims=True)) | (similarity >= similarity.max(axis=0, keepdims=True))
-
-
-def _sentence_bounds(sentences: np.ndarray) -> np.ndarray:
-    """(sentences, 2) token ranges [start, end) of each sentence number (empty if absent)."""
-    numbers = np.arange(int(sentences[-1]) + 1 if len(sentences) else 0)
-    return np.stack((np.searchsorted(sentences, numbers, side="left"), np.searchsorted(sentences, numbers, side="right")), axis=1)
-
-
-def _no_seeds() -> Seeds:
-    empty = np.zeros(0, dtype=np.int64)
-    return Seeds(empty, empty, empty, empty)
-
-
-def cluster(seeds: Seeds, group: np.ndarray, max_gap: int) -> list[np.ndarray]:
-    """Groups of seed indexes, split alternately along each axis wherever a gap exceeds ``max_gap``."""
-    pending = [group]
-    done: list[np.ndarray] = []
-    while pending:
-        current = pending.pop()
-        for starts, ends in ((seeds.left_start, seeds.left_end), (seeds.right_start, seeds.right_end)):
-            parts = _split(current, starts, ends, max_gap)
-            if len(parts) > 1:
-                pending.extend(parts)
-                break
+    pending = np.empty((last - first + 1, 2), np.int64)
+    pending[0, 0], pending[0, 1] = first, last
+    waiting, done = 1, 0
+    done_ranges = np.empty((last - first + 1, 2), np.int64)
+    while waiting:
+        waiting -= 1
+        a, b = pending[waiting, 0], pending[waiting, 1]
+        parts = _split(seeds, a, b, ls, le, max_gap, pending, waiting)
+        if parts == 1:
+            parts = _split(seeds, a, b, rs, re_, max_gap, pending, waiting)
+        if parts > 1:
+            waiting += parts
         else:
-            done.append(current)
-    return sorted(done, key=lambda part: int(seeds.left_start[part].min()))
+            done_ranges[done, 0], done_ranges[done, 1] = a, b
+            done += 1
+    firsts = np.empty(done, np.int64)
+    for k in range(done):
+        firsts[k] = ls[seeds[done_ranges[k, 0]]]
+        for seed in seeds[done_ranges[k, 0] : done_ranges[k, 1]]:
+            firsts[k] = min(firsts[k], ls[seed])
+    order = np.arange(done)
+    _stable_sort(order, firsts)
+    for k in range(done):
+        out[k, 0], out[k, 1] = done_ranges[order[k], 0], done_ranges[order[k], 1]
+    return done
 
 
-def _split(group: np.ndarray, starts: np.ndarray, ends: np.ndarray, max_gap: int) -> list[np.ndarray]:
-    order = group[np.argsort(starts[group], kind="stable")]
-    reach = np.maximum.accumulate(ends[order])
-    breaks = np.flatnonzero(starts[order][1:] > reach[:-1] + max_gap) + 1
-    return np.split(order, breaks) if len(breaks) else [group]
+@numba.njit(cache=True)
+def _split(seeds, a, b, starts, ends, max_gap, parts, at):
+    """Sort seeds[a:b] by start and cut it wherever a seed starts more than ``max_gap`` beyond all
+    before it; the parts' ranges go to parts[at:], in order. Returns how many parts."""
+    group = seeds[a:b]
+    _stable_sort(group, starts)
+    count, begin = 0, a
+    reach = ends[group[0]]
+    for k in range(1, b - a):
+        if starts[group[k]] > reach + max_gap:
+            parts[at + count, 0], parts[at + count, 1] = begin, a + k
+            count += 1
+            begin = a + k
+        reach = max(reach, ends[group[k]])
+    parts[at + count, 0], parts[at + count, 1] = begin, b
+    return count + 1
+
+
+@numba.njit(cache=True)
+def _covered(starts, ends, low, high):
+    """Tokens of [low, high) inside the union of the intervals [starts, ends) that lie within it."""
+    order = np.empty(len(starts), np.int64)
+    count = 0
+    for k in range(len(starts)):
+        if starts[k] >= low and ends[k] <= high:
+            order[count] = k
+            count += 1
+    order = order[:count]
+    _stable_sort(order, starts)
+    total, reach = 0, low
+    for k in order:
+        # Each interval adds what it reaches beyond every interval before it.
+        total += max(ends[k] - max(starts[k], reach), 0)
+        reach = max(reach, ends[k])
+    return total
+
+
+@numba.njit(cache=True)
+def _box_similarity(l0, l1, r0, r1, left_word_index, left_words, left_weight, right_word_index, right_words, right_weight):
+    """Cosine of the idf-weighted sets of words of the two stretches (1.0 for the same words)."""
+    left_present = np.zeros(len(left_words), np.bool_)
+    for k in range(l0, l1):
+        left_present[left_word_index[k]] = True
+    right_present = np.zeros(len(right_words), np.bool_)
+    for k in range(r0, r1):
+        right_present[right_word_index[k]] = True
+    left_weights = _chosen(left_weight, left_present)
+    right_weights = _chosen(right_weight, right_present)
+    # The left words also present on the right, in word order (both sorted by hash).
+    common = np.empty(len(left_weights), np.float64)
+    shared, seen, j = 0, 0, 0
+    for i in range(len(left_words)):
+        if not left_present[i]:
+            continue
+        while j < len(right_words) and right_words[j] < left_words[i]:
+            j += 1
+        if j < len(right_words) and right_words[j] == left_words[i] and right_present[j]:
+            common[shared] = left_weights[seen]
+            shared += 1
+        seen += 1
+    norms = math.sqrt(_numpy_sum(left_weights, 0, len(left_weights)) * _numpy_sum(right_weights, 0, len(right_weights)))
+    if norms == 0:
+        return 0.0
+    return min(1.0, _numpy_sum(common, 0, shared) / norms)
+
+
+@numba.njit(cache=True)
+def _chosen(values, chosen):
+    """values[chosen] for a boolean mask."""
+    out = np.empty(len(values), values.dtype)
+    count = 0
+    for k in range(len(values)):
+        if chosen[k]:
+            out[count] = values[k]
+            count += 1
+    return out[:count]
+
+
+@numba.njit(cache=True)
+def _numpy_sum(values, start, count):
+    """values[start : start + count].sum() as numpy adds float64, bit for bit.
+
+    numpy sums pairwise: a range over 128 values is cut in two (the first half
+    a multiple of 8) and the halves' sums added; up to 128 values go in 8
+    lanes. The halving is walked here with a stack rather than recursion
+    (numba's cache of a recursive function crashed on loading).
+    """
+    ranges = np.empty((128, 3), np.int64)  # (start, count, halves summed); depth ~ log2(count / 128)
+    partial = np.empty(128, np.float64)
+    ranges[0, 0], ranges[0, 1], ranges[0, 2] = start, count, 0
+    depth, results = 1, 0
+    while depth:
+        first, size, expanded = ranges[depth - 1, 0], ranges[depth - 1, 1], ranges[depth - 1, 2]
+        if size <= 128:
+            depth -= 1
+            partial[results] = _lanes_sum(values, first, size)
+            results += 1
+        elif expanded:
+            depth -= 1
+            results -= 1
+            partial[results - 1] = partial[results - 1] + partial[results]
+        else:
+            half = size // 2
+            half -= half % 8
+            ranges[depth - 1, 2] = 1
+            ranges[depth, 0], ranges[depth, 1], ranges[depth, 2] = first + half, size - half, 0
+            ranges[depth + 1, 0], ranges[depth + 1, 1], ranges[depth + 1, 2] = first, half, 0
+            depth += 2
+    return partial[0]
+
+
+@numba.njit(cache=True)
+def _lanes_sum(values, start, count):
+    if count < 8:
+        total = 0.0
+        for k in range(start, start + count):
+            total += values[k]
+        return total
+    lanes = values[start : start + 8].copy()
+    k = 8
+    while k < count - count % 8:
+        for lane in range(8):
+            lanes[lane] += values[start + k + lane]
+        k += 8
+    total = ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3])) + ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7]))
+    while k < count:
+        total += values[start + k]
+        k += 1
+    return total
+
+
+EDGE_REACH = 3  # tokens an edge may skip on each side to reach more matching words
 
 
 @dataclass(frozen=True)
@@ -305,87 +668,54 @@ class Box:
         return min(self.left_end - self.left_start, self.right_end - self.right_start)
 
 
-def bounding_box(seeds: Seeds) -> Box:
-    return Box(
-        int(seeds.left_start.min()), int(seeds.left_end.max()), int(seeds.right_start.min()), int(seeds.right_end.max())
+def box_similarity(box: Box, left: Prepared, right: Prepared) -> float:
+    """Cosine of the idf-weighted sets of words of the two stretches of a box (1.0 for the same words)."""
+    return _box_similarity(
+        box.left_start, box.left_end, box.right_start, box.right_end,
+        left.word_index, left.words, left.word_weight, right.word_index, right.words, right.word_weight,
     )
 
 
-def check_box(
-    box: Box, seeds: Seeds, left: Prepared, right: Prepared, params: AlignParameters
-) -> float | None:
-    """The similarity of a candidate passage, or None when it does not hold up."""
-    if box.words < params.min_words:
-        return None
-    inside = (seeds.left_start >= box.left_start) & (seeds.left_end <= box.left_end)
-    covered = _covered(seeds.left_start[inside], seeds.left_end[inside], box.left_start, box.left_end)
-    if covered / (box.left_end - box.left_start) < params.min_seed_share:
-        return None
-    similarity = box_similarity(box, left, right)
-    return similarity if similarity >= params.min_similarity else None
-
-
-def box_similarity(box: Box, left: Prepared, right: Prepared) -> float:
-    """Cosine of the idf-weighted sets of words of the two stretches of a box (1.0 for the same words)."""
-    left_words = _words_between(left, box.left_start, box.left_end)
-    right_words = _words_between(right, box.right_start, box.right_end)
-    left_weights = left.word_weight[left_words]
-    common = in_sorted(right.words[right_words], left.words[left_words])
-    norms = math.sqrt(float(left_weights.sum()) * float(right.word_weight[right_words].sum()))
-    return min(1.0, float(left_weights[common].sum()) / norms) if norms else 0.0
-
-
-def _words_between(doc: Prepared, start: int, end: int) -> np.ndarray:
-    """Which of the document's distinct words occur among its tokens [start, end)."""
-    present = np.zeros(len(doc.words), dtype=bool)
-    present[doc.word_index[start:end]] = True
-    return present
-
-
-def _covered(starts: np.ndarray, ends: np.ndarray, low: int, high: int) -> int:
-    """Tokens of [low, high) inside the union of the intervals [starts, ends) (which lie within it)."""
-    if len(starts) == 0:
-        return 0
-    order = np.argsort(starts, kind="stable")
-    starts, ends = starts[order], ends[order]
-    reach = np.maximum.accumulate(ends)
-    # Each interval adds what it reaches beyond every interval before it.
-    before = np.concatenate(([low], reach[:-1]))
-    return int(np.maximum(ends - np.maximum(starts, before), 0).sum())
-
-
-EDGE_REACH = 3  # tokens an edge may skip on each side to reach more matching words
-
-
 def extend_edges(box: Box, left: np.ndarray, right: np.ndarray) -> Box:
-    """Push each end of a passage past a few edited words while two words in a row still match.
+    """Push each end of a passage past a few edited words while two words in a row still match."""
+    return Box(*_extend_edges(box.left_start, box.left_end, box.right_start, box.right_end, left, right))
+
+
+@numba.njit(cache=True)
+def _extend_edges(l0, l1, r0, r1, left, right):
+    """Push each end past at most EDGE_REACH edited words on each side while two words in a row still match.
 
     Seeds stop at the last shared n-gram; an outlet's edit near the end of
     copied text ("said" -> "told reporters", a respelt name) would otherwise
     cut the copied words beyond it off the passage.
     """
-    left_end, right_end = box.left_end, box.right_end
-    while (step := _next_match(left[left_end:], right[right_end:])) is not None:
-        left_end, right_end = left_end + step[0], right_end + step[1]
-    left_start, right_start = box.left_start, box.right_start
-    while (step := _next_match(left[:left_start][::-1], right[:right_start][::-1])) is not None:
-        left_start, right_start = left_start - step[0], right_start - step[1]
-    return Box(left_start, left_end, right_start, right_end)
+    while True:
+        i, j = _next_match(left, l1, 1, right, r1, 1)
+        if i < 0:
+            break
+        l1, r1 = l1 + i + 2, r1 + j + 2
+    while True:
+        i, j = _next_match(left, l0 - 1, -1, right, r0 - 1, -1)
+        if i < 0:
+            break
+        l0, r0 = l0 - i - 2, r0 - j - 2
+    return l0, l1, r0, r1
 
 
-def _next_match(left: np.ndarray, right: np.ndarray) -> tuple[int, int] | None:
-    """Tokens to take on each side to include the nearest two-word match (skips at most EDGE_REACH)."""
-    near_left, near_right = left[: EDGE_REACH + 2].tolist(), right[: EDGE_REACH + 2].tolist()
-    options = [
-        (i + j, i, j)
-        for i in range(min(EDGE_REACH + 1, len(near_left) - 1))
-        for j in range(min(EDGE_REACH + 1, len(near_right) - 1))
-        if near_left[i] == near_right[j] and near_left[i + 1] == near_right[j + 1]
-    ]
-    if not options:
-        return None
-    _, i, j = min(options)
-    return (i + 2, j + 2)
+@numba.njit(cache=True)
+def _next_match(left, left_from, left_step, right, right_from, right_step):
+    """Tokens (i, j) skipped on each side before the nearest two-word match, walking from the given
+    positions in the given directions; (-1, -1) when none lies within EDGE_REACH."""
+    left_available = len(left) - left_from if left_step > 0 else left_from + 1
+    right_available = len(right) - right_from if right_step > 0 else right_from + 1
+    best, best_i, best_j = 1 << 30, -1, -1
+    for i in range(min(EDGE_REACH + 1, min(left_available, EDGE_REACH + 2) - 1)):
+        for j in range(min(EDGE_REACH + 1, min(right_available, EDGE_REACH + 2) - 1)):
+            a, b = left_from + i * left_step, right_from + j * right_step
+            # the smallest i + j, then the smallest i (as min over (i + j, i, j) would pick)
+            if left[a] == right[b] and left[a + left_step] == right[b + right_step] and i + j < best:
+                best, best_i, best_j = i + j, i, j
+    return best_i, best_j
 
 
 def merge_neighbours(

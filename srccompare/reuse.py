@@ -26,7 +26,7 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import reverse_cuthill_mckee
 
-from srccompare.align import AlignParameters, Prepared, Weights, align_prepared, one_blas_thread, prepare
+from srccompare.align import AlignParameters, Prepared, Weights, align_prepared, prepare
 from srccompare.attribute import AttributeParameters, attribute, count_words, words_in_spans
 from srccompare.candidates import (
     Postings,
@@ -321,9 +321,8 @@ def align_documents(task: AlignTask) -> list[Passage]:
     """The passages of every pair in a task, in pair order."""
     prepared = {number: _prepared(task, number) for number in task.texts}
     passages: list[Passage] = []
-    with one_blas_thread():
-        for left, right in task.pairs:
-            passages.extend(align_prepared(prepared[left], prepared[right], task.params))
+    for left, right in task.pairs:
+        passages.extend(align_prepared(prepared[left], prepared[right], task.params))
     return passages
 
 

@@ -1,4 +1,4 @@
-"""MinHash signatures and LSH band keys over passage windows, in numpy.
+"""MinHash signatures and LSH band keys over passage windows, in one numba kernel.
 
 An article is cut into overlapping windows of ``window`` tokens every ``step``
 tokens (say 100 and 50), and each window gets a MinHash signature of its
@@ -11,18 +11,31 @@ from a seeded generator, so signatures are the same in every process and run.
 Signatures are cut into ``bands`` of ``rows`` values; each band becomes one
 64-bit key (band number mixed in), and two windows whose keys collide in any
 band make their articles a candidate pair.
+
+Shingles, signatures and band keys of a document are computed in one compiled
+pass (numpy's per-call overhead dominated on news-sized documents). Shingles
+are ``tokens.shingle_hashes`` and the finaliser ``tokens.mix64``, reproduced
+bit for bit in wrapping uint64 arithmetic. The pass keeps only the minima of
+the last ``window / step`` blocks of ``step`` shingles, so a document of
+millions of tokens costs no more memory than its output.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numba
 import numpy as np
 
-from srccompare.tokens import mix64, shingle_hashes
-
+# The constants of tokens.shingle_hashes and tokens.mix64. Shift amounts are
+# uint64 too: numba would turn uint64 >> int64 into float64 arithmetic.
 _MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
-SKETCH_BLOCKS = 1024  # window steps hashed at once: 48 permutations x 51,200 shingles, ~20 MB
+_MIX_1 = np.uint64(0xBF58476D1CE4E5B9)
+_MIX_2 = np.uint64(0x94D049BB133111EB)
+_SHIFT_1 = np.uint64(30)
+_SHIFT_2 = np.uint64(27)
+_SHIFT_3 = np.uint64(31)
+_ALL_ONES = np.uint64(0xFFFFFFFFFFFFFFFF)
 
 
 @dataclass(frozen=True)
@@ -49,53 +62,116 @@ class Sketcher:
 
     @classmethod
     def build(cls, parameters: SketchParameters) -> Sketcher:
-        if parameters.window % parameters.step:
+        p = parameters
+        if min(p.shingle, p.step, p.bands, p.rows) < 1 or p.window < p.step:
+            raise ValueError("sketch shingle, step, bands and rows must be positive, and the window at least a step")
+        if p.window % p.step:
             raise ValueError("sketch window must be a multiple of its step")
-        rng = np.random.default_rng(parameters.seed)
-        salts = rng.integers(0, 2**64, size=parameters.permutations, dtype=np.uint64)
-        band_salts = rng.integers(0, 2**64, size=parameters.bands, dtype=np.uint64)
+        rng = np.random.default_rng(p.seed)
+        salts = rng.integers(0, 2**64, size=p.permutations, dtype=np.uint64)
+        band_salts = rng.integers(0, 2**64, size=p.bands, dtype=np.uint64)
         return cls(parameters, salts, band_salts)
 
     def signatures(self, token_hashes: np.ndarray) -> np.ndarray:
         """(windows, permutations) MinHash signatures of a document's windows."""
-        params = self.parameters
-        shingles = shingle_hashes(token_hashes, params.shingle)
-        if len(shingles) == 0:
-            return np.zeros((0, params.permutations), dtype=np.uint64)
-        block_starts = np.arange(0, len(shingles), params.step)
-        blocks = np.empty((params.permutations, len(block_starts)), dtype=np.uint64)  # (perms, blocks)
-        # A stretch of SKETCH_BLOCKS blocks at a time: the (perms, shingles)
-        # hashes of a huge document would otherwise take gigabytes at once.
-        span = params.step * SKETCH_BLOCKS
-        for first in range(0, len(shingles), span):
-            hashed = mix64(shingles[None, first : first + span] ^ self.salts[:, None])
-            starts = np.arange(0, hashed.shape[1], params.step)
-            done = first // params.step
-            blocks[:, done : done + len(starts)] = np.minimum.reduceat(hashed, starts, axis=1)
-        per_window = params.window // params.step
-        count = max(1, len(block_starts) - per_window + 1)
-        windows = blocks[:, :count].copy()
-        for offset in range(1, per_window):
-            available = min(count, len(block_starts) - offset)
-            if available > 0:
-                windows[:, :available] = np.minimum(windows[:, :available], blocks[:, offset : offset + available])
-        return windows.T
+        return self._sketch(token_hashes, True)[0]
 
     def band_keys(self, signatures: np.ndarray) -> np.ndarray:
         """(windows, bands) 64-bit keys, one a band, the band number mixed in."""
-        params = self.parameters
-        grouped = signatures.reshape(len(signatures), params.bands, params.rows)
-        with np.errstate(over="ignore"):
-            combined = grouped[:, :, 0].copy()
-            for row in range(1, params.rows):
-                combined = combined * _MULTIPLIER + grouped[:, :, row]
-        return mix64(combined ^ self.band_salts[None, :])
+        rows = np.ascontiguousarray(signatures, dtype=np.uint64).reshape(len(signatures), self.parameters.permutations)
+        return _band_keys(rows, self.parameters.rows, self.band_salts)
 
     def document_keys(self, token_hashes: np.ndarray) -> np.ndarray:
         """All band keys of a document's windows, flattened (what the LSH index stores)."""
-        return self.band_keys(self.signatures(token_hashes)).ravel()
+        return self._sketch(token_hashes, False)[1].ravel()
+
+    def _sketch(self, token_hashes: np.ndarray, keep_signatures: bool) -> tuple[np.ndarray, np.ndarray]:
+        p = self.parameters
+        # One array type for the kernel (C-contiguous uint64): each other type would be compiled anew.
+        hashes = np.ascontiguousarray(token_hashes, dtype=np.uint64)
+        return _sketch(hashes, p.shingle, p.step, p.window // p.step, self.salts, self.band_salts, p.rows, keep_signatures)
 
 
 def jaccard_estimate(left: np.ndarray, right: np.ndarray) -> float:
     """Share of equal signature values: the MinHash estimate of Jaccard similarity."""
     return float(np.mean(left == right))
+
+
+# --- the kernel ----------------------------------------------------------------
+
+
+@numba.njit(cache=True)
+def _mix64(value):
+    """tokens.mix64 of one value."""
+    value ^= value >> _SHIFT_1
+    value *= _MIX_1
+    value ^= value >> _SHIFT_2
+    value *= _MIX_2
+    return value ^ (value >> _SHIFT_3)
+
+
+@numba.njit(cache=True)
+def _sketch(hashes, shingle, step, per_window, salts, band_salts, rows, keep_signatures):
+    """(signatures, band keys) of a document's windows: the signatures if ``keep_signatures``
+    (and no keys), else the keys (and no signatures).
+
+    Window w covers blocks w .. w + per_window - 1 of ``step`` shingles (the
+    last block may be short); a document of fewer than ``per_window`` blocks
+    has one window, of all its shingles.
+    """
+    permutations = len(salts)
+    shingles = len(hashes) - shingle + 1
+    blocks = max(0, -(-shingles // step))
+    windows = max(1, blocks - per_window + 1) if blocks else 0
+    signatures = np.empty((windows if keep_signatures else 0, permutations), dtype=np.uint64)
+    keys = np.empty((0 if keep_signatures else windows, len(band_salts)), dtype=np.uint64)
+    recent = np.empty((per_window, permutations), dtype=np.uint64)  # minima of the last blocks, a ring
+    window = np.empty(permutations, dtype=np.uint64)
+    values = np.empty(step, dtype=np.uint64)  # the block's shingle hashes
+    for block in range(blocks):
+        first = block * step
+        count = min(step, shingles - first)
+        for index in range(count):
+            combined = hashes[first + index]
+            for offset in range(1, shingle):
+                combined = combined * _MULTIPLIER + hashes[first + index + offset]
+            values[index] = _mix64(combined)
+        # One permutation at a time over the block's shingles: a min-reduction
+        # that LLVM vectorises (a third faster than all permutations per shingle).
+        minima = recent[block % per_window]
+        for permutation in range(permutations):
+            salt = salts[permutation]
+            least = _ALL_ONES
+            for index in range(count):
+                least = min(least, _mix64(values[index] ^ salt))
+            minima[permutation] = least
+        if block >= per_window - 1 or block == blocks - 1:  # a window ends here (or the only, short one)
+            filled = min(block + 1, per_window)
+            window[:] = recent[0]
+            for row in range(1, filled):
+                for permutation in range(permutations):
+                    window[permutation] = min(window[permutation], recent[row, permutation])
+            number = max(0, block - per_window + 1)
+            if keep_signatures:
+                signatures[number] = window
+            else:
+                _window_keys(window, rows, band_salts, keys[number])
+    return signatures, keys
+
+
+@numba.njit(cache=True)
+def _window_keys(signature, rows, band_salts, out):
+    """Band keys of one window: each band's rows combined polynomially, salted, mixed."""
+    for band in range(len(band_salts)):
+        combined = signature[band * rows]
+        for row in range(1, rows):
+            combined = combined * _MULTIPLIER + signature[band * rows + row]
+        out[band] = _mix64(combined ^ band_salts[band])
+
+
+@numba.njit(cache=True)
+def _band_keys(signatures, rows, band_salts):
+    keys = np.empty((len(signatures), len(band_salts)), dtype=np.uint64)
+    for number in range(len(signatures)):
+        _window_keys(signatures[number], rows, band_salts, keys[number])
+    return keys

@@ -133,3 +133,68 @@ def test_a_passage_cut_by_an_inserted_paragraph_is_reported_once(settings):
     passages = align_texts(left, right, settings)
     assert len(passages) == 1
     assert left[passages[0].left_start : passages[0].left_end] == first + " " + second[:-1]
+
+
+# --- the compiled kernels against the numpy they replaced -------------------------
+
+
+@given(st.lists(st.floats(0, 1e6, allow_nan=False), max_size=1200), st.integers(0, 9))
+@hsettings(max_examples=200, deadline=None)
+def test_kernel_sums_add_as_numpy_does(values, skip):
+    from srccompare.align import _numpy_sum
+
+    array = np.array(values, dtype=np.float64)
+    skip = min(skip, len(array))
+    assert _numpy_sum(array, skip, len(array) - skip) == array[skip:].sum()
+
+
+@given(st.lists(st.integers(0, 6), max_size=300))
+@hsettings(max_examples=200, deadline=None)
+def test_kernel_sort_is_a_stable_argsort(keys):
+    from srccompare.align import _stable_sort
+
+    keys = np.array(keys, dtype=np.int64)
+    items = np.arange(len(keys))
+    _stable_sort(items, keys)
+    assert items.tolist() == np.argsort(keys, kind="stable").tolist()
+
+
+def _dense_sentence_seeds(left, right, threshold, min_words):
+    """Sentence seeds the way the array code found them: a dense float32 product of presence matrices."""
+
+    def presence(doc, shared):
+        columns = np.cumsum(shared) - 1
+        matrix = np.zeros((len(doc.norms), int(shared.sum())), dtype=np.float32)
+        keep = shared[doc.row_word]
+        matrix[doc.row_sentence[keep], columns[doc.row_word[keep]]] = doc.row_idf[keep]
+        return matrix
+
+    similarity = presence(left, np.isin(left.words, right.words)) @ presence(right, np.isin(right.words, left.words)).T
+    similarity = similarity / np.outer(left.norms, right.norms)
+    best = (similarity >= similarity.max(axis=1, keepdims=True)) | (similarity >= similarity.max(axis=0, keepdims=True))
+    rows, columns = np.nonzero((similarity >= threshold) & best)
+    sizes = np.minimum(np.diff(left.bounds[rows], axis=1), np.diff(right.bounds[columns], axis=1)).ravel()
+    rows, columns = rows[sizes >= min_words], columns[sizes >= min_words]
+    return [left.bounds[rows, 0], left.bounds[rows, 1], right.bounds[columns, 0], right.bounds[columns, 1]]
+
+
+def test_sentence_seeds_are_those_of_the_dense_product(seeds, settings):
+    from srccompare.align import _sentence_seeds, prepare
+
+    params = align_parameters(settings.reuse)
+    documents = tokens_of(*(article.body for article in seeds.values()))
+    weights = Weights.from_documents([doc.hashes for doc in documents])
+    prepared = [prepare(doc, weights, params) for doc in documents]
+    found_any = 0
+    for threshold, min_words in ((params.sentence_similarity, params.min_sentence_words), (0.2, 1)):
+        for left in prepared:
+            for right in prepared:
+                kernel = _sentence_seeds(
+                    left.words, left.row_sentence, left.row_word, left.row_idf, left.norms, left.bounds,
+                    right.words, right.row_sentence, right.row_idf, right.word_rows, right.word_row_starts, right.norms, right.bounds,
+                    threshold, min_words,
+                )
+                dense = _dense_sentence_seeds(left, right, threshold, min_words)
+                assert [part.tolist() for part in kernel] == [part.tolist() for part in dense]
+                found_any += len(kernel[0])
+    assert found_any > 50  # the seeds share sentences, and the low threshold finds many more

@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from srccompare.align import Weights, align_pair, one_blas_thread
+from srccompare.align import Weights, align_pair
 from srccompare.attribute import attribute
 from srccompare.group import group_passages
 from srccompare.index.build import Indexer
@@ -134,9 +134,8 @@ def align_partners(
     params = align_parameters(reuse)
     pairs = sorted(tuple(sorted((query_id, other))) for other in partner_ids)
     passages: list[Passage] = []
-    with one_blas_thread():
-        for left, right in pairs:
-            passages.extend(align_pair(tokens[left], tokens[right], weights, params))
+    for left, right in pairs:
+        passages.extend(align_pair(tokens[left], tokens[right], weights, params))
     return tuple(passages)
 
 
