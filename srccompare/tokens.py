@@ -8,6 +8,11 @@ process and on every machine (Python's ``hash()`` is salted per process).
 Windows of ``n`` token hashes are combined into 64-bit shingle hashes with
 numpy arithmetic (wrapping uint64), never by hashing shingle strings.
 
+The work per character (finding the words and keying them, sentence ends,
+quotation marks) and the lookup of known words run in numba kernels: on a
+document of a few thousand characters numpy's passes cost more in per-call
+overhead than in work.
+
 Besides hashes, a tokenised document carries for every token its sentence
 number and whether it stands inside quotation marks (straight, curly or
 guillemets): the aligner uses sentences for fuzzy seeds and the quote flags to
@@ -21,33 +26,43 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+import numba
 import numpy as np
 from blake3 import blake3
 
 TOKEN_PATTERN = re.compile(r"\w+")
-# Character classes as lookup tables over code points (codes beyond the table
-# are looked up in its last entry, which is always False).
+
+# Character classes as bit flags in one lookup table over code points, so that
+# the kernel classifies a character with one load (codes beyond the table are
+# looked up in its last entry, which is always 0).
 _TABLE_SIZE = 0x2030
+# A sentence ends at . ! ? or … followed by white space (closing quotes or brackets
+# in between allowed), and at every paragraph break.
+SENTENCE_ENDER = 1
+SENTENCE_CLOSER = 2
+SPACE = 4
+# Quotation marks: straight double quotes toggle, curly and guillemets open or close;
+# a line break closes any quote left open (news quotes often run on unclosed).
+OPENS_QUOTE = 8
+CLOSES_QUOTE = 16
+NEWLINE = ord("\n")
+_SPACE_CODE = ord(" ")  # what the text is taken to go on with after its end
 
 
-def _char_table(chars: str) -> np.ndarray:
-    table = np.zeros(_TABLE_SIZE, dtype=bool)
-    table[[ord(ch) for ch in chars]] = True
+def _char_classes() -> np.ndarray:
+    table = np.zeros(_TABLE_SIZE, dtype=np.uint8)
+    for flag, chars in (
+        (SENTENCE_ENDER, ".!?…"),
+        (SENTENCE_CLOSER, "'\"”’»)]"),
+        (SPACE, " \t\n\r\u00a0"),
+        (OPENS_QUOTE, '"“„«'),
+        (CLOSES_QUOTE, '"”»\n'),
+    ):
+        table[[ord(ch) for ch in chars]] |= flag
     return table
 
 
-# A sentence ends at . ! ? or … followed by white space (closing quotes or brackets
-# in between allowed), and at every paragraph break.
-SENTENCE_ENDERS = _char_table(".!?…")
-SENTENCE_CLOSERS = _char_table("'\"”’»)]")
-SPACES = _char_table(" \t\n\r\u00a0")
-NEWLINE = ord("\n")
-# Quotation marks: straight double quotes toggle, curly and guillemets open or close;
-# a line break closes any quote left open (news quotes often run on unclosed).
-STRAIGHT_QUOTE = ord('"')
-OPENING_QUOTES = frozenset(ord(ch) for ch in "“„«")
-CLOSING_QUOTES = frozenset(ord(ch) for ch in "”»")
-QUOTE_EVENTS = _char_table('"“”„«»\n')
+CHAR_CLASSES = _char_classes()
 
 # Odd 64-bit constants (splitmix64 and a golden-ratio multiplier) for mixing shingles.
 _MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
@@ -84,9 +99,9 @@ class TokenHasher:
     transliteration variants (Sergey/Sergei, diacritics, kh/h) hash alike.
 
     Two caches: raw token strings (``hash_tokens``), and for whole texts
-    (``hash_spans``) a sorted array of raw-token keys computed from code points
-    with numpy, so that a document whose words have all been seen is hashed
-    without making a Python string of each word.
+    (``hash_spans``) a sorted array of raw-token keys (see ``scan_words``), so
+    that a document whose words have all been seen is hashed in one compiled
+    pass, without making a Python string of each word.
     """
 
     def __init__(self, *, fold_names: bool = True) -> None:
@@ -105,22 +120,12 @@ class TokenHasher:
         signed = np.fromiter(map(self._cache.__getitem__, raw_tokens), dtype=np.int64, count=len(raw_tokens))
         return signed.view(np.uint64)
 
-    def hash_spans(self, text: str, codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-        """Token hashes of the words at [starts, ends) of ``text`` (``codes``: its code points)."""
-        keys, keyed = raw_keys(codes, starts, ends)
+    def hash_spans(self, text: str, starts: np.ndarray, ends: np.ndarray, keys: np.ndarray) -> np.ndarray:
+        """Token hashes of the words at [starts, ends) of ``text``, whose raw-token keys are ``keys``."""
         known, values = self._known
-        if len(known):
-            where = np.minimum(np.searchsorted(known, keys), len(known) - 1)
-            hashes = values[where]
-            missing = np.flatnonzero((known[where] != keys) | ~keyed)
-        else:
-            hashes = np.zeros(len(keys), dtype=np.uint64)
-            missing = np.arange(len(keys))
-        if len(missing) == 0:
-            return hashes
+        hashes, trusted, untrusted = _look_up(keys, starts, ends, known, values)
         # New keys: one string a distinct key (a huge text repeats its words),
         # hashed and remembered; unkeyed (long) tokens one by one, by their string.
-        trusted, untrusted = missing[keyed[missing]], missing[~keyed[missing]]
         if len(trusted):
             new_keys, first, inverse = np.unique(keys[trusted], return_index=True, return_inverse=True)
             firsts = trusted[first]
@@ -145,6 +150,62 @@ class TokenHasher:
         keys, values = keys[order], values[order]
         first = _first_of_runs(keys)
         self._known = (keys[first], values[first])
+
+
+_LANES = 16  # binary searches run side by side
+
+
+@numba.njit(cache=True)
+def _look_up(keys, starts, ends, known, values):
+    """(hashes, new, unkeyed): the value of each key found in ``known`` (sorted),
+    the indices of the keys not found and those of the tokens too long to be
+    keyed; the hashes of both are left 0.
+
+    Binary searches of _LANES keys at a time, in step and without branches on
+    the comparisons: a document's keys land all over ``known``, so one search
+    at a time waits on a cache miss or a mispredicted branch at every step
+    (on the 2k corpus with a warm hasher this is 2-3 times as fast).
+    """
+    hashes = np.zeros(len(keys), dtype=np.uint64)
+    found = np.zeros(len(keys), dtype=np.bool_)
+    keyed = np.empty(len(keys), dtype=np.bool_)
+    keyed_count = 0
+    for token in range(len(keys)):
+        keyed[token] = ends[token] - starts[token] <= KEYED_TOKEN_CHARS
+        keyed_count += keyed[token]
+    count = len(known)
+    hits = 0
+    bases = np.zeros(_LANES, dtype=np.int64)
+    for first in range(0, len(keys) if count else 0, _LANES):  # (nothing to search in an empty array)
+        lanes = min(_LANES, len(keys) - first)
+        for lane in range(lanes):
+            bases[lane] = 0
+        size = count
+        while size > 1:  # each key's place (its searchsorted) is in [base, base + size]
+            half = size >> 1
+            for lane in range(lanes):
+                base = bases[lane]
+                bases[lane] = base + half * (known[base + half] < keys[first + lane])
+            size -= half
+        for lane in range(lanes):
+            token = first + lane
+            where = bases[lane] + (known[bases[lane]] < keys[token])
+            if where < count and known[where] == keys[token] and keyed[token]:
+                hashes[token] = values[where]
+                found[token] = True
+                hits += 1
+    # (loops rather than np.flatnonzero or slice assignments, which take seconds more to compile)
+    unkeyed = np.empty(len(keys) - keyed_count, dtype=np.int64)
+    new = np.empty(keyed_count - hits, dtype=np.int64)
+    next_new = next_unkeyed = 0
+    for token in range(len(keys)):
+        if not keyed[token]:
+            unkeyed[next_unkeyed] = token
+            next_unkeyed += 1
+        elif not found[token]:
+            new[next_new] = token
+            next_new += 1
+    return hashes, new, unkeyed
 
 
 def _strings(text: str, starts: np.ndarray, ends: np.ndarray) -> list[str]:
@@ -206,45 +267,43 @@ def token_hash(normalised: str) -> int:
 def token_hashes(text: str, hasher: TokenHasher) -> np.ndarray:
     """Only the token hashes of ``text`` (what sketches and the index need)."""
     codes = code_points(text)
-    starts, ends = word_spans(text, codes)
-    return hasher.hash_spans(text, codes, starts, ends)
+    starts, ends, keys = scan_words(codes)
+    return hasher.hash_spans(text, starts, ends, keys)
 
 
 def tokenise(doc_id: str, text: str, hasher: TokenHasher) -> Tokens:
     """Tokens of ``text`` with offsets, hashes, sentence numbers and quote flags."""
     codes = code_points(text)
-    starts, ends = word_spans(text, codes)
-    return Tokens(
-        doc_id=doc_id,
-        hashes=hasher.hash_spans(text, codes, starts, ends),
-        starts=starts.astype(np.int32),
-        ends=ends.astype(np.int32),
-        sentences=sentence_numbers(codes, starts),
-        quoted=quote_flags(codes, starts),
-    )
+    starts, ends, keys = scan_words(codes)
+    hashes = hasher.hash_spans(text, starts, ends, keys)
+    starts32, ends32, sentences, quoted = _token_context(codes, starts, ends)
+    return Tokens(doc_id=doc_id, hashes=hashes, starts=starts32, ends=ends32, sentences=sentences, quoted=quoted)
 
 
-def word_spans(text: str, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """[start, end) offsets of the ``\\w+`` runs of ``text``: what TOKEN_PATTERN finds.
+def code_points(text: str) -> np.ndarray:
+    """The text as an array of code points (one per Python character, lone surrogates included)."""
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
 
-    From a lookup table over the code points (a few numpy passes, no string
-    per token); the few distinct characters beyond the Basic Multilingual
-    Plane (emoji, rare scripts) are asked of ``re`` one by one.
+
+def scan_words(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """[start, end) offsets of the ``\\w+`` runs of a text given its code points
+    (what TOKEN_PATTERN finds), and the raw-token key of each run.
+
+    A compiled scan of the code points with a lookup table of the Basic
+    Multilingual Plane, no string per token; the few distinct characters
+    beyond it (emoji, rare scripts) are asked of ``re`` one by one.
     """
-    word = np.zeros(len(codes) + 2, dtype=np.int8)
-    if len(codes) and int(codes.max()) >= _BMP:
-        beyond = codes >= _BMP
-        word[1:-1] = _word_chars()[np.where(beyond, 0, codes)]
-        values = distinct(codes[beyond])
-        is_word = np.fromiter((TOKEN_PATTERN.match(chr(v)) is not None for v in values.tolist()), dtype=bool, count=len(values))
-        word[1:-1][beyond] = is_word[np.searchsorted(values, codes[beyond])]
-    else:
-        word[1:-1] = _word_chars()[codes]
-    edges = np.flatnonzero(word[1:] != word[:-1])  # alternately a word's start and its end
-    return edges[0::2], edges[1::2]
+    complete, starts, ends, keys = _scan_words(codes, _word_chars(), _NO_CODES, _NO_WORDS)
+    if not complete:  # characters beyond the BMP: ask re about each distinct one, and scan again
+        beyond = distinct(codes[codes >= _BMP])
+        is_word = np.fromiter((TOKEN_PATTERN.match(chr(v)) is not None for v in beyond.tolist()), dtype=bool, count=len(beyond))
+        complete, starts, ends, keys = _scan_words(codes, _word_chars(), beyond, is_word)
+    return starts, ends, keys
 
 
 _BMP = 0x10000
+_NO_CODES = np.zeros(0, dtype=np.uint32)
+_NO_WORDS = np.zeros(0, dtype=bool)
 
 
 @functools.lru_cache(maxsize=1)
@@ -256,94 +315,112 @@ def _word_chars() -> np.ndarray:
     return table
 
 
-# Raw-token keys: a polynomial hash of the code points modulo 2**64, with the
-# length mixed in. Such hashes can be made to collide by strings of a thousand
+# Raw-token keys: a polynomial hash of the code points modulo 2**64 (the sum
+# of code * base**k over the token's k-th code point), times an odd multiplier,
+# plus the length. Such hashes can be made to collide by strings of a thousand
 # characters or more, so tokens longer than KEYED_TOKEN_CHARS are not keyed
 # (they are looked up by their string).
 KEYED_TOKEN_CHARS = 64
 _KEY_BASE = np.uint64(0x100000001B3)
-_KEY_BASE_INVERSE = np.uint64(pow(0x100000001B3, -1, 1 << 64))
 
 
-def raw_keys(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """A 64-bit key of each raw token (code points in [start, end)), and whether it may be trusted.
+@numba.njit(cache=True)
+def _scan_words(codes, word_chars, beyond, beyond_words):
+    """(complete, starts, ends, keys) of the word runs, or (False, empty arrays)
+    if a code point beyond the BMP is not among ``beyond`` (sorted).
 
-    The key does not depend on where the token stands, so a long text is keyed
-    a window of KEY_WINDOW code points at a time: its temporaries (five uint64
-    arrays the size of the text) stay ~40 MB however long the text is.
+    Two passes, counting the runs and then filling their arrays, so that a huge
+    text needs no temporaries besides the output.
     """
-    keys = np.empty(len(starts), dtype=np.uint64)
-    # Token index ranges of the windows (tokens do not overlap: ends ascend as starts do).
-    firsts = np.searchsorted(starts, np.arange(0, len(codes) + KEY_WINDOW, KEY_WINDOW)).tolist()
-    for first, last in zip(firsts, firsts[1:]):
-        if first < last:
-            low, high = int(starts[first]), int(ends[last - 1])
-            keys[first:last] = _polynomials(codes[low:high], starts[first:last] - low, ends[first:last] - low)
-    lengths = (ends - starts).astype(np.uint64)
-    return keys * _MULTIPLIER + lengths, lengths <= KEYED_TOKEN_CHARS
+    runs = 0
+    previous = np.int8(0)
+    for position in range(len(codes)):
+        code = codes[position]
+        # (the lookup written out: a call passing arrays costs their reference counts, per character)
+        word = np.int8(word_chars[code]) if code < _BMP else _beyond_word(code, beyond, beyond_words)
+        if word < 0:
+            return False, np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64), np.empty(0, dtype=np.uint64)
+        runs += word > previous
+        previous = word
+    starts = np.empty(runs, dtype=np.int64)
+    ends = np.empty(runs, dtype=np.int64)
+    keys = np.empty(runs, dtype=np.uint64)
+    run = -1
+    polynomial = power = np.uint64(0)
+    inside = False
+    for position in range(len(codes)):
+        code = codes[position]
+        is_word = word_chars[code] if code < _BMP else _beyond_word(code, beyond, beyond_words) > 0
+        if is_word:
+            if not inside:
+                run += 1
+                starts[run] = position
+                polynomial, power = np.uint64(0), np.uint64(1)
+                inside = True
+            polynomial += np.uint64(code) * power
+            power *= _KEY_BASE
+        elif inside:
+            ends[run] = position
+            keys[run] = polynomial * _MULTIPLIER + np.uint64(position - starts[run])
+            inside = False
+    if inside:  # a run to the end of the text
+        ends[run] = len(codes)
+        keys[run] = polynomial * _MULTIPLIER + np.uint64(len(codes) - starts[run])
+    return True, starts, ends, keys
 
 
-KEY_WINDOW = 1 << 20
+@numba.njit(cache=True)
+def _beyond_word(code, beyond, beyond_words):
+    """1 if ``\\w`` matches the code point (beyond the BMP), 0 if not, -1 if it is not among ``beyond``."""
+    where = np.searchsorted(beyond, code)
+    if where < len(beyond) and beyond[where] == code:
+        return np.int8(beyond_words[where])
+    return np.int8(-1)
 
 
-def _polynomials(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    """Sum of code * base**k over each token's k-th code point, modulo 2**64."""
+@numba.njit(cache=True)
+def _token_context(codes, starts, ends):
+    """(starts, ends, sentences, quoted): each token's offsets as int32, its
+    sentence number and whether it stands inside quotation marks.
+
+    A token's sentence number counts the sentence ends before it. A quote opens
+    just after its opening mark and closes at its closing mark (or line break);
+    one left open runs to the end of the text. No mark is a word character, so
+    only the characters between tokens are looked at.
+    """
+    count = len(starts)
+    starts32 = np.empty(count, dtype=np.int32)
+    ends32 = np.empty(count, dtype=np.int32)
+    sentences = np.empty(count, dtype=np.int32)
+    quoted = np.empty(count, dtype=np.bool_)
     size = len(codes)
-    powers = np.cumprod(np.full(size, _KEY_BASE, dtype=np.uint64))  # base**(i+1), wrapping
-    inverses = np.cumprod(np.full(size, _KEY_BASE_INVERSE, dtype=np.uint64))
-    prefix = np.zeros(size + 1, dtype=np.uint64)
-    np.cumsum(codes.astype(np.uint64) * powers, out=prefix[1:])
-    # (prefix[end] - prefix[start]) / base**(start+1): the token's sum as if it began the text.
-    return (prefix[ends] - prefix[starts]) * inverses[starts]
-
-
-def code_points(text: str) -> np.ndarray:
-    """The text as an array of code points (one per Python character, lone surrogates included)."""
-    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-
-
-def sentence_numbers(codes: np.ndarray, starts: np.ndarray) -> np.ndarray:
-    """The sentence number of each token, given the text's code points and token starts."""
-    return np.searchsorted(sentence_ends(codes), starts, side="right").astype(np.int32)
-
-
-def sentence_ends(codes: np.ndarray) -> np.ndarray:
-    """Offsets just after each sentence end mark or paragraph break (sorted)."""
-    if len(codes) < 2:
-        return np.zeros(0, dtype=np.int64)
-    clipped = np.minimum(codes, _TABLE_SIZE - 1)
-    following = np.append(clipped[1:], ord(" "))
-    after_next = np.append(following[1:], ord(" "))
-    spaced = SPACES[following] | (SENTENCE_CLOSERS[following] & SPACES[after_next])
-    breaks = (clipped == NEWLINE) & (following == NEWLINE)
-    return np.flatnonzero((SENTENCE_ENDERS[clipped] & spaced) | breaks) + 1
-
-
-def quote_flags(codes: np.ndarray, starts: np.ndarray) -> np.ndarray:
-    """Whether each token (by start offset) stands inside quotation marks."""
-    inside = quoted_intervals(codes)
-    if not inside:
-        return np.zeros(len(starts), dtype=bool)
-    bounds = np.asarray(inside, dtype=np.int64).ravel()
-    # In the flattened (open, close, open, close...) list, an odd count below means inside.
-    return np.searchsorted(bounds, starts, side="right") % 2 == 1
-
-
-def quoted_intervals(codes: np.ndarray) -> list[tuple[int, int]]:
-    """(start, end) offsets of quoted text, in order and not overlapping."""
-    positions = np.flatnonzero(QUOTE_EVENTS[np.minimum(codes, _TABLE_SIZE - 1)])
-    intervals: list[tuple[int, int]] = []
-    opened: int | None = None
-    for position, mark in zip(positions.tolist(), codes[positions].tolist()):
-        if opened is None:
-            if mark == STRAIGHT_QUOTE or mark in OPENING_QUOTES:
-                opened = position + 1
-        elif mark in (STRAIGHT_QUOTE, NEWLINE) or mark in CLOSING_QUOTES:
-            intervals.append((opened, position))
-            opened = None
-    if opened is not None:
-        intervals.append((opened, len(codes)))
-    return intervals
+    sentence = 0
+    inside = False
+    gap = 0  # where the characters since the last token begin
+    for token in range(count):
+        for position in range(gap, starts[token]):
+            code = codes[position]
+            flags = CHAR_CLASSES[min(code, _TABLE_SIZE - 1)]
+            if (flags & (SENTENCE_ENDER | OPENS_QUOTE | CLOSES_QUOTE)) == 0:
+                continue  # most characters: nothing to do
+            if inside:
+                inside = (flags & CLOSES_QUOTE) == 0
+            else:
+                inside = (flags & OPENS_QUOTE) != 0
+            following = codes[position + 1] if position + 1 < size else _SPACE_CODE
+            after = codes[position + 2] if position + 2 < size else _SPACE_CODE
+            following_flags = CHAR_CLASSES[min(following, _TABLE_SIZE - 1)]
+            spaced = (following_flags & SPACE) != 0 or (
+                (following_flags & SENTENCE_CLOSER) != 0 and (CHAR_CLASSES[min(after, _TABLE_SIZE - 1)] & SPACE) != 0
+            )
+            if ((flags & SENTENCE_ENDER) != 0 and spaced) or (code == NEWLINE and following == NEWLINE):
+                sentence += 1
+        starts32[token] = starts[token]
+        ends32[token] = ends[token]
+        sentences[token] = sentence
+        quoted[token] = inside
+        gap = ends[token]
+    return starts32, ends32, sentences, quoted
 
 
 def shingle_hashes(hashes: np.ndarray, size: int) -> np.ndarray:

@@ -1,26 +1,28 @@
 import re
 import subprocess
 import sys
-from unittest.mock import patch
 
 import numpy as np
 from hypothesis import example, given, settings as hsettings
 from hypothesis import strategies as st
 
 from srccompare.tokens import (
+    CHAR_CLASSES,
+    KEYED_TOKEN_CHARS,
     TokenHasher,
+    _look_up,
+    _word_chars,
     code_points,
     distinct,
     distinct_with_inverse,
     fold_transliteration,
     in_sorted,
     normalise,
-    raw_keys,
+    scan_words,
     shingle_hashes,
     token_hash,
     token_hashes,
     tokenise,
-    word_spans,
 )
 
 
@@ -140,16 +142,85 @@ def test_cached_keys_stay_right_as_the_cache_grows():
         assert token_hashes(text, hasher).tolist() == [token_hash(normalise(word)) for word in words]
 
 
-@given(st.text(alphabet=st.sampled_from("ab é.\n"), max_size=200), st.integers(1, 40))
-def test_raw_keys_do_not_depend_on_the_window(text, window):
-    codes = code_points(text)
-    starts, ends = word_spans(text, codes)
-    whole = raw_keys(codes, starts, ends)
-    with patch("srccompare.tokens.KEY_WINDOW", window):
-        windowed = raw_keys(codes, starts, ends)
-    assert np.array_equal(whole[0], windowed[0]) and np.array_equal(whole[1], windowed[1])
-    # equal words, equal keys; different words (short ones here), different keys
+@given(st.text(alphabet=st.characters(exclude_categories=()), max_size=200))
+@example("a \ud800 b\udfffc 😀x𝔘𝔫 \U0002070e.")
+@example("")
+@hsettings(max_examples=200, deadline=None)
+def test_scan_words_finds_what_the_pattern_finds(text):
+    # any text: lone surrogates and characters beyond the BMP (word characters or not) included
+    starts, ends, _ = scan_words(code_points(text))
+    assert list(zip(starts.tolist(), ends.tolist())) == [m.span() for m in re.finditer(r"\w+", text)]
+
+
+KEY_BASE, KEY_MULTIPLIER = 0x100000001B3, 0x9E3779B97F4A7C15
+
+
+@given(st.text(alphabet=st.sampled_from("ab é.\n😀𝔘ЖѦ"), max_size=200))
+def test_raw_keys_are_polynomials_of_the_code_points(text):
+    starts, ends, keys = scan_words(code_points(text))
     words = [text[a:b] for a, b in zip(starts.tolist(), ends.tolist())]
-    by_word = dict(zip(words, whole[0].tolist()))
-    assert all(by_word[word] == key for word, key in zip(words, whole[0].tolist()))
+    for word, key in zip(words, keys.tolist()):
+        polynomial = sum(ord(ch) * KEY_BASE**k for k, ch in enumerate(word))
+        assert key == (polynomial * KEY_MULTIPLIER + len(word)) % 2**64
+    # equal words, equal keys wherever they stand; different (short) words, different keys
+    by_word = dict(zip(words, keys.tolist()))
     assert len(set(by_word.values())) == len(by_word)
+
+
+@given(
+    st.lists(st.integers(0, 2**64 - 1), unique=True, max_size=120),
+    st.lists(st.tuples(st.integers(0, 2**64 - 1), st.booleans(), st.integers(1, 2 * KEYED_TOKEN_CHARS)), max_size=80),
+)
+@example([], [(5, False, 1)])
+@example([0, 2**64 - 1], [(0, True, 1), (2**64 - 1, True, 64), (2**64 - 1, True, 65), (7, False, 3)])
+def test_look_up_finds_the_known_keys_of_keyed_tokens(known_list, wanted):
+    # wanted: (key, or one of the known keys if any, token length)
+    known = np.array(sorted(known_list), dtype=np.uint64)
+    values = known ^ np.uint64(0xABCDEF)
+    keys = [known_list[key % len(known_list)] if pick and known_list else key for key, pick, _ in wanted]
+    lengths = [length for _, _, length in wanted]
+    ends = np.cumsum(np.array(lengths, dtype=np.int64) + 1)
+    starts = ends - np.array(lengths, dtype=np.int64)
+    hashes, new, unkeyed = _look_up(np.array(keys, dtype=np.uint64), starts, ends, known, values)
+    value_of = dict(zip(known.tolist(), values.tolist()))
+    found = [key in value_of and length <= KEYED_TOKEN_CHARS for key, length in zip(keys, lengths)]
+    assert hashes.tolist() == [value_of[key] if hit else 0 for key, hit in zip(keys, found)]
+    assert new.tolist() == [i for i, (hit, n) in enumerate(zip(found, lengths)) if not hit and n <= KEYED_TOKEN_CHARS]
+    assert unkeyed.tolist() == [i for i, n in enumerate(lengths) if n > KEYED_TOKEN_CHARS]
+
+
+def sentences_and_quotes(text, starts):
+    """What tokenise should give as sentence numbers and quote flags, character by character."""
+    sentence, inside = 0, False
+    sentence_at, inside_at = [], []  # before the character at each offset
+    for i, ch in enumerate(text):
+        sentence_at.append(sentence)
+        inside_at.append(inside)
+        following = text[i + 1] if i + 1 < len(text) else " "
+        after = text[i + 2] if i + 2 < len(text) else " "
+        spaced = following in " \t\n\r\u00a0" or (following in "'\"”’»)]" and after in " \t\n\r\u00a0")
+        if (ch in ".!?…" and spaced) or (ch == "\n" and following == "\n"):
+            sentence += 1
+        if inside:
+            inside = ch not in '"”»\n'
+        else:
+            inside = ch in '"“„«'
+    return [sentence_at[s] for s in starts], [inside_at[s] for s in starts]
+
+
+@given(st.text(alphabet=st.sampled_from('ab Я1_.!?…\'"”’»)]“„«\n\t\r\u00a0😀𝔘\u202f,'), max_size=200))
+@example('He said "no." Then: «oui» „ja“ “yes”\n\nx. "Open\nclosed')
+@hsettings(max_examples=300)
+def test_sentence_numbers_and_quote_flags(text):
+    tokens = tokenise("doc", text, TokenHasher())
+    sentences, quoted = sentences_and_quotes(text, tokens.starts.tolist())
+    assert tokens.sentences.dtype == np.int32 and tokens.sentences.tolist() == sentences
+    assert tokens.quoted.dtype == bool and tokens.quoted.tolist() == quoted
+    assert tokens.starts.dtype == tokens.ends.dtype == np.int32
+
+
+def test_no_mark_is_a_word_character():
+    # the kernel looks for sentence and quote marks only between tokens
+    assert not _word_chars()[np.flatnonzero(CHAR_CLASSES)].any()
+    # and looks code points beyond the table up in its last entry
+    assert CHAR_CLASSES[-1] == 0
