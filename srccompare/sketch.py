@@ -13,9 +13,8 @@ Signatures are cut into ``bands`` of ``rows`` values; each band becomes one
 band make their articles a candidate pair.
 
 Shingles, signatures and band keys of a document are computed in one compiled
-pass (numpy's per-call overhead dominated on news-sized documents). Shingles
-are ``tokens.shingle_hashes`` and the finaliser ``tokens.mix64``, reproduced
-bit for bit in wrapping uint64 arithmetic. The pass keeps only the minima of
+pass (numpy's per-call overhead dominated on news-sized documents), from the
+shingle and mixing kernels of ``tokens``. The pass keeps only the minima of
 the last ``window / step`` blocks of ``step`` shingles, so a document of
 millions of tokens costs no more memory than its output.
 """
@@ -27,14 +26,8 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
-# The constants of tokens.shingle_hashes and tokens.mix64. Shift amounts are
-# uint64 too: numba would turn uint64 >> int64 into float64 arithmetic.
-_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
-_MIX_1 = np.uint64(0xBF58476D1CE4E5B9)
-_MIX_2 = np.uint64(0x94D049BB133111EB)
-_SHIFT_1 = np.uint64(30)
-_SHIFT_2 = np.uint64(27)
-_SHIFT_3 = np.uint64(31)
+from srccompare.tokens import mix64, shingle_at
+
 _ALL_ONES = np.uint64(0xFFFFFFFFFFFFFFFF)
 
 
@@ -101,16 +94,6 @@ def jaccard_estimate(left: np.ndarray, right: np.ndarray) -> float:
 
 
 @numba.njit(cache=True)
-def _mix64(value):
-    """tokens.mix64 of one value."""
-    value ^= value >> _SHIFT_1
-    value *= _MIX_1
-    value ^= value >> _SHIFT_2
-    value *= _MIX_2
-    return value ^ (value >> _SHIFT_3)
-
-
-@numba.njit(cache=True)
 def _sketch(hashes, shingle, step, per_window, salts, band_salts, rows, keep_signatures):
     """(signatures, band keys) of a document's windows: the signatures if ``keep_signatures``
     (and no keys), else the keys (and no signatures).
@@ -132,10 +115,7 @@ def _sketch(hashes, shingle, step, per_window, salts, band_salts, rows, keep_sig
         first = block * step
         count = min(step, shingles - first)
         for index in range(count):
-            combined = hashes[first + index]
-            for offset in range(1, shingle):
-                combined = combined * _MULTIPLIER + hashes[first + index + offset]
-            values[index] = _mix64(combined)
+            values[index] = mix64(shingle_at(hashes, first + index, shingle))
         # One permutation at a time over the block's shingles: a min-reduction
         # that LLVM vectorises (a third faster than all permutations per shingle).
         minima = recent[block % per_window]
@@ -143,7 +123,7 @@ def _sketch(hashes, shingle, step, per_window, salts, band_salts, rows, keep_sig
             salt = salts[permutation]
             least = _ALL_ONES
             for index in range(count):
-                least = min(least, _mix64(values[index] ^ salt))
+                least = min(least, mix64(values[index] ^ salt))
             minima[permutation] = least
         if block >= per_window - 1 or block == blocks - 1:  # a window ends here (or the only, short one)
             filled = min(block + 1, per_window)
@@ -163,10 +143,7 @@ def _sketch(hashes, shingle, step, per_window, salts, band_salts, rows, keep_sig
 def _window_keys(signature, rows, band_salts, out):
     """Band keys of one window: each band's rows combined polynomially, salted, mixed."""
     for band in range(len(band_salts)):
-        combined = signature[band * rows]
-        for row in range(1, rows):
-            combined = combined * _MULTIPLIER + signature[band * rows + row]
-        out[band] = _mix64(combined ^ band_salts[band])
+        out[band] = mix64(shingle_at(signature, band * rows, rows) ^ band_salts[band])
 
 
 @numba.njit(cache=True)

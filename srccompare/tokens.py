@@ -68,6 +68,7 @@ CHAR_CLASSES = _char_classes()
 _MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
 _MIX_1 = np.uint64(0xBF58476D1CE4E5B9)
 _MIX_2 = np.uint64(0x94D049BB133111EB)
+_SHIFT_1, _SHIFT_2, _SHIFT_3 = np.uint64(30), np.uint64(27), np.uint64(31)
 
 
 @dataclass(frozen=True, eq=False)
@@ -429,26 +430,36 @@ def shingle_hashes(hashes: np.ndarray, size: int) -> np.ndarray:
     Order-sensitive polynomial combination in wrapping uint64 arithmetic,
     then a splitmix64 finaliser so that the bits are well spread.
     """
-    count = len(hashes) - size + 1
-    if count <= 0:
-        return np.zeros(0, dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        combined = hashes[:count].copy()
-        for offset in range(1, size):
-            np.multiply(combined, _MULTIPLIER, out=combined)
-            np.add(combined, hashes[offset : offset + count], out=combined)
-        return mix64(combined)
+    return _shingle_hashes(np.ascontiguousarray(hashes, dtype=np.uint64), size)
 
 
-def mix64(values: np.ndarray) -> np.ndarray:
-    """splitmix64's finaliser over a uint64 array: a bijection that spreads bits."""
-    mixed = values ^ (values >> np.uint64(30))  # a new array: the rest works in place on it
-    with np.errstate(over="ignore"):
-        np.multiply(mixed, _MIX_1, out=mixed)
-        np.bitwise_xor(mixed, mixed >> np.uint64(27), out=mixed)
-        np.multiply(mixed, _MIX_2, out=mixed)
-        np.bitwise_xor(mixed, mixed >> np.uint64(31), out=mixed)
-    return mixed
+@numba.njit(cache=True)
+def _shingle_hashes(hashes, size):
+    count = max(0, len(hashes) - size + 1)
+    shingles = np.empty(count, np.uint64)
+    for first in range(count):
+        shingles[first] = mix64(shingle_at(hashes, first, size))
+    return shingles
+
+
+@numba.njit(cache=True)
+def shingle_at(hashes, first, size):
+    """The polynomial combination of hashes[first : first + size] (before mixing)."""
+    combined = hashes[first]
+    for offset in range(1, size):
+        combined = combined * _MULTIPLIER + hashes[first + offset]
+    return combined
+
+
+@numba.njit(cache=True)
+def mix64(value):
+    """splitmix64's finaliser of one uint64: a bijection that spreads bits (shift amounts are uint64
+    too: numba would turn uint64 >> int64 into float arithmetic)."""
+    value ^= value >> _SHIFT_1
+    value *= _MIX_1
+    value ^= value >> _SHIFT_2
+    value *= _MIX_2
+    return value ^ (value >> _SHIFT_3)
 
 
 def distinct(values: np.ndarray) -> np.ndarray:

@@ -224,3 +224,26 @@ def test_no_mark_is_a_word_character():
     assert not _word_chars()[np.flatnonzero(CHAR_CLASSES)].any()
     # and looks code points beyond the table up in its last entry
     assert CHAR_CLASSES[-1] == 0
+
+
+def _python_shingles(hashes: list[int], size: int) -> list[int]:
+    """shingle_hashes in plain Python integers: polynomial over the window, then splitmix64's finaliser, mod 2**64."""
+    mask, shingles = (1 << 64) - 1, []
+    for first in range(len(hashes) - size + 1):
+        value = hashes[first]
+        for offset in range(1, size):
+            value = (value * 0x9E3779B97F4A7C15 + hashes[first + offset]) & mask
+        value ^= value >> 30
+        value = (value * 0xBF58476D1CE4E5B9) & mask
+        value ^= value >> 27
+        value = (value * 0x94D049BB133111EB) & mask
+        shingles.append(value ^ (value >> 31))
+    return shingles
+
+
+@given(st.lists(st.integers(0, 2**64 - 1), max_size=40), st.integers(1, 6))
+@hsettings(max_examples=150, deadline=None)
+def test_shingle_hashes_are_the_polynomial_then_splitmix(hashes, size):
+    found = shingle_hashes(np.array(hashes, dtype=np.uint64), size)
+    assert found.dtype == np.uint64
+    assert found.tolist() == _python_shingles(hashes, size)
