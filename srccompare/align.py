@@ -257,12 +257,15 @@ def align_pair(left: Tokens, right: Tokens, weights: Weights, params: AlignParam
 
 def align_prepared(left: Prepared, right: Prepared, params: AlignParameters) -> list[Passage]:
     """The passages shared by two documents, cleared of overlaps, in left order."""
-    boxes, similarities = _checked_boxes(*_seed_arguments(left, right, params), *_box_arguments(left, right), params.max_gap, params.min_words, params.min_seed_share, params.min_similarity)
+    boxes, similarities = _passage_boxes(
+        *_seed_arguments(left, right, params), *_box_arguments(left, right),
+        params.max_gap, params.min_words, params.min_seed_share, params.min_similarity, params.merge_gap,
+    )
     if len(boxes) == 0:
         return []
-    scored = [(Box(*box), similarity) for box, similarity in zip(boxes.tolist(), similarities.tolist())]
-    kept = merge_neighbours(drop_overlaps(scored), left, right, params)
-    passages = [make_passage(box, similarity, left.tokens, right.tokens, params) for box, similarity in kept]
+    passages = [
+        _passage(box, similarity, left.tokens, right.tokens, params) for box, similarity in zip(boxes.tolist(), similarities.tolist())
+    ]
     return sorted(passages, key=lambda p: (p.left_start, p.right_start))
 
 
@@ -279,8 +282,8 @@ def _seed_arguments(left: Prepared, right: Prepared, params: AlignParameters) ->
 
 def _box_arguments(left: Prepared, right: Prepared) -> tuple:
     return (
-        left.tokens.hashes, left.word_index, left.words, left.word_weight,
-        right.tokens.hashes, right.word_index, right.words, right.word_weight,
+        left.tokens.hashes, left.word_index, left.words, left.word_weight, left.tokens.quoted,
+        right.tokens.hashes, right.word_index, right.words, right.word_weight, right.tokens.quoted,
     )
 
 
@@ -424,7 +427,7 @@ def _checked_boxes(
     left_hashes, left_word_index, left_words, left_weight, right_hashes, right_word_index, right_words, right_weight,
     max_gap, min_words, min_seed_share, min_similarity,
 ):
-    """Seeds, clusters and checks: the passages found (boxes, extended at their edges) and their similarity.
+    """Seeds, clusters and checks: the candidate passages (boxes, extended at their edges) and their similarity.
 
     Each cluster's box is kept when it holds up; otherwise its seeds are
     re-clustered with half the gap, depth first, in the order of the
@@ -469,6 +472,95 @@ def _checked_boxes(
         if gap // 2 >= 1:
             depth = _push(stack, depth, ranges, _cluster(seeds, first, last, ls, le, rs, re_, gap // 2, ranges), gap // 2)
     return boxes[:found], similarities[:found]
+
+
+@numba.njit(cache=True)
+def _passage_boxes(
+    left_grams, left_sorted, left_order, left_repeats, right_sorted, right_order, right_repeats, max_repeat, ngram,
+    sentences, left_row_sentence, left_row_word, left_row_idf, left_norms, left_bounds,
+    right_row_sentence, right_row_idf, right_word_rows, right_word_row_starts, right_norms, right_bounds,
+    threshold, min_sentence_words,
+    left_hashes, left_word_index, left_words, left_weight, left_quoted,
+    right_hashes, right_word_index, right_words, right_weight, right_quoted,
+    max_gap, min_words, min_seed_share, min_similarity, merge_gap,
+):
+    """The passages of a pair, in left order: (left start, left end, right start, right end,
+    quoted tokens on the left, on the right) in tokens, and their similarity.
+
+    The strongest candidates (words x similarity) are kept first, and one
+    overlapping a kept passage on either side goes; then consecutive passages
+    (in the same order on both sides, gaps within ``merge_gap``) are joined
+    while the joined stretch is still similar enough: one reused passage that
+    the extension cut in two (a long paraphrase, an inserted paragraph) is
+    reported once.
+    """
+    boxes, similarities = _checked_boxes(
+        left_grams, left_sorted, left_order, left_repeats, right_sorted, right_order, right_repeats, max_repeat, ngram,
+        sentences, left_row_sentence, left_row_word, left_row_idf, left_norms, left_bounds,
+        right_row_sentence, right_row_idf, right_word_rows, right_word_row_starts, right_norms, right_bounds,
+        threshold, min_sentence_words,
+        left_hashes, left_word_index, left_words, left_weight, right_hashes, right_word_index, right_words, right_weight,
+        max_gap, min_words, min_seed_share, min_similarity,
+    )
+    count = len(similarities)
+    # Strongest first: by -(words x similarity), then left start, then as found (two stable sorts).
+    order = np.arange(count)
+    left_starts = boxes[:, 0].copy()
+    _stable_sort(order, left_starts)
+    strength = np.empty(count, np.float64)
+    for k in range(count):
+        strength[k] = -min(boxes[k, 1] - boxes[k, 0], boxes[k, 3] - boxes[k, 2]) * similarities[k]
+    _stable_sort(order, strength)
+    kept = np.empty(count, np.int64)
+    kept_count = 0
+    for k in order:
+        clear = True
+        for other in kept[:kept_count]:
+            if (boxes[k, 0] < boxes[other, 1] and boxes[other, 0] < boxes[k, 1]) or (
+                boxes[k, 2] < boxes[other, 3] and boxes[other, 2] < boxes[k, 3]
+            ):
+                clear = False
+                break
+        if clear:
+            kept[kept_count] = k
+            kept_count += 1
+    kept = kept[:kept_count]
+    _stable_sort(kept, left_starts)
+    merged = np.empty((kept_count, 6), np.int64)
+    merged_similarity = np.empty(kept_count, np.float64)
+    for k in range(kept_count):
+        merged[k, :4] = boxes[kept[k]]
+        merged_similarity[k] = similarities[kept[k]]
+    index = 0
+    while index + 1 < kept_count:
+        left_gap = merged[index + 1, 0] - merged[index, 1]
+        right_gap = merged[index + 1, 2] - merged[index, 3]
+        if 0 <= left_gap <= merge_gap and 0 <= right_gap <= merge_gap:
+            similarity = _box_similarity(
+                merged[index, 0], merged[index + 1, 1], merged[index, 2], merged[index + 1, 3],
+                left_word_index, left_words, left_weight, right_word_index, right_words, right_weight,
+            )
+            if similarity >= min_similarity:
+                merged[index, 1], merged[index, 3] = merged[index + 1, 1], merged[index + 1, 3]
+                merged_similarity[index] = similarity
+                merged[index + 1 : kept_count - 1] = merged[index + 2 : kept_count].copy()
+                merged_similarity[index + 1 : kept_count - 1] = merged_similarity[index + 2 : kept_count].copy()
+                kept_count -= 1
+                continue
+        index += 1
+    for k in range(kept_count):
+        merged[k, 4] = _count_true(left_quoted, merged[k, 0], merged[k, 1])
+        merged[k, 5] = _count_true(right_quoted, merged[k, 2], merged[k, 3])
+    return merged[:kept_count], merged_similarity[:kept_count]
+
+
+@numba.njit(cache=True)
+def _count_true(flags, start, end):
+    count = 0
+    for k in range(start, end):
+        if flags[k]:
+            count += 1
+    return count
 
 
 @numba.njit(cache=True)
@@ -668,14 +760,6 @@ class Box:
         return min(self.left_end - self.left_start, self.right_end - self.right_start)
 
 
-def box_similarity(box: Box, left: Prepared, right: Prepared) -> float:
-    """Cosine of the idf-weighted sets of words of the two stretches of a box (1.0 for the same words)."""
-    return _box_similarity(
-        box.left_start, box.left_end, box.right_start, box.right_end,
-        left.word_index, left.words, left.word_weight, right.word_index, right.words, right.word_weight,
-    )
-
-
 def extend_edges(box: Box, left: np.ndarray, right: np.ndarray) -> Box:
     """Push each end of a passage past a few edited words while two words in a row still match."""
     return Box(*_extend_edges(box.left_start, box.left_end, box.right_start, box.right_end, left, right))
@@ -718,57 +802,19 @@ def _next_match(left, left_from, left_step, right, right_from, right_step):
     return best_i, best_j
 
 
-def merge_neighbours(
-    kept: list[tuple[Box, float]], left: Prepared, right: Prepared, params: AlignParameters
-) -> list[tuple[Box, float]]:
-    """Join consecutive passages (in the same order on both sides, gaps within ``merge_gap``)
-    when the joined stretch is still similar enough: one reused passage that the
-    extension cut in two (a long paraphrase, an inserted paragraph) is reported once.
-    """
-    boxes = sorted(kept, key=lambda item: item[0].left_start)
-    index = 0
-    while index + 1 < len(boxes):
-        (one, _), (other, _) = boxes[index], boxes[index + 1]
-        left_gap = other.left_start - one.left_end
-        right_gap = other.right_start - one.right_end
-        if 0 <= left_gap <= params.merge_gap and 0 <= right_gap <= params.merge_gap:
-            joined = Box(one.left_start, other.left_end, one.right_start, other.right_end)
-            similarity = box_similarity(joined, left, right)
-            if similarity >= params.min_similarity:
-                boxes[index : index + 2] = [(joined, similarity)]
-                continue
-        index += 1
-    return boxes
-
-
-def drop_overlaps(scored: list[tuple[Box, float]]) -> list[tuple[Box, float]]:
-    """Strongest passages first (words x similarity); one overlapping a kept passage on either side goes."""
-    kept: list[tuple[Box, float]] = []
-    for box, similarity in sorted(scored, key=lambda item: (-item[0].words * item[1], item[0].left_start)):
-        if not any(_overlaps(box, other) for other, _ in kept):
-            kept.append((box, similarity))
-    return kept
-
-
-def _overlaps(one: Box, other: Box) -> bool:
-    left = one.left_start < other.left_end and other.left_start < one.left_end
-    right = one.right_start < other.right_end and other.right_start < one.right_end
-    return left or right
-
-
-def make_passage(box: Box, similarity: float, left: Tokens, right: Tokens, params: AlignParameters) -> Passage:
-    left_quoted = int(np.count_nonzero(left.quoted[box.left_start : box.left_end])) / (box.left_end - box.left_start)
-    right_quoted = int(np.count_nonzero(right.quoted[box.right_start : box.right_end])) / (box.right_end - box.right_start)
-    quote_share = (left_quoted + right_quoted) / 2
+def _passage(box: list[int], similarity: float, left: Tokens, right: Tokens, params: AlignParameters) -> Passage:
+    """A passage from the kernel's row: token boxes become character offsets into the bodies."""
+    left_start, left_end, right_start, right_end, left_quoted, right_quoted = box
+    quote_share = (left_quoted / (left_end - left_start) + right_quoted / (right_end - right_start)) / 2
     return Passage(
         left_id=left.doc_id,
-        left_start=int(left.starts[box.left_start]),
-        left_end=int(left.ends[box.left_end - 1]),
+        left_start=int(left.starts[left_start]),
+        left_end=int(left.ends[left_end - 1]),
         right_id=right.doc_id,
-        right_start=int(right.starts[box.right_start]),
-        right_end=int(right.ends[box.right_end - 1]),
+        right_start=int(right.starts[right_start]),
+        right_end=int(right.ends[right_end - 1]),
         similarity=round(similarity, 4),
-        words=box.words,
+        words=min(left_end - left_start, right_end - right_start),
         quote_share=round(quote_share, 4),
         kind=passage_kind(quote_share, params),
     )
