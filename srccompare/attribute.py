@@ -22,8 +22,10 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from srccompare.model import Attribution, CleanArticle, Credit, Evidence, Passage
-from srccompare.tokens import TOKEN_PATTERN
+from srccompare.tokens import TOKEN_PATTERN, code_points, scan_words
 
 # "and agencies" names no agency: it is kept as an explicit attribution but
 # cannot make another article any particular agency's.
@@ -125,13 +127,18 @@ def count_words(text: str) -> int:
 
 
 def words_in_spans(body: str, spans: Sequence[tuple[int, int]]) -> int:
-    """Words of ``body`` inside the union of character spans."""
+    """Words of ``body`` inside the union of character spans (a word cut by a span's edge counts, as
+    ``count_words`` of the span's text would count it)."""
+    if not spans:
+        return 0
+    starts, ends, _ = scan_words(code_points(body))
     total = 0
     reach = 0
     for start, end in sorted(spans):
         start = max(start, reach)
         if end > start:
-            total += count_words(body[start:end])
+            # words beginning before the span's end, less those ending at or before its start
+            total += int(np.searchsorted(starts, end)) - int(np.searchsorted(ends, start, side="right"))
             reach = end
     return total
 

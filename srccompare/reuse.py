@@ -131,12 +131,13 @@ def find_reuse(
         del shingles, bands
         _report(progress, "candidates", 1, 1)
         passages = align_candidates(ordered, pairs, weights, reuse, running, progress)
+        reused = reused_words(ordered, passages, reuse, running)
     _prepared_cache.clear()  # aligning ran in this process when there is one worker: release what it kept
     families = group_passages(passages, min_overlap=reuse.family_min_overlap)
     _report(progress, "group", 1, 1)
     attributions = attribute(ordered, passages, wire or {}, attribute_parameters(reuse))
     _report(progress, "attribute", 1, 1)
-    return ReuseResult(summarise(ordered, passages, words.tolist()), passages, families, attributions)
+    return ReuseResult(summarise(ordered, passages, words.tolist(), reused), passages, families, attributions)
 
 
 def _check_unique_ids(articles: Sequence[CleanArticle]) -> None:
@@ -345,18 +346,50 @@ def _prepared(task: AlignTask, number: int) -> Prepared:
 # --- step 6: summarise -------------------------------------------------------------
 
 
-def summarise(
-    articles: Sequence[CleanArticle], passages: Sequence[Passage], words: Sequence[int] | None = None
-) -> tuple[DocumentSummary, ...]:
-    """Per article: words, words inside any shared passage, and the partner sharing most.
+def reused_words(
+    articles: Sequence[CleanArticle], passages: Sequence[Passage], reuse: ReuseSettings, engine: Engine
+) -> list[int]:
+    """Per article: its words inside any shared passage, counted in the engine's workers."""
+    spans = _spans_by_article(passages)
+    numbers = [number for number, article in enumerate(articles) if article.id in spans]
+    size = max(1, reuse.chunk_documents)
+    tasks = [
+        [(articles[number].body, spans[articles[number].id]) for number in numbers[first : first + size]]
+        for first in range(0, len(numbers), size)
+    ]
+    counts = [count for chunk in engine.map(_words_in_spans_of, tasks) for count in chunk]
+    reused = [0] * len(articles)
+    for number, count in zip(numbers, counts):
+        reused[number] = count
+    return reused
 
-    ``words`` are the articles' word counts when already known (the sketch step counts them).
-    """
+
+def _words_in_spans_of(task: list[tuple[str, list[tuple[int, int]]]]) -> list[int]:
+    return [words_in_spans(body, spans) for body, spans in task]
+
+
+def _spans_by_article(passages: Sequence[Passage]) -> dict[str, list[tuple[int, int]]]:
     spans: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    shared: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for passage in passages:
         spans[passage.left_id].append((passage.left_start, passage.left_end))
         spans[passage.right_id].append((passage.right_start, passage.right_end))
+    return spans
+
+
+def summarise(
+    articles: Sequence[CleanArticle],
+    passages: Sequence[Passage],
+    words: Sequence[int] | None = None,
+    reused: Sequence[int] | None = None,
+) -> tuple[DocumentSummary, ...]:
+    """Per article: words, words inside any shared passage, and the partner sharing most.
+
+    ``words`` are the articles' word counts and ``reused`` their reused words
+    when already known (the sketch step counts words; ``reused_words`` the rest, in workers).
+    """
+    spans = _spans_by_article(passages) if reused is None else {}
+    shared: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for passage in passages:
         shared[passage.left_id][passage.right_id] += passage.words
         shared[passage.right_id][passage.left_id] += passage.words
     summaries = []
@@ -371,7 +404,7 @@ def summarise(
                 title=article.metadata.title,
                 date=article.metadata.date,
                 words=words[number] if words is not None else count_words(article.body),
-                reused_words=words_in_spans(article.body, spans.get(article.id, [])),
+                reused_words=reused[number] if reused is not None else words_in_spans(article.body, spans.get(article.id, [])),
                 top_partner=top,
             )
         )

@@ -1,4 +1,7 @@
-from srccompare.attribute import AttributeParameters, attribute, passage_weight
+from hypothesis import given, settings as hsettings
+from hypothesis import strategies as st
+
+from srccompare.attribute import AttributeParameters, attribute, count_words, passage_weight, words_in_spans
 from srccompare.model import CleanArticle, Credit, Metadata, Passage
 from tests.reuse_text import filler
 
@@ -51,3 +54,23 @@ def test_unnamed_agencies_are_explicit_but_make_nobody_else_anything():
     articles = [article("trt", credits=(agencies,)), article("copier")]
     result = attribute(articles, [shared("copier", "trt", 80)], {}, PARAMS)
     assert [(a.doc_id, a.agency) for a in result] == [("trt", "agencies")]
+
+
+def _regex_words_in_spans(body, spans):
+    """words_in_spans by its definition: count_words of each stretch of the spans' union."""
+    total = reach = 0
+    for start, end in sorted(spans):
+        start = max(start, reach)
+        if end > start:
+            total += count_words(body[start:end])
+            reach = end
+    return total
+
+
+@given(
+    st.text(alphabet=st.sampled_from("ab É7_ .,\n\u201c\u201d\U0001d518\u00a0-"), max_size=80),
+    st.lists(st.tuples(st.integers(0, 90), st.integers(0, 90)), max_size=6),
+)
+@hsettings(max_examples=300, deadline=None)
+def test_words_in_spans_counts_what_the_regex_finds_in_the_spans(body, spans):
+    assert words_in_spans(body, spans) == _regex_words_in_spans(body, spans)
