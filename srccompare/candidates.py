@@ -54,6 +54,40 @@ class Postings:
         return cls(keys.astype(np.uint64, copy=False), docs)
 
 
+@dataclass(frozen=True, eq=False)
+class BucketedPostings:
+    """Postings ordered by bucket, ready to be cut into parts by key with slices.
+
+    A row's bucket is the low BUCKET_BITS bits of its key, bit-reversed: the
+    rows whose keys agree in their low k bits (one of 2**k parts) are then one
+    run of buckets, whatever k is. Sorting by bucket costs a radix sort where
+    the rows are made (in the sketch workers); cutting them into parts later
+    is slicing.
+    """
+
+    keys: np.ndarray  # uint64, in bucket order (a bucket's rows in the order given)
+    docs: np.ndarray  # int32
+    bucket_rows: np.ndarray  # int32 (2**BUCKET_BITS,): rows in each bucket
+
+    @classmethod
+    def of(cls, postings: Postings) -> BucketedPostings:
+        buckets = _REVERSED_BITS[_low_bits(postings.keys, (1 << BUCKET_BITS) - 1)]
+        order = np.argsort(buckets, kind="stable")
+        rows = np.bincount(buckets, minlength=1 << BUCKET_BITS).astype(np.int32)
+        return cls(postings.keys[order], postings.docs[order], rows)
+
+    def renumbered(self, first: int) -> BucketedPostings:
+        """The same rows with ``first`` added to every document number."""
+        return BucketedPostings(self.keys, self.docs + np.int32(first), self.bucket_rows)
+
+
+BUCKET_BITS = 16  # so at most 2**16 parts (see part_count)
+_REVERSED_BITS = np.zeros(1 << BUCKET_BITS, dtype=np.uint16)
+for _bit in range(BUCKET_BITS):
+    _REVERSED_BITS |= (((np.arange(1 << BUCKET_BITS) >> _bit) & 1) << (BUCKET_BITS - 1 - _bit)).astype(np.uint16)
+del _bit
+
+
 def sampled_shingles(shingles: np.ndarray, modulus: int) -> np.ndarray:
     """The distinct shingle hashes kept for the index: those divisible by ``modulus``.
 
@@ -73,7 +107,7 @@ def shared_key_pairs(postings: Postings, *, max_df: int, part_rows: int = 4_000_
     one part instead of several copies of the whole corpus's postings.
     (``srccompare.reuse`` runs the same three steps, the parts in its engine's workers.)
     """
-    parts = split_by_key([postings], part_count(len(postings.keys), part_rows))
+    parts = split_by_key([BucketedPostings.of(postings)], part_count(len(postings.keys), part_rows))
     return merge_parts([pairs_in_part((part, max_df)) for part in parts])
 
 
@@ -82,24 +116,22 @@ def part_count(rows: int, part_rows: int) -> int:
     return min(1 << 16, 1 << max(0, int(np.ceil(np.log2(max(1, rows) / max(1, part_rows))))))
 
 
-def split_by_key(chunks: Iterable[Postings], parts: int) -> list[Postings]:
-    """The rows of all chunks in ``parts`` parts by the low bits of their keys.
+def split_by_key(chunks: Iterable[BucketedPostings], parts: int) -> list[Postings]:
+    """The rows of all chunks in ``parts`` parts (a power of two) by the low bits of their keys.
 
     Chunks are taken one at a time (a generator will do), so the corpus's
     postings never need to be one array before they are split.
     """
-    if parts == 1:
-        return [_joined(list(chunks))]
+    bits = parts.bit_length() - 1
+    width = 1 << (BUCKET_BITS - bits)  # buckets a part
+    # Part p holds the keys whose low bits are p: the buckets from p's bits reversed, times width.
+    firsts = [int(_REVERSED_BITS[part]) >> (BUCKET_BITS - bits) if bits else 0 for part in range(parts)]
     pieces: list[list[Postings]] = [[] for _ in range(parts)]
     for chunk in chunks:
-        part_of = _low_bits(chunk.keys, parts - 1)
-        # One stable (radix) sort by part rather than a mask a part: rows stay
-        # in document order within each part, and each part is a slice.
-        order = np.argsort(part_of, kind="stable")
-        keys, docs = chunk.keys[order], chunk.docs[order]
-        bounds = np.concatenate(([0], np.cumsum(np.bincount(part_of, minlength=parts)))).tolist()
-        for part in range(parts):
-            pieces[part].append(Postings(keys[bounds[part] : bounds[part + 1]], docs[bounds[part] : bounds[part + 1]]))
+        bounds = np.concatenate(([0], np.cumsum(chunk.bucket_rows, dtype=np.int64))).tolist()
+        for part, first in enumerate(firsts):
+            low, high = bounds[first * width], bounds[(first + 1) * width]
+            pieces[part].append(Postings(chunk.keys[low:high], chunk.docs[low:high]))
     return [_joined(part) for part in pieces]
 
 

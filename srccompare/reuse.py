@@ -29,6 +29,7 @@ from scipy.sparse.csgraph import reverse_cuthill_mckee
 from srccompare.align import AlignParameters, Prepared, Weights, align_prepared, prepare
 from srccompare.attribute import AttributeParameters, attribute, count_words, words_in_spans
 from srccompare.candidates import (
+    BucketedPostings,
     Postings,
     candidate_pairs,
     merge_parts,
@@ -62,26 +63,22 @@ class IndexParameters:
 class SketchChunk:
     """What the sketch step returns for a chunk of documents."""
 
-    # Every document's keys in one array and how many are each document's: a
-    # few large arrays rather than two small ones a document, which the main
-    # process could not hand back to the system once the postings are built.
-    shingle_keys: np.ndarray  # distinct sampled exact shingle hashes
-    shingle_counts: np.ndarray
-    band_keys: np.ndarray  # distinct LSH band keys of the document's windows
-    band_counts: np.ndarray
+    # Every document's keys as postings already in bucket order: a few large
+    # arrays rather than two small ones a document (which the main process
+    # could not hand back to the system once the postings are built), and
+    # the main process only slices them into parts.
+    shingles: BucketedPostings  # distinct sampled exact shingle hashes of each document (documents numbered in the chunk)
+    bands: BucketedPostings  # distinct LSH band keys of each document's windows
     vocabulary: np.ndarray  # distinct token hashes of the chunk
     document_frequency: np.ndarray  # in how many of the chunk's documents each occurs
     words: np.ndarray  # per document: its words (tokens), counted here rather than again in the main process
 
-    @property
-    def shingles(self) -> list[np.ndarray]:
-        """Per document: its sampled exact shingle hashes."""
-        return np.split(self.shingle_keys, np.cumsum(self.shingle_counts)[:-1]) if len(self.shingle_counts) else []
-
-    @property
-    def bands(self) -> list[np.ndarray]:
-        """Per document: its LSH band keys."""
-        return np.split(self.band_keys, np.cumsum(self.band_counts)[:-1]) if len(self.band_counts) else []
+    def keys_of(self, field: str) -> list[np.ndarray]:
+        """Per document: its ``shingles`` or ``bands`` keys, sorted (for engines that keep them by document)."""
+        postings = getattr(self, field)
+        order = np.lexsort((postings.keys, postings.docs))
+        counts = np.bincount(postings.docs, minlength=len(self.words))
+        return np.split(postings.keys[order], np.cumsum(counts)[:-1]) if len(counts) else []
 
 
 @dataclass(frozen=True, eq=False)
@@ -125,7 +122,7 @@ def find_reuse(
         sketches = sketch_corpus(ordered, reuse, running, progress)
         weights = corpus_weights(sketches, len(ordered))
         words = np.concatenate([chunk.words for chunk in sketches]) if sketches else np.zeros(0, np.int64)
-        shingles, bands = key_parts(sketches, "shingle"), key_parts(sketches, "band")
+        shingles, bands = key_parts(sketches, "shingles"), key_parts(sketches, "bands")
         del sketches  # the parts hold the keys now: half the memory at this point
         pairs = find_candidates(shingles, bands, reuse, running)
         del shingles, bands
@@ -215,16 +212,8 @@ def sketch_documents(task: tuple[list[str], IndexParameters]) -> SketchChunk:
         vocabularies.append(distinct(hashes))
     vocabulary, frequency = np.unique(np.concatenate(vocabularies) if vocabularies else np.zeros(0, np.uint64), return_counts=True)
     return SketchChunk(
-        _concatenated(shingles), _lengths(shingles), _concatenated(bands), _lengths(bands), vocabulary, frequency, words
+        BucketedPostings.of(Postings.from_lists(shingles)), BucketedPostings.of(Postings.from_lists(bands)), vocabulary, frequency, words
     )
-
-
-def _concatenated(arrays: list[np.ndarray]) -> np.ndarray:
-    return np.concatenate(arrays).astype(np.uint64, copy=False) if arrays else np.zeros(0, np.uint64)
-
-
-def _lengths(arrays: list[np.ndarray]) -> np.ndarray:
-    return np.fromiter((len(keys) for keys in arrays), dtype=np.int64, count=len(arrays))
 
 
 def corpus_weights(sketches: Sequence[SketchChunk], documents: int) -> Weights:
@@ -245,14 +234,11 @@ PART_ROWS = 4_000_000
 
 
 def key_parts(sketches: Sequence[SketchChunk], field: str, part_rows: int = PART_ROWS) -> list[Postings]:
-    """The corpus's (key, document number) rows of the sketches' ``shingle`` or ``band`` keys, in parts by key."""
-    counts = [getattr(chunk, f"{field}_counts") for chunk in sketches]
-    firsts = np.cumsum([0] + [len(c) for c in counts])
-    chunks = (
-        Postings(getattr(chunk, f"{field}_keys"), np.repeat(np.arange(first, first + len(c), dtype=np.int32), c))
-        for chunk, c, first in zip(sketches, counts, firsts.tolist())
-    )
-    return split_by_key(chunks, part_count(sum(int(c.sum()) for c in counts), part_rows))
+    """The corpus's (key, document number) rows of the sketches' ``shingles`` or ``bands``, in parts by key."""
+    chunks = [getattr(chunk, field) for chunk in sketches]
+    firsts = np.cumsum([0] + [len(chunk.words) for chunk in sketches]).tolist()
+    renumbered = (postings.renumbered(first) for postings, first in zip(chunks, firsts))
+    return split_by_key(renumbered, part_count(sum(len(postings.keys) for postings in chunks), part_rows))
 
 
 def find_candidates(

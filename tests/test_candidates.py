@@ -5,6 +5,7 @@ from hypothesis import given, settings as hsettings
 from hypothesis import strategies as st
 
 from srccompare.candidates import (
+    BucketedPostings,
     Postings,
     candidate_pairs,
     merge_parts,
@@ -12,6 +13,7 @@ from srccompare.candidates import (
     part_count,
     sampled_shingles,
     shared_key_pairs,
+    split_by_key,
 )
 from srccompare.reuse import SketchChunk, key_parts
 
@@ -68,14 +70,35 @@ def test_parts_from_chunks_count_what_the_whole_counts(chunks, part_rows):
     empty = np.zeros(0, np.uint64)
     sketches = []
     for chunk in chunks:
-        docs = [sorted(set(doc)) for doc in chunk]
-        keys = np.array([k for doc in docs for k in doc], dtype=np.uint64)
-        counts = np.array([len(doc) for doc in docs], dtype=np.int64)
-        sketches.append(SketchChunk(keys, counts, empty, np.zeros(len(docs), np.int64), empty, empty, counts))
-    parts = key_parts(sketches, "shingle", part_rows)
+        docs = [np.array(sorted(set(doc)), dtype=np.uint64) for doc in chunk]
+        shingles = BucketedPostings.of(Postings.from_lists(docs))
+        no_bands = BucketedPostings.of(Postings.from_lists([empty] * len(docs)))
+        sketches.append(SketchChunk(shingles, no_bands, empty, empty, np.array([len(doc) for doc in docs])))
+        assert [keys.tolist() for keys in sketches[-1].keys_of("shingles")] == [doc.tolist() for doc in docs]
+    parts = key_parts(sketches, "shingles", part_rows)
     merged = merge_parts([pairs_in_part((part, 3)) for part in parts])
     whole = shared_key_pairs(Postings.from_lists(per_doc), max_df=3)
     assert len(parts) == part_count(sum(len(d) for d in per_doc), part_rows)
+    for number, part in enumerate(parts):  # each part holds the keys whose low bits are its number
+        assert all(int(key) % len(parts) == number for key in part.keys)
+    assert sorted(int(k) for part in parts for k in part.keys) == sorted(int(k) for doc in per_doc for k in doc)
     assert merged.left.tolist() == whole.left.tolist()
     assert merged.right.tolist() == whole.right.tolist()
     assert merged.counts.tolist() == whole.counts.tolist()
+
+
+@given(st.integers(0, 2**32), st.sampled_from([1, 2, 8, 1024, 1 << 16]))
+@hsettings(max_examples=30, deadline=None)
+def test_split_by_key_puts_each_key_in_the_part_of_its_low_bits(seed, parts):
+    rng = np.random.default_rng(seed)
+    sizes = rng.integers(0, 3000, size=3)
+    chunks = [
+        Postings(rng.integers(0, 2**64, size=size, dtype=np.uint64), rng.integers(0, 50, size=size).astype(np.int32))
+        for size in sizes
+    ]
+    split = split_by_key((BucketedPostings.of(chunk) for chunk in chunks), parts)
+    assert len(split) == parts
+    for number, part in enumerate(split):
+        assert np.all(part.keys % np.uint64(parts) == number)
+    rows = sorted(zip(np.concatenate([c.keys for c in chunks]).tolist(), np.concatenate([c.docs for c in chunks]).tolist()))
+    assert sorted(zip(np.concatenate([p.keys for p in split]).tolist(), np.concatenate([p.docs for p in split]).tolist())) == rows

@@ -125,8 +125,8 @@ def sketch_batches(batches: Batches, params: IndexParameters) -> Batches:
         chunk = sketch_documents((list(batch["body"]), params))
         documents = pd.DataFrame({
             "id": batch["id"],
-            "shingles": [_as_int64(keys) for keys in chunk.shingles],
-            "bands": [_as_int64(keys) for keys in chunk.bands],
+            "shingles": [_as_int64(keys) for keys in chunk.keys_of("shingles")],
+            "bands": [_as_int64(keys) for keys in chunk.keys_of("bands")],
             "vocabulary": [np.zeros(0, np.int64)] * len(batch),
             "frequency": [np.zeros(0, np.int64)] * len(batch),
         })
