@@ -122,17 +122,69 @@ def split_by_key(chunks: Iterable[BucketedPostings], parts: int) -> list[Posting
     Chunks are taken one at a time (a generator will do), so the corpus's
     postings never need to be one array before they are split.
     """
-    bits = parts.bit_length() - 1
-    width = 1 << (BUCKET_BITS - bits)  # buckets a part
-    # Part p holds the keys whose low bits are p: the buckets from p's bits reversed, times width.
-    firsts = [int(_REVERSED_BITS[part]) >> (BUCKET_BITS - bits) if bits else 0 for part in range(parts)]
     pieces: list[list[Postings]] = [[] for _ in range(parts)]
     for chunk in chunks:
-        bounds = np.concatenate(([0], np.cumsum(chunk.bucket_rows, dtype=np.int64))).tolist()
-        for part, first in enumerate(firsts):
-            low, high = bounds[first * width], bounds[(first + 1) * width]
+        for part, (low, high) in enumerate(part_ranges(chunk.bucket_rows, parts)):
             pieces[part].append(Postings(chunk.keys[low:high], chunk.docs[low:high]))
     return [_joined(part) for part in pieces]
+
+
+def part_ranges(bucket_rows: np.ndarray, parts: int) -> list[tuple[int, int]]:
+    """[low, high) rows of each of ``parts`` parts (a power of two) in postings in bucket order."""
+    bits = parts.bit_length() - 1
+    width = 1 << (BUCKET_BITS - bits)  # buckets a part
+    bounds = np.concatenate(([0], np.cumsum(bucket_rows, dtype=np.int64))).tolist()
+    ranges = []
+    for part in range(parts):
+        # Part p holds the keys whose low bits are p: the buckets from p's bits reversed, times width.
+        first = int(_REVERSED_BITS[part]) >> (BUCKET_BITS - bits) if bits else 0
+        ranges.append((bounds[first * width], bounds[(first + 1) * width]))
+    return ranges
+
+
+@dataclass(frozen=True)
+class SpilledPostings:
+    """Bucketed postings written to two files by the worker that made them (``path``.keys, ``path``.docs).
+
+    The main process then never holds the corpus's postings: it hands each
+    pairing task the file slices of its part, and the task reads them.
+    """
+
+    path: str
+    bucket_rows: np.ndarray
+    first_doc: int = 0  # added to every document number read
+
+    @classmethod
+    def write(cls, postings: BucketedPostings, path: str) -> SpilledPostings:
+        postings.keys.tofile(path + ".keys")
+        postings.docs.tofile(path + ".docs")
+        return cls(path, postings.bucket_rows)
+
+    def renumbered(self, first: int) -> SpilledPostings:
+        return SpilledPostings(self.path, self.bucket_rows, first)
+
+
+# A slice of a spilled chunk: (path, first document number, low row, high row).
+SpilledSlice = tuple[str, int, int, int]
+
+
+def spilled_parts(chunks: Iterable[SpilledPostings], parts: int) -> list[list[SpilledSlice]]:
+    """Per part, the file slices holding its rows (what ``split_by_key`` cuts, left on disk)."""
+    slices: list[list[SpilledSlice]] = [[] for _ in range(parts)]
+    for chunk in chunks:
+        for part, (low, high) in enumerate(part_ranges(chunk.bucket_rows, parts)):
+            if high > low:
+                slices[part].append((chunk.path, chunk.first_doc, low, high))
+    return slices
+
+
+def read_slices(slices: Sequence[SpilledSlice]) -> Postings:
+    pieces = []
+    for path, first_doc, low, high in slices:
+        keys = np.fromfile(path + ".keys", dtype=np.uint64, count=high - low, offset=low * 8)
+        docs = np.fromfile(path + ".docs", dtype=np.int32, count=high - low, offset=low * 4)
+        pieces.append(Postings(keys, docs + np.int32(first_doc)))
+    return _joined(pieces)
 
 
 def _joined(pieces: list[Postings]) -> Postings:
@@ -162,12 +214,14 @@ def _low_bits(keys: np.ndarray, mask: int) -> np.ndarray:
     return halves[:, 0 if sys.byteorder == "little" else 3] & np.uint16(mask)
 
 
-def pairs_in_part(task: tuple[Postings, int]) -> tuple[np.ndarray, np.ndarray]:
+def pairs_in_part(task: tuple[Postings | Sequence[SpilledSlice], int]) -> tuple[np.ndarray, np.ndarray]:
     """Distinct pair codes of one part of the keys and how many keys each pair shares.
 
-    A task of its own (``(part, max_df)``), so that an engine can run the parts in its workers.
+    A task of its own (``(part, max_df)``, the part as postings or as the
+    file slices holding them), so that an engine can run the parts in its workers.
     """
-    postings, max_df = task
+    part, max_df = task
+    postings = part if isinstance(part, Postings) else read_slices(part)
     keys, docs = _distinct_postings(postings)
     if len(keys) == 0:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)

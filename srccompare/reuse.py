@@ -17,9 +17,12 @@ order of the input nor on the number of workers.
 
 from __future__ import annotations
 
+import os
+import tempfile
 import uuid
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,11 +34,14 @@ from srccompare.attribute import AttributeParameters, attribute, count_words, wo
 from srccompare.candidates import (
     BucketedPostings,
     Postings,
+    SpilledPostings,
+    SpilledSlice,
     candidate_pairs,
     merge_parts,
     pairs_in_part,
     part_count,
     sampled_shingles,
+    spilled_parts,
     split_by_key,
 )
 from srccompare.engines.base import Engine
@@ -67,14 +73,15 @@ class SketchChunk:
     # arrays rather than two small ones a document (which the main process
     # could not hand back to the system once the postings are built), and
     # the main process only slices them into parts.
-    shingles: BucketedPostings  # distinct sampled exact shingle hashes of each document (documents numbered in the chunk)
-    bands: BucketedPostings  # distinct LSH band keys of each document's windows
+    shingles: BucketedPostings | SpilledPostings  # distinct sampled exact shingle hashes of each document (documents numbered in the chunk)
+    bands: BucketedPostings | SpilledPostings  # distinct LSH band keys of each document's windows
     vocabulary: np.ndarray  # distinct token hashes of the chunk
     document_frequency: np.ndarray  # in how many of the chunk's documents each occurs
     words: np.ndarray  # per document: its words (tokens), counted here rather than again in the main process
 
     def keys_of(self, field: str) -> list[np.ndarray]:
-        """Per document: its ``shingles`` or ``bands`` keys, sorted (for engines that keep them by document)."""
+        """Per document: its ``shingles`` or ``bands`` keys, sorted (for engines that keep them by
+        document; the postings are in memory, as they are without a spill directory)."""
         postings = getattr(self, field)
         order = np.lexsort((postings.keys, postings.docs))
         counts = np.bincount(postings.docs, minlength=len(self.words))
@@ -119,13 +126,14 @@ def find_reuse(
     _check_unique_ids(ordered)
     reuse = settings.reuse
     with engine or LocalEngine(workers) as running:
-        sketches = sketch_corpus(ordered, reuse, running, progress)
-        weights = corpus_weights(sketches, len(ordered))
-        words = np.concatenate([chunk.words for chunk in sketches]) if sketches else np.zeros(0, np.int64)
-        shingles, bands = key_parts(sketches, "shingles"), key_parts(sketches, "bands")
-        del sketches  # the parts hold the keys now: half the memory at this point
-        pairs = find_candidates(shingles, bands, reuse, running)
-        del shingles, bands
+        with _spill_directory(running) as spill:
+            sketches = sketch_corpus(ordered, reuse, running, progress, spill)
+            weights = corpus_weights(sketches, len(ordered))
+            words = np.concatenate([chunk.words for chunk in sketches]) if sketches else np.zeros(0, np.int64)
+            shingles, bands = key_parts(sketches, "shingles"), key_parts(sketches, "bands")
+            del sketches  # the parts hold the keys now (or say where they are): half the memory at this point
+            pairs = find_candidates(shingles, bands, reuse, running)
+            del shingles, bands
         _report(progress, "candidates", 1, 1)
         passages = align_candidates(ordered, pairs, weights, reuse, running, progress)
         reused = reused_words(ordered, passages, reuse, running)
@@ -135,6 +143,13 @@ def find_reuse(
     attributions = attribute(ordered, passages, wire or {}, attribute_parameters(reuse))
     _report(progress, "attribute", 1, 1)
     return ReuseResult(summarise(ordered, passages, words.tolist(), reused), passages, families, attributions)
+
+
+def _spill_directory(engine: Engine) -> AbstractContextManager[str | None]:
+    """Where the sketch workers leave their postings for the pairing tasks, when the engine's tasks
+    share this machine's files: the postings then never pass through this process (at 40k articles
+    that was 360 MB pickled into it and out again, and a serial sort of it)."""
+    return tempfile.TemporaryDirectory(prefix="srccompare-postings-") if engine.shares_files else nullcontext(None)
 
 
 def _check_unique_ids(articles: Sequence[CleanArticle]) -> None:
@@ -189,17 +204,26 @@ def attribute_parameters(reuse: ReuseSettings) -> AttributeParameters:
 
 
 def sketch_corpus(
-    articles: Sequence[CleanArticle], reuse: ReuseSettings, engine: Engine, progress: Progress | None
+    articles: Sequence[CleanArticle],
+    reuse: ReuseSettings,
+    engine: Engine,
+    progress: Progress | None,
+    spill: str | None = None,
 ) -> list[SketchChunk]:
+    """The chunks' sketches; with ``spill`` (a directory) their postings are left in files there."""
     params = index_parameters(reuse)
     size = max(1, reuse.chunk_documents)
-    tasks = [([a.body for a in articles[i : i + size]], params) for i in range(0, len(articles), size)]
+    tasks = [
+        ([a.body for a in articles[first : first + size]], params, os.path.join(spill, str(first)) if spill else None)
+        for first in range(0, len(articles), size)
+    ]
     return engine.map(sketch_documents, tasks, on_done=lambda done: _report(progress, "sketch", done, len(tasks)))
 
 
-def sketch_documents(task: tuple[list[str], IndexParameters]) -> SketchChunk:
-    """Sampled exact shingles, band keys and token document frequencies of a chunk of bodies."""
-    bodies, params = task
+def sketch_documents(task: tuple[list[str], IndexParameters, str | None]) -> SketchChunk:
+    """Sampled exact shingles, band keys and token document frequencies of a chunk of bodies
+    (the postings written to files at the task's path, when it has one)."""
+    bodies, params, spill = task
     hasher = process_hasher(params.fold_names)
     sketcher = Sketcher.build(params.sketch)
     shingles, bands, vocabularies = [], [], []
@@ -211,9 +235,11 @@ def sketch_documents(task: tuple[list[str], IndexParameters]) -> SketchChunk:
         bands.append(distinct(sketcher.document_keys(hashes)))
         vocabularies.append(distinct(hashes))
     vocabulary, frequency = np.unique(np.concatenate(vocabularies) if vocabularies else np.zeros(0, np.uint64), return_counts=True)
-    return SketchChunk(
-        BucketedPostings.of(Postings.from_lists(shingles)), BucketedPostings.of(Postings.from_lists(bands)), vocabulary, frequency, words
-    )
+    shingle_postings, band_postings = BucketedPostings.of(Postings.from_lists(shingles)), BucketedPostings.of(Postings.from_lists(bands))
+    if spill is not None:
+        shingle_postings = SpilledPostings.write(shingle_postings, spill + ".shingles")
+        band_postings = SpilledPostings.write(band_postings, spill + ".bands")
+    return SketchChunk(shingle_postings, band_postings, vocabulary, frequency, words)
 
 
 def corpus_weights(sketches: Sequence[SketchChunk], documents: int) -> Weights:
@@ -233,16 +259,22 @@ def corpus_weights(sketches: Sequence[SketchChunk], documents: int) -> Weights:
 PART_ROWS = 4_000_000
 
 
-def key_parts(sketches: Sequence[SketchChunk], field: str, part_rows: int = PART_ROWS) -> list[Postings]:
-    """The corpus's (key, document number) rows of the sketches' ``shingles`` or ``bands``, in parts by key."""
+KeyPart = Postings | list[SpilledSlice]  # a part's rows, or the file slices that hold them
+
+
+def key_parts(sketches: Sequence[SketchChunk], field: str, part_rows: int | None = None) -> list[KeyPart]:
+    """The corpus's (key, document number) rows of the sketches' ``shingles`` or ``bands``, in parts
+    by key (of about ``part_rows``, by default PART_ROWS)."""
     chunks = [getattr(chunk, field) for chunk in sketches]
     firsts = np.cumsum([0] + [len(chunk.words) for chunk in sketches]).tolist()
-    renumbered = (postings.renumbered(first) for postings, first in zip(chunks, firsts))
-    return split_by_key(renumbered, part_count(sum(len(postings.keys) for postings in chunks), part_rows))
+    parts = part_count(sum(int(postings.bucket_rows.sum()) for postings in chunks), part_rows or PART_ROWS)
+    if chunks and isinstance(chunks[0], SpilledPostings):
+        return list(spilled_parts((postings.renumbered(first) for postings, first in zip(chunks, firsts)), parts))
+    return split_by_key((postings.renumbered(first) for postings, first in zip(chunks, firsts)), parts)
 
 
 def find_candidates(
-    shingles: Sequence[Postings], bands: Sequence[Postings], reuse: ReuseSettings, engine: Engine
+    shingles: Sequence[KeyPart], bands: Sequence[KeyPart], reuse: ReuseSettings, engine: Engine
 ) -> tuple[tuple[int, int], ...]:
     """Candidate pairs (document numbers in id order, left < right), the parts paired in the engine's workers."""
     tasks = [(part, reuse.max_df) for part in [*shingles, *bands]]

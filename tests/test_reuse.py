@@ -1,7 +1,10 @@
 import random
+import tempfile
 
 import pytest
 
+from srccompare import reuse as reuse_module
+from srccompare.engines.base import Engine
 from srccompare.model import CleanArticle, Metadata
 from srccompare.reuse import find_reuse
 from tests.reuse_text import filler
@@ -96,3 +99,23 @@ def test_empty_and_tiny_articles(settings):
     result = find_reuse(tiny, settings)
     assert [(d.doc_id, d.words, d.reused_words) for d in result.documents] == [("a", 0, 0), ("b", 1, 0), ("c", 0, 0)]
     assert result.passages == ()
+
+
+class InProcessEngine(Engine):
+    """Tasks in this process, and (like Spark's) without files shared with the caller: postings stay in memory."""
+
+    def map(self, function, tasks, *, on_done=None):
+        return [function(task) for task in tasks]
+
+
+def test_postings_in_files_or_in_memory_give_the_same_result(settings, tmp_path, monkeypatch):
+    articles, planted = planted_corpus(40, 5)
+    small = settings.replace("reuse", chunk_documents=7)
+    monkeypatch.setattr(reuse_module, "PART_ROWS", 500)  # several parts, cut from several chunks
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    in_files = find_reuse(articles, small, workers=2)
+    in_memory = find_reuse(articles, small, engine=InProcessEngine())
+    assert in_files == in_memory
+    assert {(p.left_id, p.right_id) for p in in_files.passages} == planted
+    assert list(tmp_path.iterdir()) == []  # the spilled postings are gone
+    assert reuse_module.part_count(40 * 300, reuse_module.PART_ROWS) >= 16  # (the parts really were several)

@@ -20,6 +20,10 @@ Result = TypeVar("Result")
 class Engine(ABC):
     """Runs ``function`` on every task and returns the results in task order."""
 
+    # Whether its tasks see this machine's files: tasks may then hand large
+    # arrays to later tasks through temporary files rather than through this process.
+    shares_files = False
+
     @abstractmethod
     def map(
         self,

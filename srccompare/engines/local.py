@@ -14,6 +14,8 @@ from srccompare.engines.base import Engine, Result, Task
 
 
 class LocalEngine(Engine):
+    shares_files = True
+
     def __init__(self, workers: int = 1) -> None:
         self.workers = max(1, workers)
         self._pool: ProcessPoolExecutor | None = None

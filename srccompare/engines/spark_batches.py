@@ -122,7 +122,7 @@ def outlet_repeats_group(group: pd.DataFrame, settings: Settings) -> pd.DataFram
 def sketch_batches(batches: Batches, params: IndexParameters) -> Batches:
     """Per document its sampled shingles and band keys; per batch one row (id null) of token frequencies."""
     for batch in batches:
-        chunk = sketch_documents((list(batch["body"]), params))
+        chunk = sketch_documents((list(batch["body"]), params, None))
         documents = pd.DataFrame({
             "id": batch["id"],
             "shingles": [_as_int64(keys) for keys in chunk.keys_of("shingles")],
