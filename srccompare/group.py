@@ -40,10 +40,15 @@ def group_passages(passages: Sequence[Passage], *, min_overlap: float = 0.5) -> 
     different paragraphs of copy).
     """
     sides = passage_sides(passages)
-    first, second = _overlapping(*zip(*sides), min_overlap=min_overlap) if sides else (_NONE, _NONE)
-    families = [_merged_family(sides, indexes) for indexes in _components(len(sides), first, second)]
-    families.sort(key=lambda fam: (-len(fam.spans), -_span_chars(fam), _first(fam)))
-    return tuple(Family(id=f"F{number + 1}", spans=fam.spans, passages=fam.passages) for number, fam in enumerate(families))
+    columns = ([side[0] for side in sides], [side[1] for side in sides], [side[2] for side in sides])
+    first, second = _overlapping(*columns, min_overlap=min_overlap) if sides else (_NONE, _NONE)
+    families = [_merged(sides, indexes) for indexes in _components(len(sides), first, second)]
+    # Largest first (spans, then characters), then by the first span.
+    families.sort(key=lambda family: (-len(family[0]), -sum(end - start for _, start, end in family[0]), family[0][0][:2]))
+    return tuple(
+        Family(id=f"F{number + 1}", spans=tuple(Span(*span) for span in spans), passages=passages)
+        for number, (spans, passages) in enumerate(families)
+    )
 
 
 def _components(count: int, first: np.ndarray, second: np.ndarray) -> list[list[int]]:
@@ -108,6 +113,15 @@ def _family(spans: Sequence[Span], indexes: list[int]) -> Family:
 
 def _merged_family(sides: Sequence[tuple[str, int, int]] | Mapping[int, tuple[str, int, int]], indexes: list[int]) -> Family:
     """``_family`` of (doc_id, start, end) tuples (a list, or a mapping by span index as the Spark engine has them)."""
+    spans, passages = _merged(sides, indexes)
+    return Family(id="", spans=tuple(Span(*span) for span in spans), passages=passages)
+
+
+def _merged(
+    sides: Sequence[tuple[str, int, int]] | Mapping[int, tuple[str, int, int]], indexes: list[int]
+) -> tuple[list[list], tuple[int, ...]]:
+    """A component's spans merged per document into maximal stretches ([doc_id, start, end], in
+    order), and its passages."""
     merged: list[list] = []
     for doc_id, start, end in sorted(sides[i] for i in indexes):
         last = merged[-1] if merged else None
@@ -115,13 +129,4 @@ def _merged_family(sides: Sequence[tuple[str, int, int]] | Mapping[int, tuple[st
             last[2] = max(last[2], end)
         else:
             merged.append([doc_id, start, end])
-    passages = tuple(sorted({i // 2 for i in indexes}))
-    return Family(id="", spans=tuple(Span(*span) for span in merged), passages=passages)
-
-
-def _span_chars(family: Family) -> int:
-    return sum(span.end - span.start for span in family.spans)
-
-
-def _first(family: Family) -> tuple[str, int]:
-    return (family.spans[0].doc_id, family.spans[0].start)
+    return merged, tuple(sorted({i // 2 for i in indexes}))

@@ -119,3 +119,18 @@ def test_postings_in_files_or_in_memory_give_the_same_result(settings, tmp_path,
     assert {(p.left_id, p.right_id) for p in in_files.passages} == planted
     assert list(tmp_path.iterdir()) == []  # the spilled postings are gone
     assert reuse_module.part_count(40 * 300, reuse_module.PART_ROWS) >= 16  # (the parts really were several)
+
+
+def test_the_cycle_collector_is_left_as_it_was(settings):
+    import gc
+
+    articles, _ = planted_corpus(6, 7)
+    assert gc.isenabled()
+    find_reuse(articles, settings)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        find_reuse(articles, settings)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
