@@ -73,12 +73,6 @@ class Weights:
         hashes, df = np.unique(np.concatenate(vocabularies) if vocabularies else np.zeros(0, np.uint64), return_counts=True)
         return cls.from_frequencies(hashes, df, len(token_hashes))
 
-    def of(self, hashes: np.ndarray) -> np.ndarray:
-        if len(self.hashes) == 0:
-            return np.full(len(hashes), self.default)
-        where = np.minimum(np.searchsorted(self.hashes, hashes), len(self.hashes) - 1)
-        return np.where(self.hashes[where] == hashes, self.idf[where], self.default)
-
 
 @dataclass(frozen=True, eq=False)
 class Prepared:
