@@ -439,28 +439,18 @@ def _sentence_seeds(
 
 
 @numba.njit(cache=True)
-def _checked_boxes(
-    left_grams, left_sorted, left_order, left_repeats, right_sorted, right_order, right_repeats, max_repeat, ngram,
-    sentences, left_row_sentence, left_row_word, left_row_idf, left_norms, left_bounds,
-    right_row_sentence, right_row_idf, right_word_rows, right_word_row_starts, right_norms, right_bounds,
-    threshold, min_sentence_words,
+def _candidate_boxes(
+    ls, le, rs, re_,
     left_hashes, left_word_index, left_words, left_weight, right_hashes, right_word_index, right_words, right_weight,
     max_gap, min_words, min_seed_share, min_similarity,
 ):
-    """Seeds, clusters and checks: the candidate passages (boxes, extended at their edges) and their similarity.
+    """Clusters of the seeds (left start/end, right start/end) checked: the candidate passages
+    (boxes, extended at their edges) and their similarity.
 
     Each cluster's box is kept when it holds up; otherwise its seeds are
     re-clustered with half the gap, depth first, in the order of the
     clusters' first left token.
     """
-    ls, le, rs, re_ = _exact_seeds(left_grams, left_sorted, left_order, left_repeats, right_sorted, right_order, right_repeats, max_repeat, ngram)
-    if sentences:
-        sls, sle, srs, sre = _sentence_seeds(
-            left_words, left_row_sentence, left_row_word, left_row_idf, left_norms, left_bounds,
-            right_words, right_row_sentence, right_row_idf, right_word_rows, right_word_row_starts, right_norms, right_bounds,
-            threshold, min_sentence_words,
-        )
-        ls, le, rs, re_ = _joined(ls, sls), _joined(le, sle), _joined(rs, srs), _joined(re_, sre)
     count = len(ls)
     boxes = np.empty((count, 4), np.int64)
     similarities = np.empty(count, np.float64)
@@ -507,6 +497,7 @@ def _passage_boxes(
     """The passages of a pair, in left order: (left start, left end, right start, right end,
     quoted tokens on the left, on the right) in tokens, and their similarity.
 
+    Exact and sentence seeds, then their clusters checked (``_candidate_boxes``).
     The strongest candidates (words x similarity) are kept first, and one
     overlapping a kept passage on either side goes; then consecutive passages
     (in the same order on both sides, gaps within ``merge_gap``) are joined
@@ -514,11 +505,16 @@ def _passage_boxes(
     the extension cut in two (a long paraphrase, an inserted paragraph) is
     reported once.
     """
-    boxes, similarities = _checked_boxes(
-        left_grams, left_sorted, left_order, left_repeats, right_sorted, right_order, right_repeats, max_repeat, ngram,
-        sentences, left_row_sentence, left_row_word, left_row_idf, left_norms, left_bounds,
-        right_row_sentence, right_row_idf, right_word_rows, right_word_row_starts, right_norms, right_bounds,
-        threshold, min_sentence_words,
+    ls, le, rs, re_ = _exact_seeds(left_grams, left_sorted, left_order, left_repeats, right_sorted, right_order, right_repeats, max_repeat, ngram)
+    if sentences:
+        sls, sle, srs, sre = _sentence_seeds(
+            left_words, left_row_sentence, left_row_word, left_row_idf, left_norms, left_bounds,
+            right_words, right_row_sentence, right_row_idf, right_word_rows, right_word_row_starts, right_norms, right_bounds,
+            threshold, min_sentence_words,
+        )
+        ls, le, rs, re_ = _joined(ls, sls), _joined(le, sle), _joined(rs, srs), _joined(re_, sre)
+    boxes, similarities = _candidate_boxes(
+        ls, le, rs, re_,
         left_hashes, left_word_index, left_words, left_weight, right_hashes, right_word_index, right_words, right_weight,
         max_gap, min_words, min_seed_share, min_similarity,
     )
