@@ -393,7 +393,7 @@ def _sentence_seeds(
     for s in range(left_count):
         row_starts[s + 1] = max(row_starts[s + 1], row_starts[s])
     numbers = np.arange(right_count)
-    found = np.empty((0, 2), np.int64)
+    found = np.empty((left_count + right_count, 2), np.int64)
     kept = 0
     for sweep in range(2):  # first the best of every row and column, then the pairs
         for s in range(left_count):
@@ -420,16 +420,16 @@ def _sentence_seeds(
                 if sweep == 0:
                     row_best[s] = max(row_best[s], similarity)
                     column_best[t] = max(column_best[t], similarity)
-                    kept += 1
                 elif similarity >= threshold and (similarity >= row_best[s] or similarity >= column_best[t]):
                     left_size = left_bounds[s, 1] - left_bounds[s, 0]
                     right_size = right_bounds[t, 1] - right_bounds[t, 0]
                     if min(left_size, right_size) >= min_sentence_words:
+                        if kept == len(found):  # grown by doubling: pairs are best of a row or column, few
+                            grown = np.empty((2 * kept + 16, 2), np.int64)
+                            grown[:kept] = found
+                            found = grown
                         found[kept, 0], found[kept, 1] = s, t
                         kept += 1
-        if sweep == 0:
-            found = np.empty((kept, 2), np.int64)  # at most every touched pair
-            kept = 0
     left_start, left_end = np.empty(kept, np.int64), np.empty(kept, np.int64)
     right_start, right_end = np.empty(kept, np.int64), np.empty(kept, np.int64)
     for k in range(kept):
