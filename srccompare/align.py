@@ -34,7 +34,8 @@ import numba
 import numpy as np
 
 from srccompare.model import Passage, PassageKind
-from srccompare.tokens import Tokens, distinct, shingle_hashes
+from srccompare.arrays import distinct
+from srccompare.tokens import Tokens, shingle_hashes
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from srccompare.tokens import distinct, in_sorted
+from srccompare.arrays import distinct, in_sorted
 
 # Pair ids pack (left, right) document numbers into one int64.
 _PAIR_BASE = np.int64(1 << 31)

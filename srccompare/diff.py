@@ -25,7 +25,7 @@ import numpy as np
 from srccompare.model import CleanArticle, DiffResult, Row, WordOp
 from srccompare.normal import Scan, Token, names_in, scan, tokens_of
 from srccompare.settings import DiffSettings
-from srccompare.tokens import distinct
+from srccompare.arrays import distinct
 from srccompare.word_diff import word_ops
 
 

@@ -51,7 +51,8 @@ from srccompare.group import group_passages
 from srccompare.model import CleanArticle, DocumentSummary, Passage, ReuseResult
 from srccompare.settings import ReuseSettings, Settings
 from srccompare.sketch import Sketcher, SketchParameters
-from srccompare.tokens import distinct, process_hasher, shingle_hashes, token_hashes, tokenise
+from srccompare.arrays import distinct
+from srccompare.tokens import process_hasher, shingle_hashes, token_hashes, tokenise
 
 # progress(step, done, total): step is one of STEPS, done/total count its tasks.
 Progress = Callable[[str, int, int], None]

@@ -30,6 +30,8 @@ import numba
 import numpy as np
 from blake3 import blake3
 
+from srccompare.arrays import distinct, first_of_runs
+
 TOKEN_PATTERN = re.compile(r"\w+")
 
 # Character classes as bit flags in one lookup table over code points, so that
@@ -149,7 +151,7 @@ class TokenHasher:
         values = np.concatenate([values, *(v for _, v in new)])
         order = np.argsort(keys, kind="stable")
         keys, values = keys[order], values[order]
-        first = _first_of_runs(keys)
+        first = first_of_runs(keys)
         self._known = (keys[first], values[first])
 
 
@@ -460,44 +462,3 @@ def mix64(value):
     value ^= value >> _SHIFT_2
     value *= _MIX_2
     return value ^ (value >> _SHIFT_3)
-
-
-def distinct(values: np.ndarray) -> np.ndarray:
-    """The sorted distinct values of a document-sized array (what ``np.unique`` gives).
-
-    numpy 2's ``np.unique`` (without return_* arguments) goes through a hash
-    table: on a 600-word document's hashes it takes ~60 us where sorting and
-    dropping repeats takes ~15 us, and on the millions of postings of a 40k
-    corpus 25 to 40 times longer (1.2 s against 0.05 s for a million keys);
-    that cost, growing faster than the corpus, was what made 40k articles take
-    over 5 times as long as 10k.
-    """
-    ordered = np.sort(values)
-    return ordered[_first_of_runs(ordered)]
-
-
-def distinct_with_inverse(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``distinct(values)`` and the index into it of each value (``np.unique(..., return_inverse=True)``,
-    which takes ~55 us on a 600-word document's hashes against ~25 us here)."""
-    order = np.argsort(values, kind="stable")
-    ordered = values[order]
-    first = _first_of_runs(ordered)
-    inverse = np.empty(len(values), dtype=np.intp)
-    inverse[order] = np.cumsum(first) - 1
-    return ordered[first], inverse
-
-
-def _first_of_runs(ordered: np.ndarray) -> np.ndarray:
-    """Whether each value of a sorted array differs from the one before it."""
-    first = np.empty(len(ordered), dtype=bool)
-    first[:1] = True
-    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
-    return first
-
-
-def in_sorted(sorted_values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
-    """Whether each of ``wanted`` occurs in ``sorted_values`` (ascending): one binary search each."""
-    if len(sorted_values) == 0:
-        return np.zeros(len(wanted), dtype=bool)
-    where = np.minimum(np.searchsorted(sorted_values, wanted), len(sorted_values) - 1)
-    return sorted_values[where] == wanted

@@ -21,7 +21,8 @@ from srccompare.index.store import AddOutcome, IndexEntry, Store
 from srccompare.model import CleanArticle
 from srccompare.reuse import IndexParameters
 from srccompare.sketch import Sketcher
-from srccompare.tokens import TokenHasher, distinct, shingle_hashes, token_hashes
+from srccompare.arrays import distinct
+from srccompare.tokens import TokenHasher, shingle_hashes, token_hashes
 
 # progress(done, added): articles handled so far and how many of them were new.
 AddProgress = Callable[[int, int], None]

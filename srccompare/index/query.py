@@ -34,7 +34,8 @@ from srccompare.index.store import IndexEntry, KeyPostings, StoredArticle, Store
 from srccompare.model import CleanArticle, Passage, ReuseResult
 from srccompare.reuse import align_parameters, attribute_parameters, index_parameters, summarise
 from srccompare.settings import ReuseSettings, Settings
-from srccompare.tokens import TokenHasher, Tokens, distinct, tokenise
+from srccompare.arrays import distinct
+from srccompare.tokens import TokenHasher, Tokens, tokenise
 
 
 @dataclass(frozen=True)
