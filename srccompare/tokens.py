@@ -30,7 +30,7 @@ import numba
 import numpy as np
 from blake3 import blake3
 
-from srccompare.arrays import distinct, first_of_runs
+from srccompare.arrays import distinct
 
 TOKEN_PATTERN = re.compile(r"\w+")
 
@@ -102,7 +102,7 @@ class TokenHasher:
     transliteration variants (Sergey/Sergei, diacritics, kh/h) hash alike.
 
     Two caches: raw token strings (``hash_tokens``), and for whole texts
-    (``hash_spans``) a sorted array of raw-token keys (see ``scan_words``), so
+    (``hash_spans``) a hash table of raw-token keys (see ``scan_words``), so
     that a document whose words have all been seen is hashed in one compiled
     pass, without making a Python string of each word.
     """
@@ -110,11 +110,11 @@ class TokenHasher:
     def __init__(self, *, fold_names: bool = True) -> None:
         self.fold_names = fold_names
         self._cache = _HashCache(fold_names)
-        # (sorted raw-token keys, the token hash of each): one attribute, swapped
-        # whole, so that a thread never sees the keys of one merge with the values of another
-        self._known = (np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.uint64))
-        self._new: list[tuple[np.ndarray, np.ndarray]] = []  # keys met since the last merge
-        self._new_count = 0
+        # Raw-token key -> token hash, open addressing: (keys, values, used) of a
+        # power-of-two size, at most half full. Kernels hold the GIL, so a thread
+        # never sees an insertion half done; a grown table replaces the attribute whole.
+        self._known = _empty_table(1024)
+        self._known_count = 0
 
     def hash_tokens(self, raw_tokens: list[str]) -> np.ndarray:
         # One C-level pass: known tokens are plain dict hits, a new one goes
@@ -125,8 +125,7 @@ class TokenHasher:
 
     def hash_spans(self, text: str, starts: np.ndarray, ends: np.ndarray, keys: np.ndarray) -> np.ndarray:
         """Token hashes of the words at [starts, ends) of ``text``, whose raw-token keys are ``keys``."""
-        known, values = self._known
-        hashes, trusted, untrusted = _look_up(keys, starts, ends, known, values)
+        hashes, trusted, untrusted = _look_up(keys, starts, ends, *self._known)
         # New keys: one string a distinct key (a huge text repeats its words),
         # hashed and remembered; unkeyed (long) tokens one by one, by their string.
         if len(trusted):
@@ -140,74 +139,71 @@ class TokenHasher:
         return hashes
 
     def _remember(self, keys: np.ndarray, hashes: np.ndarray) -> None:
-        """Add new (distinct) keys to the sorted array, in batches: a merge costs a sort of the whole array."""
-        self._new.append((keys, hashes))
-        self._new_count += len(keys)
-        known, values = self._known
-        if self._new_count < 256 + len(known) // 4:
-            return
-        new, self._new, self._new_count = self._new, [], 0
-        keys = np.concatenate([known, *(k for k, _ in new)])
-        values = np.concatenate([values, *(v for _, v in new)])
-        order = np.argsort(keys, kind="stable")
-        keys, values = keys[order], values[order]
-        first = first_of_runs(keys)
-        self._known = (keys[first], values[first])
+        """Add new (distinct, not yet known) keys to the table, doubling it while it would be over half full."""
+        table = self._known
+        size = len(table[0])
+        while 2 * (self._known_count + len(keys)) > size:
+            size *= 2
+        if size != len(table[0]):
+            grown = _empty_table(size)
+            used = table[2]
+            _insert(*grown, table[0][used], table[1][used])
+            table = grown
+        _insert(*table, keys, hashes)
+        self._known, self._known_count = table, self._known_count + len(keys)
 
 
-_LANES = 16  # binary searches run side by side
+def _empty_table(size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    return np.zeros(size, dtype=np.uint64), np.zeros(size, dtype=np.uint64), np.zeros(size, dtype=bool)
 
 
 @numba.njit(cache=True)
-def _look_up(keys, starts, ends, known, values):
-    """(hashes, new, unkeyed): the value of each key found in ``known`` (sorted),
-    the indices of the keys not found and those of the tokens too long to be
-    keyed; the hashes of both are left 0.
+def _insert(table_keys, table_values, used, keys, values):
+    """Put each key (absent from the table) with its value in the first free slot from its home slot."""
+    mask = len(table_keys) - 1
+    for k in range(len(keys)):
+        slot = np.int64(mix64(keys[k]) & np.uint64(mask))
+        while used[slot]:
+            slot = (slot + 1) & mask
+        table_keys[slot] = keys[k]
+        table_values[slot] = values[k]
+        used[slot] = True
 
-    Binary searches of _LANES keys at a time, in step and without branches on
-    the comparisons: a document's keys land all over ``known``, so one search
-    at a time waits on a cache miss or a mispredicted branch at every step
-    (on the 2k corpus with a warm hasher this is 2-3 times as fast).
+
+@numba.njit(cache=True)
+def _look_up(keys, starts, ends, table_keys, table_values, used):
+    """(hashes, new, unkeyed): the value of each key found in the table, the
+    indices of the keys not found and those of the tokens too long to be
+    keyed; the hashes of both are left 0.
     """
     hashes = np.zeros(len(keys), dtype=np.uint64)
-    found = np.zeros(len(keys), dtype=np.bool_)
-    keyed = np.empty(len(keys), dtype=np.bool_)
-    keyed_count = 0
+    mask = len(table_keys) - 1
+    new_count = unkeyed_count = 0
+    status = np.zeros(len(keys), dtype=np.int8)  # 0 found, 1 new, 2 unkeyed
     for token in range(len(keys)):
-        keyed[token] = ends[token] - starts[token] <= KEYED_TOKEN_CHARS
-        keyed_count += keyed[token]
-    count = len(known)
-    hits = 0
-    bases = np.zeros(_LANES, dtype=np.int64)
-    for first in range(0, len(keys) if count else 0, _LANES):  # (nothing to search in an empty array)
-        lanes = min(_LANES, len(keys) - first)
-        for lane in range(lanes):
-            bases[lane] = 0
-        size = count
-        while size > 1:  # each key's place (its searchsorted) is in [base, base + size]
-            half = size >> 1
-            for lane in range(lanes):
-                base = bases[lane]
-                bases[lane] = base + half * (known[base + half] < keys[first + lane])
-            size -= half
-        for lane in range(lanes):
-            token = first + lane
-            where = bases[lane] + (known[bases[lane]] < keys[token])
-            if where < count and known[where] == keys[token] and keyed[token]:
-                hashes[token] = values[where]
-                found[token] = True
-                hits += 1
-    # (loops rather than np.flatnonzero or slice assignments, which take seconds more to compile)
-    unkeyed = np.empty(len(keys) - keyed_count, dtype=np.int64)
-    new = np.empty(keyed_count - hits, dtype=np.int64)
+        if ends[token] - starts[token] > KEYED_TOKEN_CHARS:
+            status[token] = 2
+            unkeyed_count += 1
+            continue
+        slot = np.int64(mix64(keys[token]) & np.uint64(mask))
+        while used[slot] and table_keys[slot] != keys[token]:
+            slot = (slot + 1) & mask
+        if used[slot]:
+            hashes[token] = table_values[slot]
+        else:
+            status[token] = 1
+            new_count += 1
+    # (loops rather than np.flatnonzero, which takes seconds more to compile)
+    new = np.empty(new_count, dtype=np.int64)
+    unkeyed = np.empty(unkeyed_count, dtype=np.int64)
     next_new = next_unkeyed = 0
     for token in range(len(keys)):
-        if not keyed[token]:
-            unkeyed[next_unkeyed] = token
-            next_unkeyed += 1
-        elif not found[token]:
+        if status[token] == 1:
             new[next_new] = token
             next_new += 1
+        elif status[token] == 2:
+            unkeyed[next_unkeyed] = token
+            next_unkeyed += 1
     return hashes, new, unkeyed
 
 

@@ -11,6 +11,8 @@ from srccompare.tokens import (
     CHAR_CLASSES,
     KEYED_TOKEN_CHARS,
     TokenHasher,
+    _empty_table,
+    _insert,
     _look_up,
     _word_chars,
     code_points,
@@ -168,13 +170,17 @@ def test_raw_keys_are_polynomials_of_the_code_points(text):
 @example([0, 2**64 - 1], [(0, True, 1), (2**64 - 1, True, 64), (2**64 - 1, True, 65), (7, False, 3)])
 def test_look_up_finds_the_known_keys_of_keyed_tokens(known_list, wanted):
     # wanted: (key, or one of the known keys if any, token length)
-    known = np.array(sorted(known_list), dtype=np.uint64)
+    known = np.array(known_list, dtype=np.uint64)
     values = known ^ np.uint64(0xABCDEF)
+    table = _empty_table(8)  # small, so that probes wrap around and collide
+    while 2 * len(known) > len(table[0]):
+        table = _empty_table(2 * len(table[0]))
+    _insert(*table, known, values)
     keys = [known_list[key % len(known_list)] if pick and known_list else key for key, pick, _ in wanted]
     lengths = [length for _, _, length in wanted]
     ends = np.cumsum(np.array(lengths, dtype=np.int64) + 1)
     starts = ends - np.array(lengths, dtype=np.int64)
-    hashes, new, unkeyed = _look_up(np.array(keys, dtype=np.uint64), starts, ends, known, values)
+    hashes, new, unkeyed = _look_up(np.array(keys, dtype=np.uint64), starts, ends, *table)
     value_of = dict(zip(known.tolist(), values.tolist()))
     found = [key in value_of and length <= KEYED_TOKEN_CHARS for key, length in zip(keys, lengths)]
     assert hashes.tolist() == [value_of[key] if hit else 0 for key, hit in zip(keys, found)]
