@@ -33,8 +33,8 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
-from srccompare.model import Passage, PassageKind
 from srccompare.arrays import distinct
+from srccompare.model import Passage, PassageKind
 from srccompare.tokens import Tokens, shingle_hashes
 
 

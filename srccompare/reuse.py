@@ -31,6 +31,7 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import reverse_cuthill_mckee
 
 from srccompare.align import AlignParameters, Prepared, Weights, align_prepared, prepare
+from srccompare.arrays import distinct
 from srccompare.attribute import AttributeParameters, attribute, count_words, words_in_spans
 from srccompare.candidates import (
     BucketedPostings,
@@ -51,7 +52,6 @@ from srccompare.group import group_passages
 from srccompare.model import CleanArticle, DocumentSummary, Passage, ReuseResult
 from srccompare.settings import ReuseSettings, Settings
 from srccompare.sketch import Sketcher, SketchParameters
-from srccompare.arrays import distinct
 from srccompare.tokens import process_hasher, shingle_hashes, token_hashes, tokenise
 
 # progress(step, done, total): step is one of STEPS, done/total count its tasks.

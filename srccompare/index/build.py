@@ -17,11 +17,11 @@ from typing import Any
 import numpy as np
 from blake3 import blake3
 
+from srccompare.arrays import distinct
 from srccompare.index.store import AddOutcome, IndexEntry, Store
 from srccompare.model import CleanArticle
 from srccompare.reuse import IndexParameters
 from srccompare.sketch import Sketcher
-from srccompare.arrays import distinct
 from srccompare.tokens import TokenHasher, shingle_hashes, token_hashes
 
 # progress(done, added): articles handled so far and how many of them were new.

@@ -27,6 +27,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from srccompare.align import Weights, align_pair
+from srccompare.arrays import distinct
 from srccompare.attribute import attribute
 from srccompare.group import group_passages
 from srccompare.index.build import Indexer
@@ -34,7 +35,6 @@ from srccompare.index.store import IndexEntry, KeyPostings, StoredArticle, Store
 from srccompare.model import CleanArticle, Passage, ReuseResult
 from srccompare.reuse import align_parameters, attribute_parameters, index_parameters, summarise
 from srccompare.settings import ReuseSettings, Settings
-from srccompare.arrays import distinct
 from srccompare.tokens import TokenHasher, Tokens, tokenise
 
 
