@@ -765,23 +765,6 @@ def _lanes_sum(values, start, count):
 EDGE_REACH = 3  # tokens an edge may skip on each side to reach more matching words
 
 
-@dataclass(frozen=True)
-class Box:
-    left_start: int
-    left_end: int
-    right_start: int
-    right_end: int
-
-    @property
-    def words(self) -> int:
-        return min(self.left_end - self.left_start, self.right_end - self.right_start)
-
-
-def extend_edges(box: Box, left: np.ndarray, right: np.ndarray) -> Box:
-    """Push each end of a passage past a few edited words while two words in a row still match."""
-    return Box(*_extend_edges(box.left_start, box.left_end, box.right_start, box.right_end, left, right))
-
-
 @numba.njit(cache=True)
 def _extend_edges(l0, l1, r0, r1, left, right):
     """Push each end past at most EDGE_REACH edited words on each side while two words in a row still match.

@@ -115,15 +115,15 @@ def test_a_word_shared_beside_the_passage_joins_it(settings):
 
 
 def test_edges_extend_past_an_edited_word():
-    from srccompare.align import Box, extend_edges
+    from srccompare.align import _extend_edges
 
     left = np.array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11], dtype=np.uint64)
     right = np.array([50, 1, 2, 99, 4, 5, 6, 7, 8, 77, 10, 11, 60], dtype=np.uint64)
     # seeds found 4..8 (left 3..8, right 4..9); 3 vs 99 and 9 vs 77 are edits
-    extended = extend_edges(Box(3, 8, 4, 9), left, right)
-    assert extended == Box(0, 11, 1, 12)
+    # (boxes as left start, left end, right start, right end)
+    assert _extend_edges(3, 8, 4, 9, left, right) == (0, 11, 1, 12)
     # a single matching word is not enough to extend over an edit
-    assert extend_edges(Box(3, 8, 4, 9), left[:10], right[:11]) == Box(0, 8, 1, 9)
+    assert _extend_edges(3, 8, 4, 9, left[:10], right[:11]) == (0, 8, 1, 9)
 
 
 def test_a_passage_cut_by_an_inserted_paragraph_is_reported_once(settings):
