@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from srccompare.arrays import distinct, in_sorted
+from srccompare.arrays import distinct, first_of_runs, in_sorted
 
 # Pair ids pack (left, right) document numbers into one int64.
 _PAIR_BASE = np.int64(1 << 31)
@@ -202,7 +202,7 @@ def merge_parts(found: Sequence[tuple[np.ndarray, np.ndarray]]) -> PairCounts:
     # 2.3 times faster than np.unique(return_inverse) at 40k articles' 3.9M codes.
     order = np.argsort(codes, kind="stable")
     ordered = codes[order]
-    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+    starts = np.flatnonzero(first_of_runs(ordered))
     unique = ordered[starts]
     counts = np.add.reduceat(np.concatenate([n for _, n in found]).astype(np.int64)[order], starts)
     return PairCounts(unique // _PAIR_BASE, unique % _PAIR_BASE, counts)

@@ -106,15 +106,10 @@ def _overlapping(
     return order[earlier[joined]], order[later[joined]]
 
 
-def _family(spans: Sequence[Span], indexes: list[int]) -> Family:
-    """Merge a component's spans per document into maximal stretches."""
-    return _merged_family({i: (spans[i].doc_id, spans[i].start, spans[i].end) for i in indexes}, indexes)
-
-
-def _merged_family(sides: Sequence[tuple[str, int, int]] | Mapping[int, tuple[str, int, int]], indexes: list[int]) -> Family:
-    """``_family`` of (doc_id, start, end) tuples (a list, or a mapping by span index as the Spark engine has them)."""
-    spans, passages = _merged(sides, indexes)
-    return Family(id="", spans=tuple(Span(*span) for span in spans), passages=passages)
+def _family(spans: Mapping[int, Span], indexes: list[int]) -> Family:
+    """Merge a component's spans (by span index, as the Spark engine has them) per document into maximal stretches."""
+    merged, passages = _merged({i: (spans[i].doc_id, spans[i].start, spans[i].end) for i in indexes}, indexes)
+    return Family(id="", spans=tuple(Span(*span) for span in merged), passages=passages)
 
 
 def _merged(

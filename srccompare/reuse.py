@@ -289,9 +289,9 @@ def key_parts(sketches: Sequence[SketchChunk], field: str, part_rows: int | None
     chunks = [getattr(chunk, field) for chunk in sketches]
     firsts = np.cumsum([0] + [len(chunk.words) for chunk in sketches]).tolist()
     parts = part_count(sum(int(postings.bucket_rows.sum()) for postings in chunks), part_rows or PART_ROWS)
-    if chunks and isinstance(chunks[0], SpilledPostings):
-        return list(spilled_parts((postings.renumbered(first) for postings, first in zip(chunks, firsts)), parts))
-    return split_by_key((postings.renumbered(first) for postings, first in zip(chunks, firsts)), parts)
+    renumbered = (postings.renumbered(first) for postings, first in zip(chunks, firsts))
+    cut = spilled_parts if chunks and isinstance(chunks[0], SpilledPostings) else split_by_key
+    return list(cut(renumbered, parts))
 
 
 def find_candidates(

@@ -206,7 +206,7 @@ def family_batches(batches: Batches) -> Batches:
 
 def _family_row(found: list[dict]) -> list:
     spans = {row["node"]: Span(row["doc_id"], row["start"], row["end"]) for row in found}
-    family = _family(spans, sorted(spans))  # type: ignore[arg-type]
+    family = _family(spans, sorted(spans))
     first = family.spans[0]
     chars = sum(span.end - span.start for span in family.spans)
     return [len(family.spans), chars, first.doc_id, first.start, json.dumps(to_dict(family), ensure_ascii=False)]
