@@ -95,6 +95,8 @@ class Prepared:
     word_row_starts: np.ndarray  # word_rows[word_row_starts[w] : word_row_starts[w + 1]]
     norms: np.ndarray  # per sentence: length of its idf-weighted word set
     bounds: np.ndarray  # per sentence: [start, end) token range
+    sentence_rows: np.ndarray  # the rows of sentence s are sentence_rows[s] : sentence_rows[s + 1]
+    row_rest: np.ndarray  # per row: the length of its sentence's rows of idf up to its own (see _sentence_seeds)
 
 
 def prepare(tokens: Tokens, weights: Weights, params: AlignParameters) -> Prepared:
@@ -195,10 +197,37 @@ def _prepare_arrays(grams, gram_order, hashes, token_order, sentences, idf_hashe
         while at < tokens and sentences[at] == s:
             at += 1
         bounds[s, 1] = at
+    sentence_rows = np.zeros(sentence_count + 1, np.int64)
+    for r in range(rows):
+        sentence_rows[row_sentence[r] + 1] += 1
+    for s in range(sentence_count):
+        sentence_rows[s + 1] += sentence_rows[s]
     return (
         gram_order, sorted_grams, gram_repeats, sorted_repeats, words, word_index, word_weight,
         row_sentence, row_word, row_idf, word_rows, word_row_starts, norms, bounds,
+        sentence_rows, _row_rest(row_idf, sentence_rows),
     )
+
+
+@numba.njit(cache=True)
+def _row_rest(row_idf, sentence_rows):
+    """Per row, the length of the idf vector of its sentence's rows whose idf is at most its own
+    (equal ones in row order, itself included); infinite if any idf is negative (no bound then)."""
+    rest = np.empty(len(row_idf), np.float64)
+    for r in range(len(row_idf)):
+        if row_idf[r] < 0:
+            rest[:] = np.inf
+            return rest
+    by_idf = np.arange(len(row_idf))
+    for s in range(len(sentence_rows) - 1):
+        run = by_idf[sentence_rows[s] : sentence_rows[s + 1]]
+        _stable_sort(run, row_idf)
+        total = 0.0
+        for r in run:
+            value = np.float64(row_idf[r])
+            total += value * value
+            rest[r] = math.sqrt(total)
+    return rest
 
 
 @numba.njit(cache=True)
@@ -295,8 +324,9 @@ def _seed_arguments(left: Prepared, right: Prepared, params: AlignParameters) ->
     return (
         left.grams, left.sorted_grams, left.gram_order, left.gram_repeats,
         right.sorted_grams, right.gram_order, right.sorted_repeats, params.max_repeat, params.ngram,
-        sentences, left.row_sentence, left.row_word, left.row_idf, left.norms, left.bounds,
-        right.row_sentence, right.row_idf, right.word_rows, right.word_row_starts, right.norms, right.bounds,
+        sentences, left.row_sentence, left.row_word, left.row_idf, left.row_rest, left.sentence_rows, left.norms, left.bounds,
+        right.row_sentence, right.row_word, right.row_idf, right.word_rows, right.word_row_starts, right.sentence_rows,
+        right.norms, right.bounds,
         params.sentence_similarity, params.min_sentence_words,
     )
 
@@ -360,18 +390,21 @@ def _exact_seeds(left_grams, left_sorted, left_order, left_repeats, right_sorted
 
 @numba.njit(cache=True)
 def _sentence_seeds(
-    left_words, left_row_sentence, left_row_word, left_row_idf, left_norms, left_bounds,
-    right_words, right_row_sentence, right_row_idf, right_word_rows, right_word_row_starts, right_norms, right_bounds,
-    threshold, min_sentence_words,
+    left_words, left_row_sentence, left_row_word, left_row_idf, left_row_rest, left_sentence_rows, left_norms, left_bounds,
+    right_words, right_row_sentence, right_row_word, right_row_idf, right_word_rows, right_word_row_starts,
+    right_sentence_rows, right_norms, right_bounds, threshold, min_sentence_words,
 ):
     """Sentence pairs of idf-weighted cosine >= threshold that are the best match of either sentence.
 
     Best of either: keeps a sentence from seeding against every similar
     sentence of a long document (a novel repeats itself), which would stretch
-    passages. Dot products go over shared words only, a left sentence at a
-    time (no sentences x sentences matrix: two huge documents stay cheap), in
-    float32 in word order, as the dense product did; the second sweep redoes
-    only the rows that reach the threshold.
+    passages. Only sentence pairs that can reach the threshold are scored
+    (prefix filtering): a pair whose shared words all lie in the left
+    sentence's low-idf rest (rows whose ``row_rest`` is below threshold x
+    norm) has a cosine below the threshold, so only the other words look for
+    right sentences, and common words cost nothing. A best below the
+    threshold is never used, so skipping such pairs changes no seed. Dot
+    products are float32 sums in left row order, as the dense product was.
     """
     # Each left word's index among the right words (-1: not there).
     partner = np.empty(len(left_words), np.int64)
@@ -385,14 +418,8 @@ def _sentence_seeds(
     left_count, right_count = len(left_norms), len(right_norms)
     row_best = np.zeros(left_count, np.float64)
     column_best = np.zeros(right_count, np.float64)
-    dots = np.zeros(right_count, np.float32)
+    seen = np.zeros(right_count, np.bool_)
     touched = np.empty(right_count, np.int64)
-    # Rows are sorted by sentence: each left sentence is one run of rows.
-    row_starts = np.zeros(left_count + 1, np.int64)  # rows are sorted by sentence
-    for r in range(len(left_row_sentence)):
-        row_starts[left_row_sentence[r] + 1] = r + 1
-    for s in range(left_count):
-        row_starts[s + 1] = max(row_starts[s + 1], row_starts[s])
     numbers = np.arange(right_count)
     found = np.empty((left_count + right_count, 2), np.int64)
     kept = 0
@@ -400,24 +427,32 @@ def _sentence_seeds(
         for s in range(left_count):
             if sweep == 1 and row_best[s] < threshold:
                 continue  # nothing in this row can seed
+            first, last = left_sentence_rows[s], left_sentence_rows[s + 1]
+            # Below this the rest cannot reach the threshold, float32 rounding of the sum allowed for.
+            limit = threshold * left_norms[s] * (1.0 - 1e-6 - (last - first + 2) * 2.0**-23)
             touches = 0
-            for r in range(row_starts[s], row_starts[s + 1]):
+            for r in range(first, last):
+                if left_row_rest[r] < limit:
+                    continue
                 w = partner[left_row_word[r]]
                 if w < 0:
                     continue
                 for at in range(right_word_row_starts[w], right_word_row_starts[w + 1]):
-                    row = right_word_rows[at]
-                    t = right_row_sentence[row]
-                    if dots[t] == 0:
+                    t = right_row_sentence[right_word_rows[at]]
+                    if not seen[t]:
+                        seen[t] = True
                         touched[touches] = t
                         touches += 1
-                    dots[t] += left_row_idf[r] * right_row_idf[row]
             if sweep == 1 and touches > 1:
                 _stable_sort(touched[:touches], numbers)
             for k in range(touches):
                 t = touched[k]
-                similarity = np.float64(dots[t]) / (left_norms[s] * right_norms[t])
-                dots[t] = 0
+                seen[t] = False
+                dot = _sentence_dot(
+                    left_row_word, left_row_idf, first, last, partner,
+                    right_row_word, right_row_idf, right_sentence_rows[t], right_sentence_rows[t + 1],
+                )
+                similarity = np.float64(dot) / (left_norms[s] * right_norms[t])
                 if sweep == 0:
                     row_best[s] = max(row_best[s], similarity)
                     column_best[t] = max(column_best[t], similarity)
@@ -437,6 +472,25 @@ def _sentence_seeds(
         left_start[k], left_end[k] = left_bounds[found[k, 0], 0], left_bounds[found[k, 0], 1]
         right_start[k], right_end[k] = right_bounds[found[k, 1], 0], right_bounds[found[k, 1], 1]
     return left_start, left_end, right_start, right_end
+
+
+@numba.njit(cache=True)
+def _sentence_dot(left_row_word, left_row_idf, first, last, partner, right_row_word, right_row_idf, right_first, right_last):
+    """The float32 dot product of left rows first:last and right rows right_first:right_last (one
+    sentence each, rows in word order), summed in left row order."""
+    dot = np.float32(0.0)
+    at = right_first
+    for r in range(first, last):
+        w = partner[left_row_word[r]]
+        if w < 0:
+            continue
+        while at < right_last and right_row_word[at] < w:
+            at += 1
+        if at == right_last:
+            break
+        if right_row_word[at] == w:
+            dot += left_row_idf[r] * right_row_idf[at]
+    return dot
 
 
 @numba.njit(cache=True)
@@ -488,8 +542,9 @@ def _candidate_boxes(
 @numba.njit(cache=True)
 def _passage_boxes(
     left_grams, left_sorted, left_order, left_repeats, right_sorted, right_order, right_repeats, max_repeat, ngram,
-    sentences, left_row_sentence, left_row_word, left_row_idf, left_norms, left_bounds,
-    right_row_sentence, right_row_idf, right_word_rows, right_word_row_starts, right_norms, right_bounds,
+    sentences, left_row_sentence, left_row_word, left_row_idf, left_row_rest, left_sentence_rows, left_norms, left_bounds,
+    right_row_sentence, right_row_word, right_row_idf, right_word_rows, right_word_row_starts, right_sentence_rows,
+    right_norms, right_bounds,
     threshold, min_sentence_words,
     left_hashes, left_word_index, left_words, left_weight, left_quoted,
     right_hashes, right_word_index, right_words, right_weight, right_quoted,
@@ -509,9 +564,9 @@ def _passage_boxes(
     ls, le, rs, re_ = _exact_seeds(left_grams, left_sorted, left_order, left_repeats, right_sorted, right_order, right_repeats, max_repeat, ngram)
     if sentences:
         sls, sle, srs, sre = _sentence_seeds(
-            left_words, left_row_sentence, left_row_word, left_row_idf, left_norms, left_bounds,
-            right_words, right_row_sentence, right_row_idf, right_word_rows, right_word_row_starts, right_norms, right_bounds,
-            threshold, min_sentence_words,
+            left_words, left_row_sentence, left_row_word, left_row_idf, left_row_rest, left_sentence_rows, left_norms, left_bounds,
+            right_words, right_row_sentence, right_row_word, right_row_idf, right_word_rows, right_word_row_starts,
+            right_sentence_rows, right_norms, right_bounds, threshold, min_sentence_words,
         )
         ls, le, rs, re_ = _joined(ls, sls), _joined(le, sle), _joined(rs, srs), _joined(re_, sre)
     boxes, similarities = _candidate_boxes(

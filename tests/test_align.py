@@ -2,6 +2,7 @@ import random
 import re
 
 import numpy as np
+import pytest
 from hypothesis import assume, given, settings as hsettings
 from hypothesis import strategies as st
 
@@ -178,6 +179,25 @@ def _dense_sentence_seeds(left, right, threshold, min_words):
     return [left.bounds[rows, 0], left.bounds[rows, 1], right.bounds[columns, 0], right.bounds[columns, 1]]
 
 
+def test_row_rest_is_the_length_of_the_rows_up_to_each_rows_idf(seeds, settings):
+    """The bound prefix filtering in _sentence_seeds prunes with: per sentence, the longest rest is the
+    sentence's norm, and rests grow with idf."""
+    from srccompare.align import prepare
+
+    params = align_parameters(settings.reuse)
+    documents = tokens_of(*(article.body for article in seeds.values()))
+    weights = Weights.from_documents([doc.hashes for doc in documents])
+    for doc in (prepare(doc, weights, params) for doc in documents):
+        for s in range(len(doc.norms)):
+            rows = np.arange(doc.sentence_rows[s], doc.sentence_rows[s + 1])
+            assert (doc.row_sentence[rows] == s).all()
+            by_idf = rows[np.argsort(doc.row_idf[rows], kind="stable")]
+            expected = np.sqrt(np.cumsum(doc.row_idf[by_idf].astype(np.float64) ** 2))
+            assert np.allclose(doc.row_rest[by_idf], expected)
+            if len(rows):  # (a sentence number may hold no word)
+                assert doc.row_rest[rows].max() == pytest.approx(doc.norms[s])
+
+
 def test_sentence_seeds_are_those_of_the_dense_product(seeds, settings):
     from srccompare.align import _sentence_seeds, prepare
 
@@ -190,8 +210,9 @@ def test_sentence_seeds_are_those_of_the_dense_product(seeds, settings):
         for left in prepared:
             for right in prepared:
                 kernel = _sentence_seeds(
-                    left.words, left.row_sentence, left.row_word, left.row_idf, left.norms, left.bounds,
-                    right.words, right.row_sentence, right.row_idf, right.word_rows, right.word_row_starts, right.norms, right.bounds,
+                    left.words, left.row_sentence, left.row_word, left.row_idf, left.row_rest, left.sentence_rows,
+                    left.norms, left.bounds, right.words, right.row_sentence, right.row_word, right.row_idf,
+                    right.word_rows, right.word_row_starts, right.sentence_rows, right.norms, right.bounds,
                     threshold, min_words,
                 )
                 dense = _dense_sentence_seeds(left, right, threshold, min_words)
