@@ -7,7 +7,9 @@ in ten a wire story, half the others carrying 1-2 edited wire passages (each
 story in ~7 articles, ~2 sharing partners per article), as plain text. Each pipeline runs in its own subprocess (so peak memory is its
 own) and is timed from raw text to result:
 
-- srccompare: ``clean_text`` on every text (in the workers), then ``find_reuse``.
+- srccompare: every text cleaned in the workers as ``srccompare reuse`` cleans
+  (``corpus.clean_chunk``, with the rules' screen: the workers load numba for
+  the later steps anyway), then ``find_reuse`` in the same workers.
 - datasketch (baseline): the same cleaning, the same tokens and 5-word
   shingle hashes, one MinHash (64 permutations) per article (in the workers),
   then a MinHashLSH (threshold 0.3) built and queried in the main process:
@@ -30,7 +32,9 @@ import time
 from pathlib import Path
 
 
-from srccompare.clean import clean_text
+from srccompare import corpus
+from srccompare.load import article_from_text
+from srccompare.model import CleanArticle
 from srccompare.engines.local import LocalEngine
 from srccompare.reuse import find_reuse
 from srccompare.settings import Settings, load_settings
@@ -70,9 +74,13 @@ def read(path: Path) -> tuple[list[tuple[str, str]], set[tuple[str, str]]]:
     return texts, true
 
 
-def clean_chunk(task: tuple[list[tuple[str, str]], Settings]):
+def clean_chunk(task: tuple[list[tuple[str, str]], Settings]) -> list[CleanArticle]:
     texts, settings = task
-    return [clean_text(text, settings, id=doc_id, source=doc_id) for doc_id, text in texts]
+    articles = corpus.clean_chunk(([article_from_text(text, source=doc_id, id=doc_id) for doc_id, text in texts], settings, True))
+    failed = [item for item in articles if not isinstance(item, CleanArticle)]
+    if failed:
+        raise ValueError(f"{failed[0].source}: {failed[0].problem}")
+    return articles  # type: ignore[return-value]
 
 
 def clean_all(texts: list[tuple[str, str]], settings: Settings, engine: LocalEngine) -> list:

@@ -9,14 +9,16 @@ agency's.
 from __future__ import annotations
 
 import dataclasses
+from contextlib import nullcontext
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from srccompare.clean import clean_article, drop_outlet_repeats
+from srccompare.engines.base import Engine
 from srccompare.engines.local import LocalEngine
 from srccompare.load import load_inputs
 from srccompare.model import Article, CleanArticle, LoadError
-from srccompare.rules import Rules, load_rules
+from srccompare.rules import Rules, load_rules, load_screened_rules
 from srccompare.settings import Settings
 from srccompare.tokens import TOKEN_PATTERN
 
@@ -58,24 +60,28 @@ CLEAN_CHUNK = 50
 
 
 def load_corpus(inputs: Sequence[str], wire: Sequence[WireInput], settings: Settings,
-                progress: Progress | None = None, workers: int = 1) -> Corpus:
+                progress: Progress | None = None, workers: int = 1, engine: Engine | None = None) -> Corpus:
     """Read and clean every input and every wire file; ids made unique in input order.
 
-    Cleaning (trafilatura's extraction above all) runs in ``workers`` processes.
+    Cleaning (trafilatura's extraction above all) runs in ``workers`` processes,
+    or in ``engine``'s: an engine that goes on to find reuse has numba loaded
+    in its processes anyway, so it cleans with the rules' screen (see
+    srccompare/rules/screen.py), which a fresh process would pay a second for.
     """
     tagged: list[tuple[Article | LoadError, str | None]] = [(item, None) for item in load_inputs(inputs, settings)]
     tagged += [(item, entry.agency) for entry in wire for item in load_inputs([entry.path], settings)]
     errors = [item for item, _ in tagged if isinstance(item, LoadError)]
     raw = [(item, agency) for item, agency in tagged if isinstance(item, Article)]
     renamed = unique_ids([article for article, _ in raw])
-    chunks = [(renamed[start : start + CLEAN_CHUNK], settings) for start in range(0, len(renamed), CLEAN_CHUNK)]
+    screened = engine is not None
+    chunks = [(renamed[start : start + CLEAN_CHUNK], settings, screened) for start in range(0, len(renamed), CLEAN_CHUNK)]
 
     def cleaned(done: int) -> None:
         if progress is not None:
             progress("clean", min(len(renamed), done * CLEAN_CHUNK), len(renamed))
 
-    with LocalEngine(workers) as engine:
-        results = [item for chunk in engine.map(clean_chunk, chunks, on_done=cleaned) for item in chunk]
+    with nullcontext(engine) if engine is not None else LocalEngine(workers) as running:
+        results = [item for chunk in running.map(clean_chunk, chunks, on_done=cleaned) for item in chunk]
     results = drop_outlet_repeats(results, settings.clean)
     articles = tuple(item for item in results if isinstance(item, CleanArticle))
     errors += [item for item in results if isinstance(item, LoadError)]
@@ -84,10 +90,11 @@ def load_corpus(inputs: Sequence[str], wire: Sequence[WireInput], settings: Sett
     return Corpus(articles, agency_of, tuple(errors), len(tagged))
 
 
-def clean_chunk(task: tuple[Sequence[Article], Settings]) -> list[CleanArticle | LoadError]:
-    """Clean a chunk of articles (a worker's task), each refused if over the word limit."""
-    articles, settings = task
-    rules = load_rules()
+def clean_chunk(task: tuple[Sequence[Article], Settings, bool]) -> list[CleanArticle | LoadError]:
+    """Clean a chunk of articles (a worker's task; with the rules' screen if the flag says so),
+    each refused if over the word limit."""
+    articles, settings, screened = task
+    rules = load_screened_rules() if screened else load_rules()
     return [within_word_limit(clean_article(article, settings, rules), settings) for article in articles]
 
 

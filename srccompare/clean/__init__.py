@@ -21,6 +21,7 @@ from srccompare.clean.metadata import find_credits, find_head, parse_date, url_f
 from srccompare.clean.text import normalise, split_paragraphs
 from srccompare.model import Article, CleanArticle, InputKind, LoadError, Metadata, Removal
 from srccompare.rules import Rules, load_rules
+from srccompare.rules.prefilter import fold as fold_case
 from srccompare.settings import CleanSettings, Settings, load_settings
 
 # Rounds of cleaning at most; one more round than needed is enough in practice (see clean_extracted).
@@ -108,6 +109,8 @@ def find_marks(
             marks.append(mark)
             current[mark.index] = mark.keep
 
+    if rules.screen is not None:  # all paragraphs in one call; each finder then asks about its own
+        rules.screen.prefetch([fold_case(paragraph) for paragraph in current])
     take(find_blocks(current, rules, settings))
     credit_marks, credits, source_outlets = find_credits(current, rules, _gone(marks))
     take(credit_marks)

@@ -59,7 +59,8 @@ def find_blocks(paragraphs: Sequence[str], rules: Rules, settings: CleanSettings
 def _block_at(
     paragraphs: Sequence[str], folded: Sequence[str], start: int, rules: Rules, settings: CleanSettings
 ) -> list[Mark] | None:
-    for rule in rules.blocks:
+    for position in rules.blocks_for(folded[start]):
+        rule = rules.blocks[position]
         opening = rule.cheap_start.search(rule.start, paragraphs[start], folded[start])
         if opening is None:
             continue
@@ -79,17 +80,19 @@ def find_line_boilerplate(
 ) -> list[Mark]:
     """Short paragraphs matching a line rule (promos, links, captions, URLs, prompts)."""
     marks: list[Mark] = []
-    line_rules = _with_word_limits(rules.lines, settings)
     for index, paragraph in enumerate(paragraphs):
         if index in taken:
             continue
+        folded = fold_case(paragraph)
+        positions = rules.lines_for(folded)
+        if not positions:
+            continue  # (with the rules' screen, most paragraphs: then their words go uncounted)
         words = word_count(paragraph)
         if words > LONGEST_BOILERPLATE_WORDS:
             continue  # no rule removes anything from a paragraph this long; spare the regexes
-        folded = fold_case(paragraph)
-        for position in rules.lines_for(folded):
-            rule, most_words = line_rules[position]
-            if words > most_words:
+        for position in positions:
+            rule = rules.lines[position]
+            if words > _word_limit(rule, settings):
                 continue  # a long paragraph is reporting, whatever phrase it holds
             if rule.where == "edge" and not _near_edge(index, len(paragraphs), marks, settings):
                 continue
@@ -109,14 +112,12 @@ def find_line_boilerplate(
     return marks + _caption_duplicates(paragraphs, marks, taken)
 
 
-def _with_word_limits(line_rules: Sequence[LineRule], settings: CleanSettings) -> list[tuple[LineRule, int]]:
-    """Each rule with the most words a paragraph may have for the rule to apply. Captions and
-    strip rules apply to any paragraph up to LONGEST_BOILERPLATE_WORDS (they may keep the rest)."""
-    limits = []
-    for rule in line_rules:
-        limit = rule.max_words if rule.max_words is not None else settings.promo_max_words
-        limits.append((rule, LONGEST_BOILERPLATE_WORDS if rule.kind == "caption" or rule.strip else limit))
-    return limits
+def _word_limit(rule: LineRule, settings: CleanSettings) -> int:
+    """The most words a paragraph may have for the rule to apply. Captions and strip rules apply
+    to any paragraph up to LONGEST_BOILERPLATE_WORDS (they may keep the rest)."""
+    if rule.kind == "caption" or rule.strip:
+        return LONGEST_BOILERPLATE_WORDS
+    return rule.max_words if rule.max_words is not None else settings.promo_max_words
 
 
 def _near_edge(index: int, count: int, marks: list[Mark], settings: CleanSettings) -> bool:

@@ -66,10 +66,13 @@ def find_credits(paragraphs: Sequence[str], rules: Rules, taken: set[int]) -> tu
     credits: list[Credit] = []
     outlets: list[str] = []
     for index, paragraph in enumerate(paragraphs):
-        if index in taken or word_count(paragraph) > CREDIT_MAX_WORDS and not index == 0:
+        if index in taken:
             continue
         folded = fold_case(paragraph)
-        for position in rules.credits_for(folded):
+        positions = rules.credits_for(folded)
+        if not positions or word_count(paragraph) > CREDIT_MAX_WORDS and not index == 0:
+            continue  # (no rule can match: then the words go uncounted)
+        for position in positions:
             rule = rules.credits[position]
             match = rule.cheap.search(rule.pattern, paragraph, folded)
             if match is None:

@@ -15,6 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from srccompare.cli.common import EXIT_ALL_FAILED, emit, fail, report_error, settings_from, summarise_failures, wire_inputs, write_atomically
 from srccompare.cli.web import WebOptions, web_options
 from srccompare.corpus import load_corpus
+from srccompare.engines.local import LocalEngine
 from srccompare.model import CleanArticle, LoadError, ReuseResult
 
 FORMATS = ("table", "json", "jsonl", "csv", "html")
@@ -66,21 +67,21 @@ def reuse(ctx: click.Context, inputs: tuple[str, ...], fmt: str | None, output: 
     fmt = fmt or default_format(output_path)
     if not inputs and db is None:
         fail("give the articles to compare (INPUTS), or an index with --db FILE")
-    with progress_reporter() as progress:
+    # One set of worker processes cleans and then finds the reuse.
+    with progress_reporter() as progress, LocalEngine(workers) as running:
         if db is not None:
             from srccompare.cli.index import index_corpus
 
             corpus = index_corpus(db, inputs, wire, settings, progress)
         else:
-            corpus = load_corpus(inputs, wire, settings, progress, workers=workers)
+            corpus = load_corpus(inputs, wire, settings, progress, engine=running)
         for error in corpus.errors:
             report_error(error)
         if not corpus.articles:
             fail("no article could be read; nothing was written", EXIT_ALL_FAILED)
         from srccompare.reuse import find_reuse  # numpy and friends only when needed
 
-        result = find_reuse(corpus.articles, settings, wire=corpus.wire, workers=workers,
-                            progress=progress)
+        result = find_reuse(corpus.articles, settings, wire=corpus.wire, engine=running, progress=progress)
     write_report(result, corpus.articles, fmt, output_path)
     failed = len(corpus.errors) + len(web_errors)
     return summarise_failures(failed, corpus.inputs + len(web_errors)) if failed else 0

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from srccompare.rules.prefilter import NO_PREFILTER, FirstCharIndex, Prefilter, first_char_index, prefilter_of
+
+if TYPE_CHECKING:
+    from srccompare.rules.screen import Screen
 
 
 class RulesError(ValueError):
@@ -86,14 +89,24 @@ class Rules:
     # Which line and credit rules can match a paragraph, by its first character (see prefilter.py).
     line_index: FirstCharIndex | None = field(default=None, compare=False, repr=False)
     credit_index: FirstCharIndex | None = field(default=None, compare=False, repr=False)
+    # All the prefilters in one compiled pass (see screen.py and load_screened_rules), or None.
+    screen: Screen | None = field(default=None, compare=False, repr=False)
 
     def lines_for(self, folded: str) -> tuple[int, ...] | range:
         """Positions in ``lines`` of the rules that can match a paragraph whose fold is ``folded``, in order."""
+        if self.screen is not None:
+            return self.screen.candidates(folded)[0]
         return self.line_index.candidates(folded) if self.line_index else range(len(self.lines))
 
     def credits_for(self, folded: str) -> tuple[int, ...] | range:
         """Positions in ``credits`` of the rules that can match a paragraph whose fold is ``folded``, in order."""
+        if self.screen is not None:
+            return self.screen.candidates(folded)[1]
         return self.credit_index.candidates(folded) if self.credit_index else range(len(self.credits))
+
+    def blocks_for(self, folded: str) -> tuple[int, ...] | range:
+        """Positions in ``blocks`` of the rules whose start can match a paragraph whose fold is ``folded``."""
+        return self.screen.candidates(folded)[2] if self.screen is not None else range(len(self.blocks))
 
     def agency_named(self, text: str) -> Agency | None:
         """The agency one alias names (exact for short capitals, else case-insensitive)."""
@@ -153,6 +166,19 @@ def load_rules(extra: tuple[str, ...] = ()) -> Rules:
         line_index=first_char_index([rule.cheap for rule in lines]),
         credit_index=first_char_index([rule.cheap for rule in credits]),
     )
+
+
+@lru_cache(maxsize=8)
+def load_screened_rules(extra: tuple[str, ...] = ()) -> Rules:
+    """``load_rules(extra)`` with a Screen: the same findings, faster over many articles, for
+    numba's load time (about a second a process; see screen.py)."""
+    from srccompare.rules.screen import build_screen  # numba: only for those who ask
+
+    rules = load_rules(extra)
+    screen = build_screen(
+        [rule.pattern for rule in rules.lines], [rule.pattern for rule in rules.credits], [rule.start for rule in rules.blocks]
+    )
+    return replace(rules, screen=screen)
 
 
 def _read_packaged(name: str) -> dict[str, Any]:

@@ -127,8 +127,10 @@ def _fold(text: str) -> str:
     return text.lower()
 
 
-def prefilter_of(pattern: re.Pattern[str]) -> Prefilter:
-    """The cheap tests for one compiled pattern (see the module docstring)."""
+def prefilter_of(pattern: re.Pattern[str], most: int = MAX_STRINGS, most_prefixes: int = MAX_PREFIXES) -> Prefilter:
+    """The cheap tests for one compiled pattern (see the module docstring), with at most ``most``
+    strings a test and ``most_prefixes`` prefixes (more for a test that costs nothing a string,
+    as the rules' screen's)."""
     if pattern.flags & re.MULTILINE:
         return NO_PREFILTER
     tree = sre_parse.parse(pattern.pattern, pattern.flags)
@@ -137,23 +139,21 @@ def prefilter_of(pattern: re.Pattern[str]) -> Prefilter:
     items = list(tree)
     alternatives = items[0][1][1] if len(items) == 1 and items[0][0] is sre.BRANCH else [items]
     anchored = [_anchored(list(alternative)) for alternative in alternatives]
-    needs = [_required(list(alternative)) for alternative in alternatives]
+    needs = [_required(list(alternative), most) for alternative in alternatives]
     if not any(anchored):
-        return Prefilter(_usable(_union(needs)), None, False)  # the floating test would repeat the required one
+        return Prefilter(_usable(_union(needs), most), None, False)  # the floating test would repeat the required one
     floating = [need for need, start in zip(needs, anchored) if not start]
-    prefixes = _union([_prefixes(list(a)) for a, start in zip(alternatives, anchored) if start])
+    prefixes = _union([_prefixes(list(a), most, most_prefixes) for a, start in zip(alternatives, anchored) if start])
     return Prefilter(
-        required=_usable(_union(needs)),
-        floating=() if not floating else _usable(_union(floating)),
+        required=_usable(_union(needs), most),
+        floating=() if not floating else _usable(_union(floating), most),
         anchored=True,
-        prefixes=_usable(prefixes, MAX_PREFIXES, _absorbed_prefixes),
+        prefixes=_usable(prefixes, most_prefixes, _absorbed_prefixes),
         first=None if floating else _first_chars(items),
     )
 
 
-def _usable(
-    strings: Strings | None, most: int = MAX_STRINGS, absorb: Callable[[Strings], Strings] | None = None
-) -> tuple[str, ...] | None:
+def _usable(strings: Strings | None, most: int, absorb: Callable[[Strings], Strings] | None = None) -> tuple[str, ...] | None:
     """The strings to test, fewest first, or None when there are none or too many to be worth it."""
     if not strings or "" in strings:
         return None
@@ -171,14 +171,14 @@ def _absorbed_prefixes(strings: Strings) -> Strings:
     return frozenset(s for s in strings if not any(t != s and s.startswith(t) for t in strings))
 
 
-def _prefixes(items: list[Any]) -> Strings | None:
+def _prefixes(items: list[Any], most: int, most_prefixes: int) -> Strings | None:
     """What a match of an alternative opening with ^ starts with: its leading fixed strings."""
     if not items or items[0][0] is not sre.AT or items[0][1] not in STARTS:
         return None
     run: Strings = frozenset({""})
     for op, av in items[1:]:
-        exact = _exact(op, av)
-        if exact is None or len(run) * len(exact) > MAX_PREFIXES:
+        exact = _exact(op, av, most)
+        if exact is None or len(run) * len(exact) > most_prefixes:
             break
         run = frozenset(a + b for a in run for b in exact)
     return None if "" in run else run
@@ -229,62 +229,62 @@ def _anchored(items: list[Any]) -> bool:
     return False
 
 
-def _required(items: list[Any]) -> Strings | None:
+def _required(items: list[Any], most: int) -> Strings | None:
     """The best set of strings one of which every match of the sequence holds, or None."""
     candidates: list[Strings] = []
     run: Strings = frozenset({""})  # the fixed strings the items since the last unfixed one match
     for op, av in items:
-        exact = _exact(op, av)
+        exact = _exact(op, av, most)
         if exact is None:
             run = frozenset({""})
-            inner = _required_of(op, av)
+            inner = _required_of(op, av, most)
             if inner is not None:
                 candidates.append(inner)
             continue
-        run = frozenset(a + b for a in run for b in exact) if len(run) * len(exact) <= MAX_STRINGS else exact
+        run = frozenset(a + b for a in run for b in exact) if len(run) * len(exact) <= most else exact
         candidates.append(run)  # every stage of a run is required: short ones are fewer strings
     usable = [_absorbed(c) for c in candidates if "" not in c]
-    usable = [c for c in usable if len(c) <= MAX_STRINGS]
+    usable = [c for c in usable if len(c) <= most]
     if not usable:
         return None
     return max(usable, key=lambda c: (min(SELECTIVE_CHARS, *map(len, c)), -len(c), min(map(len, c))))
 
 
-def _required_of(op: Any, av: Any) -> Strings | None:
+def _required_of(op: Any, av: Any, most: int) -> Strings | None:
     """What one item that is not a fixed string requires of the text."""
     if op is sre.SUBPATTERN:
-        return _required(list(av[3]))
+        return _required(list(av[3]), most)
     if op is getattr(sre, "ATOMIC_GROUP", None):
-        return _required(list(av))
+        return _required(list(av), most)
     if op is sre.BRANCH:
-        return _union([_required(list(branch)) for branch in av[1]])
+        return _union([_required(list(branch), most) for branch in av[1]])
     if op in REPEATS and av[0] >= 1:
-        return _required(list(av[2]))
+        return _required(list(av[2]), most)
     if op is sre.ASSERT:  # a lookahead or lookbehind: what it checks is in the text too
-        return _required(list(av[1]))
+        return _required(list(av[1]), most)
     return None
 
 
-def _exact(op: Any, av: Any) -> Strings | None:
+def _exact(op: Any, av: Any, most: int) -> Strings | None:
     """All the strings (folded) an item matches, when it is a small choice of ASCII literals."""
     if op is sre.LITERAL:
         return frozenset({chr(av).lower()}) if av < 128 or _caseless(chr(av)) else None
     if op is sre.SUBPATTERN:
-        return _exact_sequence(list(av[3]))
+        return _exact_sequence(list(av[3]), most)
     if op in REPEATS and av[0] == 0 and av[1] == 1:  # x? matches what x matches, or nothing
-        optional = _exact_sequence(list(av[2]))
+        optional = _exact_sequence(list(av[2]), most)
         return None if optional is None else optional | {""}
     if op is sre.BRANCH:
-        choices = _union([_exact_sequence(list(branch)) for branch in av[1]])
-        return choices if choices is not None and len(choices) <= MAX_STRINGS else None
+        choices = _union([_exact_sequence(list(branch), most) for branch in av[1]])
+        return choices if choices is not None and len(choices) <= most else None
     return None
 
 
-def _exact_sequence(items: list[Any]) -> Strings | None:
+def _exact_sequence(items: list[Any], most: int) -> Strings | None:
     strings: Strings = frozenset({""})
     for op, av in items:
-        exact = _exact(op, av)
-        if exact is None or len(strings) * len(exact) > MAX_STRINGS:
+        exact = _exact(op, av, most)
+        if exact is None or len(strings) * len(exact) > most:
             return None
         strings = frozenset(a + b for a in strings for b in exact)
     return strings

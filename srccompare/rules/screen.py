@@ -1,0 +1,246 @@
+"""Every rule's prefilter at once: which rules are worth trying on a paragraph, in one pass over it.
+
+The cleaner's finders try each rule that a paragraph's first character allows
+(``Rules.lines_for``), and each rule's prefilter (prefilter.py) scans the
+paragraph for its strings: some thirty rules and a hundred scans a short
+paragraph, most of the time of cleaning a corpus. A Screen puts every
+prefilter string of every line, credit and block-start rule into one
+Aho-Corasick automaton over UTF-8 bytes (a substring of the text's encoding is
+the encoding of a substring of the text): one compiled pass over a folded
+paragraph finds which strings it holds and which it starts with, and the
+prefilters' own tests on those say, for all the rules at once, which are worth
+their regex. A rule the screen leaves out is one that its prefilter (or the
+first-character index) would have refused, so the finders find the same
+(tests/test_rules_screen.py holds every rule to that).
+
+Loading numba costs a process about a second: the batch commands (reuse,
+browse, index), whose workers load it for sketching anyway, clean with a
+screen (``Rules.screened``); ``clean`` and ``diff`` of a few files do not.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Sequence
+from itertools import accumulate
+from dataclasses import dataclass, field
+
+import re
+
+import numba
+import numpy as np
+
+from srccompare.rules.prefilter import prefilter_of
+
+# Columns of the tables' ``has``: which of a prefilter's tests exist (the string tests' masks are in
+# this order too), and whether every alternative is anchored (floating == ()).
+FIRST, PREFIXES, REQUIRED, FLOATING, ANCHORED_ONLY = range(5)
+MOST_STRINGS = 64  # per test of a rule (prefilter.py allows 12: each costs it a scan of the text)
+CACHED_TEXTS = 4096  # the finders ask about the same paragraphs in turn; remember that many answers
+
+
+@dataclass(frozen=True, eq=False)
+class Screen:
+    """Which of ``lines`` line rules, ``credits`` credit rules and the block rules after them can match."""
+
+    lines: int
+    credits: int
+    tables: tuple[np.ndarray, ...]  # the automaton and the tests, as _passing takes them
+    answers: dict[str, tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]] = field(default_factory=dict)
+
+    def candidates(self, folded: str) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]:
+        """Positions (ascending) of the line, credit and block rules that a paragraph whose fold is
+        ``folded`` can match; a superset of those that do, as ``Rules.lines_for`` is."""
+        answer = self.answers.get(folded)
+        if answer is None:
+            self.prefetch([folded])
+            answer = self.answers[folded]
+        return answer
+
+    def prefetch(self, folded_texts: Sequence[str]) -> None:
+        """Answer for several texts in one compiled call (the finders then ask about each in turn)."""
+        new = [text for text in dict.fromkeys(folded_texts) if text not in self.answers]
+        if not new:
+            return
+        if len(self.answers) + len(new) > CACHED_TEXTS:
+            self.answers.clear()
+        sizes = [len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass")) for text in new]
+        data = np.frombuffer("".join(new).encode("utf-8", "surrogatepass"), dtype=np.uint8)
+        offsets = np.fromiter(accumulate(sizes, initial=0), dtype=np.int64, count=len(sizes) + 1)
+        positions, ends = _passing(data, offsets, self.lines, self.credits, *self.tables)
+        positions, start = positions.tolist(), 0
+        for text, (lines_end, credits_end, end) in zip(new, ends.tolist()):
+            self.answers[text] = (
+                tuple(positions[start:lines_end]), tuple(positions[lines_end:credits_end]), tuple(positions[credits_end:end])
+            )
+            start = end
+
+
+def build_screen(
+    lines: Sequence[re.Pattern[str]], credits: Sequence[re.Pattern[str]], blocks: Sequence[re.Pattern[str]]
+) -> Screen:
+    """The screen of the line rules', credit rules' and block rules' start patterns."""
+    # Two prefilters a rule, both of which must let it try: its own, and one allowed many more
+    # strings (a string costs the automaton next to nothing), which passes fewer paragraphs
+    # where the rule's own had to give up on a long alternation, but may choose other strings.
+    patterns = (*lines, *credits, *blocks)
+    checks = [prefilter_of(pattern) for pattern in patterns] + [prefilter_of(p, MOST_STRINGS, MOST_STRINGS) for p in patterns]
+    strings = sorted({s for c in checks for group in (c.prefixes, c.required, c.floating) if group for s in group})
+    number = {string: k for k, string in enumerate(strings)}
+    words = max(1, -(-len(strings) // 64))
+    # Per rule, its string tests as bit sets over the strings (has: whether the test exists at all).
+    masks = np.zeros((len(checks), 3, words), dtype=np.uint64)
+    has = np.zeros((len(checks), 5), dtype=np.bool_)
+    # The characters some rule's match must start with, as sorted code points; per rule, which it allows.
+    first_chars = sorted(set().union(*(c.first for c in checks if c.first is not None)))
+    first_ok = np.zeros((len(checks), max(1, len(first_chars))), dtype=np.bool_)
+    for c, check in enumerate(checks):
+        if check.first is not None:
+            has[c, FIRST] = True
+            first_ok[c, [first_chars.index(char) for char in check.first]] = True
+        has[c, ANCHORED_ONLY] = check.floating == ()
+        for kind, group in ((PREFIXES, check.prefixes), (REQUIRED, check.required), (FLOATING, check.floating)):
+            if group is not None:
+                has[c, kind] = True
+                for string in group:
+                    masks[c, kind - 1, number[string] // 64] |= np.uint64(1 << (number[string] % 64))
+    anchored = np.array([check.anchored for check in checks], dtype=np.bool_)
+    first_codes = np.array([ord(char) for char in first_chars], dtype=np.int64)
+    automaton = _automaton([string.encode("utf-8", "surrogatepass") for string in strings])
+    return Screen(len(lines), len(credits), automaton + (first_codes, first_ok, masks, has, anchored))
+
+
+def _automaton(strings: list[bytes]) -> tuple[np.ndarray, ...]:
+    """Aho-Corasick over bytes: (byte classes, transitions, their width, the strings ending at
+    each state as starts and numbers, the strings' lengths). Bytes in no string share class 0."""
+    classes = np.zeros(256, dtype=np.int32)
+    for k, byte in enumerate(sorted({b for s in strings for b in s})):
+        classes[byte] = k + 1
+    children: list[dict[int, int]] = [{}]
+    ends: list[list[int]] = [[]]
+    for string_number, string in enumerate(strings):
+        state = 0
+        for byte in string:
+            following = children[state].get(int(classes[byte]))
+            if following is None:
+                following = len(children)
+                children[state][int(classes[byte])] = following
+                children.append({})
+                ends.append([])
+            state = following
+        ends[state].append(string_number)
+    # States renumbered breadth first: the shallow ones, where a scan spends nearly all its
+    # time, share a few cache lines instead of being spread over the table.
+    order = [0]
+    for state in order:  # (the list grows as it is walked)
+        order.extend(children[state].values())
+    renumber = {old: new for new, old in enumerate(order)}
+    children = [{cls: renumber[child] for cls, child in children[old].items()} for old in order]
+    ends = [ends[old] for old in order]
+    # int32: the table of a few thousand states stays in the cache that int64 would overflow.
+    delta = np.zeros((len(children), int(classes.max()) + 1), dtype=np.int32)
+    fail = [0] * len(children)
+    queue = deque(children[0].values())
+    for cls, child in children[0].items():
+        delta[0, cls] = child
+    while queue:  # breadth first: a state's fallback is shallower, so complete before it
+        state = queue.popleft()
+        ends[state] = ends[state] + ends[fail[state]]
+        for cls, child in children[state].items():
+            fail[child] = int(delta[fail[state], cls])
+            queue.append(child)
+        delta[state] = delta[fail[state]]
+        for cls, child in children[state].items():
+            delta[state, cls] = child
+    # Flat, a transition holds the target's row (state x width) shifted left, and in its low bit
+    # whether strings end there: the scan adds a byte's class and looks for ends only then.
+    width = delta.shape[1]
+    steps = ((delta.astype(np.int64) * width << 1) | np.array([bool(e) for e in ends])[delta]).ravel().astype(np.int32)
+    out_starts = np.cumsum([0] + [len(e) for e in ends]).astype(np.int64)
+    out_strings = np.array([s for e in ends for s in e], dtype=np.int64)
+    lengths = np.array([len(s) for s in strings], dtype=np.int64)
+    return classes, steps, np.int64(width), out_starts, out_strings, lengths
+
+
+@numba.njit(cache=True)
+def _passing(
+    text, offsets, lines, credits, classes, steps, width, out_starts, out_strings, lengths,
+    first_codes, first_ok, masks, has, anchored,
+):
+    """For each text text[offsets[k] : offsets[k + 1]] (a folded paragraph's UTF-8 bytes), the
+    rules whose first-character set and prefilter let them try their regex: Prefilter.search's
+    tests on what one pass over the text found. Returns the rules' positions, numbered within their
+    kind (lines, credits, blocks: rules 0 .., lines .., lines + credits ..), and per text the ends of
+    its line, credit and block positions."""
+    rules, words = masks.shape[0] // 2, masks.shape[2]  # checks c and c + rules are rule c's two prefilters
+    texts = len(offsets) - 1
+    positions = np.empty(rules * texts, np.int64)
+    ends = np.empty((texts, 3), np.int64)
+    found = np.empty(words, np.uint64)  # bit sets over the strings: held anywhere,
+    at_start = np.empty(words, np.uint64)  # and held at the start
+    one = np.uint64(1)
+    count = 0
+    for k in range(texts):
+        found[:] = 0
+        at_start[:] = 0
+        row, start = 0, offsets[k]
+        for i in range(start, offsets[k + 1]):
+            step = steps[row + classes[text[i]]]
+            row = step >> 1
+            if step & 1:  # strings end here
+                state = row // width
+                for out in range(out_starts[state], out_starts[state + 1]):
+                    string = out_strings[out]
+                    bit = one << np.uint64(string & 63)
+                    found[string >> 6] |= bit
+                    if i + 1 - start == lengths[string]:
+                        at_start[string >> 6] |= bit
+        first = _first_char(text, start, offsets[k + 1], first_codes)
+        for c in range(rules):
+            if c == lines:
+                ends[k, 0] = count
+            if c == lines + credits:
+                ends[k, 1] = count
+            allowed = True
+            for check in (c, c + rules):  # (written out here: a call passing the arrays costs more than the tests)
+                if has[check, 0] and (first < 0 or not first_ok[check, first]):
+                    allowed = False  # a character no match starts with
+                    break
+                prefixed = required = floating = False
+                for w in range(words):
+                    prefixed |= (at_start[w] & masks[check, 0, w]) != 0
+                    required |= (found[w] & masks[check, 1, w]) != 0
+                    floating |= (found[w] & masks[check, 2, w]) != 0
+                if has[check, 1] and has[check, 4] and not prefixed:
+                    allowed = False  # every alternative anchored, and the text starts with none of the prefixes
+                elif has[check, 2] and not required:
+                    allowed = False
+                elif has[check, 3] and not floating and (not anchored[check] or has[check, 1] and not prefixed):
+                    allowed = False
+                if not allowed:
+                    break
+            if allowed:
+                positions[count] = c - (0 if c < lines else lines if c < lines + credits else lines + credits)
+                count += 1
+        if rules <= lines:
+            ends[k, 0] = count
+        if rules <= lines + credits:
+            ends[k, 1] = count
+        ends[k, 2] = count
+    return positions[:count], ends
+
+
+@numba.njit(cache=True)
+def _first_char(text, start, end, first_codes):
+    """The index in first_codes of the code point text[start:end] starts with (UTF-8), or -1."""
+    if start == end:
+        return -1
+    lead = np.int64(text[start])
+    size = 1 if lead < 0x80 else 2 if lead < 0xE0 else 3 if lead < 0xF0 else 4
+    code = lead if size == 1 else lead & (0xFF >> (size + 1))
+    for i in range(start + 1, min(start + size, end)):
+        code = (code << 6) | (np.int64(text[i]) & 0x3F)
+    for index in range(len(first_codes)):
+        if first_codes[index] == code:
+            return index
+    return -1
