@@ -307,16 +307,22 @@ def align_pair(left: Tokens, right: Tokens, weights: Weights, params: AlignParam
 
 def align_prepared(left: Prepared, right: Prepared, params: AlignParameters) -> list[Passage]:
     """The passages shared by two documents, cleared of overlaps, in left order."""
+    return [passage for passage, _ in aligned_with_tokens(left, right, params)]
+
+
+def aligned_with_tokens(left: Prepared, right: Prepared, params: AlignParameters) -> list[tuple[Passage, tuple[int, int, int, int]]]:
+    """``align_prepared``'s passages, each with its token ranges (left start, end, right start, end)."""
     boxes, similarities = _passage_boxes(
         *_seed_arguments(left, right, params), *_box_arguments(left, right),
         params.max_gap, params.min_words, params.min_seed_share, params.min_similarity, params.merge_gap,
     )
     if len(boxes) == 0:
         return []
-    passages = [
-        _passage(box, similarity, left.tokens, right.tokens, params) for box, similarity in zip(boxes.tolist(), similarities.tolist())
+    found = [
+        (_passage(box, similarity, left.tokens, right.tokens, params), (box[0], box[1], box[2], box[3]))
+        for box, similarity in zip(boxes.tolist(), similarities.tolist())
     ]
-    return sorted(passages, key=lambda p: (p.left_start, p.right_start))
+    return sorted(found, key=lambda item: (item[0].left_start, item[0].right_start))
 
 
 def _seed_arguments(left: Prepared, right: Prepared, params: AlignParameters) -> tuple:

@@ -30,7 +30,7 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import reverse_cuthill_mckee
 
-from srccompare.align import AlignParameters, Prepared, Weights, align_prepared, prepare
+from srccompare.align import AlignParameters, Prepared, Weights, aligned_with_tokens, prepare
 from srccompare.arrays import distinct
 from srccompare.attribute import AttributeParameters, attribute, count_words, words_in_spans
 from srccompare.candidates import (
@@ -138,8 +138,8 @@ def find_reuse(
                 pairs = find_candidates(shingles, bands, reuse, running)
                 del shingles, bands
             _report(progress, "candidates", 1, 1)
-            passages = align_candidates(ordered, pairs, weights, reuse, running, progress)
-            reused = reused_words(ordered, passages, reuse, running)
+            passages, token_ranges = align_candidates(ordered, pairs, weights, reuse, running, progress)
+        reused = reused_words(token_ranges, len(ordered))
         _prepared_cache.clear()  # aligning ran in this process when there is one worker: release what it kept
         families = group_passages(passages, min_overlap=reuse.family_min_overlap)
         _report(progress, "group", 1, 1)
@@ -318,7 +318,9 @@ def align_candidates(
     reuse: ReuseSettings,
     engine: Engine,
     progress: Progress | None,
-) -> tuple[Passage, ...]:
+) -> tuple[tuple[Passage, ...], list[tuple[int, int, int]]]:
+    """The passages of the candidate pairs (in id order), and the token ranges they cover: (document
+    number, first token, end token), one per side."""
     params = align_parameters(reuse)
     run = uuid.uuid4().hex
     size = max(1, reuse.chunk_pairs)
@@ -329,9 +331,10 @@ def align_candidates(
         needed = sorted({number for pair in chunk for number in pair})
         texts = {number: (articles[number].id, articles[number].body) for number in needed}
         tasks.append(AlignTask(chunk, texts, weights, reuse.fold_names, params, run))
-    found = engine.map(align_documents, tasks, on_done=lambda done: _report(progress, "align", done, len(tasks)))
-    passages = [passage for chunk in found for passage in chunk]
-    return tuple(sorted(passages, key=lambda p: (p.left_id, p.right_id, p.left_start, p.right_start)))
+    found = engine.map(_aligned_documents, tasks, on_done=lambda done: _report(progress, "align", done, len(tasks)))
+    passages = [passage for chunk, _ in found for passage in chunk]
+    ranges = [span for _, chunk in found for span in chunk]
+    return tuple(sorted(passages, key=lambda p: (p.left_id, p.right_id, p.left_start, p.right_start))), ranges
 
 
 def pairs_in_locality_order(pairs: Sequence[tuple[int, int]], documents: int) -> list[tuple[int, int]]:
@@ -359,11 +362,19 @@ def pairs_in_locality_order(pairs: Sequence[tuple[int, int]], documents: int) ->
 
 def align_documents(task: AlignTask) -> list[Passage]:
     """The passages of every pair in a task, in pair order."""
+    return _aligned_documents(task)[0]
+
+
+def _aligned_documents(task: AlignTask) -> tuple[list[Passage], list[tuple[int, int, int]]]:
+    """``align_documents``'s passages, and the token ranges they cover (see align_candidates)."""
     prepared = {number: _prepared(task, number) for number in task.texts}
     passages: list[Passage] = []
+    ranges: list[tuple[int, int, int]] = []
     for left, right in task.pairs:
-        passages.extend(align_prepared(prepared[left], prepared[right], task.params))
-    return passages
+        for passage, (left_start, left_end, right_start, right_end) in aligned_with_tokens(prepared[left], prepared[right], task.params):
+            passages.append(passage)
+            ranges += [(left, left_start, left_end), (right, right_start, right_end)]
+    return passages, ranges
 
 
 def _prepared(task: AlignTask, number: int) -> Prepared:
@@ -385,26 +396,22 @@ def _prepared(task: AlignTask, number: int) -> Prepared:
 # --- step 6: summarise -------------------------------------------------------------
 
 
-def reused_words(
-    articles: Sequence[CleanArticle], passages: Sequence[Passage], reuse: ReuseSettings, engine: Engine
-) -> list[int]:
-    """Per article: its words inside any shared passage, counted in the engine's workers."""
-    spans = _spans_by_article(passages)
-    numbers = [number for number, article in enumerate(articles) if article.id in spans]
-    size = max(1, reuse.chunk_documents)
-    tasks = [
-        [(articles[number].body, spans[articles[number].id]) for number in numbers[first : first + size]]
-        for first in range(0, len(numbers), size)
-    ]
-    counts = [count for chunk in engine.map(_words_in_spans_of, tasks) for count in chunk]
-    reused = [0] * len(articles)
-    for number, count in zip(numbers, counts):
-        reused[number] = count
+def reused_words(token_ranges: Sequence[tuple[int, int, int]], documents: int) -> list[int]:
+    """Per document: its words inside any shared passage, from the passages' token ranges (document
+    number, first token, end token). A passage's character span runs from its first token's start
+    to its last token's end, so this is ``attribute.words_in_spans`` of the spans, without the bodies."""
+    by_document: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for number, start, end in token_ranges:
+        by_document[number].append((start, end))
+    reused = [0] * documents
+    for number, ranges in by_document.items():
+        total = reach = 0
+        for start, end in sorted(ranges):
+            start = max(start, reach)
+            if end > start:
+                total, reach = total + end - start, end
+        reused[number] = total
     return reused
-
-
-def _words_in_spans_of(task: list[tuple[str, list[tuple[int, int]]]]) -> list[int]:
-    return [words_in_spans(body, spans) for body, spans in task]
 
 
 def _spans_by_article(passages: Sequence[Passage]) -> dict[str, list[tuple[int, int]]]:

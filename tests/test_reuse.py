@@ -54,6 +54,23 @@ def test_seed_summaries(seed_result):
     assert 0 < summary["004"].reused_words < summary["004"].words
 
 
+def test_reused_words_from_token_ranges_are_the_words_in_the_passages_spans(settings):
+    """find_reuse counts reused words from the aligned token ranges; by definition they are the words
+    of the body inside the union of its passages' character spans."""
+    from srccompare.attribute import words_in_spans
+
+    articles, _ = planted_corpus(40, 7)
+    result = find_reuse(articles, settings)
+    bodies = {article.id: article.body for article in articles}
+    spans = {}
+    for p in result.passages:
+        spans.setdefault(p.left_id, []).append((p.left_start, p.left_end))
+        spans.setdefault(p.right_id, []).append((p.right_start, p.right_end))
+    assert sum(d.reused_words > 0 for d in result.documents) > 10
+    for document in result.documents:
+        assert document.reused_words == words_in_spans(bodies[document.doc_id], spans.get(document.doc_id, []))
+
+
 def planted_corpus(count, rng_seed):
     """Articles of filler; some pairs share a planted passage. Returns (articles, planted pairs)."""
     rng = random.Random(rng_seed)
