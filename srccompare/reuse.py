@@ -431,7 +431,7 @@ def summarise(
     """Per article: words, words inside any shared passage, and the partner sharing most.
 
     ``words`` are the articles' word counts and ``reused`` their reused words
-    when already known (the sketch step counts words; ``reused_words`` the rest, in workers).
+    when already known (the sketch step counts words; ``reused_words`` the rest, from token ranges).
     """
     spans = _spans_by_article(passages) if reused is None else {}
     shared: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
