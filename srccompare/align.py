@@ -96,7 +96,7 @@ class Prepared:
     norms: np.ndarray  # per sentence: length of its idf-weighted word set
     bounds: np.ndarray  # per sentence: [start, end) token range
     sentence_rows: np.ndarray  # the rows of sentence s are sentence_rows[s] : sentence_rows[s + 1]
-    row_rest: np.ndarray  # per row: the length of its sentence's rows of idf up to its own (see _sentence_seeds)
+    low_norms: np.ndarray  # per sentence and IDF_CUTS cut: squared length of its rows of idf up to the cut (see _sentence_seeds)
 
 
 def prepare(tokens: Tokens, weights: Weights, params: AlignParameters) -> Prepared:
@@ -205,29 +205,30 @@ def _prepare_arrays(grams, gram_order, hashes, token_order, sentences, idf_hashe
     return (
         gram_order, sorted_grams, gram_repeats, sorted_repeats, words, word_index, word_weight,
         row_sentence, row_word, row_idf, word_rows, word_row_starts, norms, bounds,
-        sentence_rows, _row_rest(row_idf, sentence_rows),
+        sentence_rows, _low_norms(row_idf, row_sentence, sentence_count, IDF_CUTS),
     )
 
 
+# idf cuts for prefix filtering (see _sentence_seeds): idf is 1 + ln((1 + documents) / (1 + df)),
+# so these run from words in most documents to words in one of a few thousand.
+IDF_CUTS = np.array([1.25, 1.5, 1.75, 2.0, 2.5, 3.0, 3.5, 4.0, 5.0, 6.0, 7.0, 8.0])
+
+
 @numba.njit(cache=True)
-def _row_rest(row_idf, sentence_rows):
-    """Per row, the length of the idf vector of its sentence's rows whose idf is at most its own
-    (equal ones in row order, itself included); infinite if any idf is negative (no bound then)."""
-    rest = np.empty(len(row_idf), np.float64)
+def _low_norms(row_idf, row_sentence, sentence_count, cuts):
+    """Per sentence and cut: the squared length of the idf vector of its rows whose idf is at most
+    the cut; infinite if any idf is negative (no bound then)."""
+    low = np.zeros((sentence_count, len(cuts)), np.float64)
     for r in range(len(row_idf)):
-        if row_idf[r] < 0:
-            rest[:] = np.inf
-            return rest
-    by_idf = np.arange(len(row_idf))
-    for s in range(len(sentence_rows) - 1):
-        run = by_idf[sentence_rows[s] : sentence_rows[s + 1]]
-        _stable_sort(run, row_idf)
-        total = 0.0
-        for r in run:
-            value = np.float64(row_idf[r])
-            total += value * value
-            rest[r] = math.sqrt(total)
-    return rest
+        value = np.float64(row_idf[r])
+        if value < 0:
+            low[:, :] = np.inf
+            return low
+        for k in range(len(cuts) - 1, -1, -1):
+            if value > cuts[k]:
+                break
+            low[row_sentence[r], k] += value * value
+    return low
 
 
 @numba.njit(cache=True)
@@ -330,7 +331,7 @@ def _seed_arguments(left: Prepared, right: Prepared, params: AlignParameters) ->
     return (
         left.grams, left.sorted_grams, left.gram_order, left.gram_repeats,
         right.sorted_grams, right.gram_order, right.sorted_repeats, params.max_repeat, params.ngram,
-        sentences, left.row_sentence, left.row_word, left.row_idf, left.row_rest, left.sentence_rows, left.norms, left.bounds,
+        sentences, left.row_sentence, left.row_word, left.row_idf, left.low_norms, left.sentence_rows, left.norms, left.bounds,
         right.row_sentence, right.row_word, right.row_idf, right.word_rows, right.word_row_starts, right.sentence_rows,
         right.norms, right.bounds,
         params.sentence_similarity, params.min_sentence_words,
@@ -396,21 +397,22 @@ def _exact_seeds(left_grams, left_sorted, left_order, left_repeats, right_sorted
 
 @numba.njit(cache=True)
 def _sentence_seeds(
-    left_words, left_row_sentence, left_row_word, left_row_idf, left_row_rest, left_sentence_rows, left_norms, left_bounds,
+    left_words, left_row_sentence, left_row_word, left_row_idf, left_low_norms, left_sentence_rows, left_norms, left_bounds,
     right_words, right_row_sentence, right_row_word, right_row_idf, right_word_rows, right_word_row_starts,
-    right_sentence_rows, right_norms, right_bounds, threshold, min_sentence_words,
+    right_sentence_rows, right_norms, right_bounds, threshold, min_sentence_words, cuts,
 ):
     """Sentence pairs of idf-weighted cosine >= threshold that are the best match of either sentence.
 
     Best of either: keeps a sentence from seeding against every similar
     sentence of a long document (a novel repeats itself), which would stretch
     passages. Only sentence pairs that can reach the threshold are scored
-    (prefix filtering): a pair whose shared words all lie in the left
-    sentence's low-idf rest (rows whose ``row_rest`` is below threshold x
-    norm) has a cosine below the threshold, so only the other words look for
-    right sentences, and common words cost nothing. A best below the
-    threshold is never used, so skipping such pairs changes no seed. Dot
-    products are float32 sums in left row order, as the dense product was.
+    (prefix filtering): a pair whose shared words all have idf at most a cut
+    below which the left sentence's words are shorter than threshold x norm
+    (``low_norms``, for a few fixed cuts) has a cosine below the threshold,
+    so only the other words look for right sentences, and common words cost
+    nothing. A best below the threshold is never used, so skipping such pairs
+    changes no seed. Dot products are float32 sums in left row order, as the
+    dense product was.
     """
     # Each left word's index among the right words (-1: not there).
     partner = np.empty(len(left_words), np.int64)
@@ -434,11 +436,17 @@ def _sentence_seeds(
             if sweep == 1 and row_best[s] < threshold:
                 continue  # nothing in this row can seed
             first, last = left_sentence_rows[s], left_sentence_rows[s + 1]
-            # Below this the rest cannot reach the threshold, float32 rounding of the sum allowed for.
+            # Words below the cut cannot reach the threshold alone (float32 rounding of the sum allowed for).
             limit = threshold * left_norms[s] * (1.0 - 1e-6 - (last - first + 2) * 2.0**-23)
+            cut = -np.inf
+            if limit > 0:
+                for k in range(len(cuts) - 1, -1, -1):
+                    if left_low_norms[s, k] < limit * limit:
+                        cut = cuts[k]
+                        break
             touches = 0
             for r in range(first, last):
-                if left_row_rest[r] < limit:
+                if left_row_idf[r] <= cut:
                     continue
                 w = partner[left_row_word[r]]
                 if w < 0:
@@ -548,7 +556,7 @@ def _candidate_boxes(
 @numba.njit(cache=True)
 def _passage_boxes(
     left_grams, left_sorted, left_order, left_repeats, right_sorted, right_order, right_repeats, max_repeat, ngram,
-    sentences, left_row_sentence, left_row_word, left_row_idf, left_row_rest, left_sentence_rows, left_norms, left_bounds,
+    sentences, left_row_sentence, left_row_word, left_row_idf, left_low_norms, left_sentence_rows, left_norms, left_bounds,
     right_row_sentence, right_row_word, right_row_idf, right_word_rows, right_word_row_starts, right_sentence_rows,
     right_norms, right_bounds,
     threshold, min_sentence_words,
@@ -570,9 +578,9 @@ def _passage_boxes(
     ls, le, rs, re_ = _exact_seeds(left_grams, left_sorted, left_order, left_repeats, right_sorted, right_order, right_repeats, max_repeat, ngram)
     if sentences:
         sls, sle, srs, sre = _sentence_seeds(
-            left_words, left_row_sentence, left_row_word, left_row_idf, left_row_rest, left_sentence_rows, left_norms, left_bounds,
+            left_words, left_row_sentence, left_row_word, left_row_idf, left_low_norms, left_sentence_rows, left_norms, left_bounds,
             right_words, right_row_sentence, right_row_word, right_row_idf, right_word_rows, right_word_row_starts,
-            right_sentence_rows, right_norms, right_bounds, threshold, min_sentence_words,
+            right_sentence_rows, right_norms, right_bounds, threshold, min_sentence_words, IDF_CUTS,
         )
         ls, le, rs, re_ = _joined(ls, sls), _joined(le, sle), _joined(rs, srs), _joined(re_, sre)
     boxes, similarities = _candidate_boxes(

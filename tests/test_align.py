@@ -179,27 +179,26 @@ def _dense_sentence_seeds(left, right, threshold, min_words):
     return [left.bounds[rows, 0], left.bounds[rows, 1], right.bounds[columns, 0], right.bounds[columns, 1]]
 
 
-def test_row_rest_is_the_length_of_the_rows_up_to_each_rows_idf(seeds, settings):
-    """The bound prefix filtering in _sentence_seeds prunes with: per sentence, the longest rest is the
-    sentence's norm, and rests grow with idf."""
-    from srccompare.align import prepare
+def test_low_norms_are_the_lengths_of_each_sentences_words_up_to_each_cut(seeds, settings):
+    """The bound prefix filtering in _sentence_seeds prunes with."""
+    from srccompare.align import IDF_CUTS, prepare
 
     params = align_parameters(settings.reuse)
     documents = tokens_of(*(article.body for article in seeds.values()))
     weights = Weights.from_documents([doc.hashes for doc in documents])
+    pruned = 0
     for doc in (prepare(doc, weights, params) for doc in documents):
         for s in range(len(doc.norms)):
-            rows = np.arange(doc.sentence_rows[s], doc.sentence_rows[s + 1])
-            assert (doc.row_sentence[rows] == s).all()
-            by_idf = rows[np.argsort(doc.row_idf[rows], kind="stable")]
-            expected = np.sqrt(np.cumsum(doc.row_idf[by_idf].astype(np.float64) ** 2))
-            assert np.allclose(doc.row_rest[by_idf], expected)
-            if len(rows):  # (a sentence number may hold no word)
-                assert doc.row_rest[rows].max() == pytest.approx(doc.norms[s])
+            idf = doc.row_idf[doc.sentence_rows[s] : doc.sentence_rows[s + 1]].astype(np.float64)
+            assert (doc.row_sentence[doc.sentence_rows[s] : doc.sentence_rows[s + 1]] == s).all()
+            expected = [float(np.sum(idf[idf <= cut] ** 2)) for cut in IDF_CUTS]
+            assert np.allclose(doc.low_norms[s], expected)
+            pruned += int(doc.low_norms[s, 0] < (0.5 * doc.norms[s]) ** 2 and (idf <= IDF_CUTS[0]).any())
+    assert pruned > 20  # common words do fall below the first cut
 
 
 def test_sentence_seeds_are_those_of_the_dense_product(seeds, settings):
-    from srccompare.align import _sentence_seeds, prepare
+    from srccompare.align import IDF_CUTS, _sentence_seeds, prepare
 
     params = align_parameters(settings.reuse)
     documents = tokens_of(*(article.body for article in seeds.values()))
@@ -210,10 +209,10 @@ def test_sentence_seeds_are_those_of_the_dense_product(seeds, settings):
         for left in prepared:
             for right in prepared:
                 kernel = _sentence_seeds(
-                    left.words, left.row_sentence, left.row_word, left.row_idf, left.row_rest, left.sentence_rows,
+                    left.words, left.row_sentence, left.row_word, left.row_idf, left.low_norms, left.sentence_rows,
                     left.norms, left.bounds, right.words, right.row_sentence, right.row_word, right.row_idf,
                     right.word_rows, right.word_row_starts, right.sentence_rows, right.norms, right.bounds,
-                    threshold, min_words,
+                    threshold, min_words, IDF_CUTS,
                 )
                 dense = _dense_sentence_seeds(left, right, threshold, min_words)
                 assert [part.tolist() for part in kernel] == [part.tolist() for part in dense]
