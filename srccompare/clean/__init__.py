@@ -71,6 +71,8 @@ def find_all_marks(
     article: Article, paragraphs: list[str], settings: CleanSettings, rules: Rules, known_title: str | None
 ) -> tuple[list[Mark], Metadata]:
     """The page step (plain text of a whole page only), then the finders on what it kept."""
+    if rules.screen is not None:  # all paragraphs in one call; each finder then asks about its own
+        rules.screen.prefetch([fold_case(paragraph) for paragraph in paragraphs])
     page_marks = find_page_marks(article, paragraphs, settings, rules)
     gone = {mark.index for mark in page_marks}
     kept = [index for index in range(len(paragraphs)) if index not in gone]
@@ -109,8 +111,6 @@ def find_marks(
             marks.append(mark)
             current[mark.index] = mark.keep
 
-    if rules.screen is not None:  # all paragraphs in one call; each finder then asks about its own
-        rules.screen.prefetch([fold_case(paragraph) for paragraph in current])
     take(find_blocks(current, rules, settings))
     credit_marks, credits, source_outlets = find_credits(current, rules, _gone(marks))
     take(credit_marks)

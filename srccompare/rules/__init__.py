@@ -176,7 +176,9 @@ def load_screened_rules(extra: tuple[str, ...] = ()) -> Rules:
 
     rules = load_rules(extra)
     screen = build_screen(
-        [rule.pattern for rule in rules.lines], [rule.pattern for rule in rules.credits], [rule.start for rule in rules.blocks]
+        [(rule.pattern, rule.cheap) for rule in rules.lines],
+        [(rule.pattern, rule.cheap) for rule in rules.credits],
+        [(rule.start, rule.cheap_start) for rule in rules.blocks],
     )
     return replace(rules, screen=screen)
 

@@ -30,7 +30,7 @@ import re
 import numba
 import numpy as np
 
-from srccompare.rules.prefilter import prefilter_of
+from srccompare.rules.prefilter import Prefilter, prefilter_of
 
 # Columns of the tables' ``has``: which of a prefilter's tests exist (the string tests' masks are in
 # this order too), and whether every alternative is anchored (floating == ()).
@@ -52,18 +52,22 @@ class Screen:
         """Positions (ascending) of the line, credit and block rules that a paragraph whose fold is
         ``folded`` can match; a superset of those that do, as ``Rules.lines_for`` is."""
         answer = self.answers.get(folded)
-        if answer is None:
-            self.prefetch([folded])
+        if answer is None:  # (a paragraph a finder changed): answered alone, kept without evicting the others
+            self._answer([folded])
             answer = self.answers[folded]
         return answer
 
     def prefetch(self, folded_texts: Sequence[str]) -> None:
         """Answer for several texts in one compiled call (the finders then ask about each in turn)."""
         new = [text for text in dict.fromkeys(folded_texts) if text not in self.answers]
+        if new and len(self.answers) + len(new) > CACHED_TEXTS:
+            self.answers.clear()  # the texts asked for now stay, however many (an article's paragraphs)
+        self._answer(new)
+
+    def _answer(self, new: list[str]) -> None:
+        """Answer ``new`` (texts not asked about yet) in one compiled call, and remember the answers."""
         if not new:
             return
-        if len(self.answers) + len(new) > CACHED_TEXTS:
-            self.answers.clear()
         sizes = [len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass")) for text in new]
         data = np.frombuffer("".join(new).encode("utf-8", "surrogatepass"), dtype=np.uint8)
         offsets = np.fromiter(accumulate(sizes, initial=0), dtype=np.int64, count=len(sizes) + 1)
@@ -77,14 +81,16 @@ class Screen:
 
 
 def build_screen(
-    lines: Sequence[re.Pattern[str]], credits: Sequence[re.Pattern[str]], blocks: Sequence[re.Pattern[str]]
+    lines: Sequence[tuple[re.Pattern[str], Prefilter]],
+    credits: Sequence[tuple[re.Pattern[str], Prefilter]],
+    blocks: Sequence[tuple[re.Pattern[str], Prefilter]],
 ) -> Screen:
-    """The screen of the line rules', credit rules' and block rules' start patterns."""
+    """The screen of the line rules', credit rules' and block rules' start patterns, each with its own prefilter."""
     # Two prefilters a rule, both of which must let it try: its own, and one allowed many more
     # strings (a string costs the automaton next to nothing), which passes fewer paragraphs
     # where the rule's own had to give up on a long alternation, but may choose other strings.
-    patterns = (*lines, *credits, *blocks)
-    checks = [prefilter_of(pattern) for pattern in patterns] + [prefilter_of(p, MOST_STRINGS, MOST_STRINGS) for p in patterns]
+    rules = (*lines, *credits, *blocks)
+    checks = [own for _, own in rules] + [prefilter_of(pattern, MOST_STRINGS, MOST_STRINGS) for pattern, _ in rules]
     strings = sorted({s for c in checks for group in (c.prefixes, c.required, c.floating) if group for s in group})
     number = {string: k for k, string in enumerate(strings)}
     words = max(1, -(-len(strings) // 64))
