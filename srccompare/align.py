@@ -160,6 +160,7 @@ def _prepare_arrays(grams, gram_order, hashes, token_order, sentences, idf_hashe
         row_starts[by_word_sentence[r] + 1] += 1
     for s in range(sentence_count):
         row_starts[s + 1] += row_starts[s]
+    sentence_rows = row_starts.copy()  # the rows of sentence s: sentence_rows[s] : sentence_rows[s + 1]
     row_sentence = np.empty(rows, np.int64)
     row_word = np.empty(rows, np.int64)
     word_rows = np.empty(rows, np.int64)  # by word: each row's number in sentence order
@@ -197,11 +198,6 @@ def _prepare_arrays(grams, gram_order, hashes, token_order, sentences, idf_hashe
         while at < tokens and sentences[at] == s:
             at += 1
         bounds[s, 1] = at
-    sentence_rows = np.zeros(sentence_count + 1, np.int64)
-    for r in range(rows):
-        sentence_rows[row_sentence[r] + 1] += 1
-    for s in range(sentence_count):
-        sentence_rows[s + 1] += sentence_rows[s]
     return (
         gram_order, sorted_grams, gram_repeats, sorted_repeats, words, word_index, word_weight,
         row_sentence, row_word, row_idf, word_rows, word_row_starts, norms, bounds,
@@ -331,7 +327,7 @@ def _seed_arguments(left: Prepared, right: Prepared, params: AlignParameters) ->
     return (
         left.grams, left.sorted_grams, left.gram_order, left.gram_repeats,
         right.sorted_grams, right.gram_order, right.sorted_repeats, params.max_repeat, params.ngram,
-        sentences, left.row_sentence, left.row_word, left.row_idf, left.low_norms, left.sentence_rows, left.norms, left.bounds,
+        sentences, left.row_word, left.row_idf, left.low_norms, left.sentence_rows, left.norms, left.bounds,
         right.row_sentence, right.row_word, right.row_idf, right.word_rows, right.word_row_starts, right.sentence_rows,
         right.norms, right.bounds,
         params.sentence_similarity, params.min_sentence_words,
@@ -397,7 +393,7 @@ def _exact_seeds(left_grams, left_sorted, left_order, left_repeats, right_sorted
 
 @numba.njit(cache=True)
 def _sentence_seeds(
-    left_words, left_row_sentence, left_row_word, left_row_idf, left_low_norms, left_sentence_rows, left_norms, left_bounds,
+    left_words, left_row_word, left_row_idf, left_low_norms, left_sentence_rows, left_norms, left_bounds,
     right_words, right_row_sentence, right_row_word, right_row_idf, right_word_rows, right_word_row_starts,
     right_sentence_rows, right_norms, right_bounds, threshold, min_sentence_words, cuts,
 ):
@@ -556,7 +552,7 @@ def _candidate_boxes(
 @numba.njit(cache=True)
 def _passage_boxes(
     left_grams, left_sorted, left_order, left_repeats, right_sorted, right_order, right_repeats, max_repeat, ngram,
-    sentences, left_row_sentence, left_row_word, left_row_idf, left_low_norms, left_sentence_rows, left_norms, left_bounds,
+    sentences, left_row_word, left_row_idf, left_low_norms, left_sentence_rows, left_norms, left_bounds,
     right_row_sentence, right_row_word, right_row_idf, right_word_rows, right_word_row_starts, right_sentence_rows,
     right_norms, right_bounds,
     threshold, min_sentence_words,
@@ -578,7 +574,7 @@ def _passage_boxes(
     ls, le, rs, re_ = _exact_seeds(left_grams, left_sorted, left_order, left_repeats, right_sorted, right_order, right_repeats, max_repeat, ngram)
     if sentences:
         sls, sle, srs, sre = _sentence_seeds(
-            left_words, left_row_sentence, left_row_word, left_row_idf, left_low_norms, left_sentence_rows, left_norms, left_bounds,
+            left_words, left_row_word, left_row_idf, left_low_norms, left_sentence_rows, left_norms, left_bounds,
             right_words, right_row_sentence, right_row_word, right_row_idf, right_word_rows, right_word_row_starts,
             right_sentence_rows, right_norms, right_bounds, threshold, min_sentence_words, IDF_CUTS,
         )

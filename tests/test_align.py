@@ -209,7 +209,7 @@ def test_sentence_seeds_are_those_of_the_dense_product(seeds, settings):
         for left in prepared:
             for right in prepared:
                 kernel = _sentence_seeds(
-                    left.words, left.row_sentence, left.row_word, left.row_idf, left.low_norms, left.sentence_rows,
+                    left.words, left.row_word, left.row_idf, left.low_norms, left.sentence_rows,
                     left.norms, left.bounds, right.words, right.row_sentence, right.row_word, right.row_idf,
                     right.word_rows, right.word_row_starts, right.sentence_rows, right.norms, right.bounds,
                     threshold, min_words, IDF_CUTS,
