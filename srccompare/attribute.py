@@ -19,7 +19,7 @@ itself a source (one wrong step would spread).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -132,15 +132,21 @@ def words_in_spans(body: str, spans: Sequence[tuple[int, int]]) -> int:
     if not spans:
         return 0
     starts, ends, _ = scan_words(code_points(body))
-    total = 0
+    # per piece: words beginning before its end, less those ending at or before its start
+    return sum(
+        int(np.searchsorted(starts, end)) - int(np.searchsorted(ends, start, side="right")) for start, end in disjoint_pieces(spans)
+    )
+
+
+def disjoint_pieces(spans: Iterable[tuple[int, int]]) -> Iterator[tuple[int, int]]:
+    """The union of [start, end) spans (offsets from 0) as ascending disjoint pieces: each span, in
+    order, less what the ones before it covered."""
     reach = 0
     for start, end in sorted(spans):
         start = max(start, reach)
         if end > start:
-            # words beginning before the span's end, less those ending at or before its start
-            total += int(np.searchsorted(starts, end)) - int(np.searchsorted(ends, start, side="right"))
+            yield start, end
             reach = end
-    return total
 
 
 def attribute(

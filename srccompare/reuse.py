@@ -32,7 +32,7 @@ from scipy.sparse.csgraph import reverse_cuthill_mckee
 
 from srccompare.align import AlignParameters, Prepared, Weights, aligned_with_tokens, prepare
 from srccompare.arrays import distinct
-from srccompare.attribute import AttributeParameters, attribute, count_words, words_in_spans
+from srccompare.attribute import AttributeParameters, attribute, count_words, disjoint_pieces, words_in_spans
 from srccompare.candidates import (
     BucketedPostings,
     Postings,
@@ -405,12 +405,7 @@ def reused_words(token_ranges: Sequence[tuple[int, int, int]], documents: int) -
         by_document[number].append((start, end))
     reused = [0] * documents
     for number, ranges in by_document.items():
-        total = reach = 0
-        for start, end in sorted(ranges):
-            start = max(start, reach)
-            if end > start:
-                total, reach = total + end - start, end
-        reused[number] = total
+        reused[number] = sum(end - start for start, end in disjoint_pieces(ranges))
     return reused
 
 
