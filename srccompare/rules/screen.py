@@ -202,37 +202,31 @@ def _passing(
                     if i + 1 - start == lengths[string]:
                         at_start[string >> 6] |= bit
         first = _first_char(text, start, offsets[k + 1], first_codes)
+        ends[k, :] = count
         for c in range(rules):
-            if c == lines:
-                ends[k, 0] = count
-            if c == lines + credits:
-                ends[k, 1] = count
             allowed = True
             for check in (c, c + rules):  # (written out here: a call passing the arrays costs more than the tests)
-                if has[check, 0] and (first < 0 or not first_ok[check, first]):
+                if has[check, FIRST] and (first < 0 or not first_ok[check, first]):
                     allowed = False  # a character no match starts with
                     break
                 prefixed = required = floating = False
-                for w in range(words):
-                    prefixed |= (at_start[w] & masks[check, 0, w]) != 0
-                    required |= (found[w] & masks[check, 1, w]) != 0
-                    floating |= (found[w] & masks[check, 2, w]) != 0
-                if has[check, 1] and has[check, 4] and not prefixed:
+                for w in range(words):  # masks[check, kind - 1] holds the strings of test kind
+                    prefixed |= (at_start[w] & masks[check, PREFIXES - 1, w]) != 0
+                    required |= (found[w] & masks[check, REQUIRED - 1, w]) != 0
+                    floating |= (found[w] & masks[check, FLOATING - 1, w]) != 0
+                if has[check, PREFIXES] and has[check, ANCHORED_ONLY] and not prefixed:
                     allowed = False  # every alternative anchored, and the text starts with none of the prefixes
-                elif has[check, 2] and not required:
+                elif has[check, REQUIRED] and not required:
                     allowed = False
-                elif has[check, 3] and not floating and (not anchored[check] or has[check, 1] and not prefixed):
+                elif has[check, FLOATING] and not floating and (not anchored[check] or has[check, PREFIXES] and not prefixed):
                     allowed = False
                 if not allowed:
                     break
             if allowed:
-                positions[count] = c - (0 if c < lines else lines if c < lines + credits else lines + credits)
+                kind = 0 if c < lines else 1 if c < lines + credits else 2
+                positions[count] = c - (0 if kind == 0 else lines if kind == 1 else lines + credits)
                 count += 1
-        if rules <= lines:
-            ends[k, 0] = count
-        if rules <= lines + credits:
-            ends[k, 1] = count
-        ends[k, 2] = count
+                ends[k, kind:] += 1
     return positions[:count], ends
 
 
