@@ -62,9 +62,10 @@ def test_sampling_keeps_the_same_values_everywhere():
 @given(
     st.lists(st.lists(st.lists(st.integers(0, 40), max_size=8), max_size=5), min_size=1, max_size=5),
     st.sampled_from([1, 4, 1_000]),
+    st.sampled_from([1, 2, 3]),
 )
 @hsettings(max_examples=100, deadline=None)
-def test_parts_from_chunks_count_what_the_whole_counts(chunks, part_rows):
+def test_parts_from_chunks_count_what_the_whole_counts(chunks, part_rows, least):
     """Documents in chunks, split by key into parts and paired part by part, as the reuse engine does."""
     per_doc = [np.array(sorted(set(doc)), dtype=np.uint64) for chunk in chunks for doc in chunk]
     empty = np.zeros(0, np.uint64)
@@ -75,10 +76,10 @@ def test_parts_from_chunks_count_what_the_whole_counts(chunks, part_rows):
         no_bands = BucketedPostings.of(Postings.from_lists([empty] * len(docs)))
         sketches.append(SketchChunk(shingles, no_bands, empty, empty, np.array([len(doc) for doc in docs])))
         assert [keys.tolist() for keys in sketches[-1].keys_of("shingles")] == [doc.tolist() for doc in docs]
-    parts = key_parts(sketches, "shingles", part_rows)
+    parts = key_parts(sketches, "shingles", part_rows, least=least)
     merged = merge_parts([pairs_in_part((part, 3)) for part in parts])
     whole = shared_key_pairs(Postings.from_lists(per_doc), max_df=3)
-    assert len(parts) == part_count(sum(len(d) for d in per_doc), part_rows)
+    assert len(parts) == max(part_count(sum(len(d) for d in per_doc), part_rows), 4 if least == 3 else least)
     for number, part in enumerate(parts):  # each part holds the keys whose low bits are its number
         assert all(int(key) % len(parts) == number for key in part.keys)
     assert sorted(int(k) for part in parts for k in part.keys) == sorted(int(k) for doc in per_doc for k in doc)

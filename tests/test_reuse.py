@@ -2,11 +2,14 @@ import random
 import tempfile
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from srccompare import reuse as reuse_module
 from srccompare.engines.base import Engine
 from srccompare.model import CleanArticle, Metadata
-from srccompare.reuse import find_reuse
+from srccompare.reuse import find_reuse, guided_chunks
 from tests.reuse_text import filler
 
 
@@ -102,6 +105,19 @@ def test_result_does_not_depend_on_input_order_or_workers(settings):
     random.Random(1).shuffle(shuffled)
     assert find_reuse(shuffled, small) == one
     assert find_reuse(shuffled, small, workers=2) == one
+
+
+@given(st.integers(0, 5000), st.integers(1, 500), st.integers(1, 16))
+@hsettings(max_examples=200, deadline=None)
+def test_guided_chunks_cover_every_item_once_largest_first(count, smallest, parallelism):
+    chunks = guided_chunks(count, smallest, parallelism)
+    assert [start for start, _ in chunks] == ([0] if count else []) + [end for _, end in chunks[:-1]]
+    assert (chunks[-1][1] if chunks else 0) == count
+    sizes = [end - start for start, end in chunks]
+    assert sizes == sorted(sizes, reverse=True)
+    assert all(size >= smallest for size in sizes[:-1])
+    if count >= 2 * parallelism * smallest:  # the first takes its share of all
+        assert sizes[0] == count // (2 * parallelism)
 
 
 def test_duplicate_ids_are_refused(settings):

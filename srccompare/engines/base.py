@@ -24,6 +24,11 @@ class Engine(ABC):
     # arrays to later tasks through temporary files rather than through this process.
     shares_files = False
 
+    @property
+    def parallelism(self) -> int:
+        """How many tasks run at once (for sizing tasks; results never depend on it)."""
+        return 1
+
     @abstractmethod
     def map(
         self,

@@ -20,6 +20,10 @@ class LocalEngine(Engine):
         self.workers = max(1, workers)
         self._pool: ProcessPoolExecutor | None = None
 
+    @property
+    def parallelism(self) -> int:
+        return self.workers
+
     def map(
         self,
         function: Callable[[Task], Result],

@@ -81,6 +81,10 @@ class SparkEngine(Engine):
     def __init__(self, spark: SparkSession) -> None:
         self.spark = spark
 
+    @property
+    def parallelism(self) -> int:
+        return int(self.spark.sparkContext.defaultParallelism)
+
     def map(self, function: Callable[[Task], Result], tasks: Sequence[Task], *,
             on_done: Callable[[int], None] | None = None) -> list[Result]:
         if not tasks:
