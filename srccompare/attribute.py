@@ -64,8 +64,10 @@ def inferred_attributions(
 ) -> list[Attribution]:
     """Agencies an article's shared reporting points to, with the evidence."""
     sources = _sources(explicit)
+    if not sources:
+        return []
     credited = {(a.doc_id, a.agency) for a in explicit}
-    bodies = {article.id: article.body for article in articles}
+    by_id = {article.id: article for article in articles}  # bodies only of the articles judged
     backing: dict[tuple[str, str], dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     for index, passage in enumerate(passages):
         if passage.words < params.min_passage_words:
@@ -76,7 +78,7 @@ def inferred_attributions(
                     backing[(doc_id, agency)][other].append(index)
     found = []
     for (doc_id, agency), via in sorted(backing.items()):
-        attribution = _judge(doc_id, agency, via, passages, bodies[doc_id], params)
+        attribution = _judge(doc_id, agency, via, passages, by_id[doc_id].body, params)
         if attribution is not None:
             found.append(attribution)
     return found

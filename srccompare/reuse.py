@@ -32,7 +32,7 @@ from scipy.sparse.csgraph import reverse_cuthill_mckee
 
 from srccompare.align import AlignParameters, Prepared, Weights, aligned_with_tokens, prepare
 from srccompare.arrays import distinct
-from srccompare.attribute import AttributeParameters, attribute, count_words, disjoint_pieces, words_in_spans
+from srccompare.attribute import AttributeParameters, attribute, count_words, words_in_spans
 from srccompare.candidates import (
     BucketedPostings,
     Postings,
@@ -48,7 +48,7 @@ from srccompare.candidates import (
 )
 from srccompare.engines.base import Engine
 from srccompare.engines.local import LocalEngine
-from srccompare.group import group_passages
+from srccompare.group import families_of_sides, merged_stretches
 from srccompare.model import CleanArticle, DocumentSummary, Passage, ReuseResult
 from srccompare.settings import ReuseSettings, Settings
 from srccompare.sketch import Sketcher, SketchParameters
@@ -88,6 +88,36 @@ class SketchChunk:
         order = np.lexsort((postings.keys, postings.docs))
         counts = np.bincount(postings.docs, minlength=len(self.words))
         return np.split(postings.keys[order], np.cumsum(counts)[:-1]) if len(counts) else []
+
+
+@dataclass(frozen=True, eq=False)
+class PassageRows:
+    """The numbers of passages, one row a passage: what the steps after alignment (sorting, families,
+    reused words, top partners) need, as arrays rather than attributes of a Python object a passage."""
+
+    docs: np.ndarray  # (n, 2) int64: left and right document number (in id order)
+    chars: np.ndarray  # (n, 4) int64: left start, left end, right start, right end (characters)
+    tokens: np.ndarray  # (n, 4) int64: the same as token ranges (first token, end token)
+    words: np.ndarray  # (n,) int64: the passage's words
+
+    @classmethod
+    def of(cls, rows: Sequence[tuple[int, ...]]) -> PassageRows:
+        """From (left, right, four character offsets, four token offsets, words) tuples."""
+        table = np.array(rows, dtype=np.int64).reshape(len(rows), 11)
+        return cls(table[:, 0:2], table[:, 2:6], table[:, 6:10], table[:, 10])
+
+    @classmethod
+    def joined(cls, parts: Sequence[PassageRows]) -> PassageRows:
+        return cls(*(np.concatenate([getattr(part, name) for part in parts]) for name in ("docs", "chars", "tokens", "words")))
+
+    def take(self, order: np.ndarray) -> PassageRows:
+        return PassageRows(self.docs[order], self.chars[order], self.tokens[order], self.words[order])
+
+    def sides(self, field: str = "chars") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Document, start and end of side 2i (left) and 2i+1 (right) of passage i, in characters
+        (or tokens, ``field="tokens"``)."""
+        offsets = getattr(self, field)
+        return self.docs.ravel(), offsets[:, 0::2].ravel(), offsets[:, 1::2].ravel()
 
 
 @dataclass(frozen=True, eq=False)
@@ -139,14 +169,13 @@ def find_reuse(
                 pairs = find_candidates(shingles, bands, reuse, running)
                 del shingles, bands
             _report(progress, "candidates", 1, 1)
-            passages, token_ranges = align_candidates(ordered, pairs, weights, reuse, running, progress)
-        reused = reused_words(token_ranges, len(ordered))
+            passages, rows = align_candidates(ordered, pairs, weights, reuse, running, progress)
         _prepared_cache.clear()  # aligning ran in this process when there is one worker: release what it kept
-        families = group_passages(passages, min_overlap=reuse.family_min_overlap)
+        families = families_of_sides([a.id for a in ordered], *rows.sides(), min_overlap=reuse.family_min_overlap)
         _report(progress, "group", 1, 1)
         attributions = attribute(ordered, passages, wire or {}, attribute_parameters(reuse))
         _report(progress, "attribute", 1, 1)
-        return ReuseResult(summarise(ordered, passages, words.tolist(), reused), passages, families, attributions)
+        return ReuseResult(summarise(ordered, passages, words.tolist(), rows), passages, families, attributions)
 
 
 @contextmanager
@@ -321,9 +350,8 @@ def align_candidates(
     reuse: ReuseSettings,
     engine: Engine,
     progress: Progress | None,
-) -> tuple[tuple[Passage, ...], list[tuple[int, int, int]]]:
-    """The passages of the candidate pairs (in id order), and the token ranges they cover: (document
-    number, first token, end token), one per side."""
+) -> tuple[tuple[Passage, ...], PassageRows]:
+    """The passages of the candidate pairs (in id order), and their numbers in the same order."""
     params = align_parameters(reuse)
     run = uuid.uuid4().hex
     pairs = pairs_in_locality_order(pairs, len(articles))
@@ -335,8 +363,10 @@ def align_candidates(
         tasks.append(AlignTask(chunk, texts, weights, reuse.fold_names, params, run))
     found = engine.map(_aligned_documents, tasks, on_done=lambda done: _report(progress, "align", done, len(tasks)))
     passages = [passage for chunk, _ in found for passage in chunk]
-    ranges = [span for _, chunk in found for span in chunk]
-    return tuple(sorted(passages, key=lambda p: (p.left_id, p.right_id, p.left_start, p.right_start))), ranges
+    rows = PassageRows.joined([chunk for _, chunk in found]) if found else PassageRows.of([])
+    # by left id, right id, left start, right start (document numbers are in id order)
+    order = np.lexsort((rows.chars[:, 2], rows.chars[:, 0], rows.docs[:, 1], rows.docs[:, 0]))
+    return tuple(passages[i] for i in order.tolist()), rows.take(order)
 
 
 def guided_chunks(count: int, smallest: int, parallelism: int) -> list[tuple[int, int]]:
@@ -385,16 +415,17 @@ def align_documents(task: AlignTask) -> list[Passage]:
     return _aligned_documents(task)[0]
 
 
-def _aligned_documents(task: AlignTask) -> tuple[list[Passage], list[tuple[int, int, int]]]:
-    """``align_documents``'s passages, and the token ranges they cover (see align_candidates)."""
+def _aligned_documents(task: AlignTask) -> tuple[list[Passage], PassageRows]:
+    """``align_documents``'s passages, and their numbers (see PassageRows)."""
     prepared = {number: _prepared(task, number) for number in task.texts}
     passages: list[Passage] = []
-    ranges: list[tuple[int, int, int]] = []
+    rows: list[tuple[int, ...]] = []
     for left, right in task.pairs:
-        for passage, (left_start, left_end, right_start, right_end) in aligned_with_tokens(prepared[left], prepared[right], task.params):
+        for passage, tokens in aligned_with_tokens(prepared[left], prepared[right], task.params):
             passages.append(passage)
-            ranges += [(left, left_start, left_end), (right, right_start, right_end)]
-    return passages, ranges
+            chars = (passage.left_start, passage.left_end, passage.right_start, passage.right_end)
+            rows.append((left, right, *chars, *tokens, passage.words))
+    return passages, PassageRows.of(rows)
 
 
 def _prepared(task: AlignTask, number: int) -> Prepared:
@@ -416,17 +447,27 @@ def _prepared(task: AlignTask, number: int) -> Prepared:
 # --- step 6: summarise -------------------------------------------------------------
 
 
-def reused_words(token_ranges: Sequence[tuple[int, int, int]], documents: int) -> list[int]:
-    """Per document: its words inside any shared passage, from the passages' token ranges (document
-    number, first token, end token). A passage's character span runs from its first token's start
-    to its last token's end, so this is ``attribute.words_in_spans`` of the spans, without the bodies."""
-    by_document: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for number, start, end in token_ranges:
-        by_document[number].append((start, end))
-    reused = [0] * documents
-    for number, ranges in by_document.items():
-        reused[number] = sum(end - start for start, end in disjoint_pieces(ranges))
-    return reused
+def reused_words(rows: PassageRows, documents: int) -> list[int]:
+    """Per document: its words inside any shared passage, from the passages' token ranges. A
+    passage's character span runs from its first token's start to its last token's end, so this
+    is ``attribute.words_in_spans`` of the spans, without the bodies."""
+    _, doc, start, end = merged_stretches(np.zeros(2 * len(rows.words), np.int64), *rows.sides("tokens"))
+    return np.bincount(doc, weights=end - start, minlength=documents).astype(np.int64).tolist()
+
+
+def top_partners(documents: int, left: np.ndarray, right: np.ndarray, words: np.ndarray, rank: np.ndarray) -> list[int]:
+    """Per document number: the partner it shares most passage words with (ties: the lower
+    ``rank``), or -1 for none. Passages given as left and right numbers and words."""
+    if len(left) == 0:
+        return [-1] * documents
+    codes, inverse = np.unique(np.concatenate((left * documents + right, right * documents + left)), return_inverse=True)
+    shared = np.bincount(inverse, weights=np.concatenate((words, words)))  # float64: exact below 2**53 words
+    sides, others = codes // documents, codes % documents
+    order = np.lexsort((rank[others], -shared, sides))
+    firsts = order[np.concatenate(([True], sides[order][1:] != sides[order][:-1]))]
+    top = np.full(documents, -1, dtype=np.int64)
+    top[sides[firsts]] = others[firsts]
+    return top.tolist()
 
 
 def _spans_by_article(passages: Sequence[Passage]) -> dict[str, list[tuple[int, int]]]:
@@ -441,32 +482,39 @@ def summarise(
     articles: Sequence[CleanArticle],
     passages: Sequence[Passage],
     words: Sequence[int] | None = None,
-    reused: Sequence[int] | None = None,
+    rows: PassageRows | None = None,
 ) -> tuple[DocumentSummary, ...]:
     """Per article: words, words inside any shared passage, and the partner sharing most.
 
-    ``words`` are the articles' word counts and ``reused`` their reused words
-    when already known (the sketch step counts words; ``reused_words`` the rest, from token ranges).
+    ``words`` are the articles' word counts when already known (the sketch step counts them);
+    ``rows`` the passages' numbers when known, their documents numbered as ``articles`` are
+    (in id order): reused words then come from token ranges rather than from the bodies.
     """
-    spans = _spans_by_article(passages) if reused is None else {}
-    shared: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for passage in passages:
-        shared[passage.left_id][passage.right_id] += passage.words
-        shared[passage.right_id][passage.left_id] += passage.words
-    summaries = []
-    for number, article in enumerate(articles):
-        partners = shared.get(article.id, {})
-        top = min(partners, key=lambda other: (-partners[other], other)) if partners else None
-        summaries.append(
-            DocumentSummary(
-                doc_id=article.id,
-                source=article.source,
-                outlet=article.metadata.outlet,
-                title=article.metadata.title,
-                date=article.metadata.date,
-                words=words[number] if words is not None else count_words(article.body),
-                reused_words=reused[number] if reused is not None else words_in_spans(article.body, spans.get(article.id, [])),
-                top_partner=top,
-            )
+    if rows is not None:
+        reused = reused_words(rows, len(articles))
+        names = [article.id for article in articles]
+        tops = top_partners(len(names), rows.docs[:, 0], rows.docs[:, 1], rows.words, np.arange(len(names)))
+        top_of = dict(zip(names, tops))
+    else:
+        spans = _spans_by_article(passages)
+        reused = [words_in_spans(article.body, spans.get(article.id, [])) for article in articles]
+        # any partner counts, an article of the list or not
+        names = sorted({article.id for article in articles} | spans.keys())
+        numbered = {name: n for n, name in enumerate(names)}
+        left = np.array([numbered[p.left_id] for p in passages], dtype=np.int64)
+        right = np.array([numbered[p.right_id] for p in passages], dtype=np.int64)
+        passage_words = np.array([p.words for p in passages], dtype=np.int64)
+        top_of = dict(zip(names, top_partners(len(names), left, right, passage_words, np.arange(len(names)))))
+    return tuple(
+        DocumentSummary(
+            doc_id=article.id,
+            source=article.source,
+            outlet=article.metadata.outlet,
+            title=article.metadata.title,
+            date=article.metadata.date,
+            words=words[number] if words is not None else count_words(article.body),
+            reused_words=reused[number],
+            top_partner=names[top_of[article.id]] if top_of[article.id] >= 0 else None,
         )
-    return tuple(summaries)
+        for number, article in enumerate(articles)
+    )

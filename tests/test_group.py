@@ -1,4 +1,6 @@
+import numpy as np
 from hypothesis import given
+from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from srccompare.group import group_passages, overlapping_spans
@@ -84,3 +86,73 @@ def test_a_family_from_spans_keyed_by_index_as_the_spark_engine_has_them():
     family = _family(spans, [4, 5, 9])
     assert family.spans == (Span("a", 0, 90), Span("b", 10, 60))
     assert family.passages == (2, 4)
+
+
+def reference_families(passages, min_overlap):
+    """Families the plain way: components of passages linked by overlaps (brute force), each
+    component's spans merged per document in id order, largest first, ties by first span then
+    by smallest passage index."""
+    sides = [side for p in passages for side in (Span(p.left_id, p.left_start, p.left_end), Span(p.right_id, p.right_start, p.right_end))]
+    parent = list(range(len(passages)))
+
+    def root(i):
+        while parent[i] != i:
+            i = parent[i]
+        return i
+
+    for i, j in brute_overlaps(sides, min_overlap):
+        parent[root(i // 2)] = root(j // 2)
+    components = {}
+    for index in range(len(passages)):
+        components.setdefault(root(index), []).append(index)
+    families = []
+    for indexes in sorted(components.values()):
+        merged = []
+        for span in sorted((sides[2 * i + k] for i in indexes for k in (0, 1)), key=lambda s: (s.doc_id, s.start, s.end)):
+            if merged and merged[-1].doc_id == span.doc_id and span.start <= merged[-1].end:
+                merged[-1] = Span(span.doc_id, merged[-1].start, max(merged[-1].end, span.end))
+            else:
+                merged.append(span)
+        families.append((tuple(merged), tuple(indexes)))
+    families.sort(key=lambda f: (-len(f[0]), -sum(s.end - s.start for s in f[0]), f[0][0].doc_id, f[0][0].start))
+    return [(f"F{n + 1}", spans, indexes) for n, (spans, indexes) in enumerate(families)]
+
+
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["b", "a", "c10", "c9", "é"]), st.integers(0, 60), st.integers(1, 40),
+                  st.sampled_from(["b", "a", "c10", "c9", "é"]), st.integers(0, 60), st.integers(1, 40)),
+        max_size=20,
+    ),
+    st.sampled_from([0.01, 0.5, 1.0]),
+)
+@hsettings(deadline=None)
+def test_families_equal_the_plain_computation_with_ids_order_and_numbering(sides, min_overlap):
+    passages = [passage(a, s, s + n, b, t, t + m) for a, s, n, b, t, m in sides]
+    families = group_passages(passages, min_overlap=min_overlap)
+    assert [(f.id, f.spans, f.passages) for f in families] == reference_families(passages, min_overlap)
+
+
+@given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 3), st.integers(0, 50), st.integers(1, 30)), max_size=30))
+@hsettings(deadline=None)
+def test_merged_stretches_are_the_union_of_each_groups_spans_per_document(rows):
+    from srccompare.attribute import disjoint_pieces
+    from srccompare.group import merged_stretches
+
+    group = np.array([r[0] for r in rows], dtype=np.int64)
+    doc = np.array([r[1] for r in rows], dtype=np.int64)
+    start = np.array([r[2] for r in rows], dtype=np.int64)
+    end = start + np.array([r[3] for r in rows], dtype=np.int64)
+    found = list(zip(*(part.tolist() for part in merged_stretches(group, doc, start, end))))
+    expected = []
+    for key in sorted({(g, d) for g, d, _, _ in rows}):
+        spans = [(s, s + n) for g, d, s, n in rows if (g, d) == key]
+        pieces = list(disjoint_pieces(spans))
+        merged = []
+        for a, b in pieces:  # pieces that touch are one stretch
+            if merged and a <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+            else:
+                merged.append((a, b))
+        expected += [(*key, a, b) for a, b in merged]
+    assert sorted(found) == sorted(expected)

@@ -1,6 +1,7 @@
 import random
 import tempfile
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import settings as hsettings
@@ -9,7 +10,7 @@ from hypothesis import strategies as st
 from srccompare import reuse as reuse_module
 from srccompare.engines.base import Engine
 from srccompare.model import CleanArticle, Metadata
-from srccompare.reuse import find_reuse, guided_chunks
+from srccompare.reuse import find_reuse, guided_chunks, summarise, top_partners
 from tests.reuse_text import filler
 
 
@@ -72,6 +73,28 @@ def test_reused_words_from_token_ranges_are_the_words_in_the_passages_spans(sett
     assert sum(d.reused_words > 0 for d in result.documents) > 10
     for document in result.documents:
         assert document.reused_words == words_in_spans(bodies[document.doc_id], spans.get(document.doc_id, []))
+
+
+def test_summaries_from_passage_rows_equal_those_from_the_passages_and_bodies(settings):
+    articles, _ = planted_corpus(40, 7)
+    result = find_reuse(articles, settings)
+    assert sum(d.top_partner is not None for d in result.documents) > 10
+    assert summarise(sorted(articles, key=lambda a: a.id), result.passages) == result.documents
+
+
+@given(st.lists(st.tuples(st.integers(0, 5), st.integers(0, 5), st.integers(0, 4)), max_size=25), st.permutations(range(6)))
+@hsettings(max_examples=200, deadline=None)
+def test_top_partner_shares_most_words_ties_to_the_lower_rank(passages, ranks):
+    passages = [(a, b, w) for a, b, w in passages if a != b]
+    shared = {}
+    for a, b, w in passages:
+        for one, other in ((a, b), (b, a)):
+            shared.setdefault(one, {}).setdefault(other, 0)
+            shared[one][other] += w
+    rank = np.array(ranks)
+    expected = [min(shared[d], key=lambda o: (-shared[d][o], rank[o])) if d in shared else -1 for d in range(6)]
+    left, right, words = (np.array([p[k] for p in passages], dtype=np.int64) for k in range(3))
+    assert top_partners(6, left, right, words, rank) == expected
 
 
 def planted_corpus(count, rng_seed):
