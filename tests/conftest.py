@@ -10,8 +10,9 @@ from srccompare.clean import clean_text
 from srccompare.model import CleanArticle
 from srccompare.settings import Settings, load_settings
 
-# Tests never read the developer's own ~/.config/srccompare/config.toml.
+# Tests never read the developer's own ~/.config/srccompare/config.toml, nor write to their cache.
 os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="srccompare-test-config-")
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="srccompare-test-cache-")
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

@@ -14,6 +14,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from srccompare.rules import stored
 from srccompare.rules.prefilter import NO_PREFILTER, FirstCharIndex, Prefilter, first_char_index, prefilter_of
 
 if TYPE_CHECKING:
@@ -143,6 +144,7 @@ def _outlet_key(text: str) -> str:
 @lru_cache(maxsize=8)
 def load_rules(extra: tuple[str, ...] = ()) -> Rules:
     """Our rules plus any user rule files (TOML with [[rule]], [[block]], [[agency]], ...)."""
+    stored.load_stored()
     documents = [(name, _read_packaged(name)) for name in ("boilerplate.toml", "agencies.toml", "outlets.toml")]
     documents += [(path, _read_user(Path(path))) for path in extra]
     agencies = tuple(_agency(d) for origin, doc in documents for d in doc.get("agency", []))
@@ -156,6 +158,7 @@ def load_rules(extra: tuple[str, ...] = ()) -> Rules:
             outlets += [_outlet(d) for d in doc.get("outlet", [])]
         except (KeyError, TypeError, re.error) as error:
             raise RulesError(f"{origin}: bad rule ({type(error).__name__}: {error})") from None
+    stored.store()
     return Rules(
         lines=tuple(lines),
         blocks=tuple(blocks),
@@ -180,6 +183,7 @@ def load_screened_rules(extra: tuple[str, ...] = ()) -> Rules:
         [(rule.pattern, rule.cheap) for rule in rules.credits],
         [(rule.start, rule.cheap_start) for rule in rules.blocks],
     )
+    stored.store()  # the screen's own prefilters
     return replace(rules, screen=screen)
 
 
@@ -222,7 +226,8 @@ def _agency(data: dict[str, Any]) -> Agency:
 
 def _agency_alternation(agencies: tuple[Agency, ...]) -> str:
     """Aliases longest first; short all-capital ones case-sensitive via an inline flag group."""
-    aliases = sorted({a for agency in agencies if not agency.photo_only for a in agency.aliases}, key=len, reverse=True)
+    # (then alphabetically: a set's order changes from one process to the next, and the pattern is a key of rules/stored.py)
+    aliases = sorted({a for agency in agencies if not agency.photo_only for a in agency.aliases}, key=lambda a: (-len(a), a))
     parts = [f"(?-i:{re.escape(a)})" if _is_acronym(a) else re.escape(a) for a in aliases]
     return "|".join(parts)
 

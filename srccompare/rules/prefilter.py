@@ -127,10 +127,36 @@ def _fold(text: str) -> str:
     return text.lower()
 
 
+# prefilter_of's answers in this process, by (pattern, flags, most, most_prefixes): they depend on
+# nothing else, and deriving them (parsing each rule's regex again and walking its tree) took a
+# third of a second of every process's start; rules/stored.py keeps them on disk between runs.
+_answers: dict[tuple[str, int, int, int], Prefilter] = {}
+
+
 def prefilter_of(pattern: re.Pattern[str], most: int = MAX_STRINGS, most_prefixes: int = MAX_PREFIXES) -> Prefilter:
     """The cheap tests for one compiled pattern (see the module docstring), with at most ``most``
     strings a test and ``most_prefixes`` prefixes (more for a test that costs nothing a string,
     as the rules' screen's)."""
+    key = (pattern.pattern, int(pattern.flags), most, most_prefixes)
+    found = _answers.get(key)
+    if found is None:
+        found = _answers[key] = derive_prefilter(pattern, most, most_prefixes)
+    return found
+
+
+def known_prefilters() -> dict[tuple[str, int, int, int], Prefilter]:
+    """prefilter_of's answers so far (a copy)."""
+    return dict(_answers)
+
+
+def add_known_prefilters(answers: Mapping[tuple[str, int, int, int], Prefilter]) -> None:
+    """Take answers derived before (rules/stored.py): prefilter_of gives them without deriving."""
+    for key, found in answers.items():
+        _answers.setdefault(key, found)
+
+
+def derive_prefilter(pattern: re.Pattern[str], most: int = MAX_STRINGS, most_prefixes: int = MAX_PREFIXES) -> Prefilter:
+    """prefilter_of's answer, derived from the pattern's parse tree."""
     if pattern.flags & re.MULTILINE:
         return NO_PREFILTER
     tree = sre_parse.parse(pattern.pattern, pattern.flags)
