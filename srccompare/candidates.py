@@ -133,13 +133,10 @@ def part_ranges(bucket_rows: np.ndarray, parts: int) -> list[tuple[int, int]]:
     """[low, high) rows of each of ``parts`` parts (a power of two) in postings in bucket order."""
     bits = parts.bit_length() - 1
     width = 1 << (BUCKET_BITS - bits)  # buckets a part
-    bounds = np.concatenate(([0], np.cumsum(bucket_rows, dtype=np.int64))).tolist()
-    ranges = []
-    for part in range(parts):
-        # Part p holds the keys whose low bits are p: the buckets from p's bits reversed, times width.
-        first = int(_REVERSED_BITS[part]) >> (BUCKET_BITS - bits) if bits else 0
-        ranges.append((bounds[first * width], bounds[(first + 1) * width]))
-    return ranges
+    # Part p holds the keys whose low bits are p: the buckets from p's bits reversed, times width.
+    firsts = (_REVERSED_BITS[:parts].astype(np.int64) >> (BUCKET_BITS - bits)) * width if bits else np.zeros(1, np.int64)
+    bounds = np.concatenate(([0], np.cumsum(bucket_rows, dtype=np.int64)))
+    return list(zip(bounds[firsts].tolist(), bounds[firsts + width].tolist()))
 
 
 @dataclass(frozen=True)
