@@ -27,6 +27,7 @@ sums), so results are those of the array code they replaced, bit for bit.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -68,6 +69,16 @@ class Weights:
         idf = np.log((1 + total) / (1 + np.asarray(frequency, dtype=np.float64))) + 1.0
         return cls(hashes, idf, float(np.log(1 + total) + 1.0))
 
+    @functools.cached_property
+    def buckets(self) -> tuple[np.ndarray, np.uint64]:
+        """(starts, shift): the hashes whose top bits are b (``hash >> shift``) are those from
+        ``starts[b]`` to ``starts[b + 1]``, about one a bucket, so that a lookup scans a run of one
+        or two instead of searching the whole array (each step of a binary search a cache miss)."""
+        bits = min(24, max(1, len(self.hashes).bit_length()))
+        shift = np.uint64(64 - bits)
+        firsts = np.searchsorted(self.hashes, np.arange(1 << bits, dtype=np.uint64) << shift)
+        return np.append(firsts, len(self.hashes)).astype(np.int64), shift
+
     @classmethod
     def from_documents(cls, token_hashes: list[np.ndarray]) -> Weights:
         vocabularies = [distinct(hashes) for hashes in token_hashes]
@@ -101,10 +112,11 @@ class Prepared:
 
 def prepare(tokens: Tokens, weights: Weights, params: AlignParameters) -> Prepared:
     grams = shingle_hashes(tokens.hashes, params.ngram)
-    idf_hashes, idf = (weights.hashes, weights.idf) if len(weights.hashes) else (np.zeros(1, np.uint64), np.full(1, weights.default))
+    starts, shift = weights.buckets
     # numpy's quicksort is twice as fast as its stable sort here; the kernel puts ties back in position order.
     arrays = _prepare_arrays(
-        grams, np.argsort(grams), tokens.hashes, np.argsort(tokens.hashes), tokens.sentences, idf_hashes, idf, weights.default
+        grams, np.argsort(grams), tokens.hashes, np.argsort(tokens.hashes), tokens.sentences,
+        weights.hashes, weights.idf, starts, shift, weights.default,
     )
     return Prepared(tokens, grams, *arrays)
 
@@ -114,9 +126,9 @@ def prepare(tokens: Tokens, weights: Weights, params: AlignParameters) -> Prepar
 
 
 @numba.njit(cache=True)
-def _prepare_arrays(grams, gram_order, hashes, token_order, sentences, idf_hashes, idf, default_idf):
+def _prepare_arrays(grams, gram_order, hashes, token_order, sentences, idf_hashes, idf, idf_starts, idf_shift, default_idf):
     """Prepared's arrays from a document's n-grams, token hashes and sentence numbers, each given with
-    an order that sorts it (made stable here)."""
+    an order that sorts it (made stable here), and the corpus's idf (looked up as Weights.buckets says)."""
     _stable_ties(gram_order, grams)
     _stable_ties(token_order, hashes)
     # n-grams: sorted, and how often each occurs (its run's length).
@@ -176,10 +188,12 @@ def _prepare_arrays(grams, gram_order, hashes, token_order, sentences, idf_hashe
     # idf of each word: the corpus's, or the default for a word it never saw.
     word_weight = np.empty(word_count, np.float64)
     word_idf = np.empty(word_count, np.float64)
-    at = 0
     for w in range(word_count):
-        at = _search_from(idf_hashes, words[w], at)  # words ascend: search on from the last one
-        word_idf[w] = idf[at] if at < len(idf_hashes) and idf_hashes[at] == words[w] else default_idf
+        bucket = words[w] >> idf_shift
+        at, end = idf_starts[bucket], idf_starts[bucket + 1]
+        while at < end and idf_hashes[at] < words[w]:
+            at += 1
+        word_idf[w] = idf[at] if at < end and idf_hashes[at] == words[w] else default_idf
         word_weight[w] = word_idf[w] * word_idf[w]
     row_idf = np.empty(rows, np.float32)
     norms = np.zeros(sentence_count, np.float64)
@@ -241,25 +255,6 @@ def _stable_ties(order, values):
                     back -= 1
                 order[back] = position
             start = k
-
-
-@numba.njit(cache=True)
-def _search_from(sorted_values, value, low):
-    """The first position at or after ``low`` whose value is not below ``value``, for values
-    that lie at or after ``low`` (doubling steps, then halving)."""
-    step, high = 1, low
-    while high < len(sorted_values) and sorted_values[high] < value:
-        low = high + 1
-        high += step
-        step *= 2
-    high = min(high, len(sorted_values))
-    while low < high:
-        middle = (low + high) >> 1
-        if sorted_values[middle] < value:
-            low = middle + 1
-        else:
-            high = middle
-    return low
 
 
 @numba.njit(cache=True)

@@ -160,6 +160,19 @@ def test_kernel_sort_is_a_stable_argsort(keys):
     assert items.tolist() == np.argsort(keys, kind="stable").tolist()
 
 
+@given(st.lists(st.integers(0, 2**64 - 1), max_size=300, unique=True), st.lists(st.integers(0, 2**64 - 1), max_size=50))
+@hsettings(max_examples=200, deadline=None)
+def test_weights_buckets_find_every_hash_and_no_other(known, asked):
+    hashes = np.array(sorted(known), dtype=np.uint64)
+    weights = Weights.from_frequencies(hashes, np.ones(len(hashes)), 10)
+    starts, shift = weights.buckets
+    for value in [*known, *asked]:
+        bucket = int(np.uint64(value) >> shift)
+        run = hashes[starts[bucket] : starts[bucket + 1]]
+        assert (value in run.tolist()) == (value in known)
+        assert all(int(h) >> int(shift) == bucket for h in run)
+
+
 def _dense_sentence_seeds(left, right, threshold, min_words):
     """Sentence seeds the way the array code found them: a dense float32 product of presence matrices."""
 
