@@ -160,6 +160,20 @@ def test_kernel_sort_is_a_stable_argsort(keys):
     assert items.tolist() == np.argsort(keys, kind="stable").tolist()
 
 
+@pytest.mark.parametrize("words", [300, 20_000])
+def test_prepared_orders_are_stable_argsorts_for_short_and_long_documents(settings, words):
+    """Below QUICKSORT_MOST tokens a quicksort and the kernel's ties, above a stable sort: the same orders."""
+    from srccompare.align import QUICKSORT_MOST, prepare
+
+    rng = random.Random(words)
+    text = " ".join(rng.choice(["the", "a", "of", "Minsk", "said", "protest", "election", "EU"]) for _ in range(words))
+    tokens = tokenise("doc", text, TokenHasher())
+    assert (len(tokens) > QUICKSORT_MOST) == (words > QUICKSORT_MOST)
+    prepared = prepare(tokens, Weights.from_documents([tokens.hashes]), align_parameters(settings.reuse))
+    assert prepared.gram_order.tolist() == np.argsort(prepared.grams, kind="stable").tolist()
+    assert prepared.sorted_grams.tolist() == np.sort(prepared.grams).tolist()
+
+
 @given(st.lists(st.integers(0, 2**64 - 1), max_size=300, unique=True), st.lists(st.integers(0, 2**64 - 1), max_size=50))
 @hsettings(max_examples=200, deadline=None)
 def test_weights_buckets_find_every_hash_and_no_other(known, asked):
