@@ -17,6 +17,7 @@ order of the input nor on the number of workers.
 
 from __future__ import annotations
 
+import functools
 import gc
 import os
 import tempfile
@@ -417,11 +418,13 @@ def align_documents(task: AlignTask) -> list[Passage]:
 
 def _aligned_documents(task: AlignTask) -> tuple[list[Passage], PassageRows]:
     """``align_documents``'s passages, and their numbers (see PassageRows)."""
-    prepared = {number: _prepared(task, number) for number in task.texts}
+    # With a run, documents come from the process's cache as the pairs need them: it is bounded,
+    # while a task's documents are not (the first guided tasks hold thousands).
+    prepared = functools.partial(_prepared, task) if task.run else {n: _prepared(task, n) for n in task.texts}.__getitem__
     passages: list[Passage] = []
     rows: list[tuple[int, ...]] = []
     for left, right in task.pairs:
-        for passage, tokens in aligned_with_tokens(prepared[left], prepared[right], task.params):
+        for passage, tokens in aligned_with_tokens(prepared(left), prepared(right), task.params):
             passages.append(passage)
             chars = (passage.left_start, passage.left_end, passage.right_start, passage.right_end)
             rows.append((left, right, *chars, *tokens, passage.words))
