@@ -41,15 +41,19 @@ def group_passages(passages: Sequence[Passage], *, min_overlap: float = 0.5) -> 
     ``min_overlap`` of the shorter one (a bare touch does not join two
     different paragraphs of copy).
     """
-    sides = passage_sides(passages)
+    return families_of_sides(*_side_arrays(passage_sides(passages)), min_overlap=min_overlap)
+
+
+def _side_arrays(sides: Sequence[tuple[str, int, int]]) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+    """(doc_id, start, end) sides as the document ids in order, and each side's document number
+    (into those ids), start and end."""
     names = sorted({side[0] for side in sides})
     number = {name: n for n, name in enumerate(names)}
-    return families_of_sides(
+    return (
         names,
         np.array([number[side[0]] for side in sides], dtype=np.int64),
         np.array([side[1] for side in sides], dtype=np.int64),
         np.array([side[2] for side in sides], dtype=np.int64),
-        min_overlap=min_overlap,
     )
 
 
@@ -133,7 +137,6 @@ def overlapping_spans(spans: Sequence[Span], min_overlap: float) -> list[tuple[i
     return list(zip(first.tolist(), second.tolist()))
 
 
-
 def _overlapping(doc: np.ndarray, start: np.ndarray, end: np.ndarray, *, min_overlap: float) -> tuple[np.ndarray, np.ndarray]:
     """``overlapping_spans`` of spans given as document numbers, starts and ends: two index arrays,
     the earlier span (by start, then end) first."""
@@ -156,20 +159,7 @@ def _overlapping(doc: np.ndarray, start: np.ndarray, end: np.ndarray, *, min_ove
 
 def _family(spans: Mapping[int, Span], indexes: list[int]) -> Family:
     """Merge a component's spans (by span index, as the Spark engine has them) per document into maximal stretches."""
-    merged, passages = _merged({i: (spans[i].doc_id, spans[i].start, spans[i].end) for i in indexes}, indexes)
-    return Family(id="", spans=tuple(Span(*span) for span in merged), passages=passages)
-
-
-def _merged(
-    sides: Sequence[tuple[str, int, int]] | Mapping[int, tuple[str, int, int]], indexes: list[int]
-) -> tuple[list[list], tuple[int, ...]]:
-    """A component's spans merged per document into maximal stretches ([doc_id, start, end], in
-    order), and its passages."""
-    merged: list[list] = []
-    for doc_id, start, end in sorted(sides[i] for i in indexes):
-        last = merged[-1] if merged else None
-        if last is not None and last[0] == doc_id and start <= last[2]:
-            last[2] = max(last[2], end)
-        else:
-            merged.append([doc_id, start, end])
-    return merged, tuple(sorted({i // 2 for i in indexes}))
+    names, *sides = _side_arrays([(spans[i].doc_id, spans[i].start, spans[i].end) for i in indexes])
+    _, doc, start, end = merged_stretches(np.zeros(len(indexes), np.int64), *sides)
+    merged = tuple(Span(names[d], a, b) for d, a, b in zip(doc.tolist(), start.tolist(), end.tolist()))
+    return Family(id="", spans=merged, passages=tuple(sorted({i // 2 for i in indexes})))
