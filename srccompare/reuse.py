@@ -458,15 +458,15 @@ def reused_words(rows: PassageRows, documents: int) -> list[int]:
     return np.bincount(doc, weights=end - start, minlength=documents).astype(np.int64).tolist()
 
 
-def top_partners(documents: int, left: np.ndarray, right: np.ndarray, words: np.ndarray, rank: np.ndarray) -> list[int]:
+def top_partners(documents: int, left: np.ndarray, right: np.ndarray, words: np.ndarray) -> list[int]:
     """Per document number: the partner it shares most passage words with (ties: the lower
-    ``rank``), or -1 for none. Passages given as left and right numbers and words."""
+    number), or -1 for none. Passages given as left and right numbers and words."""
     if len(left) == 0:
         return [-1] * documents
     codes, inverse = np.unique(np.concatenate((left * documents + right, right * documents + left)), return_inverse=True)
     shared = np.bincount(inverse, weights=np.concatenate((words, words)))  # float64: exact below 2**53 words
     sides, others = codes // documents, codes % documents
-    order = np.lexsort((rank[others], -shared, sides))
+    order = np.lexsort((others, -shared, sides))
     firsts = order[np.concatenate(([True], sides[order][1:] != sides[order][:-1]))]
     top = np.full(documents, -1, dtype=np.int64)
     top[sides[firsts]] = others[firsts]
@@ -496,18 +496,18 @@ def summarise(
     if rows is not None:
         reused = reused_words(rows, len(articles))
         names = [article.id for article in articles]
-        tops = top_partners(len(names), rows.docs[:, 0], rows.docs[:, 1], rows.words, np.arange(len(names)))
-        top_of = dict(zip(names, tops))
+        tops = top_partners(len(names), rows.docs[:, 0], rows.docs[:, 1], rows.words)
     else:
         spans = _spans_by_article(passages)
         reused = [words_in_spans(article.body, spans.get(article.id, [])) for article in articles]
-        # any partner counts, an article of the list or not
+        # any partner counts, an article of the list or not; numbered in id order, so ties go to the lower id
         names = sorted({article.id for article in articles} | spans.keys())
         numbered = {name: n for n, name in enumerate(names)}
         left = np.array([numbered[p.left_id] for p in passages], dtype=np.int64)
         right = np.array([numbered[p.right_id] for p in passages], dtype=np.int64)
         passage_words = np.array([p.words for p in passages], dtype=np.int64)
-        top_of = dict(zip(names, top_partners(len(names), left, right, passage_words, np.arange(len(names)))))
+        everyone = top_partners(len(names), left, right, passage_words)
+        tops = [everyone[numbered[article.id]] for article in articles]
     return tuple(
         DocumentSummary(
             doc_id=article.id,
@@ -517,7 +517,7 @@ def summarise(
             date=article.metadata.date,
             words=words[number] if words is not None else count_words(article.body),
             reused_words=reused[number],
-            top_partner=names[top_of[article.id]] if top_of[article.id] >= 0 else None,
+            top_partner=names[tops[number]] if tops[number] >= 0 else None,
         )
         for number, article in enumerate(articles)
     )
