@@ -10,13 +10,13 @@ for a writer, and a crash leaves the file usable.
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
 from srccompare.fetch import Page
+from srccompare.settings import cache_directory
 
 SCHEMA_VERSION = 2  # 2: the charset of the Content-Type header is kept
 SCHEMA = """
@@ -50,8 +50,7 @@ class CacheStats:
 
 def default_cache_path() -> Path:
     """$XDG_CACHE_HOME/srccompare/pages.sqlite, else ~/.cache/srccompare/pages.sqlite."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "srccompare" / "pages.sqlite"
+    return cache_directory() / "pages.sqlite"
 
 
 def cache_path(setting: str) -> Path:

@@ -118,6 +118,12 @@ class Settings:
         return dataclasses.replace(self, **{section: dataclasses.replace(current, **values)})
 
 
+def cache_directory() -> Path:
+    """Where srccompare keeps things between runs: $XDG_CACHE_HOME/srccompare, else ~/.cache/srccompare."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "srccompare"
+
+
 def default_config_path() -> Path:
     base = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
     return Path(base) / "srccompare" / "config.toml"

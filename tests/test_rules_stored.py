@@ -73,3 +73,14 @@ def test_a_directory_that_cannot_be_written_is_no_error(tmp_path):
     stored._on_disk.clear()
     stored.store(blocker / "srccompare" / "prefilters.json")  # no exception
     assert blocker.read_text(encoding="utf-8") == "not a directory"
+
+
+def test_a_failed_write_leaves_no_file_behind(tmp_path, monkeypatch):
+    def disk_full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    load_rules()
+    stored._on_disk.clear()
+    monkeypatch.setattr(stored.json, "dump", disk_full)
+    stored.store(tmp_path / "prefilters.json")  # no exception
+    assert list(tmp_path.iterdir()) == []

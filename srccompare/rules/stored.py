@@ -24,6 +24,7 @@ from blake3 import blake3
 
 from srccompare.rules import prefilter
 from srccompare.rules.prefilter import Prefilter
+from srccompare.settings import cache_directory
 
 FORMAT = 1
 MOST_ENTRIES = 4096  # a file holds the answers for this many patterns at most (user rule files add theirs)
@@ -32,8 +33,7 @@ _on_disk: set[tuple[str, int, int, int]] = set()  # the keys the file held when 
 
 
 def stored_path() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "srccompare" / f"prefilters-{_code_version()}.json"
+    return cache_directory() / f"prefilters-{_code_version()}.json"
 
 
 @lru_cache(maxsize=1)
@@ -47,9 +47,9 @@ def load_stored(path: Path | None = None) -> int:
     path = path or stored_path()
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
-        answers = {_key(entry["key"]): _prefilter(entry["prefilter"]) for entry in document["answers"]}
         if document["format"] != FORMAT:
             return 0
+        answers = {_key(entry["key"]): _prefilter(entry["prefilter"]) for entry in document["answers"]}
     except (OSError, ValueError, KeyError, TypeError):
         return 0
     prefilter.add_known_prefilters(answers)
@@ -67,7 +67,12 @@ def store(path: Path | None = None) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, prefix=path.name, delete=False) as out:
-            json.dump(document, out)
+            try:
+                json.dump(document, out)
+            except OSError:  # (a full disk): no half-written file left beside the cache
+                out.close()
+                os.unlink(out.name)
+                raise
         os.replace(out.name, path)  # whole or not at all, whichever of two processes writes last
     except OSError:
         return
