@@ -76,8 +76,9 @@ class Weights:
         or two instead of searching the whole array (each step of a binary search a cache miss)."""
         bits = min(24, max(1, len(self.hashes).bit_length()))
         shift = np.uint64(64 - bits)
-        firsts = np.searchsorted(self.hashes, np.arange(1 << bits, dtype=np.uint64) << shift)
-        return np.append(firsts, len(self.hashes)).astype(np.int64), shift
+        # Made in each align task (each has its own copy of the weights): counted in one pass.
+        counts = np.bincount((self.hashes >> shift).astype(np.int64), minlength=1 << bits)
+        return np.concatenate(([0], np.cumsum(counts))).astype(np.int64), shift
 
     @classmethod
     def from_documents(cls, token_hashes: list[np.ndarray]) -> Weights:
