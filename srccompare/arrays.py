@@ -28,11 +28,3 @@ def first_of_runs(ordered: np.ndarray) -> np.ndarray:
     first[:1] = True
     np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
     return first
-
-
-def in_sorted(sorted_values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
-    """Whether each of ``wanted`` occurs in ``sorted_values`` (ascending): one binary search each."""
-    if len(sorted_values) == 0:
-        return np.zeros(len(wanted), dtype=bool)
-    where = np.minimum(np.searchsorted(sorted_values, wanted), len(sorted_values) - 1)
-    return sorted_values[where] == wanted

@@ -103,7 +103,8 @@ def _judge(
     indexes = sorted({i for found in via.values() for i in found})
     weighted = sum(passage_weight(passages[i], params.quote_weight) for i in indexes)
     spans = [_side(passages[i], doc_id) for i in indexes]
-    share = words_in_spans(body, spans) / max(1, count_words(body))
+    inside, words = word_counts(body, spans)
+    share = inside / max(1, words)
     if weighted < params.min_words or share < params.min_share:
         return None
     evidence = tuple(
@@ -131,13 +132,17 @@ def count_words(text: str) -> int:
 def words_in_spans(body: str, spans: Sequence[tuple[int, int]]) -> int:
     """Words of ``body`` inside the union of character spans (a word cut by a span's edge counts, as
     ``count_words`` of the span's text would count it)."""
-    if not spans:
-        return 0
+    return word_counts(body, spans)[0] if spans else 0
+
+
+def word_counts(body: str, spans: Sequence[tuple[int, int]]) -> tuple[int, int]:
+    """``words_in_spans`` and ``count_words`` of ``body``, from one scan of it."""
     starts, ends, _ = scan_words(code_points(body))
     # per piece: words beginning before its end, less those ending at or before its start
-    return sum(
+    inside = sum(
         int(np.searchsorted(starts, end)) - int(np.searchsorted(ends, start, side="right")) for start, end in disjoint_pieces(spans)
     )
+    return inside, len(starts)
 
 
 def disjoint_pieces(spans: Iterable[tuple[int, int]]) -> Iterator[tuple[int, int]]:

@@ -10,11 +10,29 @@ blank line. Pairs name their sides ``left_`` and ``right_`` everywhere.
 from __future__ import annotations
 
 import dataclasses
-import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 PARAGRAPH_SEPARATOR = "\n\n"
+
+
+class computed_once:  # noqa: N801 (a decorator, named like functools.cached_property)
+    """functools.cached_property without its lock: Python 3.11's takes one on every first access,
+    half the cost of joining an article's paragraphs (0.14 s of 0.28 s for 40k articles). The
+    value comes from frozen fields: two threads computing it at once compute the same."""
+
+    def __init__(self, compute: Callable[[Any], Any]) -> None:
+        self.compute = compute
+        self.name = compute.__name__
+        self.__doc__ = compute.__doc__
+
+    def __get__(self, instance: Any, owner: type | None = None) -> Any:
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.compute(instance)
+        return value
+
 
 InputKind = Literal["html", "markdown", "text"]
 
@@ -135,7 +153,7 @@ class CleanArticle:
 
     # body and paragraph_spans are computed once an article: reports and views read them
     # once a row, and joining a 45 MB article's paragraphs 4,000 times took minutes.
-    @functools.cached_property
+    @computed_once
     def body(self) -> str:
         return PARAGRAPH_SEPARATOR.join(self.paragraphs)
 
@@ -143,7 +161,7 @@ class CleanArticle:
         """Pickled (to worker processes) without the cached body and spans."""
         return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
 
-    @functools.cached_property
+    @computed_once
     def paragraph_spans(self) -> tuple[tuple[int, int], ...]:
         """(start, end) offsets of each paragraph in ``body``."""
         spans = []

@@ -128,15 +128,31 @@ class TokenHasher:
         hashes, trusted, untrusted = _look_up(keys, starts, ends, *self._known)
         # New keys: one string a distinct key (a huge text repeats its words),
         # hashed and remembered; unkeyed (long) tokens one by one, by their string.
-        if len(trusted):
+        if len(trusted) > FEW_NEW_TOKENS:
             new_keys, first, inverse = np.unique(keys[trusted], return_index=True, return_inverse=True)
             firsts = trusted[first]
             new_hashes = self.hash_tokens(_strings(text, starts[firsts], ends[firsts]))
             hashes[trusted] = new_hashes[inverse]
             self._remember(new_keys, new_hashes)
+        elif len(trusted):
+            self._hash_few(text, starts, ends, keys, trusted, hashes)
         if len(untrusted):
             hashes[untrusted] = self.hash_tokens(_strings(text, starts[untrusted], ends[untrusted]))
         return hashes
+
+    def _hash_few(self, text: str, starts: np.ndarray, ends: np.ndarray, keys: np.ndarray, new: np.ndarray, hashes: np.ndarray) -> None:
+        """``hash_spans``'s new keys when there are few (a document of a corpus whose vocabulary is
+        mostly known): the same as its numpy path, each distinct key hashed from its first
+        occurrence's string, without that path's dozen array calls (~100 us a document)."""
+        found: dict[int, int] = {}
+        signed = []
+        for key, start, end in zip(keys[new].tolist(), starts[new].tolist(), ends[new].tolist()):
+            value = found.get(key)
+            if value is None:
+                value = found[key] = self._cache[text[start:end]]
+            signed.append(value)
+        hashes[new] = np.array(signed, dtype=np.int64).view(np.uint64)
+        self._remember(np.array(list(found), dtype=np.uint64), np.array(list(found.values()), dtype=np.int64).view(np.uint64))
 
     def _remember(self, keys: np.ndarray, hashes: np.ndarray) -> None:
         """Add new (distinct, not yet known) keys to the table, doubling it while it would be over half full."""
@@ -320,6 +336,9 @@ def _word_chars() -> np.ndarray:
 # characters or more, so tokens longer than KEYED_TOKEN_CHARS are not keyed
 # (they are looked up by their string).
 KEYED_TOKEN_CHARS = 64
+# Up to this many new keys in a text, hash_spans finds the distinct ones with a dict rather than
+# np.unique: on bench/reuse_speed.py's corpora most documents bring one to ten new words.
+FEW_NEW_TOKENS = 64
 _KEY_BASE = np.uint64(0x100000001B3)
 
 

@@ -14,8 +14,30 @@ from srccompare.candidates import (
     sampled_shingles,
     shared_key_pairs,
     split_by_key,
+    _repeated_keys,
 )
 from srccompare.reuse import SketchChunk, key_parts
+
+
+# Keys far apart in their high bits (as hashes are), and a pair that differs in its lowest bit only.
+SPREAD_KEYS = [int(k) for k in np.random.default_rng(7).integers(0, 2**62, 6, dtype=np.int64) * 2]
+
+
+@given(st.lists(st.sampled_from(SPREAD_KEYS), max_size=60))
+def test_repeated_keys_are_the_rows_of_keys_held_twice(choices):
+    kept = _repeated_keys(Postings(np.array(choices, dtype=np.uint64), np.arange(len(choices), dtype=np.int32)))
+    assert kept.docs.tolist() == [row for row, key in enumerate(choices) if choices.count(key) > 1]
+    assert kept.keys.tolist() == [key for key in choices if choices.count(key) > 1]
+
+
+@given(st.lists(st.sampled_from(SPREAD_KEYS[:2] + [SPREAD_KEYS[0] + 1]), max_size=40))
+def test_repeated_keys_may_keep_a_lone_key_only_next_to_a_near_twin(choices):
+    kept = set(_repeated_keys(Postings(np.array(choices, dtype=np.uint64), np.arange(len(choices), dtype=np.int32))).docs.tolist())
+    repeated = {row for row, key in enumerate(choices) if choices.count(key) > 1}
+    assert repeated <= kept
+    # a lone key is kept only when its near twin (same high bits) is there too
+    near = {SPREAD_KEYS[0], SPREAD_KEYS[0] + 1}
+    assert all(choices[row] in near and near <= set(choices) for row in kept - repeated)
 
 
 @given(

@@ -6,9 +6,10 @@ import numpy as np
 from hypothesis import example, given, settings as hsettings
 from hypothesis import strategies as st
 
-from srccompare.arrays import distinct, in_sorted
+from srccompare.arrays import distinct
 from srccompare.tokens import (
     CHAR_CLASSES,
+    FEW_NEW_TOKENS,
     KEYED_TOKEN_CHARS,
     TokenHasher,
     _empty_table,
@@ -91,13 +92,6 @@ def test_sentences_split_on_end_marks_and_paragraphs():
     assert words["One"] == words["three"] < words["Four"] < words["Six"] == words["seven"] < words["Eight"] < words["Nine"]
 
 
-@given(st.lists(st.integers(0, 50), max_size=30), st.lists(st.integers(0, 50), max_size=30))
-def test_in_sorted_is_membership(values, wanted):
-    sorted_values = np.unique(np.array(values, dtype=np.uint64))
-    wanted_array = np.array(wanted, dtype=np.uint64)
-    assert in_sorted(sorted_values, wanted_array).tolist() == np.isin(wanted_array, sorted_values).tolist()
-
-
 @given(st.lists(st.integers(0, 2**64 - 1), max_size=60))
 def test_distinct_is_what_np_unique_gives(values):
     array = np.array(values, dtype=np.uint64)
@@ -126,6 +120,18 @@ def test_hashing_whole_texts_agrees_with_hashing_each_word(texts):
     by_text, by_word = TokenHasher(), TokenHasher()
     for text in texts + texts:  # the second round finds the words cached
         assert token_hashes(text, by_text).tolist() == by_word.hash_tokens(re.findall(r"\w+", text)).tolist()
+
+
+def test_few_and_many_new_words_hash_alike():
+    # up to FEW_NEW_TOKENS new tokens in a text take hash_spans's dict path, more its numpy path
+    hasher = TokenHasher()
+    for count in (1, FEW_NEW_TOKENS // 2, FEW_NEW_TOKENS // 2 + 1, FEW_NEW_TOKENS, 2 * FEW_NEW_TOKENS):
+        words = [f"n{count}x{i}" for i in range(count)]
+        text = " ".join(words + ["Known"] + words[::-1])  # each new word twice, hashed once
+        expected = [token_hash(normalise(word)) for word in text.split()]
+        assert token_hashes(text, hasher).tolist() == expected
+        assert token_hashes(text, hasher).tolist() == expected  # the second time from the table
+        assert hasher._known_count == len(hasher._cache)  # each distinct key remembered once
 
 
 def test_cached_keys_stay_right_as_the_cache_grows():
