@@ -35,6 +35,7 @@ from pathlib import Path
 from srccompare import corpus
 from srccompare.load import article_from_text
 from srccompare.model import CleanArticle
+from srccompare.engines.base import cycle_collection_paused
 from srccompare.engines.local import LocalEngine
 from srccompare.reuse import find_reuse
 from srccompare.settings import Settings, load_settings
@@ -85,7 +86,8 @@ def clean_chunk(task: tuple[list[tuple[str, str]], Settings]) -> list[CleanArtic
 
 def clean_all(texts: list[tuple[str, str]], settings: Settings, engine: LocalEngine) -> list:
     chunks = [(texts[i : i + 500], settings) for i in range(0, len(texts), 500)]
-    return [article for chunk in engine.map(clean_chunk, chunks) for article in chunk]
+    with cycle_collection_paused():  # as corpus.load_corpus takes the cleaned articles
+        return [article for chunk in engine.map(clean_chunk, chunks) for article in chunk]
 
 
 def run_srccompare(texts: list[tuple[str, str]], workers: int, clock: dict[str, float]) -> set[tuple[str, str]]:

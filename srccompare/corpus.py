@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from srccompare.clean import clean_article, drop_outlet_repeats
-from srccompare.engines.base import Engine
+from srccompare.engines.base import Engine, cycle_collection_paused
 from srccompare.engines.local import LocalEngine
 from srccompare.load import load_inputs
 from srccompare.model import Article, CleanArticle, LoadError
@@ -80,7 +80,7 @@ def load_corpus(inputs: Sequence[str], wire: Sequence[WireInput], settings: Sett
         if progress is not None:
             progress("clean", min(len(renamed), done * CLEAN_CHUNK), len(renamed))
 
-    with nullcontext(engine) if engine is not None else LocalEngine(workers) as running:
+    with nullcontext(engine) if engine is not None else LocalEngine(workers) as running, cycle_collection_paused():
         results = [item for chunk in running.map(clean_chunk, chunks, on_done=cleaned) for item in chunk]
     results = drop_outlet_repeats(results, settings.clean)
     articles = tuple(item for item in results if isinstance(item, CleanArticle))

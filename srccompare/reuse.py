@@ -18,13 +18,12 @@ order of the input nor on the number of workers.
 from __future__ import annotations
 
 import functools
-import gc
 import os
 import tempfile
 import uuid
 from collections import OrderedDict, defaultdict
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 
 import numpy as np
@@ -47,7 +46,7 @@ from srccompare.candidates import (
     spilled_parts,
     split_by_key,
 )
-from srccompare.engines.base import Engine
+from srccompare.engines.base import Engine, cycle_collection_paused
 from srccompare.engines.local import LocalEngine
 from srccompare.group import families_of_sides, merged_stretches
 from srccompare.model import PARAGRAPH_SEPARATOR, CleanArticle, DocumentSummary, Passage, ReuseResult
@@ -55,8 +54,8 @@ from srccompare.settings import ReuseSettings, Settings
 from srccompare.sketch import Sketcher, SketchParameters
 from srccompare.tokens import process_hasher, shingle_hashes, token_hashes, tokenise
 
-# A body, or its paragraphs (what CleanArticle.body joins): tasks carry paragraphs and the workers
-# join them, rather than the main process joining every article's before it can hand out a task.
+# A body, or its paragraphs (what CleanArticle.body joins): sketch tasks carry paragraphs and the
+# workers join them, rather than the main process joining every article's before it hands out a task.
 Text = str | tuple[str, ...]
 
 
@@ -167,7 +166,7 @@ def find_reuse(
     ordered = sorted(articles, key=lambda article: article.id)
     _check_unique_ids(ordered)
     reuse = settings.reuse
-    with _no_cycle_collection():
+    with cycle_collection_paused():
         with engine or LocalEngine(workers) as running:
             with _spill_directory(running) as spill:
                 sketches = sketch_corpus(ordered, reuse, running, progress, spill)
@@ -186,24 +185,6 @@ def find_reuse(
         attributions = attribute(ordered, passages, wire or {}, attribute_parameters(reuse))
         _report(progress, "attribute", 1, 1)
         return ReuseResult(summarise(ordered, passages, words.tolist(), rows), passages, families, attributions)
-
-
-@contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector (reference counting still frees everything).
-
-    This process makes hundreds of thousands of small acyclic objects
-    (passages, spans, summaries) while it holds the corpus; each full
-    collection walks all of them, which cost 0.5-0.8 s of the 1.6 s of the
-    group step at 40k articles, and as much again elsewhere.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _spill_directory(engine: Engine) -> AbstractContextManager[str | None]:
@@ -371,7 +352,9 @@ def align_candidates(
     for start, end in guided_chunks(len(pairs), max(1, reuse.chunk_pairs), engine.parallelism):
         chunk = tuple(pairs[start:end])
         needed = sorted({number for pair in chunk for number in pair})
-        texts = {number: (articles[number].id, articles[number].paragraphs) for number in needed}
+        # bodies joined here but not kept: pickled as one string each, they cost the workers less than
+        # paragraphs do, and the main process does not hold a second copy of every text
+        texts = {number: (articles[number].id, body_of(articles[number].paragraphs)) for number in needed}
         tasks.append(AlignTask(chunk, texts, weights, reuse.fold_names, params, run))
     found = engine.map(_aligned_documents, tasks, on_done=lambda done: _report(progress, "align", done, len(tasks)))
     passages = [passage for chunk, _ in found for passage in chunk]

@@ -9,8 +9,10 @@ Spark cluster run exactly the same code and give exactly the same results.
 
 from __future__ import annotations
 
+import gc
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 Task = TypeVar("Task")
@@ -47,3 +49,22 @@ class Engine(ABC):
 
     def __exit__(self, *exc_info: Any) -> None:
         self.close()
+
+
+@contextmanager
+def cycle_collection_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector (reference counting still frees everything).
+
+    The main process takes hundreds of thousands of small acyclic objects from
+    the workers (cleaned articles, passages) and makes as many (spans,
+    summaries) while it holds the corpus; each full collection walks all of
+    them: 0.5-0.8 s of the 1.6 s of the group step at 40k articles, and 0.4 s
+    of the 0.65 s it takes to unpickle 40k cleaned articles.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

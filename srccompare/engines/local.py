@@ -7,6 +7,7 @@ way, so the outcome never depends on the number of workers.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 
@@ -44,10 +45,18 @@ class LocalEngine(Engine):
 
     def _executor(self) -> ProcessPoolExecutor:
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(max_workers=self.workers)
+            self._pool = ProcessPoolExecutor(max_workers=self.workers, initializer=_worker_started)
         return self._pool
 
     def close(self) -> None:
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)
             self._pool = None
+
+
+def _worker_started() -> None:
+    """A forked worker holds every object of the process it came from (the corpus's texts, a
+    browse session's articles): set them apart from the cyclic collector, so that its full
+    collections walk only the worker's own objects (and never write to, hence copy, the shared
+    pages). Cleaning 8,000 articles: 10% less CPU."""
+    gc.freeze()
