@@ -27,7 +27,6 @@ sums), so results are those of the array code they replaced, bit for bit.
 
 from __future__ import annotations
 
-import functools
 import math
 from dataclasses import dataclass
 
@@ -35,7 +34,7 @@ import numba
 import numpy as np
 
 from srccompare.arrays import distinct
-from srccompare.model import Passage, PassageKind
+from srccompare.model import Passage, PassageKind, computed_once
 from srccompare.tokens import Tokens, shingle_hashes
 
 
@@ -69,7 +68,7 @@ class Weights:
         idf = np.log((1 + total) / (1 + np.asarray(frequency, dtype=np.float64))) + 1.0
         return cls(hashes, idf, float(np.log(1 + total) + 1.0))
 
-    @functools.cached_property
+    @computed_once
     def buckets(self) -> tuple[np.ndarray, np.uint64]:
         """(starts, shift): the hashes whose top bits are b (``hash >> shift``) are those from
         ``starts[b]`` to ``starts[b + 1]``, about one a bucket, so that a lookup scans a run of one

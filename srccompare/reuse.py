@@ -132,7 +132,7 @@ class PassageRows:
 @dataclass(frozen=True, eq=False)
 class AlignTask:
     pairs: tuple[tuple[int, int], ...]
-    texts: Mapping[int, tuple[str, Text]]  # document number -> (id, body or paragraphs)
+    texts: Mapping[int, tuple[str, str]]  # document number -> (id, body)
     weights: Weights
     fold_names: bool
     params: AlignParameters
@@ -432,8 +432,8 @@ def _prepared(task: AlignTask, number: int) -> Prepared:
     if found is not None:
         _prepared_cache.move_to_end(key)
         return found
-    doc_id, text = task.texts[number]
-    found = prepare(tokenise(doc_id, body_of(text), process_hasher(task.fold_names)), task.weights, task.params)
+    doc_id, body = task.texts[number]
+    found = prepare(tokenise(doc_id, body, process_hasher(task.fold_names)), task.weights, task.params)
     if task.run:
         _prepared_cache[key] = found
         while len(_prepared_cache) > PREPARED_CACHE_DOCUMENTS:

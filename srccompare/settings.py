@@ -120,13 +120,17 @@ class Settings:
 
 def cache_directory() -> Path:
     """Where srccompare keeps things between runs: $XDG_CACHE_HOME/srccompare, else ~/.cache/srccompare."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "srccompare"
+    return _user_directory("XDG_CACHE_HOME", ".cache")
 
 
 def default_config_path() -> Path:
-    base = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
-    return Path(base) / "srccompare" / "config.toml"
+    return _user_directory("XDG_CONFIG_HOME", ".config") / "config.toml"
+
+
+def _user_directory(variable: str, fallback: str) -> Path:
+    """srccompare's directory under the XDG base directory ``variable`` names, else under ~/``fallback``."""
+    base = os.environ.get(variable) or os.path.join(os.path.expanduser("~"), fallback)
+    return Path(base) / "srccompare"
 
 
 def load_settings(
