@@ -102,6 +102,7 @@ class Prepared:
     row_sentence: np.ndarray  # distinct (sentence, word) rows, sorted: sentence number,
     row_word: np.ndarray  # the word's index into ``words``,
     row_idf: np.ndarray  # and its idf (float32)
+    idf_rows: np.ndarray  # row numbers, each sentence's by idf descending (then row order)
     word_rows: np.ndarray  # row numbers ordered by word: the rows of word w are
     word_row_starts: np.ndarray  # word_rows[word_row_starts[w] : word_row_starts[w + 1]]
     norms: np.ndarray  # per sentence: length of its idf-weighted word set
@@ -225,9 +226,26 @@ def _prepare_arrays(grams, gram_order, hashes, token_order, sentences, idf_hashe
         bounds[s, 1] = at
     return (
         gram_order, sorted_grams, gram_repeats, sorted_repeats, words, word_index, word_weight,
-        row_sentence, row_word, row_idf, word_rows, word_row_starts, norms, bounds,
+        row_sentence, row_word, row_idf, _idf_rows(row_idf, sentence_rows), word_rows, word_row_starts, norms, bounds,
         sentence_rows, _low_norms(row_idf, row_sentence, sentence_count, IDF_CUTS),
     )
+
+
+@numba.njit(cache=True)
+def _idf_rows(row_idf, sentence_rows):
+    """Row numbers, within each sentence ordered by idf descending, ties in row order (insertion
+    sorts: a sentence has a few dozen rows)."""
+    order = np.arange(len(row_idf))
+    for s in range(len(sentence_rows) - 1):
+        first = sentence_rows[s]
+        for k in range(first + 1, sentence_rows[s + 1]):
+            row, value = order[k], row_idf[order[k]]
+            at = k
+            while at > first and row_idf[order[at - 1]] < value:
+                order[at] = order[at - 1]
+                at -= 1
+            order[at] = row
+    return order
 
 
 # idf cuts for prefix filtering (see _sentence_seeds): idf is 1 + ln((1 + documents) / (1 + df)),
@@ -245,10 +263,9 @@ def _low_norms(row_idf, row_sentence, sentence_count, cuts):
         if value < 0:
             low[:, :] = np.inf
             return low
-        for k in range(len(cuts) - 1, -1, -1):
-            if value > cuts[k]:
-                break
-            low[row_sentence[r], k] += value * value
+        square, sums = value * value, low[row_sentence[r]]
+        for k in range(len(cuts)):  # adding zero where the cut is below: no branch, and the sums unchanged
+            sums[k] += square if value <= cuts[k] else 0.0
     return low
 
 
@@ -333,7 +350,7 @@ def _seed_arguments(left: Prepared, right: Prepared, params: AlignParameters) ->
     return (
         left.grams, left.sorted_grams, left.gram_order, left.gram_repeats,
         right.sorted_grams, right.gram_order, right.sorted_repeats, params.max_repeat, params.ngram,
-        sentences, left.row_word, left.row_idf, left.low_norms, left.sentence_rows, left.norms, left.bounds,
+        sentences, left.row_word, left.row_idf, left.idf_rows, left.low_norms, left.sentence_rows, left.norms, left.bounds,
         right.row_sentence, right.row_word, right.row_idf, right.word_rows, right.word_row_starts, right.sentence_rows,
         right.norms, right.bounds,
         params.sentence_similarity, params.min_sentence_words,
@@ -360,11 +377,14 @@ def _exact_seeds(left_grams, left_sorted, left_order, left_repeats, right_sorted
     size = len(right_sorted)
     # Where each left n-gram's run starts among the right's sorted n-grams (a merge of the two sorted lists).
     first = np.empty(len(left_grams), np.int64)
-    j = 0
-    for k in range(len(left_sorted)):
-        while j < size and right_sorted[j] < left_sorted[k]:
-            j += 1
-        first[left_order[k]] = j
+    k = j = 0
+    while k < len(left_sorted) and j < size:  # (branch-free steps, as in _partners)
+        before = left_sorted[k] <= right_sorted[j]
+        first[left_order[k]] = j  # rewritten until k moves on
+        k += before
+        j += not before
+    for k in range(k, len(left_sorted)):
+        first[left_order[k]] = size
     total = 0
     for i in range(len(left_grams)):
         low = min(first[i], size - 1)
@@ -399,7 +419,7 @@ def _exact_seeds(left_grams, left_sorted, left_order, left_repeats, right_sorted
 
 @numba.njit(cache=True)
 def _sentence_seeds(
-    left_words, left_row_word, left_row_idf, left_low_norms, left_sentence_rows, left_norms, left_bounds,
+    left_words, left_row_word, left_row_idf, left_idf_rows, left_low_norms, left_sentence_rows, left_norms, left_bounds,
     right_words, right_row_sentence, right_row_word, right_row_idf, right_word_rows, right_word_row_starts,
     right_sentence_rows, right_norms, right_bounds, threshold, min_sentence_words, cuts,
 ):
@@ -411,77 +431,82 @@ def _sentence_seeds(
     (prefix filtering): a pair whose shared words all have idf at most a cut
     below which the left sentence's words are shorter than threshold x norm
     (``low_norms``, for a few fixed cuts) has a cosine below the threshold,
-    so only the other words look for right sentences, and common words cost
-    nothing. A best below the threshold is never used, so skipping such pairs
-    changes no seed. Dot products are float32 sums in left row order, as the
-    dense product was.
+    so only the other words look for right sentences (a sentence's rows are
+    walked rarest first, down to the cut), and common words cost nothing. A
+    best below the threshold is never used, so skipping such pairs changes no
+    seed. Each pair's dot product is computed once: the pairs at or above the
+    threshold are kept until the bests are known. Dot products are float32
+    sums in left row order, as the dense product was.
     """
-    # Each left word's index among the right words (-1: not there).
-    partner = np.empty(len(left_words), np.int64)
-    j = 0
-    for i in range(len(left_words)):
-        partner[i] = -1
-        while j < len(right_words) and right_words[j] < left_words[i]:
-            j += 1
-        if j < len(right_words) and right_words[j] == left_words[i]:
-            partner[i] = j
+    partner = _partners(left_words, right_words)
     left_count, right_count = len(left_norms), len(right_norms)
     row_best = np.zeros(left_count, np.float64)
     column_best = np.zeros(right_count, np.float64)
     seen = np.zeros(right_count, np.bool_)
     touched = np.empty(right_count, np.int64)
-    numbers = np.arange(right_count)
-    found = np.empty((left_count + right_count, 2), np.int64)
+    # Pairs at or above the threshold, by left sentence then right: the only ones that may seed.
+    above = np.empty((16, 2), np.int64)
+    above_similarity = np.empty(16, np.float64)
+    count = 0
+    for s in range(left_count):
+        first, last = left_sentence_rows[s], left_sentence_rows[s + 1]
+        # Words below the cut cannot reach the threshold alone (float32 rounding of the sum allowed for).
+        limit = threshold * left_norms[s] * (1.0 - 1e-6 - (last - first + 2) * 2.0**-23)
+        cut = -np.inf
+        if limit > 0:
+            for k in range(len(cuts) - 1, -1, -1):
+                if left_low_norms[s, k] < limit * limit:
+                    cut = cuts[k]
+                    break
+        touches = 0
+        for at_idf in range(first, last):  # the rows above the cut, rarest words first
+            r = left_idf_rows[at_idf]
+            if left_row_idf[r] <= cut:
+                break
+            w = partner[left_row_word[r]]
+            if w < 0:
+                continue
+            for at in range(right_word_row_starts[w], right_word_row_starts[w + 1]):
+                t = right_row_sentence[right_word_rows[at]]
+                if not seen[t]:
+                    seen[t] = True
+                    touched[touches] = t
+                    touches += 1
+        group = count
+        for k in range(touches):
+            t = touched[k]
+            seen[t] = False
+            dot = _sentence_dot(
+                left_row_word, left_row_idf, first, last, partner,
+                right_row_word, right_row_idf, right_sentence_rows[t], right_sentence_rows[t + 1],
+            )
+            similarity = np.float64(dot) / (left_norms[s] * right_norms[t])
+            row_best[s] = max(row_best[s], similarity)
+            column_best[t] = max(column_best[t], similarity)
+            if similarity >= threshold:
+                if count == len(above):
+                    grown, grown_similarity = np.empty((2 * count, 2), np.int64), np.empty(2 * count, np.float64)
+                    grown[:count], grown_similarity[:count] = above, above_similarity
+                    above, above_similarity = grown, grown_similarity
+                above[count, 0], above[count, 1], above_similarity[count] = s, t, similarity
+                count += 1
+        for k in range(group + 1, count):  # the row's pairs in right order (insertion sort: few)
+            t, similarity = above[k, 1], above_similarity[k]
+            at = k
+            while at > group and above[at - 1, 1] > t:
+                above[at, 1], above_similarity[at] = above[at - 1, 1], above_similarity[at - 1]
+                at -= 1
+            above[at, 1], above_similarity[at] = t, similarity
+    found = np.empty((count, 2), np.int64)
     kept = 0
-    for sweep in range(2):  # first the best of every row and column, then the pairs
-        for s in range(left_count):
-            if sweep == 1 and row_best[s] < threshold:
-                continue  # nothing in this row can seed
-            first, last = left_sentence_rows[s], left_sentence_rows[s + 1]
-            # Words below the cut cannot reach the threshold alone (float32 rounding of the sum allowed for).
-            limit = threshold * left_norms[s] * (1.0 - 1e-6 - (last - first + 2) * 2.0**-23)
-            cut = -np.inf
-            if limit > 0:
-                for k in range(len(cuts) - 1, -1, -1):
-                    if left_low_norms[s, k] < limit * limit:
-                        cut = cuts[k]
-                        break
-            touches = 0
-            for r in range(first, last):
-                if left_row_idf[r] <= cut:
-                    continue
-                w = partner[left_row_word[r]]
-                if w < 0:
-                    continue
-                for at in range(right_word_row_starts[w], right_word_row_starts[w + 1]):
-                    t = right_row_sentence[right_word_rows[at]]
-                    if not seen[t]:
-                        seen[t] = True
-                        touched[touches] = t
-                        touches += 1
-            if sweep == 1 and touches > 1:
-                _stable_sort(touched[:touches], numbers)
-            for k in range(touches):
-                t = touched[k]
-                seen[t] = False
-                dot = _sentence_dot(
-                    left_row_word, left_row_idf, first, last, partner,
-                    right_row_word, right_row_idf, right_sentence_rows[t], right_sentence_rows[t + 1],
-                )
-                similarity = np.float64(dot) / (left_norms[s] * right_norms[t])
-                if sweep == 0:
-                    row_best[s] = max(row_best[s], similarity)
-                    column_best[t] = max(column_best[t], similarity)
-                elif similarity >= threshold and (similarity >= row_best[s] or similarity >= column_best[t]):
-                    left_size = left_bounds[s, 1] - left_bounds[s, 0]
-                    right_size = right_bounds[t, 1] - right_bounds[t, 0]
-                    if min(left_size, right_size) >= min_sentence_words:
-                        if kept == len(found):  # grown by doubling: pairs are best of a row or column, few
-                            grown = np.empty((2 * kept + 16, 2), np.int64)
-                            grown[:kept] = found
-                            found = grown
-                        found[kept, 0], found[kept, 1] = s, t
-                        kept += 1
+    for k in range(count):  # the best of its row or of its column, long enough on both sides
+        s, t, similarity = above[k, 0], above[k, 1], above_similarity[k]
+        if similarity >= row_best[s] or similarity >= column_best[t]:
+            left_size = left_bounds[s, 1] - left_bounds[s, 0]
+            right_size = right_bounds[t, 1] - right_bounds[t, 0]
+            if min(left_size, right_size) >= min_sentence_words:
+                found[kept, 0], found[kept, 1] = s, t
+                kept += 1
     left_start, left_end = np.empty(kept, np.int64), np.empty(kept, np.int64)
     right_start, right_end = np.empty(kept, np.int64), np.empty(kept, np.int64)
     for k in range(kept):
@@ -497,16 +522,29 @@ def _sentence_dot(left_row_word, left_row_idf, first, last, partner, right_row_w
     dot = np.float32(0.0)
     at = right_first
     for r in range(first, last):
-        w = partner[left_row_word[r]]
-        if w < 0:
-            continue
+        w = partner[left_row_word[r]]  # -1 (absent on the right) stops no walk and matches nothing
         while at < right_last and right_row_word[at] < w:
             at += 1
         if at == right_last:
             break
-        if right_row_word[at] == w:
-            dot += left_row_idf[r] * right_row_idf[at]
+        # adding zero rather than branching on a match: the sum is unchanged (it starts at +0)
+        dot += left_row_idf[r] * right_row_idf[at] if right_row_word[at] == w else np.float32(0.0)
     return dot
+
+
+@numba.njit(cache=True)
+def _partners(left, right):
+    """Each left value's index among the right values (-1: not there); both sorted and distinct.
+    A merge whose steps choose by arithmetic, not by branches (which mispredict on every other word)."""
+    partner = np.empty(len(left), np.int64)
+    i = j = 0
+    while i < len(left) and j < len(right):
+        a, b = left[i], right[j]
+        partner[i] = j if a == b else -1  # rewritten until i moves on, the last time with its answer
+        i += a <= b
+        j += b <= a
+    partner[i:] = -1
+    return partner
 
 
 @numba.njit(cache=True)
@@ -558,7 +596,7 @@ def _candidate_boxes(
 @numba.njit(cache=True)
 def _passage_boxes(
     left_grams, left_sorted, left_order, left_repeats, right_sorted, right_order, right_repeats, max_repeat, ngram,
-    sentences, left_row_word, left_row_idf, left_low_norms, left_sentence_rows, left_norms, left_bounds,
+    sentences, left_row_word, left_row_idf, left_idf_rows, left_low_norms, left_sentence_rows, left_norms, left_bounds,
     right_row_sentence, right_row_word, right_row_idf, right_word_rows, right_word_row_starts, right_sentence_rows,
     right_norms, right_bounds,
     threshold, min_sentence_words,
@@ -580,7 +618,7 @@ def _passage_boxes(
     ls, le, rs, re_ = _exact_seeds(left_grams, left_sorted, left_order, left_repeats, right_sorted, right_order, right_repeats, max_repeat, ngram)
     if sentences:
         sls, sle, srs, sre = _sentence_seeds(
-            left_words, left_row_word, left_row_idf, left_low_norms, left_sentence_rows, left_norms, left_bounds,
+            left_words, left_row_word, left_row_idf, left_idf_rows, left_low_norms, left_sentence_rows, left_norms, left_bounds,
             right_words, right_row_sentence, right_row_word, right_row_idf, right_word_rows, right_word_row_starts,
             right_sentence_rows, right_norms, right_bounds, threshold, min_sentence_words, IDF_CUTS,
         )
