@@ -18,6 +18,7 @@ order of the input nor on the number of workers.
 from __future__ import annotations
 
 import functools
+import mmap
 import os
 import tempfile
 import uuid
@@ -89,6 +90,9 @@ class SketchChunk:
     vocabulary: np.ndarray  # distinct token hashes of the chunk
     document_frequency: np.ndarray  # in how many of the chunk's documents each occurs
     words: np.ndarray  # per document: its words (tokens), counted here rather than again in the main process
+    # With a spill path: the bodies were left in its ".bodies" file (UTF-8), document k's at bytes
+    # body_offsets[k] : body_offsets[k + 1], for the align tasks to read instead of carrying them.
+    body_offsets: np.ndarray | None = None
 
     def keys_of(self, field: str) -> list[np.ndarray]:
         """Per document: its ``shingles`` or ``bands`` keys, sorted (for engines that keep them by
@@ -129,10 +133,14 @@ class PassageRows:
         return self.docs.ravel(), offsets[:, 0::2].ravel(), offsets[:, 1::2].ravel()
 
 
+# Where a body is in the sketch step's files: (path, first byte, end byte).
+BodyPlace = tuple[str, int, int]
+
+
 @dataclass(frozen=True, eq=False)
 class AlignTask:
     pairs: tuple[tuple[int, int], ...]
-    texts: Mapping[int, tuple[str, str]]  # document number -> (id, body)
+    texts: Mapping[int, tuple[str, str | BodyPlace]]  # document number -> (id, body or where it is)
     weights: Weights
     fold_names: bool
     params: AlignParameters
@@ -172,13 +180,14 @@ def find_reuse(
                 sketches = sketch_corpus(ordered, reuse, running, progress, spill)
                 weights = corpus_weights(sketches, len(ordered))
                 words = np.concatenate([chunk.words for chunk in sketches]) if sketches else np.zeros(0, np.int64)
+                places = body_places(sketches, spill)
                 least = running.parallelism
                 shingles, bands = key_parts(sketches, "shingles", least=least), key_parts(sketches, "bands", least=least)
                 del sketches  # the parts hold the keys now (or say where they are): half the memory at this point
                 pairs = find_candidates(shingles, bands, reuse, running)
                 del shingles, bands
-            _report(progress, "candidates", 1, 1)
-            passages, rows = align_candidates(ordered, pairs, weights, reuse, running, progress)
+                _report(progress, "candidates", 1, 1)
+                passages, rows = align_candidates(ordered, pairs, weights, reuse, running, progress, places)
         _prepared_cache.clear()  # aligning ran in this process when there is one worker: release what it kept
         families = families_of_sides([a.id for a in ordered], *rows.sides(), min_overlap=reuse.family_min_overlap)
         _report(progress, "group", 1, 1)
@@ -268,6 +277,12 @@ def sketch_documents(task: tuple[Sequence[Text], IndexParameters, str | None]) -
     (the postings written to files at the task's path, when it has one)."""
     texts, params, spill = task
     bodies = list(map(body_of, texts))
+    body_offsets = None
+    if spill is not None:  # for the align tasks, which then carry where a body is rather than the body
+        encoded = [body.encode("utf-8", "surrogatepass") for body in bodies]
+        with open(spill + ".bodies", "wb") as file:
+            file.write(b"".join(encoded))
+        body_offsets = np.cumsum([0] + [len(body) for body in encoded], dtype=np.int64)
     hasher = process_hasher(params.fold_names)
     sketcher = Sketcher.build(params.sketch)
     shingles, bands, vocabularies = [], [], []
@@ -283,7 +298,18 @@ def sketch_documents(task: tuple[Sequence[Text], IndexParameters, str | None]) -
     if spill is not None:
         shingle_postings = SpilledPostings.write(shingle_postings, spill + ".shingles")
         band_postings = SpilledPostings.write(band_postings, spill + ".bands")
-    return SketchChunk(shingle_postings, band_postings, vocabulary, frequency, words)
+    return SketchChunk(shingle_postings, band_postings, vocabulary, frequency, words, body_offsets)
+
+
+def body_places(sketches: Sequence[SketchChunk], spill: str | None) -> list[BodyPlace] | None:
+    """Per document number: where the sketch tasks left its body, when they did (see sketch_corpus)."""
+    if spill is None or not sketches or any(chunk.body_offsets is None for chunk in sketches):
+        return None
+    size, places = len(sketches[0].words), []
+    for number, chunk in enumerate(sketches):
+        path, offsets = os.path.join(spill, str(number * size)) + ".bodies", chunk.body_offsets.tolist()
+        places.extend((path, start, end) for start, end in zip(offsets, offsets[1:]))
+    return places
 
 
 def corpus_weights(sketches: Sequence[SketchChunk], documents: int) -> Weights:
@@ -343,8 +369,10 @@ def align_candidates(
     reuse: ReuseSettings,
     engine: Engine,
     progress: Progress | None,
+    places: Sequence[BodyPlace] | None = None,
 ) -> tuple[tuple[Passage, ...], PassageRows]:
-    """The passages of the candidate pairs (in id order), and their numbers in the same order."""
+    """The passages of the candidate pairs (in id order), and their numbers in the same order.
+    With ``places`` (see body_places) the tasks say where each body is instead of carrying it."""
     params = align_parameters(reuse)
     run = uuid.uuid4().hex
     pairs = pairs_in_locality_order(pairs, len(articles))
@@ -352,9 +380,12 @@ def align_candidates(
     for start, end in guided_chunks(len(pairs), max(1, reuse.chunk_pairs), engine.parallelism):
         chunk = tuple(pairs[start:end])
         needed = sorted({number for pair in chunk for number in pair})
-        # bodies joined here but not kept: pickled as one string each, they cost the workers less than
-        # paragraphs do, and the main process does not hold a second copy of every text
-        texts = {number: (articles[number].id, body_of(articles[number].paragraphs)) for number in needed}
+        if places is not None:
+            # Nothing to join or pickle: at 40k articles the tasks carried 150 MB of bodies, whose
+            # joining and sending kept both workers waiting for the first tasks for a second.
+            texts = {number: (articles[number].id, places[number]) for number in needed}
+        else:  # joined here but not kept (the main process holds no second copy of every text)
+            texts = {number: (articles[number].id, body_of(articles[number].paragraphs)) for number in needed}
         tasks.append(AlignTask(chunk, texts, weights, reuse.fold_names, params, run))
     found = engine.map(_aligned_documents, tasks, on_done=lambda done: _report(progress, "align", done, len(tasks)))
     passages = [passage for chunk, _ in found for passage in chunk]
@@ -417,11 +448,14 @@ def _aligned_documents(task: AlignTask) -> tuple[list[Passage], PassageRows]:
     prepared = functools.partial(_prepared, task) if task.run else {n: _prepared(task, n) for n in task.texts}.__getitem__
     passages: list[Passage] = []
     rows: list[tuple[int, ...]] = []
-    for left, right in task.pairs:
-        for passage, tokens in aligned_with_tokens(prepared(left), prepared(right), task.params):
-            passages.append(passage)
-            chars = (passage.left_start, passage.left_end, passage.right_start, passage.right_end)
-            rows.append((left, right, *chars, *tokens, passage.words))
+    try:
+        for left, right in task.pairs:
+            for passage, tokens in aligned_with_tokens(prepared(left), prepared(right), task.params):
+                passages.append(passage)
+                chars = (passage.left_start, passage.left_end, passage.right_start, passage.right_end)
+                rows.append((left, right, *chars, *tokens, passage.words))
+    finally:
+        _close_spilled_bodies()
     return passages, PassageRows.of(rows)
 
 
@@ -433,12 +467,35 @@ def _prepared(task: AlignTask, number: int) -> Prepared:
         _prepared_cache.move_to_end(key)
         return found
     doc_id, body = task.texts[number]
+    if not isinstance(body, str):
+        body = _spilled_body(*body)
     found = prepare(tokenise(doc_id, body, process_hasher(task.fold_names)), task.weights, task.params)
     if task.run:
         _prepared_cache[key] = found
         while len(_prepared_cache) > PREPARED_CACHE_DOCUMENTS:
             _prepared_cache.popitem(last=False)
     return found
+
+
+# The sketch step's body files an align task has open, mapped (until the task ends): reading a
+# body is a copy out of the page cache that the workers share, without a system call.
+_spilled_files: dict[str, mmap.mmap] = {}
+
+
+def _spilled_body(path: str, start: int, end: int) -> str:
+    if start == end:
+        return ""  # (an empty file cannot be mapped)
+    mapped = _spilled_files.get(path)
+    if mapped is None:
+        with open(path, "rb") as file:
+            mapped = _spilled_files[path] = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+    return mapped[start:end].decode("utf-8", "surrogatepass")
+
+
+def _close_spilled_bodies() -> None:
+    for mapped in _spilled_files.values():
+        mapped.close()
+    _spilled_files.clear()
 
 
 # --- step 6: summarise -------------------------------------------------------------

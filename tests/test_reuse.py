@@ -1,5 +1,6 @@
 import random
 import tempfile
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -174,6 +175,39 @@ def test_postings_in_files_or_in_memory_give_the_same_result(settings, tmp_path,
     assert {(p.left_id, p.right_id) for p in in_files.passages} == planted
     assert list(tmp_path.iterdir()) == []  # the spilled postings are gone
     assert reuse_module.part_count(40 * 300, reuse_module.PART_ROWS) >= 16  # (the parts really were several)
+
+
+def test_bodies_left_in_the_sketch_files_read_back_as_the_bodies(settings, tmp_path):
+    texts = [
+        ("Łukašenka won.", "Minsk — “quoted”"),  # non-ASCII, two paragraphs
+        "",  # empty: nothing written, nothing mapped
+        "lone surrogate \udc80 kept",
+        "plain ASCII " * 50,
+    ]
+    params = reuse_module.index_parameters(settings.reuse)
+    chunk = reuse_module.sketch_documents((texts, params, str(tmp_path / "0")))
+    places = reuse_module.body_places([chunk], str(tmp_path))
+    assert [reuse_module._spilled_body(*place) for place in places] == [reuse_module.body_of(text) for text in texts]
+    assert reuse_module._spilled_files  # mapped while a task reads
+    reuse_module._close_spilled_bodies()
+    assert not reuse_module._spilled_files
+    assert reuse_module.body_places([chunk], None) is None  # no spill: the tasks carry the bodies
+
+
+def test_align_tasks_reading_bodies_from_files_find_what_tasks_carrying_them_find(settings, tmp_path, monkeypatch):
+    articles, planted = planted_corpus(30, 8)
+    # non-ASCII words in every article: byte and character offsets differ from the first of them on
+    accented = [replace(a, paragraphs=(a.paragraphs[0].replace("e", "é").replace("th", "þ"),)) for a in articles]
+    small = settings.replace("reuse", chunk_documents=4, chunk_pairs=3)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    from_files = find_reuse(accented, small, workers=2)
+    carried = find_reuse(accented, small, engine=InProcessEngine())
+    assert from_files == carried
+    assert {(p.left_id, p.right_id) for p in from_files.passages} == planted
+    bodies = {a.id: a.body for a in accented}
+    for passage in from_files.passages[:20]:
+        assert "é" in bodies[passage.left_id][passage.left_start : passage.left_end]
+    assert list(tmp_path.iterdir()) == []  # the body files went with the postings
 
 
 def test_the_cycle_collector_is_left_as_it_was(settings):
