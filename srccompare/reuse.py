@@ -90,8 +90,9 @@ class SketchChunk:
     vocabulary: np.ndarray  # distinct token hashes of the chunk
     document_frequency: np.ndarray  # in how many of the chunk's documents each occurs
     words: np.ndarray  # per document: its words (tokens), counted here rather than again in the main process
-    # With a spill path: the bodies were left in its ".bodies" file (UTF-8), document k's at bytes
+    # With a spill path: the file the bodies were left in (UTF-8), document k's at bytes
     # body_offsets[k] : body_offsets[k + 1], for the align tasks to read instead of carrying them.
+    body_file: str | None = None
     body_offsets: np.ndarray | None = None
 
     def keys_of(self, field: str) -> list[np.ndarray]:
@@ -180,7 +181,7 @@ def find_reuse(
                 sketches = sketch_corpus(ordered, reuse, running, progress, spill)
                 weights = corpus_weights(sketches, len(ordered))
                 words = np.concatenate([chunk.words for chunk in sketches]) if sketches else np.zeros(0, np.int64)
-                places = body_places(sketches, spill)
+                places = body_places(sketches)
                 least = running.parallelism
                 shingles, bands = key_parts(sketches, "shingles", least=least), key_parts(sketches, "bands", least=least)
                 del sketches  # the parts hold the keys now (or say where they are): half the memory at this point
@@ -277,10 +278,11 @@ def sketch_documents(task: tuple[Sequence[Text], IndexParameters, str | None]) -
     (the postings written to files at the task's path, when it has one)."""
     texts, params, spill = task
     bodies = list(map(body_of, texts))
-    body_offsets = None
+    body_file = body_offsets = None
     if spill is not None:  # for the align tasks, which then carry where a body is rather than the body
         encoded = [body.encode("utf-8", "surrogatepass") for body in bodies]
-        with open(spill + ".bodies", "wb") as file:
+        body_file = spill + ".bodies"
+        with open(body_file, "wb") as file:
             file.write(b"".join(encoded))
         body_offsets = np.cumsum([0] + [len(body) for body in encoded], dtype=np.int64)
     hasher = process_hasher(params.fold_names)
@@ -298,17 +300,17 @@ def sketch_documents(task: tuple[Sequence[Text], IndexParameters, str | None]) -
     if spill is not None:
         shingle_postings = SpilledPostings.write(shingle_postings, spill + ".shingles")
         band_postings = SpilledPostings.write(band_postings, spill + ".bands")
-    return SketchChunk(shingle_postings, band_postings, vocabulary, frequency, words, body_offsets)
+    return SketchChunk(shingle_postings, band_postings, vocabulary, frequency, words, body_file, body_offsets)
 
 
-def body_places(sketches: Sequence[SketchChunk], spill: str | None) -> list[BodyPlace] | None:
-    """Per document number: where the sketch tasks left its body, when they did (see sketch_corpus)."""
-    if spill is None or not sketches or any(chunk.body_offsets is None for chunk in sketches):
+def body_places(sketches: Sequence[SketchChunk]) -> list[BodyPlace] | None:
+    """Per document number: where the sketch tasks left its body, when they all did."""
+    if not sketches or any(chunk.body_file is None or chunk.body_offsets is None for chunk in sketches):
         return None
-    size, places = len(sketches[0].words), []
-    for number, chunk in enumerate(sketches):
-        path, offsets = os.path.join(spill, str(number * size)) + ".bodies", chunk.body_offsets.tolist()
-        places.extend((path, start, end) for start, end in zip(offsets, offsets[1:]))
+    places: list[BodyPlace] = []
+    for chunk in sketches:
+        offsets = chunk.body_offsets.tolist()
+        places.extend((chunk.body_file, start, end) for start, end in zip(offsets, offsets[1:]))
     return places
 
 

@@ -186,12 +186,13 @@ def test_bodies_left_in_the_sketch_files_read_back_as_the_bodies(settings, tmp_p
     ]
     params = reuse_module.index_parameters(settings.reuse)
     chunk = reuse_module.sketch_documents((texts, params, str(tmp_path / "0")))
-    places = reuse_module.body_places([chunk], str(tmp_path))
+    places = reuse_module.body_places([chunk])
     assert [reuse_module._spilled_body(*place) for place in places] == [reuse_module.body_of(text) for text in texts]
     assert reuse_module._spilled_files  # mapped while a task reads
     reuse_module._close_spilled_bodies()
     assert not reuse_module._spilled_files
-    assert reuse_module.body_places([chunk], None) is None  # no spill: the tasks carry the bodies
+    in_memory = reuse_module.sketch_documents((texts, params, None))  # no spill: the tasks carry the bodies
+    assert reuse_module.body_places([chunk, in_memory]) is None
 
 
 def test_align_tasks_reading_bodies_from_files_find_what_tasks_carrying_them_find(settings, tmp_path, monkeypatch):
