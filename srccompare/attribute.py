@@ -137,12 +137,26 @@ def words_in_spans(body: str, spans: Sequence[tuple[int, int]]) -> int:
 
 def word_counts(body: str, spans: Sequence[tuple[int, int]]) -> tuple[int, int]:
     """``words_in_spans`` and ``count_words`` of ``body``, from one scan of it."""
+    starts, ends = word_bounds(body)
+    return words_in_each(starts, ends, [spans])[0], len(starts)
+
+
+def word_bounds(body: str) -> tuple[np.ndarray, np.ndarray]:
+    """The [start, end) character offsets of ``body``'s words (what ``count_words`` counts)."""
     starts, ends, _ = scan_words(code_points(body))
+    return starts, ends
+
+
+def words_in_each(starts: np.ndarray, ends: np.ndarray, span_lists: Sequence[Sequence[tuple[int, int]]]) -> list[int]:
+    """``words_in_spans`` of one body for each list of spans, given the body's ``word_bounds``
+    (one scan of a body however many questions are asked of it, and two searches for them all)."""
+    pieces = [list(disjoint_pieces(spans)) for spans in span_lists]
+    flat = np.array([piece for found in pieces for piece in found], dtype=np.int64).reshape(-1, 2)
     # per piece: words beginning before its end, less those ending at or before its start
-    inside = sum(
-        int(np.searchsorted(starts, end)) - int(np.searchsorted(ends, start, side="right")) for start, end in disjoint_pieces(spans)
-    )
-    return inside, len(starts)
+    inside = np.searchsorted(starts, flat[:, 1]) - np.searchsorted(ends, flat[:, 0], side="right")
+    totals = np.concatenate(([0], np.cumsum(inside))).tolist()
+    firsts = np.cumsum([0] + [len(found) for found in pieces]).tolist()
+    return [totals[b] - totals[a] for a, b in zip(firsts, firsts[1:])]
 
 
 def disjoint_pieces(spans: Iterable[tuple[int, int]]) -> Iterator[tuple[int, int]]:

@@ -39,6 +39,8 @@ InputKind = Literal["html", "markdown", "text"]
 
 def to_dict(obj: Any) -> Any:
     """A JSON-ready copy of a model object (dataclasses, tuples, scalars)."""
+    if isinstance(obj, (str, int, float)) or obj is None:
+        return obj  # (most of what is converted: asked first, before the slower dataclass test)
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         return {f.name: to_dict(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
     if isinstance(obj, (list, tuple)):

@@ -74,3 +74,14 @@ def _regex_words_in_spans(body, spans):
 @hsettings(max_examples=300, deadline=None)
 def test_words_in_spans_counts_what_the_regex_finds_in_the_spans(body, spans):
     assert words_in_spans(body, spans) == _regex_words_in_spans(body, spans)
+
+
+@given(
+    st.text(alphabet=st.sampled_from("ab É7_ .,\n\u201c\u201d\U0001d518\u00a0-"), max_size=80),
+    st.lists(st.lists(st.tuples(st.integers(0, 90), st.integers(0, 90)), max_size=4), max_size=5),
+)
+@hsettings(max_examples=300, deadline=None)
+def test_words_in_each_list_of_spans_are_words_in_spans_of_it(body, span_lists):
+    from srccompare.attribute import word_bounds, words_in_each
+
+    assert words_in_each(*word_bounds(body), span_lists) == [words_in_spans(body, spans) for spans in span_lists]

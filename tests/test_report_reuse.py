@@ -12,7 +12,8 @@ import pytest
 
 from srccompare.clean import clean_text
 from srccompare.report import reuse_csv, reuse_html, reuse_json, reuse_jsonl, reuse_table
-from srccompare.report.reuse_views import pair_summaries, segments
+from srccompare.attribute import words_in_spans
+from srccompare.report.reuse_views import pair_summaries, segments, side_of
 from srccompare.reuse import find_reuse
 
 
@@ -127,8 +128,13 @@ def test_segments_tile_the_body_and_name_partners(corpus):
 def test_pair_words_never_exceed_the_article(corpus):
     result, articles = corpus
     words = {d.doc_id: d.words for d in result.documents}
+    bodies = {article.id: article.body for article in articles}
     for pair in pair_summaries(result, articles):
         assert 0 < pair.left_words <= words[pair.left_id] and 0 < pair.right_words <= words[pair.right_id]
+        # each side's words inside the pair's passages, as words_in_spans counts them on its own
+        chosen = [result.passages[i] for i in pair.passages]
+        for doc_id, counted in ((pair.left_id, pair.left_words), (pair.right_id, pair.right_words)):
+            assert counted == words_in_spans(bodies[doc_id], [side_of(p, doc_id) for p in chosen])
 
 
 def test_every_format_handles_a_corpus_sharing_nothing(settings):

@@ -63,7 +63,7 @@ def _documents(result: ReuseResult, articles: Sequence[CleanArticle]) -> list[di
     for summary in result.documents:
         article = by_id.get(summary.doc_id)
         records.append({
-            **to_dict(summary),
+            **vars(summary),  # flat: plain values only
             "reused_share": round(reused_share(summary), 4),
             "agencies": [{"agency": a.agency, "how": a.how, "share": a.share} for a in attributions.get(summary.doc_id, ())],
             "metadata": to_dict(article.metadata) if article else None,
@@ -83,4 +83,4 @@ def passage_record(index: int, passage: Passage, bodies: dict[str, str], family:
 
 
 def pair_record(pair: PairSummary) -> dict[str, Any]:
-    return to_dict(pair)
+    return {**vars(pair), "passages": list(pair.passages)}  # (to_dict's, without asking each number whether it is a dataclass)
