@@ -102,7 +102,6 @@ class Prepared:
     row_sentence: np.ndarray  # distinct (sentence, word) rows, sorted: sentence number,
     row_word: np.ndarray  # the word's index into ``words``,
     row_idf: np.ndarray  # and its idf (float32)
-    idf_rows: np.ndarray  # row numbers, each sentence's by idf descending (then row order)
     word_rows: np.ndarray  # row numbers ordered by word: the rows of word w are
     word_row_starts: np.ndarray  # word_rows[word_row_starts[w] : word_row_starts[w + 1]]
     norms: np.ndarray  # per sentence: length of its idf-weighted word set
@@ -226,26 +225,9 @@ def _prepare_arrays(grams, gram_order, hashes, token_order, sentences, idf_hashe
         bounds[s, 1] = at
     return (
         gram_order, sorted_grams, gram_repeats, sorted_repeats, words, word_index, word_weight,
-        row_sentence, row_word, row_idf, _idf_rows(row_idf, sentence_rows), word_rows, word_row_starts, norms, bounds,
+        row_sentence, row_word, row_idf, word_rows, word_row_starts, norms, bounds,
         sentence_rows, _low_norms(row_idf, row_sentence, sentence_count, IDF_CUTS),
     )
-
-
-@numba.njit(cache=True)
-def _idf_rows(row_idf, sentence_rows):
-    """Row numbers, within each sentence ordered by idf descending, ties in row order (insertion
-    sorts: a sentence has a few dozen rows)."""
-    order = np.arange(len(row_idf))
-    for s in range(len(sentence_rows) - 1):
-        first = sentence_rows[s]
-        for k in range(first + 1, sentence_rows[s + 1]):
-            row, value = order[k], row_idf[order[k]]
-            at = k
-            while at > first and row_idf[order[at - 1]] < value:
-                order[at] = order[at - 1]
-                at -= 1
-            order[at] = row
-    return order
 
 
 # idf cuts for prefix filtering (see _sentence_seeds): idf is 1 + ln((1 + documents) / (1 + df)),
@@ -350,7 +332,7 @@ def _seed_arguments(left: Prepared, right: Prepared, params: AlignParameters) ->
     return (
         left.grams, left.sorted_grams, left.gram_order, left.gram_repeats,
         right.sorted_grams, right.gram_order, right.sorted_repeats, params.max_repeat, params.ngram,
-        sentences, left.row_word, left.row_idf, left.idf_rows, left.low_norms, left.sentence_rows, left.norms, left.bounds,
+        sentences, left.row_word, left.row_idf, left.low_norms, left.sentence_rows, left.norms, left.bounds,
         right.row_sentence, right.row_word, right.row_idf, right.word_rows, right.word_row_starts, right.sentence_rows,
         right.norms, right.bounds,
         params.sentence_similarity, params.min_sentence_words,
@@ -419,7 +401,7 @@ def _exact_seeds(left_grams, left_sorted, left_order, left_repeats, right_sorted
 
 @numba.njit(cache=True)
 def _sentence_seeds(
-    left_words, left_row_word, left_row_idf, left_idf_rows, left_low_norms, left_sentence_rows, left_norms, left_bounds,
+    left_words, left_row_word, left_row_idf, left_low_norms, left_sentence_rows, left_norms, left_bounds,
     right_words, right_row_sentence, right_row_word, right_row_idf, right_word_rows, right_word_row_starts,
     right_sentence_rows, right_norms, right_bounds, threshold, min_sentence_words, cuts,
 ):
@@ -431,10 +413,9 @@ def _sentence_seeds(
     (prefix filtering): a pair whose shared words all have idf at most a cut
     below which the left sentence's words are shorter than threshold x norm
     (``low_norms``, for a few fixed cuts) has a cosine below the threshold,
-    so only the other words look for right sentences (a sentence's rows are
-    walked rarest first, down to the cut), and common words cost nothing. A
-    best below the threshold is never used, so skipping such pairs changes no
-    seed. Each pair's dot product is computed once: the pairs at or above the
+    so only the other words look for right sentences, and common words cost
+    nothing. A best below the threshold is never used, so skipping such pairs
+    changes no seed. Each pair's dot product is computed once: the pairs at or above the
     threshold are kept until the bests are known. Dot products are float32
     sums in left row order, as the dense product was.
     """
@@ -444,6 +425,7 @@ def _sentence_seeds(
     column_best = np.zeros(right_count, np.float64)
     seen = np.zeros(right_count, np.bool_)
     touched = np.empty(right_count, np.int64)
+    numbers = np.arange(right_count)
     # Pairs at or above the threshold, by left sentence then right: the only ones that may seed.
     above = np.empty((16, 2), np.int64)
     above_similarity = np.empty(16, np.float64)
@@ -459,10 +441,9 @@ def _sentence_seeds(
                     cut = cuts[k]
                     break
         touches = 0
-        for at_idf in range(first, last):  # the rows above the cut, rarest words first
-            r = left_idf_rows[at_idf]
+        for r in range(first, last):
             if left_row_idf[r] <= cut:
-                break
+                continue
             w = partner[left_row_word[r]]
             if w < 0:
                 continue
@@ -472,7 +453,8 @@ def _sentence_seeds(
                     seen[t] = True
                     touched[touches] = t
                     touches += 1
-        group = count
+        if touches > 1:  # in right order, so that the row's pairs above the threshold are too
+            _stable_sort(touched[:touches], numbers)
         for k in range(touches):
             t = touched[k]
             seen[t] = False
@@ -490,13 +472,6 @@ def _sentence_seeds(
                     above, above_similarity = grown, grown_similarity
                 above[count, 0], above[count, 1], above_similarity[count] = s, t, similarity
                 count += 1
-        for k in range(group + 1, count):  # the row's pairs in right order (insertion sort: few)
-            t, similarity = above[k, 1], above_similarity[k]
-            at = k
-            while at > group and above[at - 1, 1] > t:
-                above[at, 1], above_similarity[at] = above[at - 1, 1], above_similarity[at - 1]
-                at -= 1
-            above[at, 1], above_similarity[at] = t, similarity
     found = np.empty((count, 2), np.int64)
     kept = 0
     for k in range(count):  # the best of its row or of its column, long enough on both sides
@@ -596,7 +571,7 @@ def _candidate_boxes(
 @numba.njit(cache=True)
 def _passage_boxes(
     left_grams, left_sorted, left_order, left_repeats, right_sorted, right_order, right_repeats, max_repeat, ngram,
-    sentences, left_row_word, left_row_idf, left_idf_rows, left_low_norms, left_sentence_rows, left_norms, left_bounds,
+    sentences, left_row_word, left_row_idf, left_low_norms, left_sentence_rows, left_norms, left_bounds,
     right_row_sentence, right_row_word, right_row_idf, right_word_rows, right_word_row_starts, right_sentence_rows,
     right_norms, right_bounds,
     threshold, min_sentence_words,
@@ -618,7 +593,7 @@ def _passage_boxes(
     ls, le, rs, re_ = _exact_seeds(left_grams, left_sorted, left_order, left_repeats, right_sorted, right_order, right_repeats, max_repeat, ngram)
     if sentences:
         sls, sle, srs, sre = _sentence_seeds(
-            left_words, left_row_word, left_row_idf, left_idf_rows, left_low_norms, left_sentence_rows, left_norms, left_bounds,
+            left_words, left_row_word, left_row_idf, left_low_norms, left_sentence_rows, left_norms, left_bounds,
             right_words, right_row_sentence, right_row_word, right_row_idf, right_word_rows, right_word_row_starts,
             right_sentence_rows, right_norms, right_bounds, threshold, min_sentence_words, IDF_CUTS,
         )

@@ -102,7 +102,7 @@ def _judge(
 ) -> Attribution | None:
     indexes = sorted({i for found in via.values() for i in found})
     weighted = sum(passage_weight(passages[i], params.quote_weight) for i in indexes)
-    spans = [_side(passages[i], doc_id) for i in indexes]
+    spans = [side_of(passages[i], doc_id) for i in indexes]
     inside, words = word_counts(body, spans)
     share = inside / max(1, words)
     if weighted < params.min_words or share < params.min_share:
@@ -119,7 +119,8 @@ def passage_weight(passage: Passage, quote_weight: float) -> float:
     return passage.words * (1.0 - passage.quote_share * (1.0 - quote_weight))
 
 
-def _side(passage: Passage, doc_id: str) -> tuple[int, int]:
+def side_of(passage: Passage, doc_id: str) -> tuple[int, int]:
+    """The (start, end) of a passage in one of its two articles."""
     if passage.left_id == doc_id:
         return (passage.left_start, passage.left_end)
     return (passage.right_start, passage.right_end)

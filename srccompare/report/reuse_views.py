@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from srccompare.attribute import word_bounds, words_in_each
+from srccompare.attribute import side_of, word_bounds, words_in_each
 from srccompare.model import Attribution, CleanArticle, DocumentSummary, Passage, ReuseResult
 
 
@@ -90,13 +90,6 @@ def _pair(left: str, right: str, indexes: list[int], passages: Sequence[Passage]
         quote_words=sum(p.words for p in chosen if p.kind == "quote"),
         similarity=round(sum(p.similarity * p.words for p in chosen) / max(1, words), 4),
     )
-
-
-def side_of(passage: Passage, doc_id: str) -> tuple[int, int]:
-    """The (start, end) of a passage in one of its two articles."""
-    if passage.left_id == doc_id:
-        return (passage.left_start, passage.left_end)
-    return (passage.right_start, passage.right_end)
 
 
 def other_side(passage: Passage, doc_id: str) -> str:
