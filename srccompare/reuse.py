@@ -18,18 +18,19 @@ order of the input nor on the number of workers.
 from __future__ import annotations
 
 import functools
+import heapq
 import mmap
 import os
 import tempfile
 import uuid
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 
+import numba
 import numpy as np
 from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import reverse_cuthill_mckee
 
 from srccompare.align import AlignParameters, Prepared, Weights, aligned_with_tokens, prepare
 from srccompare.arrays import distinct
@@ -146,16 +147,71 @@ class AlignTask:
     fold_names: bool
     params: AlignParameters
     run: str = ""  # names one find_reuse call, so that a worker may reuse what it prepared ("" : never)
+    # With a run: the place of the task's first pair in the run's pair order, and per pair and side
+    # the place of the next pair that needs the same document (NEVER if none), for the worker's cache.
+    first: int = 0
+    next_uses: tuple[tuple[int, int], ...] = ()
 
 
-# Documents a worker keeps prepared between align tasks of one run. Tasks come
-# in locality order, so the next task a worker gets mostly needs documents it
-# has prepared lately. Tokenisations per document aligned, on bench/reuse_speed.py's
-# corpora with 2 workers: 10k articles 1.73 without the cache, 1.35 with 1,500
-# or more; 40k articles 1.91 without, 1.72 with 1,500, 1.52 with 4,000.
+NEVER = 1 << 62  # the next use of a document no later pair needs
+
+
+class PreparedCache:
+    """Documents a worker keeps prepared between the align tasks of one run.
+
+    The tasks say when each document is next needed, so the cache evicts the
+    one needed furthest ahead (Belady's rule) and never keeps one that no
+    later pair needs. On bench/reuse_speed.py's 40k corpus with 2 workers,
+    25.3k documents aligned: 37.6k preparations when it kept the 4,000 used
+    most recently.
+    """
+
+    def __init__(self, capacity: int) -> None:
+        self.capacity = capacity
+        self.run = ""
+        self._entries: dict[int, tuple[Prepared, int]] = {}  # document number -> (prepared, next use)
+        self._furthest: list[tuple[int, int]] = []  # heap of (-next use, number); stale ones skipped
+
+    def start(self, run: str, first: int) -> None:
+        """Before a task whose first pair is at ``first``: forget another run's documents, and those
+        whose next use was in a task another worker took."""
+        if run != self.run:
+            self.clear()
+            self.run = run
+        self._entries = {number: entry for number, entry in self._entries.items() if entry[1] >= first}
+        self._furthest = [(-next_use, number) for number, (_, next_use) in self._entries.items()]
+        heapq.heapify(self._furthest)
+
+    def get(self, number: int, next_use: int, make: Callable[[int], Prepared]) -> Prepared:
+        """Document ``number`` prepared (by ``make`` unless kept), then kept for its ``next_use``."""
+        entry = self._entries.get(number)
+        prepared = make(number) if entry is None else entry[0]
+        if next_use >= NEVER:
+            self._entries.pop(number, None)
+            return prepared
+        if entry is None and len(self._entries) >= self.capacity:
+            if -self._furthest[0][0] < next_use:
+                return prepared  # needed later than anything kept: keeping it would drop a sooner one
+            while True:
+                negative_use, kept = heapq.heappop(self._furthest)
+                if self._entries[kept][1] == -negative_use:
+                    del self._entries[kept]
+                    break
+        self._entries[number] = (prepared, next_use)
+        heapq.heappush(self._furthest, (-next_use, number))
+        return prepared
+
+    def clear(self) -> None:
+        self._entries.clear()
+        self._furthest.clear()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
 # A 600-word document prepared takes ~50 KB: 4,000 of them ~200 MB a worker.
 PREPARED_CACHE_DOCUMENTS = 4000
-_prepared_cache: OrderedDict[tuple[str, int], Prepared] = OrderedDict()
+_prepared_cache = PreparedCache(PREPARED_CACHE_DOCUMENTS)
 
 
 def find_reuse(
@@ -377,7 +433,8 @@ def align_candidates(
     With ``places`` (see body_places) the tasks say where each body is instead of carrying it."""
     params = align_parameters(reuse)
     run = uuid.uuid4().hex
-    pairs = pairs_in_locality_order(pairs, len(articles))
+    pairs = pairs_in_locality_order(pairs, len(articles), engine)
+    following = next_uses(pairs).tolist()
     tasks = []
     for start, end in guided_chunks(len(pairs), max(1, reuse.chunk_pairs), engine.parallelism):
         chunk = tuple(pairs[start:end])
@@ -388,7 +445,7 @@ def align_candidates(
             texts = {number: (articles[number].id, places[number]) for number in needed}
         else:  # joined here but not kept (the main process holds no second copy of every text)
             texts = {number: (articles[number].id, body_of(articles[number].paragraphs)) for number in needed}
-        tasks.append(AlignTask(chunk, texts, weights, reuse.fold_names, params, run))
+        tasks.append(AlignTask(chunk, texts, weights, reuse.fold_names, params, run, start, tuple(map(tuple, following[start:end]))))
     found = engine.map(_aligned_documents, tasks, on_done=lambda done: _report(progress, "align", done, len(tasks)))
     passages = [passage for chunk, _ in found for passage in chunk]
     rows = PassageRows.joined([chunk for _, chunk in found]) if found else PassageRows.of([])
@@ -415,27 +472,103 @@ def guided_chunks(count: int, smallest: int, parallelism: int) -> list[tuple[int
     return chunks
 
 
-def pairs_in_locality_order(pairs: Sequence[tuple[int, int]], documents: int) -> list[tuple[int, int]]:
-    """Candidate pairs ordered so that the pairs of one task share as many documents as possible.
+def pairs_in_locality_order(pairs: Sequence[tuple[int, int]], documents: int, engine: Engine | None = None) -> list[tuple[int, int]]:
+    """Candidate pairs ordered so that a document's pairs come close together.
 
-    Each task tokenises every document it touches, so a document split across
-    tasks is tokenised again. Wire stories carried by outlets that each carry
-    several stories link nearly the whole corpus into one component; numbering
-    the documents by reverse Cuthill-McKee (which keeps linked documents close)
-    and sorting pairs by that number keeps each task to a narrow band of
-    documents: on bench/reuse_speed.py's 10k corpus, 13.8k tokenisations for
-    9.5k documents, against 29k in component order.
+    A worker prepares (tokenises) each document a pair needs unless its cache
+    still holds it, so the fewer other documents come between two uses of one,
+    the fewer preparations. The documents are put in ``locality_order`` and a
+    pair comes when the later of its two does, so that a group of articles
+    sharing one wire story is aligned while all of them are at hand. On
+    bench/reuse_speed.py's 40k corpus with 2 workers (25.3k documents in
+    93.4k pairs): 28.8k preparations, against 34.1k in reverse Cuthill-McKee
+    order (a breadth-first order, whose fronts there hold thousands of documents).
+    The order is computed by the engine (in a worker, where the compiled code is
+    loaded already).
     """
     if not pairs:
         return []
     left, right = np.array(pairs, dtype=np.int64).T
-    graph = csr_matrix((np.ones(len(left), dtype=np.int8), (left, right)), shape=(documents, documents))
-    numbering = reverse_cuthill_mckee((graph + graph.T).tocsr(), symmetric_mode=True)
-    rank = np.empty(documents, dtype=np.int64)
-    rank[numbering] = np.arange(documents)
-    low, high = np.minimum(rank[left], rank[right]), np.maximum(rank[left], rank[right])
-    order = np.lexsort((high, low))
+    task = (left, right, documents)
+    order = engine.map(pair_locality_order, [task])[0] if engine is not None else pair_locality_order(task)
     return list(zip(left[order].tolist(), right[order].tolist()))
+
+
+def pair_locality_order(task: tuple[np.ndarray, np.ndarray, int]) -> np.ndarray:
+    """An order of the pairs (left[k], right[k]): by the later of their documents in
+    ``locality_order``, then by the earlier."""
+    left, right, documents = task
+    graph = csr_matrix((np.ones(len(left), dtype=np.int8), (left, right)), shape=(documents, documents))
+    graph = (graph + graph.T).tocsr()
+    degree = np.diff(graph.indptr)
+    starts = np.argsort(degree, kind="stable")
+    order = locality_order(graph.indptr.astype(np.int64), graph.indices.astype(np.int64), starts[degree[starts] > 0])
+    rank = np.empty(documents, dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    low, high = np.minimum(rank[left], rank[right]), np.maximum(rank[left], rank[right])
+    return np.lexsort((low, high))
+
+
+@numba.njit(cache=True)
+def locality_order(indptr, indices, starts):
+    """The documents of a graph (CSR) in the order a greedy walk takes them: next, the one with
+    most neighbours already taken (ties: the one that gained its last most recently), from
+    each of ``starts`` in turn that is not taken yet. A group of documents all linked to each
+    other is finished before the walk leaves it (a Prim-like order by connection count).
+
+    The candidates wait in one stack per count of taken neighbours (entries made stale by a
+    later count are skipped when popped): a linear-time bucket queue.
+    """
+    documents = len(indptr) - 1
+    taken = np.zeros(documents, np.bool_)
+    count = np.zeros(documents, np.int64)
+    most = 0
+    for document in range(documents):
+        most = max(most, indptr[document + 1] - indptr[document])
+    head = np.full(most + 1, -1, np.int64)  # per count: the stack's top entry
+    entry_document = np.empty(len(indices) + len(starts), np.int64)
+    entry_below = np.empty(len(indices) + len(starts), np.int64)
+    entries = 0
+    order = np.empty(documents, np.int64)
+    placed = 0
+    for start in starts:
+        if taken[start]:
+            continue
+        entry_document[entries], entry_below[entries], head[0] = start, head[0], entries
+        entries += 1
+        top = 0
+        while top >= 0:
+            entry = head[top]
+            if entry < 0:
+                top -= 1
+                continue
+            head[top] = entry_below[entry]
+            document = entry_document[entry]
+            if taken[document] or count[document] != top:
+                continue
+            taken[document] = True
+            order[placed] = document
+            placed += 1
+            for k in range(indptr[document], indptr[document + 1]):
+                neighbour = indices[k]
+                if not taken[neighbour]:
+                    count[neighbour] += 1
+                    level = count[neighbour]
+                    entry_document[entries], entry_below[entries], head[level] = neighbour, head[level], entries
+                    entries += 1
+                    top = max(top, level)
+    return order[:placed]
+
+
+def next_uses(pairs: Sequence[tuple[int, int]]) -> np.ndarray:
+    """Per pair and side (an (n, 2) array): the place in ``pairs`` of the next pair that needs the
+    same document, or NEVER."""
+    uses = np.array(pairs, dtype=np.int64).reshape(-1)
+    order = np.argsort(uses, kind="stable")
+    same = uses[order[1:]] == uses[order[:-1]]
+    following = np.full(len(uses), NEVER, dtype=np.int64)
+    following[order[:-1][same]] = order[1:][same] // 2
+    return following.reshape(-1, 2)
 
 
 def align_documents(task: AlignTask) -> list[Passage]:
@@ -445,14 +578,22 @@ def align_documents(task: AlignTask) -> list[Passage]:
 
 def _aligned_documents(task: AlignTask) -> tuple[list[Passage], PassageRows]:
     """``align_documents``'s passages, and their numbers (see PassageRows)."""
-    # With a run, documents come from the process's cache as the pairs need them: it is bounded,
-    # while a task's documents are not (the first guided tasks hold thousands).
-    prepared = functools.partial(_prepared, task) if task.run else {n: _prepared(task, n) for n in task.texts}.__getitem__
+    make = functools.partial(_prepared, task)
+    if task.run:
+        # Documents from the process's cache as the pairs need them: it is bounded, while a
+        # task's documents are not (the first guided tasks hold thousands).
+        _prepared_cache.start(task.run, task.first)
+        keep = _prepared_cache.get
+        pairs = ((keep(left, left_next, make), keep(right, right_next, make))
+                 for (left, right), (left_next, right_next) in zip(task.pairs, task.next_uses))
+    else:
+        prepared = {number: make(number) for number in task.texts}
+        pairs = ((prepared[left], prepared[right]) for left, right in task.pairs)
     passages: list[Passage] = []
     rows: list[tuple[int, ...]] = []
     try:
-        for left, right in task.pairs:
-            for passage, tokens in aligned_with_tokens(prepared(left), prepared(right), task.params):
+        for (left, right), (left_prepared, right_prepared) in zip(task.pairs, pairs):
+            for passage, tokens in aligned_with_tokens(left_prepared, right_prepared, task.params):
                 passages.append(passage)
                 chars = (passage.left_start, passage.left_end, passage.right_start, passage.right_end)
                 rows.append((left, right, *chars, *tokens, passage.words))
@@ -462,21 +603,11 @@ def _aligned_documents(task: AlignTask) -> tuple[list[Passage], PassageRows]:
 
 
 def _prepared(task: AlignTask, number: int) -> Prepared:
-    """Document ``number`` of the task prepared for alignment, from this process's cache when it has it."""
-    key = (task.run, number)
-    found = _prepared_cache.get(key) if task.run else None
-    if found is not None:
-        _prepared_cache.move_to_end(key)
-        return found
+    """Document ``number`` of the task prepared for alignment."""
     doc_id, body = task.texts[number]
     if not isinstance(body, str):
         body = _spilled_body(*body)
-    found = prepare(tokenise(doc_id, body, process_hasher(task.fold_names)), task.weights, task.params)
-    if task.run:
-        _prepared_cache[key] = found
-        while len(_prepared_cache) > PREPARED_CACHE_DOCUMENTS:
-            _prepared_cache.popitem(last=False)
-    return found
+    return prepare(tokenise(doc_id, body, process_hasher(task.fold_names)), task.weights, task.params)
 
 
 # The sketch step's body files an align task has open, mapped (until the task ends): reading a

@@ -143,6 +143,126 @@ def test_guided_chunks_cover_every_item_once_largest_first(count, smallest, para
         assert sizes[0] == count // (2 * parallelism)
 
 
+@given(st.lists(st.tuples(st.integers(0, 12), st.integers(0, 12)).filter(lambda p: p[0] != p[1]), max_size=60))
+@hsettings(max_examples=200, deadline=None)
+def test_next_uses_point_at_the_next_pair_needing_the_document(pairs):
+    following = reuse_module.next_uses(pairs).tolist() if pairs else []
+    for place, pair in enumerate(pairs):
+        for side, document in enumerate(pair):
+            later = [k for k in range(place + 1, len(pairs)) if document in pairs[k]]
+            assert following[place][side] == (later[0] if later else reuse_module.NEVER)
+
+
+def cache_run(cache, pairs, run="r", tasks=1):
+    """Documents made while ``cache`` serves ``pairs`` cut into ``tasks`` tasks of one run."""
+    made = []
+    following = reuse_module.next_uses(pairs).tolist()
+    bounds = [len(pairs) * k // tasks for k in range(tasks + 1)]
+    for first, end in zip(bounds, bounds[1:]):
+        cache.start(run, first)
+        for place in range(first, end):
+            for document, next_use in zip(pairs[place], following[place]):
+                assert cache.get(document, next_use, lambda n: made.append(n) or ("prepared", n)) == ("prepared", document)
+                assert len(cache) <= cache.capacity
+    return made
+
+
+def lru_misses(pairs, capacity):
+    from collections import OrderedDict
+
+    kept, misses = OrderedDict(), 0
+    for document in (d for pair in pairs for d in pair):
+        if document in kept:
+            kept.move_to_end(document)
+        else:
+            misses += 1
+            kept[document] = True
+            if len(kept) > capacity:
+                kept.popitem(last=False)
+    return misses
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 15), st.integers(0, 15)).filter(lambda p: p[0] != p[1]), min_size=1, max_size=80),
+    st.integers(1, 6),
+    st.integers(1, 4),
+)
+@hsettings(max_examples=200, deadline=None)
+def test_prepared_cache_makes_no_more_than_keeping_the_latest_used(pairs, capacity, tasks):
+    made = cache_run(reuse_module.PreparedCache(capacity), pairs, tasks=tasks)
+    assert len(set(made)) == len({d for pair in pairs for d in pair})  # each at least once
+    assert len(made) <= lru_misses(pairs, capacity)  # one stream: the furthest-next-use rule is optimal
+
+
+def test_prepared_cache_keeps_what_is_needed_again_soonest():
+    pairs = [(1, 2), (1, 3), (1, 4), (2, 5)]
+    assert lru_misses(pairs, 2) == 6  # 2, the least recently used, went for 3 and then for 4
+    cache = reuse_module.PreparedCache(2)
+    assert cache_run(cache, pairs) == [1, 2, 3, 4, 5]  # 3 and 4 are needed once: never kept
+    assert len(cache) == 0  # nothing is needed after the last pair
+    cache = reuse_module.PreparedCache(2)
+    # at (3, 4), 1 (next at pair 2) stays and 2 (next at 3) goes, then 4 is not kept (next at 4)
+    assert cache_run(cache, [(1, 2), (3, 4), (1, 3), (2, 5), (4, 5)]) == [1, 2, 3, 4, 2, 5, 4]
+
+
+def test_prepared_cache_forgets_other_runs_and_documents_another_worker_took():
+    cache = reuse_module.PreparedCache(4)
+    cache.start("a", 0)
+    cache.get(1, 5, lambda n: n)
+    cache.get(2, 9, lambda n: n)
+    cache.start("a", 6)  # pair 5 went to another worker: 1 is not needed here any more
+    assert len(cache) == 1
+    cache.start("b", 0)
+    assert len(cache) == 0
+
+
+graphs = st.lists(st.tuples(st.integers(0, 14), st.integers(0, 14)).filter(lambda p: p[0] < p[1]), max_size=50).map(lambda ps: sorted(set(ps)))
+
+
+def csr_of(pairs, documents):
+    neighbours = [set() for _ in range(documents)]
+    for left, right in pairs:
+        neighbours[left].add(right)
+        neighbours[right].add(left)
+    degree = np.array([len(n) for n in neighbours], dtype=np.int64)
+    indptr = np.concatenate(([0], np.cumsum(degree))).astype(np.int64)
+    indices = np.array([n for linked in neighbours for n in sorted(linked)], dtype=np.int64)
+    return neighbours, degree, indptr, indices
+
+
+@given(graphs)
+@hsettings(max_examples=200, deadline=None)
+def test_pairs_come_when_the_later_of_their_documents_is_taken(pairs):
+    documents = 15
+    _, degree, indptr, indices = csr_of(pairs, documents)
+    starts = np.argsort(degree, kind="stable")
+    walk = reuse_module.locality_order(indptr, indices, starts[degree[starts] > 0]).tolist()
+    rank = {document: place for place, document in enumerate(walk)}
+    left, right = (np.array(side, dtype=np.int64) for side in zip(*pairs)) if pairs else (np.zeros(0, np.int64),) * 2
+    order = reuse_module.pair_locality_order((left, right, documents)).tolist()
+    assert sorted(order) == list(range(len(pairs)))
+    keys = [(max(rank[a], rank[b]), min(rank[a], rank[b])) for a, b in (pairs[k] for k in order)]
+    assert keys == sorted(keys)
+
+
+@given(graphs)
+@hsettings(max_examples=200, deadline=None)
+def test_locality_order_takes_next_a_document_with_most_neighbours_taken(pairs):
+    documents = 15
+    neighbours, degree, indptr, indices = csr_of(pairs, documents)
+    starts = np.argsort(degree, kind="stable")
+    starts = starts[degree[starts] > 0]
+    order = reuse_module.locality_order(indptr, indices, starts).tolist()
+    assert sorted(order) == [d for d in range(documents) if neighbours[d]]
+    for place, document in enumerate(order):
+        taken = set(order[:place])
+        links = {d: len(neighbours[d] & taken) for d in range(documents) if d not in taken and neighbours[d]}
+        if max(links.values()) == 0:  # a new walk: from the first start not taken (least linked first)
+            assert document == next(d for d in starts.tolist() if d not in taken)
+        else:
+            assert links[document] == max(links.values())
+
+
 def test_duplicate_ids_are_refused(settings):
     article = CleanArticle("x", "x", "text", Metadata(), ("Some text.",))
     with pytest.raises(ValueError, match="'x'"):

@@ -36,7 +36,7 @@ class LocalEngine(Engine):
         *,
         on_done: Callable[[int], None] | None = None,
     ) -> list[Result]:
-        if self.workers == 1 or len(tasks) <= 1:
+        if self.workers == 1 or (len(tasks) <= 1 and self._pool is None):  # (no pool started for one task)
             results_iter = map(function, tasks)
         else:
             results_iter = self._executor().map(function, tasks)
