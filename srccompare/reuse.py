@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import functools
 import heapq
-import mmap
 import os
 import tempfile
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
+from typing import BinaryIO
 from dataclasses import dataclass
 
 import numba
@@ -54,7 +54,7 @@ from srccompare.group import families_of_sides, merged_stretches
 from srccompare.model import PARAGRAPH_SEPARATOR, CleanArticle, DocumentSummary, Passage, ReuseResult
 from srccompare.settings import ReuseSettings, Settings
 from srccompare.sketch import Sketcher, SketchParameters
-from srccompare.tokens import process_hasher, shingle_hashes, token_hashes, tokenise
+from srccompare.tokens import Tokens, process_hasher, shingle_hashes, token_hashes, tokenise
 
 # A body, or its paragraphs (what CleanArticle.body joins): sketch tasks carry paragraphs and the
 # workers join them, rather than the main process joining every article's before it hands out a task.
@@ -91,10 +91,10 @@ class SketchChunk:
     vocabulary: np.ndarray  # distinct token hashes of the chunk
     document_frequency: np.ndarray  # in how many of the chunk's documents each occurs
     words: np.ndarray  # per document: its words (tokens), counted here rather than again in the main process
-    # With a spill path: the file the bodies were left in (UTF-8), document k's at bytes
-    # body_offsets[k] : body_offsets[k + 1], for the align tasks to read instead of carrying them.
-    body_file: str | None = None
-    body_offsets: np.ndarray | None = None
+    # With a spill path: the file the documents' tokens were left in (see token_record), document
+    # k's record from byte token_offsets[k], for the align tasks to read instead of tokenising again.
+    token_file: str | None = None
+    token_offsets: np.ndarray | None = None
 
     def keys_of(self, field: str) -> list[np.ndarray]:
         """Per document: its ``shingles`` or ``bands`` keys, sorted (for engines that keep them by
@@ -135,14 +135,14 @@ class PassageRows:
         return self.docs.ravel(), offsets[:, 0::2].ravel(), offsets[:, 1::2].ravel()
 
 
-# Where a body is in the sketch step's files: (path, first byte, end byte).
-BodyPlace = tuple[str, int, int]
+# Where a document's tokens are in the sketch step's files: (path, first byte, tokens).
+TokensPlace = tuple[str, int, int]
 
 
 @dataclass(frozen=True, eq=False)
 class AlignTask:
     pairs: tuple[tuple[int, int], ...]
-    texts: Mapping[int, tuple[str, str | BodyPlace]]  # document number -> (id, body or where it is)
+    texts: Mapping[int, tuple[str, str | TokensPlace]]  # document number -> (id, body or where its tokens are)
     weights: Weights
     fold_names: bool
     params: AlignParameters
@@ -237,7 +237,7 @@ def find_reuse(
                 sketches = sketch_corpus(ordered, reuse, running, progress, spill)
                 weights = corpus_weights(sketches, len(ordered))
                 words = np.concatenate([chunk.words for chunk in sketches]) if sketches else np.zeros(0, np.int64)
-                places = body_places(sketches)
+                places = token_places(sketches)
                 least = running.parallelism
                 shingles, bands = key_parts(sketches, "shingles", least=least), key_parts(sketches, "bands", least=least)
                 del sketches  # the parts hold the keys now (or say where they are): half the memory at this point
@@ -331,43 +331,75 @@ def sketch_corpus(
 
 def sketch_documents(task: tuple[Sequence[Text], IndexParameters, str | None]) -> SketchChunk:
     """Sampled exact shingles, band keys and token document frequencies of a chunk of bodies
-    (the postings written to files at the task's path, when it has one)."""
+    (the postings, and each document's tokens, written to files at the task's path when it has one)."""
     texts, params, spill = task
     bodies = list(map(body_of, texts))
-    body_file = body_offsets = None
-    if spill is not None:  # for the align tasks, which then carry where a body is rather than the body
-        encoded = [body.encode("utf-8", "surrogatepass") for body in bodies]
-        body_file = spill + ".bodies"
-        with open(body_file, "wb") as file:
-            file.write(b"".join(encoded))
-        body_offsets = np.cumsum([0] + [len(body) for body in encoded], dtype=np.int64)
     hasher = process_hasher(params.fold_names)
     sketcher = Sketcher.build(params.sketch)
     shingles, bands, vocabularies = [], [], []
     words = np.zeros(len(bodies), dtype=np.int64)
-    for number, body in enumerate(bodies):
-        hashes = token_hashes(body, hasher)
-        words[number] = len(hashes)
-        shingles.append(sampled_shingles(shingle_hashes(hashes, params.shingle_words), params.shingle_sample))
-        bands.append(distinct(sketcher.document_keys(hashes)))
-        vocabularies.append(distinct(hashes))
+    # With a spill path, each document's tokens go to a file for the align tasks, which then
+    # read them rather than tokenise the body again.
+    token_file = spill + ".tokens" if spill is not None else None
+    token_offsets = np.zeros(len(bodies) + 1, dtype=np.int64)
+    with open(token_file, "wb") if token_file is not None else nullcontext() as out:
+        for number, body in enumerate(bodies):
+            if out is None:
+                hashes = token_hashes(body, hasher)
+            else:
+                tokens = tokenise("", body, hasher)
+                hashes = tokens.hashes
+                out.writelines(token_record(tokens))
+            token_offsets[number + 1] = token_offsets[number] + TOKEN_RECORD_BYTES * len(hashes)
+            words[number] = len(hashes)
+            shingles.append(sampled_shingles(shingle_hashes(hashes, params.shingle_words), params.shingle_sample))
+            bands.append(distinct(sketcher.document_keys(hashes)))
+            vocabularies.append(distinct(hashes))
     vocabulary, frequency = np.unique(np.concatenate(vocabularies) if vocabularies else np.zeros(0, np.uint64), return_counts=True)
     shingle_postings, band_postings = BucketedPostings.of(Postings.from_lists(shingles)), BucketedPostings.of(Postings.from_lists(bands))
     if spill is not None:
         shingle_postings = SpilledPostings.write(shingle_postings, spill + ".shingles")
         band_postings = SpilledPostings.write(band_postings, spill + ".bands")
-    return SketchChunk(shingle_postings, band_postings, vocabulary, frequency, words, body_file, body_offsets)
+    return SketchChunk(shingle_postings, band_postings, vocabulary, frequency, words, token_file, token_offsets if token_file else None)
 
 
-def body_places(sketches: Sequence[SketchChunk]) -> list[BodyPlace] | None:
-    """Per document number: where the sketch tasks left its body, when they all did."""
-    if not sketches or any(chunk.body_file is None or chunk.body_offsets is None for chunk in sketches):
+def token_places(sketches: Sequence[SketchChunk]) -> list[TokensPlace] | None:
+    """Per document number: where the sketch tasks left its tokens, when they all did."""
+    if not sketches or any(chunk.token_file is None or chunk.token_offsets is None for chunk in sketches):
         return None
-    places: list[BodyPlace] = []
+    places: list[TokensPlace] = []
     for chunk in sketches:
-        offsets = chunk.body_offsets.tolist()
-        places.extend((chunk.body_file, start, end) for start, end in zip(offsets, offsets[1:]))
+        offsets, words = chunk.token_offsets.tolist(), chunk.words.tolist()
+        places.extend((chunk.token_file, start, count) for start, count in zip(offsets, words))
     return places
+
+
+# A document's tokens in a file: its token hashes (uint64), then starts, ends and sentence
+# numbers (int32), then quote flags (one byte each); TOKEN_RECORD_BYTES a token.
+TOKEN_RECORD_BYTES = 8 + 4 + 4 + 4 + 1
+
+
+def token_record(tokens: Tokens) -> tuple[np.ndarray, ...]:
+    """The arrays to write, in order, for ``tokens`` (see read_token_record)."""
+    return tokens.hashes, tokens.starts, tokens.ends, tokens.sentences, tokens.quoted
+
+
+def read_token_record(file: BinaryIO, doc_id: str, start: int, count: int) -> Tokens:
+    """The tokens written by token_record at byte ``start`` of ``file`` (opened unbuffered): one
+    read into one buffer, which the five arrays view."""
+    record = np.empty(TOKEN_RECORD_BYTES * count, dtype=np.uint8)
+    file.seek(start)
+    if file.readinto(record) != len(record):
+        raise OSError(f"{file.name}: the tokens of {doc_id!r} end early")
+    int32s = record[8 * count : 20 * count].view(np.int32)
+    return Tokens(
+        doc_id,
+        hashes=record[: 8 * count].view(np.uint64),
+        starts=int32s[:count],
+        ends=int32s[count : 2 * count],
+        sentences=int32s[2 * count :],
+        quoted=record[20 * count :].view(np.bool_),
+    )
 
 
 def corpus_weights(sketches: Sequence[SketchChunk], documents: int) -> Weights:
@@ -427,10 +459,11 @@ def align_candidates(
     reuse: ReuseSettings,
     engine: Engine,
     progress: Progress | None,
-    places: Sequence[BodyPlace] | None = None,
+    places: Sequence[TokensPlace] | None = None,
 ) -> tuple[tuple[Passage, ...], PassageRows]:
     """The passages of the candidate pairs (in id order), and their numbers in the same order.
-    With ``places`` (see body_places) the tasks say where each body is instead of carrying it."""
+    With ``places`` (see token_places) the tasks say where each document's tokens are instead of
+    carrying its body."""
     params = align_parameters(reuse)
     run = uuid.uuid4().hex
     pairs = pairs_in_locality_order(pairs, len(articles), engine)
@@ -440,8 +473,9 @@ def align_candidates(
         chunk = tuple(pairs[start:end])
         needed = sorted({number for pair in chunk for number in pair})
         if places is not None:
-            # Nothing to join or pickle: at 40k articles the tasks carried 150 MB of bodies, whose
-            # joining and sending kept both workers waiting for the first tasks for a second.
+            # Nothing to join or pickle (at 40k articles the tasks carried 150 MB of bodies, whose
+            # joining and sending kept both workers waiting for the first tasks for a second),
+            # nor to tokenise again (the sketch step did: ~140 us a document aligned).
             texts = {number: (articles[number].id, places[number]) for number in needed}
         else:  # joined here but not kept (the main process holds no second copy of every text)
             texts = {number: (articles[number].id, body_of(articles[number].paragraphs)) for number in needed}
@@ -598,36 +632,35 @@ def _aligned_documents(task: AlignTask) -> tuple[list[Passage], PassageRows]:
                 chars = (passage.left_start, passage.left_end, passage.right_start, passage.right_end)
                 rows.append((left, right, *chars, *tokens, passage.words))
     finally:
-        _close_spilled_bodies()
+        _close_spilled_files()
     return passages, PassageRows.of(rows)
 
 
 def _prepared(task: AlignTask, number: int) -> Prepared:
     """Document ``number`` of the task prepared for alignment."""
-    doc_id, body = task.texts[number]
-    if not isinstance(body, str):
-        body = _spilled_body(*body)
-    return prepare(tokenise(doc_id, body, process_hasher(task.fold_names)), task.weights, task.params)
+    doc_id, text = task.texts[number]
+    if isinstance(text, str):
+        tokens = tokenise(doc_id, text, process_hasher(task.fold_names))
+    else:
+        path, start, count = text
+        tokens = read_token_record(_spilled_file(path), doc_id, start, count)
+    return prepare(tokens, task.weights, task.params)
 
 
-# The sketch step's body files an align task has open, mapped (until the task ends): reading a
-# body is a copy out of the page cache that the workers share, without a system call.
-_spilled_files: dict[str, mmap.mmap] = {}
+# The sketch step's token files an align task has open (until the task ends).
+_spilled_files: dict[str, BinaryIO] = {}
 
 
-def _spilled_body(path: str, start: int, end: int) -> str:
-    if start == end:
-        return ""  # (an empty file cannot be mapped)
-    mapped = _spilled_files.get(path)
-    if mapped is None:
-        with open(path, "rb") as file:
-            mapped = _spilled_files[path] = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
-    return mapped[start:end].decode("utf-8", "surrogatepass")
+def _spilled_file(path: str) -> BinaryIO:
+    file = _spilled_files.get(path)
+    if file is None:
+        file = _spilled_files[path] = open(path, "rb", buffering=0)
+    return file
 
 
-def _close_spilled_bodies() -> None:
-    for mapped in _spilled_files.values():
-        mapped.close()
+def _close_spilled_files() -> None:
+    for file in _spilled_files.values():
+        file.close()
     _spilled_files.clear()
 
 

@@ -12,6 +12,7 @@ from srccompare import reuse as reuse_module
 from srccompare.engines.base import Engine
 from srccompare.model import CleanArticle, Metadata
 from srccompare.reuse import find_reuse, guided_chunks, summarise, top_partners
+from srccompare.tokens import process_hasher, tokenise
 from tests.reuse_text import filler
 
 
@@ -297,25 +298,33 @@ def test_postings_in_files_or_in_memory_give_the_same_result(settings, tmp_path,
     assert reuse_module.part_count(40 * 300, reuse_module.PART_ROWS) >= 16  # (the parts really were several)
 
 
-def test_bodies_left_in_the_sketch_files_read_back_as_the_bodies(settings, tmp_path):
+def test_tokens_left_in_the_sketch_files_read_back_as_the_bodies_tokens(settings, tmp_path):
     texts = [
-        ("Łukašenka won.", "Minsk — “quoted”"),  # non-ASCII, two paragraphs
-        "",  # empty: nothing written, nothing mapped
+        ("Łukašenka won.", "Minsk — “quoted” he said. Then"),  # non-ASCII, two paragraphs, a quote, sentences
+        "",  # empty: nothing written
         "lone surrogate \udc80 kept",
-        "plain ASCII " * 50,
+        "plain ASCII. " * 50,
     ]
     params = reuse_module.index_parameters(settings.reuse)
     chunk = reuse_module.sketch_documents((texts, params, str(tmp_path / "0")))
-    places = reuse_module.body_places([chunk])
-    assert [reuse_module._spilled_body(*place) for place in places] == [reuse_module.body_of(text) for text in texts]
-    assert reuse_module._spilled_files  # mapped while a task reads
-    reuse_module._close_spilled_bodies()
+    places = reuse_module.token_places([chunk])
+    assert [count for _, _, count in places] == chunk.words.tolist()
+    hasher = process_hasher(params.fold_names)
+    for text, (path, start, count) in zip(texts, places):
+        read = reuse_module.read_token_record(reuse_module._spilled_file(path), "id", start, count)
+        expected = tokenise("id", reuse_module.body_of(text), hasher)
+        for field in ("hashes", "starts", "ends", "sentences", "quoted"):
+            assert getattr(read, field).dtype == getattr(expected, field).dtype
+            assert getattr(read, field).tolist() == getattr(expected, field).tolist()
+    assert reuse_module._spilled_files  # open while a task reads
+    reuse_module._close_spilled_files()
     assert not reuse_module._spilled_files
     in_memory = reuse_module.sketch_documents((texts, params, None))  # no spill: the tasks carry the bodies
-    assert reuse_module.body_places([chunk, in_memory]) is None
+    assert reuse_module.token_places([chunk, in_memory]) is None
+    assert in_memory.words.tolist() == chunk.words.tolist()
 
 
-def test_align_tasks_reading_bodies_from_files_find_what_tasks_carrying_them_find(settings, tmp_path, monkeypatch):
+def test_align_tasks_reading_tokens_from_files_find_what_tasks_carrying_bodies_find(settings, tmp_path, monkeypatch):
     articles, planted = planted_corpus(30, 8)
     # non-ASCII words in every article: byte and character offsets differ from the first of them on
     accented = [replace(a, paragraphs=(a.paragraphs[0].replace("e", "é").replace("th", "þ"),)) for a in articles]
@@ -328,7 +337,7 @@ def test_align_tasks_reading_bodies_from_files_find_what_tasks_carrying_them_fin
     bodies = {a.id: a.body for a in accented}
     for passage in from_files.passages[:20]:
         assert "é" in bodies[passage.left_id][passage.left_start : passage.left_end]
-    assert list(tmp_path.iterdir()) == []  # the body files went with the postings
+    assert list(tmp_path.iterdir()) == []  # the token files went with the postings
 
 
 def test_the_cycle_collector_is_left_as_it_was(settings):
