@@ -10,15 +10,15 @@ shares enough exact shingles or at least one band.
 
 Candidates are approximate, never the final word: the aligner re-checks each
 pair exactly. Everything here is numpy over the whole corpus, no Python loop
-per posting.
+per posting (and one compiled counting sort, in the sketch workers).
 """
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+import numba
 import numpy as np
 
 from srccompare.arrays import distinct, first_of_runs
@@ -71,10 +71,9 @@ class BucketedPostings:
 
     @classmethod
     def of(cls, postings: Postings) -> BucketedPostings:
-        buckets = _REVERSED_BITS[_low_bits(postings.keys, (1 << BUCKET_BITS) - 1)]
-        order = np.argsort(buckets, kind="stable")
-        rows = np.bincount(buckets, minlength=1 << BUCKET_BITS).astype(np.int32)
-        return cls(postings.keys[order], postings.docs[order], rows)
+        keys = np.ascontiguousarray(postings.keys, dtype=np.uint64)
+        docs = np.ascontiguousarray(postings.docs, dtype=np.int32)
+        return cls(*_bucket_sorted(keys, docs, _REVERSED_BITS, BUCKET_BITS))
 
     def renumbered(self, first: int) -> BucketedPostings:
         """The same rows with ``first`` added to every document number."""
@@ -86,6 +85,33 @@ _REVERSED_BITS = np.zeros(1 << BUCKET_BITS, dtype=np.uint16)
 for _bit in range(BUCKET_BITS):
     _REVERSED_BITS |= (((np.arange(1 << BUCKET_BITS) >> _bit) & 1) << (BUCKET_BITS - 1 - _bit)).astype(np.uint16)
 del _bit
+
+
+@numba.njit(cache=True)
+def _bucket_sorted(keys, docs, reversed_bits, bucket_bits):
+    """(keys, docs, bucket_rows): the rows in bucket order, a bucket's rows in the order given.
+    A counting sort, compiled: one pass to count, one to place each row (numpy's stable argsort
+    and two gathers took 11 ms for the 311k shingle rows of 500 articles, this ~3)."""
+    mask = np.uint64((1 << bucket_bits) - 1)
+    buckets = np.empty(len(keys), np.int64)
+    rows = np.zeros(1 << bucket_bits, np.int32)
+    for k in range(len(keys)):
+        bucket = reversed_bits[np.int64(keys[k] & mask)]
+        buckets[k] = bucket
+        rows[bucket] += 1
+    at = np.empty(1 << bucket_bits, np.int64)
+    total = 0
+    for bucket in range(1 << bucket_bits):
+        at[bucket] = total
+        total += rows[bucket]
+    sorted_keys = np.empty(len(keys), np.uint64)
+    sorted_docs = np.empty(len(keys), np.int32)
+    for k in range(len(keys)):
+        place = at[buckets[k]]
+        sorted_keys[place] = keys[k]
+        sorted_docs[place] = docs[k]
+        at[buckets[k]] = place + 1
+    return sorted_keys, sorted_docs, rows
 
 
 def sampled_shingles(shingles: np.ndarray, modulus: int) -> np.ndarray:
@@ -203,12 +229,6 @@ def merge_parts(found: Sequence[tuple[np.ndarray, np.ndarray]]) -> PairCounts:
     unique = ordered[starts]
     counts = np.add.reduceat(np.concatenate([n for _, n in found]).astype(np.int64)[order], starts)
     return PairCounts(unique // _PAIR_BASE, unique % _PAIR_BASE, counts)
-
-
-def _low_bits(keys: np.ndarray, mask: int) -> np.ndarray:
-    """``keys & mask`` as uint16 (mask < 2**16), without a full-size uint64 temporary."""
-    halves = np.ascontiguousarray(keys, dtype=np.uint64).view(np.uint16).reshape(-1, 4)
-    return halves[:, 0 if sys.byteorder == "little" else 3] & np.uint16(mask)
 
 
 def pairs_in_part(task: tuple[Postings | Sequence[SpilledSlice], int]) -> tuple[np.ndarray, np.ndarray]:

@@ -125,3 +125,19 @@ def test_split_by_key_puts_each_key_in_the_part_of_its_low_bits(seed, parts):
         assert np.all(part.keys % np.uint64(parts) == number)
     rows = sorted(zip(np.concatenate([c.keys for c in chunks]).tolist(), np.concatenate([c.docs for c in chunks]).tolist()))
     assert sorted(zip(np.concatenate([p.keys for p in split]).tolist(), np.concatenate([p.docs for p in split]).tolist())) == rows
+
+
+@given(st.integers(0, 2**32), st.integers(0, 5000), st.sampled_from([1, 7, 1 << 16]))
+@hsettings(max_examples=30, deadline=None)
+def test_bucketed_postings_are_in_bucket_order_and_in_given_order_within_a_bucket(seed, size, spread):
+    rng = np.random.default_rng(seed)
+    # few distinct low bits (spread 1 or 7) make long buckets, where order within them shows
+    keys = (rng.integers(0, 2**48, size=size, dtype=np.uint64) << np.uint64(16)) | rng.integers(0, spread, size=size, dtype=np.uint64)
+    docs = np.arange(size, dtype=np.int32)
+    bucketed = BucketedPostings.of(Postings(keys, docs))
+    # a row's bucket is its key's low 16 bits read backwards
+    bucket = [int(f"{int(key) & 0xFFFF:016b}"[::-1], 2) for key in keys.tolist()]
+    expected = sorted(range(size), key=lambda row: (bucket[row], row))
+    assert bucketed.docs.tolist() == expected
+    assert bucketed.keys.tolist() == keys[expected].tolist()
+    assert bucketed.bucket_rows.tolist() == np.bincount(np.array(bucket, dtype=np.int64), minlength=1 << 16).tolist()
