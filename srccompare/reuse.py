@@ -20,11 +20,13 @@ from __future__ import annotations
 import functools
 import heapq
 import os
+import shutil
 import tempfile
+import threading
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager, nullcontext, suppress
 from typing import BinaryIO
 from dataclasses import dataclass
 
@@ -232,32 +234,76 @@ def find_reuse(
     _check_unique_ids(ordered)
     reuse = settings.reuse
     with cycle_collection_paused():
-        with engine or LocalEngine(workers) as running:
-            with _spill_directory(running) as spill:
-                sketches = sketch_corpus(ordered, reuse, running, progress, spill)
-                weights = corpus_weights(sketches, len(ordered))
-                words = np.concatenate([chunk.words for chunk in sketches]) if sketches else np.zeros(0, np.int64)
-                places = token_places(sketches)
-                least = running.parallelism
-                shingles, bands = key_parts(sketches, "shingles", least=least), key_parts(sketches, "bands", least=least)
-                del sketches  # the parts hold the keys now (or say where they are): half the memory at this point
-                pairs = find_candidates(shingles, bands, reuse, running)
-                del shingles, bands
-                _report(progress, "candidates", 1, 1)
-                passages, rows = align_candidates(ordered, pairs, weights, reuse, running, progress, places)
-        _prepared_cache.clear()  # aligning ran in this process when there is one worker: release what it kept
-        families = families_of_sides([a.id for a in ordered], *rows.sides(), min_overlap=reuse.family_min_overlap)
-        _report(progress, "group", 1, 1)
-        attributions = attribute(ordered, passages, wire or {}, attribute_parameters(reuse))
-        _report(progress, "attribute", 1, 1)
-        return ReuseResult(summarise(ordered, passages, words.tolist(), rows), passages, families, attributions)
+        with engine or LocalEngine(workers) as running, _spill_directory(running) as spill:
+            path = spill.path if spill is not None else None
+            sketches = sketch_corpus(ordered, reuse, running, progress, path)
+            weights = corpus_weights(sketches, len(ordered))
+            words = np.concatenate([chunk.words for chunk in sketches]) if sketches else np.zeros(0, np.int64)
+            places = token_places(sketches)
+            least = running.parallelism
+            shingles, bands = key_parts(sketches, "shingles", least=least), key_parts(sketches, "bands", least=least)
+            del sketches  # the parts hold the keys now (or say where they are): half the memory at this point
+            pairs = find_candidates(shingles, bands, reuse, running)
+            del shingles, bands
+            if spill is not None:
+                spill.remove(POSTINGS_SUFFIXES)  # while the workers align
+            _report(progress, "candidates", 1, 1)
+            passages, rows = align_candidates(ordered, pairs, weights, reuse, running, progress, places)
+            if spill is not None:
+                spill.remove()  # while this process groups and attributes
+            _prepared_cache.clear()  # aligning ran in this process when there is one worker: release what it kept
+            families = families_of_sides([a.id for a in ordered], *rows.sides(), min_overlap=reuse.family_min_overlap)
+            _report(progress, "group", 1, 1)
+            attributions = attribute(ordered, passages, wire or {}, attribute_parameters(reuse))
+            _report(progress, "attribute", 1, 1)
+            return ReuseResult(summarise(ordered, passages, words.tolist(), rows), passages, families, attributions)
 
 
-def _spill_directory(engine: Engine) -> AbstractContextManager[str | None]:
-    """Where the sketch workers leave their postings for the pairing tasks, when the engine's tasks
-    share this machine's files: the postings then never pass through this process (at 40k articles
-    that was 360 MB pickled into it and out again, and a serial sort of it)."""
-    return tempfile.TemporaryDirectory(prefix="srccompare-postings-") if engine.shares_files else nullcontext(None)
+POSTINGS_SUFFIXES = (".keys", ".docs")  # (SpilledPostings' files)
+
+
+class SpillDirectory:
+    """A temporary directory whose files are removed by a thread, so that this process goes on
+    meanwhile (deleting the 865 MB left at 40k articles took it 0.2 s); closing it waits for
+    them, and removes what they could not (raising if that fails too)."""
+
+    def __init__(self) -> None:
+        self.path = tempfile.mkdtemp(prefix="srccompare-postings-")
+        self._removers: list[threading.Thread] = []
+
+    def remove(self, suffixes: tuple[str, ...] | None = None) -> None:
+        """Start removing the files whose names end with one of ``suffixes`` (the whole directory by default)."""
+        self._removers.append(threading.Thread(target=self._remove, args=(suffixes,), daemon=True))
+        self._removers[-1].start()
+
+    def _remove(self, suffixes: tuple[str, ...] | None) -> None:
+        if suffixes is None:
+            shutil.rmtree(self.path, ignore_errors=True)
+            return
+        for entry in os.scandir(self.path):
+            if entry.name.endswith(suffixes):
+                with suppress(OSError):
+                    os.unlink(entry.path)
+
+    def close(self) -> None:
+        for remover in self._removers:
+            remover.join()
+        if os.path.exists(self.path):
+            shutil.rmtree(self.path)
+
+    def __enter__(self) -> SpillDirectory:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+def _spill_directory(engine: Engine) -> AbstractContextManager[SpillDirectory | None]:
+    """Where the sketch workers leave their postings for the pairing tasks (and their tokens for the
+    align tasks), when the engine's tasks share this machine's files: the postings then never pass
+    through this process (at 40k articles that was 360 MB pickled into it and out again, and a serial
+    sort of it)."""
+    return SpillDirectory() if engine.shares_files else nullcontext(None)
 
 
 def _check_unique_ids(articles: Sequence[CleanArticle]) -> None:

@@ -1,3 +1,4 @@
+import os
 import random
 import tempfile
 from dataclasses import replace
@@ -353,3 +354,27 @@ def test_the_cycle_collector_is_left_as_it_was(settings):
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_spill_directory_removes_files_by_suffix_then_all_of_it():
+    with reuse_module.SpillDirectory() as spill:
+        for name in ("0.shingles.keys", "0.shingles.docs", "0.tokens"):
+            with open(os.path.join(spill.path, name), "wb") as file:
+                file.write(b"x" * 100)
+        spill.remove(reuse_module.POSTINGS_SUFFIXES)
+        spill._removers[-1].join()
+        assert os.listdir(spill.path) == ["0.tokens"]
+    assert not os.path.exists(spill.path)
+
+
+def test_the_spill_directory_goes_when_a_step_fails(settings, tmp_path, monkeypatch):
+    articles, _ = planted_corpus(12, 2)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+
+    def failing(*args, **kwargs):
+        raise RuntimeError("align failed")
+
+    monkeypatch.setattr(reuse_module, "align_candidates", failing)
+    with pytest.raises(RuntimeError, match="align failed"):
+        find_reuse(articles, settings, workers=2)
+    assert list(tmp_path.iterdir()) == []
