@@ -120,8 +120,13 @@ def sampled_shingles(shingles: np.ndarray, modulus: int) -> np.ndarray:
     Sampling by value (not by position) keeps the same shingles in every
     document, so a shared passage of s shingles still shares about s/modulus.
     """
-    kept = shingles[shingles % np.uint64(modulus) == 0] if modulus > 1 else shingles
-    return distinct(kept)
+    return distinct(shingle_sample(shingles, modulus))
+
+
+def shingle_sample(shingles: np.ndarray, modulus: int) -> np.ndarray:
+    """``sampled_shingles`` with repeats left in (and in text order): for postings, whose pairing
+    drops a document's repeated rows anyway (see ``_distinct_postings``)."""
+    return shingles[shingles % np.uint64(modulus) == 0] if modulus > 1 else shingles
 
 
 def shared_key_pairs(postings: Postings, *, max_df: int, part_rows: int = 4_000_000) -> PairCounts:
