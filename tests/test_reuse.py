@@ -222,6 +222,7 @@ graphs = st.lists(st.tuples(st.integers(0, 14), st.integers(0, 14)).filter(lambd
 
 
 def csr_of(pairs, documents):
+    """Each document's neighbours, the graph as CSR arrays, and the walk's starts (linked documents, least linked first)."""
     neighbours = [set() for _ in range(documents)]
     for left, right in pairs:
         neighbours[left].add(right)
@@ -229,16 +230,15 @@ def csr_of(pairs, documents):
     degree = np.array([len(n) for n in neighbours], dtype=np.int64)
     indptr = np.concatenate(([0], np.cumsum(degree))).astype(np.int64)
     indices = np.array([n for linked in neighbours for n in sorted(linked)], dtype=np.int64)
-    return neighbours, degree, indptr, indices
+    starts = np.argsort(degree, kind="stable")
+    return neighbours, indptr, indices, starts[degree[starts] > 0]
 
 
 @given(graphs)
 @hsettings(max_examples=200, deadline=None)
 def test_pairs_come_when_the_later_of_their_documents_is_taken(pairs):
     documents = 15
-    _, degree, indptr, indices = csr_of(pairs, documents)
-    starts = np.argsort(degree, kind="stable")
-    walk = reuse_module.locality_order(indptr, indices, starts[degree[starts] > 0]).tolist()
+    walk = reuse_module.locality_order(*csr_of(pairs, documents)[1:]).tolist()
     rank = {document: place for place, document in enumerate(walk)}
     left, right = (np.array(side, dtype=np.int64) for side in zip(*pairs)) if pairs else (np.zeros(0, np.int64),) * 2
     order = reuse_module.pair_locality_order((left, right, documents)).tolist()
@@ -251,9 +251,7 @@ def test_pairs_come_when_the_later_of_their_documents_is_taken(pairs):
 @hsettings(max_examples=200, deadline=None)
 def test_locality_order_takes_next_a_document_with_most_neighbours_taken(pairs):
     documents = 15
-    neighbours, degree, indptr, indices = csr_of(pairs, documents)
-    starts = np.argsort(degree, kind="stable")
-    starts = starts[degree[starts] > 0]
+    neighbours, indptr, indices, starts = csr_of(pairs, documents)
     order = reuse_module.locality_order(indptr, indices, starts).tolist()
     assert sorted(order) == [d for d in range(documents) if neighbours[d]]
     for place, document in enumerate(order):
