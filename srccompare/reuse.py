@@ -20,21 +20,14 @@ order of the input nor on the number of workers.
 from __future__ import annotations
 
 import functools
-import heapq
 import os
-import shutil
-import tempfile
-import threading
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from contextlib import AbstractContextManager, nullcontext, suppress
+from contextlib import nullcontext
 from dataclasses import dataclass
-from typing import BinaryIO
 
-import numba
 import numpy as np
-from scipy.sparse import csr_matrix
 
 from srccompare.align import AlignParameters, Prepared, Weights, aligned_with_tokens, prepare
 from srccompare.arrays import distinct
@@ -56,9 +49,21 @@ from srccompare.engines.base import Engine, cycle_collection_paused
 from srccompare.engines.local import LocalEngine
 from srccompare.group import families_of_sides, merged_stretches
 from srccompare.model import PARAGRAPH_SEPARATOR, CleanArticle, DocumentSummary, Passage, ReuseResult
+from srccompare.schedule import PreparedCache, guided_chunks, next_uses, pairs_in_locality_order
 from srccompare.settings import ReuseSettings, Settings
 from srccompare.sketch import Sketcher, SketchParameters
-from srccompare.tokens import Tokens, process_hasher, shingle_hashes, token_hashes, tokenise
+from srccompare.spill import (
+    POSTINGS_SUFFIXES,
+    TOKEN_RECORD_BYTES,
+    TOKEN_WRITE_BUFFER,
+    TokensPlace,
+    close_spilled_files,
+    read_token_record,
+    spill_directory,
+    spilled_file,
+    token_record,
+)
+from srccompare.tokens import process_hasher, shingle_hashes, token_hashes, tokenise
 
 # A body, or its paragraphs (what CleanArticle.body joins): sketch tasks carry paragraphs and the
 # workers join them, rather than the main process joining every article's before it hands out a task.
@@ -139,10 +144,6 @@ class PassageRows:
         return self.docs.ravel(), offsets[:, 0::2].ravel(), offsets[:, 1::2].ravel()
 
 
-# Where a document's tokens are in the sketch step's files: (path, first byte, tokens).
-TokensPlace = tuple[str, int, int]
-
-
 @dataclass(frozen=True, eq=False)
 class AlignTask:
     pairs: tuple[tuple[int, int], ...]
@@ -155,62 +156,6 @@ class AlignTask:
     # the place of the next pair that needs the same document (NEVER if none), for the worker's cache.
     first: int = 0
     next_uses: tuple[tuple[int, int], ...] = ()
-
-
-NEVER = 1 << 62  # the next use of a document no later pair needs
-
-
-class PreparedCache:
-    """Documents a worker keeps prepared between the align tasks of one run.
-
-    The tasks say when each document is next needed, so the cache evicts the
-    one needed furthest ahead (Belady's rule) and never keeps one that no
-    later pair needs. On bench/reuse_speed.py's 40k corpus with 2 workers
-    (25.3k documents aligned, 4,000 kept at most): 34.1k preparations where
-    keeping those used most recently made 37.6k, in the same pair order.
-    """
-
-    def __init__(self, capacity: int) -> None:
-        self.capacity = capacity
-        self.run = ""
-        self._entries: dict[int, tuple[Prepared, int]] = {}  # document number -> (prepared, next use)
-        self._furthest: list[tuple[int, int]] = []  # heap of (-next use, number); stale ones skipped
-
-    def start(self, run: str, first: int) -> None:
-        """Before a task whose first pair is at ``first``: forget another run's documents, and those
-        whose next use was in a task another worker took."""
-        if run != self.run:
-            self.clear()
-            self.run = run
-        self._entries = {number: entry for number, entry in self._entries.items() if entry[1] >= first}
-        self._furthest = [(-next_use, number) for number, (_, next_use) in self._entries.items()]
-        heapq.heapify(self._furthest)
-
-    def get(self, number: int, next_use: int, make: Callable[[int], Prepared]) -> Prepared:
-        """Document ``number`` prepared (by ``make`` unless kept), then kept for its ``next_use``."""
-        entry = self._entries.get(number)
-        prepared = make(number) if entry is None else entry[0]
-        if next_use >= NEVER:
-            self._entries.pop(number, None)
-            return prepared
-        if entry is None and len(self._entries) >= self.capacity:
-            if -self._furthest[0][0] < next_use:
-                return prepared  # needed later than anything kept: keeping it would drop a sooner one
-            while True:
-                negative_use, kept = heapq.heappop(self._furthest)
-                if self._entries[kept][1] == -negative_use:
-                    del self._entries[kept]
-                    break
-        self._entries[number] = (prepared, next_use)
-        heapq.heappush(self._furthest, (-next_use, number))
-        return prepared
-
-    def clear(self) -> None:
-        self._entries.clear()
-        self._furthest.clear()
-
-    def __len__(self) -> int:
-        return len(self._entries)
 
 
 # A 600-word document prepared takes ~50 KB: 4,000 of them ~200 MB a worker.
@@ -236,7 +181,7 @@ def find_reuse(
     _check_unique_ids(ordered)
     reuse = settings.reuse
     with cycle_collection_paused():
-        with engine or LocalEngine(workers) as running, _spill_directory(running) as spill:
+        with engine or LocalEngine(workers) as running, spill_directory(running) as spill:
             path = spill.path if spill is not None else None
             sketches = sketch_corpus(ordered, reuse, running, progress, path)
             weights = corpus_weights(sketches, len(ordered))
@@ -259,53 +204,6 @@ def find_reuse(
             attributions = attribute(ordered, passages, wire or {}, attribute_parameters(reuse))
             _report(progress, "attribute", 1, 1)
             return ReuseResult(summarise(ordered, passages, words.tolist(), rows), passages, families, attributions)
-
-
-POSTINGS_SUFFIXES = (".keys", ".docs")  # (SpilledPostings' files)
-
-
-class SpillDirectory:
-    """A temporary directory whose files are removed by a thread, so that this process goes on
-    meanwhile (deleting the 865 MB left at 40k articles took it 0.2 s); closing it waits for
-    them, and removes what they could not (raising if that fails too)."""
-
-    def __init__(self) -> None:
-        self.path = tempfile.mkdtemp(prefix="srccompare-spill-")
-        self._removers: list[threading.Thread] = []
-
-    def remove(self, suffixes: tuple[str, ...] | None = None) -> None:
-        """Start removing the files whose names end with one of ``suffixes`` (the whole directory by default)."""
-        self._removers.append(threading.Thread(target=self._remove, args=(suffixes,), daemon=True))
-        self._removers[-1].start()
-
-    def _remove(self, suffixes: tuple[str, ...] | None) -> None:
-        if suffixes is None:
-            shutil.rmtree(self.path, ignore_errors=True)
-            return
-        for entry in os.scandir(self.path):
-            if entry.name.endswith(suffixes):
-                with suppress(OSError):
-                    os.unlink(entry.path)
-
-    def close(self) -> None:
-        for remover in self._removers:
-            remover.join()
-        if os.path.exists(self.path):
-            shutil.rmtree(self.path)
-
-    def __enter__(self) -> SpillDirectory:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
-
-
-def _spill_directory(engine: Engine) -> AbstractContextManager[SpillDirectory | None]:
-    """Where the sketch workers leave their postings for the pairing tasks (and their tokens for the
-    align tasks), when the engine's tasks share this machine's files: the postings then never pass
-    through this process (at 40k articles that was 360 MB pickled into it and out again, and a serial
-    sort of it)."""
-    return SpillDirectory() if engine.shares_files else nullcontext(None)
 
 
 def _check_unique_ids(articles: Sequence[CleanArticle]) -> None:
@@ -424,35 +322,6 @@ def token_places(sketches: Sequence[SketchChunk]) -> list[TokensPlace] | None:
     return places
 
 
-# A document's tokens in a file: its token hashes (uint64), then starts, ends and sentence
-# numbers (int32), then quote flags (one byte each); TOKEN_RECORD_BYTES a token.
-TOKEN_RECORD_BYTES = 8 + 4 + 4 + 4 + 1
-TOKEN_WRITE_BUFFER = 1 << 22
-
-
-def token_record(tokens: Tokens) -> tuple[np.ndarray, ...]:
-    """The arrays to write, in order, for ``tokens`` (see read_token_record)."""
-    return tokens.hashes, tokens.starts, tokens.ends, tokens.sentences, tokens.quoted
-
-
-def read_token_record(file: BinaryIO, doc_id: str, start: int, count: int) -> Tokens:
-    """The tokens written by token_record at byte ``start`` of ``file`` (opened unbuffered): one
-    read into one buffer, which the five arrays view."""
-    record = np.empty(TOKEN_RECORD_BYTES * count, dtype=np.uint8)
-    file.seek(start)
-    if file.readinto(record) != len(record):
-        raise OSError(f"{file.name}: the tokens of {doc_id!r} end early")
-    int32s = record[8 * count : 20 * count].view(np.int32)
-    return Tokens(
-        doc_id,
-        hashes=record[: 8 * count].view(np.uint64),
-        starts=int32s[:count],
-        ends=int32s[count : 2 * count],
-        sentences=int32s[2 * count :],
-        quoted=record[20 * count :].view(np.bool_),
-    )
-
-
 def corpus_weights(sketches: Sequence[SketchChunk], documents: int) -> Weights:
     """Token idf over the corpus, from the chunks' document frequencies."""
     if not sketches:
@@ -539,123 +408,6 @@ def align_candidates(
     return tuple(passages[i] for i in order.tolist()), rows.take(order)
 
 
-def guided_chunks(count: int, smallest: int, parallelism: int) -> list[tuple[int, int]]:
-    """[start, end) ranges covering ``count`` items: each a 1 / (2 * parallelism) share of the
-    items still to hand out, down to ``smallest`` (guided self-scheduling).
-
-    Neighbouring align tasks share documents (pairs come in locality order),
-    and a document shared by two tasks that run in different workers is
-    prepared in both: on bench/reuse_speed.py's 10k corpus with 2 workers,
-    7.9k preparations in tasks of 400 pairs, 7.5k in guided ones. The small
-    tasks at the end keep the workers finishing together.
-    """
-    chunks, start = [], 0
-    while start < count:
-        size = max(smallest, (count - start) // (2 * max(1, parallelism)))
-        chunks.append((start, min(count, start + size)))
-        start += size
-    return chunks
-
-
-def pairs_in_locality_order(pairs: Sequence[tuple[int, int]], documents: int, engine: Engine | None = None) -> list[tuple[int, int]]:
-    """Candidate pairs ordered so that a document's pairs come close together.
-
-    A worker prepares (tokenises) each document a pair needs unless its cache
-    still holds it, so the fewer other documents come between two uses of one,
-    the fewer preparations. The documents are put in ``locality_order`` and a
-    pair comes when the later of its two does, so that a group of articles
-    sharing one wire story is aligned while all of them are at hand. On
-    bench/reuse_speed.py's 40k corpus with 2 workers (25.3k documents in
-    93.4k pairs): 28.8k preparations, against 34.1k in reverse Cuthill-McKee
-    order (a breadth-first order, whose fronts there hold thousands of documents).
-    The order is computed by the engine (in a worker, where the compiled code is
-    loaded already).
-    """
-    if not pairs:
-        return []
-    left, right = np.array(pairs, dtype=np.int64).T
-    task = (left, right, documents)
-    order = engine.map(pair_locality_order, [task])[0] if engine is not None else pair_locality_order(task)
-    return list(zip(left[order].tolist(), right[order].tolist()))
-
-
-def pair_locality_order(task: tuple[np.ndarray, np.ndarray, int]) -> np.ndarray:
-    """An order of the pairs (left[k], right[k]): by the later of their documents in
-    ``locality_order``, then by the earlier."""
-    left, right, documents = task
-    graph = csr_matrix((np.ones(len(left), dtype=np.int8), (left, right)), shape=(documents, documents))
-    graph = (graph + graph.T).tocsr()
-    degree = np.diff(graph.indptr)
-    starts = np.argsort(degree, kind="stable")
-    order = locality_order(graph.indptr.astype(np.int64), graph.indices.astype(np.int64), starts[degree[starts] > 0])
-    rank = np.empty(documents, dtype=np.int64)
-    rank[order] = np.arange(len(order))
-    low, high = np.minimum(rank[left], rank[right]), np.maximum(rank[left], rank[right])
-    return np.lexsort((low, high))
-
-
-@numba.njit(cache=True)
-def locality_order(indptr, indices, starts):
-    """The documents of a graph (CSR) in the order a greedy walk takes them: next, the one with
-    most neighbours already taken (ties: the one that gained its last most recently), from
-    each of ``starts`` in turn that is not taken yet. A group of documents all linked to each
-    other is finished before the walk leaves it (a Prim-like order by connection count).
-
-    The candidates wait in one stack per count of taken neighbours (entries made stale by a
-    later count are skipped when popped): a linear-time bucket queue.
-    """
-    documents = len(indptr) - 1
-    taken = np.zeros(documents, np.bool_)
-    count = np.zeros(documents, np.int64)
-    most = 0
-    for document in range(documents):
-        most = max(most, indptr[document + 1] - indptr[document])
-    head = np.full(most + 1, -1, np.int64)  # per count: the stack's top entry
-    entry_document = np.empty(len(indices) + len(starts), np.int64)
-    entry_below = np.empty(len(indices) + len(starts), np.int64)
-    entries = 0
-    order = np.empty(documents, np.int64)
-    placed = 0
-    for start in starts:
-        if taken[start]:
-            continue
-        entry_document[entries], entry_below[entries], head[0] = start, head[0], entries
-        entries += 1
-        top = 0
-        while top >= 0:
-            entry = head[top]
-            if entry < 0:
-                top -= 1
-                continue
-            head[top] = entry_below[entry]
-            document = entry_document[entry]
-            if taken[document] or count[document] != top:
-                continue
-            taken[document] = True
-            order[placed] = document
-            placed += 1
-            for k in range(indptr[document], indptr[document + 1]):
-                neighbour = indices[k]
-                if not taken[neighbour]:
-                    count[neighbour] += 1
-                    level = count[neighbour]
-                    entry_document[entries], entry_below[entries], head[level] = neighbour, head[level], entries
-                    entries += 1
-                    top = max(top, level)
-    return order[:placed]
-
-
-def next_uses(pairs: Sequence[tuple[int, int]]) -> np.ndarray:
-    """Per pair and side (an (n, 2) array): the place in ``pairs`` of the next pair that needs the
-    same document, or NEVER."""
-    uses = np.array(pairs, dtype=np.int64).reshape(-1)
-    order = np.argsort(uses, kind="stable")
-    same = uses[order[1:]] == uses[order[:-1]]
-    following = np.full(len(uses), NEVER, dtype=np.int64)
-    following[order[:-1][same]] = order[1:][same] // 2
-    return following.reshape(-1, 2)
-
-
 def align_documents(task: AlignTask) -> list[Passage]:
     """The passages of every pair in a task, in pair order."""
     return _aligned_documents(task)[0]
@@ -683,7 +435,7 @@ def _aligned_documents(task: AlignTask) -> tuple[list[Passage], PassageRows]:
                 chars = (passage.left_start, passage.left_end, passage.right_start, passage.right_end)
                 rows.append((left, right, *chars, *tokens, passage.words))
     finally:
-        _close_spilled_files()
+        close_spilled_files()
     return passages, PassageRows.of(rows)
 
 
@@ -694,25 +446,8 @@ def _prepared(task: AlignTask, number: int) -> Prepared:
         tokens = tokenise(doc_id, text, process_hasher(task.fold_names))
     else:
         path, start, count = text
-        tokens = read_token_record(_spilled_file(path), doc_id, start, count)
+        tokens = read_token_record(spilled_file(path), doc_id, start, count)
     return prepare(tokens, task.weights, task.params)
-
-
-# The sketch step's token files an align task has open (until the task ends).
-_spilled_files: dict[str, BinaryIO] = {}
-
-
-def _spilled_file(path: str) -> BinaryIO:
-    file = _spilled_files.get(path)
-    if file is None:
-        file = _spilled_files[path] = open(path, "rb", buffering=0)
-    return file
-
-
-def _close_spilled_files() -> None:
-    for file in _spilled_files.values():
-        file.close()
-    _spilled_files.clear()
 
 
 # --- step 6: summarise -------------------------------------------------------------

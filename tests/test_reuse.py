@@ -10,9 +10,11 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from srccompare import reuse as reuse_module
+from srccompare import schedule, spill
 from srccompare.engines.base import Engine
 from srccompare.model import CleanArticle, Metadata
-from srccompare.reuse import find_reuse, guided_chunks, summarise, top_partners
+from srccompare.reuse import find_reuse, summarise, top_partners
+from srccompare.schedule import guided_chunks
 from srccompare.tokens import process_hasher, tokenise
 from tests.reuse_text import filler
 
@@ -148,17 +150,17 @@ def test_guided_chunks_cover_every_item_once_largest_first(count, smallest, para
 @given(st.lists(st.tuples(st.integers(0, 12), st.integers(0, 12)).filter(lambda p: p[0] != p[1]), max_size=60))
 @hsettings(max_examples=200, deadline=None)
 def test_next_uses_point_at_the_next_pair_needing_the_document(pairs):
-    following = reuse_module.next_uses(pairs).tolist() if pairs else []
+    following = schedule.next_uses(pairs).tolist() if pairs else []
     for place, pair in enumerate(pairs):
         for side, document in enumerate(pair):
             later = [k for k in range(place + 1, len(pairs)) if document in pairs[k]]
-            assert following[place][side] == (later[0] if later else reuse_module.NEVER)
+            assert following[place][side] == (later[0] if later else schedule.NEVER)
 
 
 def cache_run(cache, pairs, run="r", tasks=1):
     """Documents made while ``cache`` serves ``pairs`` cut into ``tasks`` tasks of one run."""
     made = []
-    following = reuse_module.next_uses(pairs).tolist()
+    following = schedule.next_uses(pairs).tolist()
     bounds = [len(pairs) * k // tasks for k in range(tasks + 1)]
     for first, end in zip(bounds, bounds[1:]):
         cache.start(run, first)
@@ -191,7 +193,7 @@ def lru_misses(pairs, capacity):
 )
 @hsettings(max_examples=200, deadline=None)
 def test_prepared_cache_makes_no_more_than_keeping_the_latest_used(pairs, capacity, tasks):
-    made = cache_run(reuse_module.PreparedCache(capacity), pairs, tasks=tasks)
+    made = cache_run(schedule.PreparedCache(capacity), pairs, tasks=tasks)
     assert len(set(made)) == len({d for pair in pairs for d in pair})  # each at least once
     assert len(made) <= lru_misses(pairs, capacity)  # one stream: the furthest-next-use rule is optimal
 
@@ -199,16 +201,16 @@ def test_prepared_cache_makes_no_more_than_keeping_the_latest_used(pairs, capaci
 def test_prepared_cache_keeps_what_is_needed_again_soonest():
     pairs = [(1, 2), (1, 3), (1, 4), (2, 5)]
     assert lru_misses(pairs, 2) == 6  # 2, the least recently used, went for 3 and then for 4
-    cache = reuse_module.PreparedCache(2)
+    cache = schedule.PreparedCache(2)
     assert cache_run(cache, pairs) == [1, 2, 3, 4, 5]  # 3 and 4 are needed once: never kept
     assert len(cache) == 0  # nothing is needed after the last pair
-    cache = reuse_module.PreparedCache(2)
+    cache = schedule.PreparedCache(2)
     # at (3, 4), 1 (next at pair 2) stays and 2 (next at 3) goes, then 4 is not kept (next at 4)
     assert cache_run(cache, [(1, 2), (3, 4), (1, 3), (2, 5), (4, 5)]) == [1, 2, 3, 4, 2, 5, 4]
 
 
 def test_prepared_cache_forgets_other_runs_and_documents_another_worker_took():
-    cache = reuse_module.PreparedCache(4)
+    cache = schedule.PreparedCache(4)
     cache.start("a", 0)
     cache.get(1, 5, lambda n: n)
     cache.get(2, 9, lambda n: n)
@@ -238,10 +240,10 @@ def csr_of(pairs, documents):
 @hsettings(max_examples=200, deadline=None)
 def test_pairs_come_when_the_later_of_their_documents_is_taken(pairs):
     documents = 15
-    walk = reuse_module.locality_order(*csr_of(pairs, documents)[1:]).tolist()
+    walk = schedule.locality_order(*csr_of(pairs, documents)[1:]).tolist()
     rank = {document: place for place, document in enumerate(walk)}
     left, right = (np.array(side, dtype=np.int64) for side in zip(*pairs)) if pairs else (np.zeros(0, np.int64),) * 2
-    order = reuse_module.pair_locality_order((left, right, documents)).tolist()
+    order = schedule.pair_locality_order((left, right, documents)).tolist()
     assert sorted(order) == list(range(len(pairs)))
     keys = [(max(rank[a], rank[b]), min(rank[a], rank[b])) for a, b in (pairs[k] for k in order)]
     assert keys == sorted(keys)
@@ -252,7 +254,7 @@ def test_pairs_come_when_the_later_of_their_documents_is_taken(pairs):
 def test_locality_order_takes_next_a_document_with_most_neighbours_taken(pairs):
     documents = 15
     neighbours, indptr, indices, starts = csr_of(pairs, documents)
-    order = reuse_module.locality_order(indptr, indices, starts).tolist()
+    order = schedule.locality_order(indptr, indices, starts).tolist()
     assert sorted(order) == [d for d in range(documents) if neighbours[d]]
     for place, document in enumerate(order):
         taken = set(order[:place])
@@ -310,14 +312,14 @@ def test_tokens_left_in_the_sketch_files_read_back_as_the_bodies_tokens(settings
     assert [count for _, _, count in places] == chunk.words.tolist()
     hasher = process_hasher(params.fold_names)
     for text, (path, start, count) in zip(texts, places):
-        read = reuse_module.read_token_record(reuse_module._spilled_file(path), "id", start, count)
+        read = spill.read_token_record(spill.spilled_file(path), "id", start, count)
         expected = tokenise("id", reuse_module.body_of(text), hasher)
         for field in ("hashes", "starts", "ends", "sentences", "quoted"):
             assert getattr(read, field).dtype == getattr(expected, field).dtype
             assert getattr(read, field).tolist() == getattr(expected, field).tolist()
-    assert reuse_module._spilled_files  # open while a task reads
-    reuse_module._close_spilled_files()
-    assert not reuse_module._spilled_files
+    assert spill._spilled_files  # open while a task reads
+    spill.close_spilled_files()
+    assert not spill._spilled_files
     in_memory = reuse_module.sketch_documents((texts, params, None))  # no spill: the tasks carry the bodies
     assert reuse_module.token_places([chunk, in_memory]) is None
     assert in_memory.words.tolist() == chunk.words.tolist()
@@ -355,14 +357,14 @@ def test_the_cycle_collector_is_left_as_it_was(settings):
 
 
 def test_spill_directory_removes_files_by_suffix_then_all_of_it():
-    with reuse_module.SpillDirectory() as spill:
+    with spill.SpillDirectory() as directory:
         for name in ("0.shingles.keys", "0.shingles.docs", "0.tokens"):
-            with open(os.path.join(spill.path, name), "wb") as file:
+            with open(os.path.join(directory.path, name), "wb") as file:
                 file.write(b"x" * 100)
-        spill.remove(reuse_module.POSTINGS_SUFFIXES)
-        spill._removers[-1].join()
-        assert os.listdir(spill.path) == ["0.tokens"]
-    assert not os.path.exists(spill.path)
+        directory.remove(spill.POSTINGS_SUFFIXES)
+        directory._removers[-1].join()
+        assert os.listdir(directory.path) == ["0.tokens"]
+    assert not os.path.exists(directory.path)
 
 
 def test_the_spill_directory_goes_when_a_step_fails(settings, tmp_path, monkeypatch):
