@@ -170,6 +170,9 @@ def part_ranges(bucket_rows: np.ndarray, parts: int) -> list[tuple[int, int]]:
     return list(zip(bounds[firsts].tolist(), bounds[firsts + width].tolist()))
 
 
+KEYS_SUFFIX, DOCS_SUFFIX = ".keys", ".docs"  # the two files of spilled postings, after their path
+
+
 @dataclass(frozen=True)
 class SpilledPostings:
     """Bucketed postings written to two files by the worker that made them (``path``.keys, ``path``.docs).
@@ -184,8 +187,8 @@ class SpilledPostings:
 
     @classmethod
     def write(cls, postings: BucketedPostings, path: str) -> SpilledPostings:
-        postings.keys.tofile(path + ".keys")
-        postings.docs.tofile(path + ".docs")
+        postings.keys.tofile(path + KEYS_SUFFIX)
+        postings.docs.tofile(path + DOCS_SUFFIX)
         return cls(path, postings.bucket_rows)
 
     def renumbered(self, first: int) -> SpilledPostings:
@@ -209,8 +212,8 @@ def spilled_parts(chunks: Iterable[SpilledPostings], parts: int) -> list[list[Sp
 def read_slices(slices: Sequence[SpilledSlice]) -> Postings:
     pieces = []
     for path, first_doc, low, high in slices:
-        keys = np.fromfile(path + ".keys", dtype=np.uint64, count=high - low, offset=low * 8)
-        docs = np.fromfile(path + ".docs", dtype=np.int32, count=high - low, offset=low * 4)
+        keys = np.fromfile(path + KEYS_SUFFIX, dtype=np.uint64, count=high - low, offset=low * 8)
+        docs = np.fromfile(path + DOCS_SUFFIX, dtype=np.int32, count=high - low, offset=low * 4)
         pieces.append(Postings(keys, docs + np.int32(first_doc)))
     return _joined(pieces)
 

@@ -54,11 +54,11 @@ from srccompare.settings import ReuseSettings, Settings
 from srccompare.sketch import Sketcher, SketchParameters
 from srccompare.spill import (
     POSTINGS_SUFFIXES,
-    TOKEN_RECORD_BYTES,
     TOKEN_WRITE_BUFFER,
     TokensPlace,
     close_spilled_files,
     read_token_record,
+    record_starts,
     spill_directory,
     spilled_file,
     token_record,
@@ -100,10 +100,9 @@ class SketchChunk:
     vocabulary: np.ndarray  # distinct token hashes of the chunk
     document_frequency: np.ndarray  # in how many of the chunk's documents each occurs
     words: np.ndarray  # per document: its words (tokens), counted here rather than again in the main process
-    # With a spill path: the file the documents' tokens were left in (see token_record), document
-    # k's record from byte token_offsets[k], for the align tasks to read instead of tokenising again.
+    # With a spill path: the file the documents' tokens were left in, one record each in order (see
+    # spill.token_record), for the align tasks to read instead of tokenising again.
     token_file: str | None = None
-    token_offsets: np.ndarray | None = None
 
     def keys_of(self, field: str) -> list[np.ndarray]:
         """Per document: its ``shingles`` or ``bands`` keys, sorted (for engines that keep them by
@@ -287,7 +286,6 @@ def sketch_documents(task: tuple[Sequence[Text], IndexParameters, str | None]) -
     # With a spill path, each document's tokens go to a file for the align tasks, which then
     # read them rather than tokenise the body again.
     token_file = spill + ".tokens" if spill is not None else None
-    token_offsets = np.zeros(len(bodies) + 1, dtype=np.int64)
     # (A large buffer: the records are small, and a write call each cost 22 us a document against 8.)
     with open(token_file, "wb", buffering=TOKEN_WRITE_BUFFER) if token_file is not None else nullcontext() as out:
         for number, body in enumerate(bodies):
@@ -297,7 +295,6 @@ def sketch_documents(task: tuple[Sequence[Text], IndexParameters, str | None]) -
                 tokens = tokenise("", body, hasher)
                 hashes = tokens.hashes
                 out.writelines(token_record(tokens))
-            token_offsets[number + 1] = token_offsets[number] + TOKEN_RECORD_BYTES * len(hashes)
             words[number] = len(hashes)
             # (repeats and all: sorting each document's shingles cost ~15 us, and the pairing drops repeated rows)
             shingles.append(shingle_sample(shingle_hashes(hashes, params.shingle_words), params.shingle_sample))
@@ -308,17 +305,16 @@ def sketch_documents(task: tuple[Sequence[Text], IndexParameters, str | None]) -
     if spill is not None:
         shingle_postings = SpilledPostings.write(shingle_postings, spill + ".shingles")
         band_postings = SpilledPostings.write(band_postings, spill + ".bands")
-    return SketchChunk(shingle_postings, band_postings, vocabulary, frequency, words, token_file, token_offsets if token_file else None)
+    return SketchChunk(shingle_postings, band_postings, vocabulary, frequency, words, token_file)
 
 
 def token_places(sketches: Sequence[SketchChunk]) -> list[TokensPlace] | None:
     """Per document number: where the sketch tasks left its tokens, when they all did."""
-    if not sketches or any(chunk.token_file is None or chunk.token_offsets is None for chunk in sketches):
+    if not sketches or any(chunk.token_file is None for chunk in sketches):
         return None
     places: list[TokensPlace] = []
     for chunk in sketches:
-        offsets, words = chunk.token_offsets.tolist(), chunk.words.tolist()
-        places.extend((chunk.token_file, start, count) for start, count in zip(offsets, words))
+        places.extend((chunk.token_file, start, count) for start, count in zip(record_starts(chunk.words), chunk.words.tolist()))
     return places
 
 
@@ -386,11 +382,11 @@ def align_candidates(
     carrying its body."""
     params = align_parameters(reuse)
     run = uuid.uuid4().hex
-    pairs = pairs_in_locality_order(pairs, len(articles), engine)
-    following = next_uses(pairs).tolist()
+    ordered = pairs_in_locality_order(pairs, len(articles), engine)
+    following, pairs = next_uses(ordered).tolist(), ordered.tolist()
     tasks = []
     for start, end in guided_chunks(len(pairs), max(1, reuse.chunk_pairs), engine.parallelism):
-        chunk = tuple(pairs[start:end])
+        chunk = tuple(map(tuple, pairs[start:end]))
         needed = sorted({number for pair in chunk for number in pair})
         if places is not None:
             # Nothing to join or pickle (at 40k articles the tasks carried 150 MB of bodies, whose

@@ -36,8 +36,8 @@ def guided_chunks(count: int, smallest: int, parallelism: int) -> list[tuple[int
     return chunks
 
 
-def pairs_in_locality_order(pairs: Sequence[tuple[int, int]], documents: int, engine: Engine | None = None) -> list[tuple[int, int]]:
-    """Candidate pairs ordered so that a document's pairs come close together.
+def pairs_in_locality_order(pairs: Sequence[tuple[int, int]], documents: int, engine: Engine) -> np.ndarray:
+    """Candidate pairs (an (n, 2) array) ordered so that a document's pairs come close together.
 
     A worker prepares (tokenises) each document a pair needs unless its cache
     still holds it, so the fewer other documents come between two uses of one,
@@ -50,12 +50,10 @@ def pairs_in_locality_order(pairs: Sequence[tuple[int, int]], documents: int, en
     The order is computed by the engine (in a worker, where the compiled code is
     loaded already).
     """
-    if not pairs:
-        return []
-    left, right = np.array(pairs, dtype=np.int64).T
-    task = (left, right, documents)
-    order = engine.map(pair_locality_order, [task])[0] if engine is not None else pair_locality_order(task)
-    return list(zip(left[order].tolist(), right[order].tolist()))
+    table = np.array(pairs, dtype=np.int64).reshape(-1, 2)
+    if len(table) == 0:
+        return table
+    return table[engine.map(pair_locality_order, [(table[:, 0], table[:, 1], documents)])[0]]
 
 
 def pair_locality_order(task: tuple[np.ndarray, np.ndarray, int]) -> np.ndarray:
@@ -124,10 +122,10 @@ def locality_order(indptr, indices, starts):
     return order[:placed]
 
 
-def next_uses(pairs: Sequence[tuple[int, int]]) -> np.ndarray:
+def next_uses(pairs: Sequence[tuple[int, int]] | np.ndarray) -> np.ndarray:
     """Per pair and side (an (n, 2) array): the place in ``pairs`` of the next pair that needs the
     same document, or NEVER."""
-    uses = np.array(pairs, dtype=np.int64).reshape(-1)
+    uses = np.asarray(pairs, dtype=np.int64).reshape(-1)
     order = np.argsort(uses, kind="stable")
     same = uses[order[1:]] == uses[order[:-1]]
     following = np.full(len(uses), NEVER, dtype=np.int64)

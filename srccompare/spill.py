@@ -17,6 +17,7 @@ from typing import BinaryIO
 
 import numpy as np
 
+from srccompare.candidates import DOCS_SUFFIX, KEYS_SUFFIX
 from srccompare.engines.base import Engine
 from srccompare.tokens import Tokens
 
@@ -24,7 +25,7 @@ from srccompare.tokens import Tokens
 TokensPlace = tuple[str, int, int]
 
 
-POSTINGS_SUFFIXES = (".keys", ".docs")  # (SpilledPostings' files)
+POSTINGS_SUFFIXES = (KEYS_SUFFIX, DOCS_SUFFIX)  # (SpilledPostings' files)
 
 
 class SpillDirectory:
@@ -74,6 +75,11 @@ def spill_directory(engine: Engine) -> AbstractContextManager[SpillDirectory | N
 # Bytes a token in a record (see the module's docstring).
 TOKEN_RECORD_BYTES = 8 + 4 + 4 + 4 + 1
 TOKEN_WRITE_BUFFER = 1 << 22
+
+
+def record_starts(token_counts: np.ndarray) -> list[int]:
+    """The byte where each record starts in a file of records with these token counts, in order."""
+    return (np.concatenate(([0], np.cumsum(token_counts)[:-1])) * TOKEN_RECORD_BYTES).tolist() if len(token_counts) else []
 
 
 def token_record(tokens: Tokens) -> tuple[np.ndarray, ...]:
