@@ -257,6 +257,21 @@ class DocumentSummary:
 
 
 @dataclass(frozen=True)
+class PairSummary:
+    """Two articles and everything they share, with ``left_id < right_id``."""
+
+    left_id: str
+    right_id: str
+    passages: tuple[int, ...]  # indexes into ReuseResult.passages
+    words: int  # sum of the passages' words (each counted on its shorter side)
+    left_words: int  # words of the left article inside the shared passages
+    right_words: int
+    reporting_words: int  # words of passages of kind "reporting"
+    quote_words: int  # words of passages of kind "quote"
+    similarity: float  # passages' similarity weighted by their words
+
+
+@dataclass(frozen=True)
 class ReuseResult:
     """Everything ``srccompare reuse`` finds in a corpus."""
 
@@ -264,6 +279,7 @@ class ReuseResult:
     passages: tuple[Passage, ...]
     families: tuple[Family, ...]
     attributions: tuple[Attribution, ...]
+    pairs: tuple[PairSummary, ...]  # every pair of articles sharing a passage, most shared words first
 
 
 # --- diff -------------------------------------------------------------------

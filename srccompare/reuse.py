@@ -11,7 +11,8 @@
    the pairs in an order that keeps each document's pairs close together);
 4. group: passages into families;
 5. attribute: explicit credits, then agencies inferred from shared reporting;
-6. summarise: per article its words, reused words and top partner.
+6. summarise: per article its words, reused words and top partner; per pair
+   of articles what they share.
 
 Articles are taken in order of id, so the result does not depend on the
 order of the input nor on the number of workers.
@@ -31,7 +32,7 @@ import numpy as np
 
 from srccompare.align import AlignParameters, Prepared, Weights, aligned_with_tokens, prepare
 from srccompare.arrays import distinct
-from srccompare.attribute import AttributeParameters, attribute, count_words, words_in_spans
+from srccompare.attribute import AttributeParameters, attribute, count_words, side_of, word_bounds, words_in_each, words_in_spans
 from srccompare.candidates import (
     BucketedPostings,
     Postings,
@@ -48,7 +49,7 @@ from srccompare.candidates import (
 from srccompare.engines.base import Engine, cycle_collection_paused
 from srccompare.engines.local import LocalEngine
 from srccompare.group import families_of_sides, merged_stretches
-from srccompare.model import PARAGRAPH_SEPARATOR, CleanArticle, DocumentSummary, Passage, ReuseResult
+from srccompare.model import PARAGRAPH_SEPARATOR, CleanArticle, DocumentSummary, PairSummary, Passage, ReuseResult
 from srccompare.schedule import PreparedCache, guided_chunks, next_uses, pairs_in_locality_order
 from srccompare.settings import ReuseSettings, Settings
 from srccompare.sketch import Sketcher, SketchParameters
@@ -202,7 +203,8 @@ def find_reuse(
             _report(progress, "group", 1, 1)
             attributions = attribute(ordered, passages, wire or {}, attribute_parameters(reuse))
             _report(progress, "attribute", 1, 1)
-            return ReuseResult(summarise(ordered, passages, words.tolist(), rows), passages, families, attributions)
+            documents = summarise(ordered, passages, words.tolist(), rows)
+            return ReuseResult(documents, passages, families, attributions, summarise_pairs(ordered, passages, rows))
 
 
 def _check_unique_ids(articles: Sequence[CleanArticle]) -> None:
@@ -519,4 +521,82 @@ def summarise(
             top_partner=names[tops[number]] if tops[number] >= 0 else None,
         )
         for number, article in enumerate(articles)
+    )
+
+
+def summarise_pairs(
+    articles: Sequence[CleanArticle], passages: Sequence[Passage], rows: PassageRows | None = None
+) -> tuple[PairSummary, ...]:
+    """Every pair of articles sharing a passage, ranked by the words they share (most first).
+
+    With ``rows`` (the passages' numbers, in the same order) each side's words inside the pair's
+    passages come from their token ranges, as ``reused_words``'s do. Without, each body is scanned
+    for its words (at 40k articles that was most of the time of a CSV report).
+    """
+    if rows is not None and len(rows.words):
+        groups, words_inside = _pairs_of_rows(articles, rows)
+    else:
+        by_pair: dict[tuple[str, str], list[int]] = defaultdict(list)
+        for index, passage in enumerate(passages):
+            by_pair[tuple(sorted((passage.left_id, passage.right_id)))].append(index)  # type: ignore[index]
+        groups, words_inside = by_pair, _pair_words_from_bodies(articles, passages, by_pair)
+    pairs = [
+        _pair_summary(left, right, indexes, passages, *words_inside[left, right])
+        for (left, right), indexes in groups.items()
+    ]
+    pairs.sort(key=lambda pair: (-pair.words, -pair.reporting_words, pair.left_id, pair.right_id))
+    return tuple(pairs)
+
+
+def _pairs_of_rows(
+    articles: Sequence[CleanArticle], rows: PassageRows
+) -> tuple[dict[tuple[str, str], range], dict[tuple[str, str], tuple[int, int]]]:
+    """Per pair (left id, right id): its passages' numbers and each side's words inside them, from
+    the token ranges. The rows come grouped by pair (sorted by left, then right document), left < right."""
+    docs = rows.docs
+    starts = np.flatnonzero(np.concatenate(([True], (docs[1:] != docs[:-1]).any(axis=1))))
+    ends = np.append(starts[1:], len(docs))
+    # A pair's passages never overlap when found, but joining two consecutive ones can cover a third
+    # that crosses them: each side's ranges are merged before they are counted.
+    pair_of_row = np.repeat(np.arange(len(starts)), ends - starts)
+    pair, doc, start, end = merged_stretches(np.repeat(pair_of_row, 2), *rows.sides("tokens"))
+    side = (doc == docs[starts[pair], 1]).astype(np.int64)  # 0 left, 1 right
+    words = np.bincount(2 * pair + side, weights=end - start, minlength=2 * len(starts)).astype(np.int64).reshape(-1, 2)
+    pairs = [(articles[left].id, articles[right].id) for left, right in docs[starts].tolist()]
+    groups = {pair: range(first, last) for pair, first, last in zip(pairs, starts.tolist(), ends.tolist())}
+    return groups, {pair: (left, right) for pair, (left, right) in zip(pairs, words.tolist())}
+
+
+def _pair_words_from_bodies(
+    articles: Sequence[CleanArticle], passages: Sequence[Passage], by_pair: Mapping[tuple[str, str], list[int]]
+) -> dict[tuple[str, str], tuple[int, int]]:
+    """(left, right) -> each side's words inside the passages of the pair, each body scanned once
+    (however many partners it has) and one at a time (their offsets all at once would be hundreds of MB)."""
+    sides: dict[str, list[tuple[str, list[tuple[int, int]]]]] = defaultdict(list)
+    for (left, right), indexes in by_pair.items():
+        sides[left].append((right, [side_of(passages[i], left) for i in indexes]))
+        sides[right].append((left, [side_of(passages[i], right) for i in indexes]))
+    bodies = {article.id: article.body for article in articles}
+    counted = {}
+    for doc_id, partners in sides.items():
+        words = words_in_each(*word_bounds(bodies.get(doc_id, "")), [spans for _, spans in partners])
+        counted.update(((doc_id, partner), count) for (partner, _), count in zip(partners, words))
+    return {(left, right): (counted[left, right], counted[right, left]) for left, right in by_pair}
+
+
+def _pair_summary(
+    left: str, right: str, indexes: Sequence[int], passages: Sequence[Passage], left_words: int, right_words: int
+) -> PairSummary:
+    chosen = [passages[i] for i in indexes]
+    words = sum(p.words for p in chosen)
+    return PairSummary(
+        left_id=left,
+        right_id=right,
+        passages=tuple(indexes),
+        words=words,
+        left_words=left_words,
+        right_words=right_words,
+        reporting_words=sum(p.words for p in chosen if p.kind == "reporting"),
+        quote_words=sum(p.words for p in chosen if p.kind == "quote"),
+        similarity=round(sum(p.similarity * p.words for p in chosen) / max(1, words), 4),
     )

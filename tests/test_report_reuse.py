@@ -13,7 +13,7 @@ import pytest
 from srccompare.clean import clean_text
 from srccompare.report import reuse_csv, reuse_html, reuse_json, reuse_jsonl, reuse_table
 from srccompare.attribute import words_in_spans
-from srccompare.report.reuse_views import pair_summaries, segments, side_of
+from srccompare.report.reuse_views import segments, side_of
 from srccompare.reuse import find_reuse
 
 
@@ -129,7 +129,7 @@ def test_pair_words_never_exceed_the_article(corpus):
     result, articles = corpus
     words = {d.doc_id: d.words for d in result.documents}
     bodies = {article.id: article.body for article in articles}
-    for pair in pair_summaries(result, articles):
+    for pair in result.pairs:
         assert 0 < pair.left_words <= words[pair.left_id] and 0 < pair.right_words <= words[pair.right_id]
         # each side's words inside the pair's passages, as words_in_spans counts them on its own
         chosen = [result.passages[i] for i in pair.passages]

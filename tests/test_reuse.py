@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from srccompare import reuse as reuse_module
 from srccompare import schedule, spill
 from srccompare.engines.base import Engine
-from srccompare.model import CleanArticle, Metadata
-from srccompare.reuse import find_reuse, summarise, top_partners
+from srccompare.model import CleanArticle, Metadata, Passage
+from srccompare.reuse import find_reuse, summarise, summarise_pairs, top_partners
 from srccompare.schedule import guided_chunks
 from srccompare.tokens import process_hasher, tokenise
 from tests.reuse_text import filler
@@ -80,11 +80,37 @@ def test_reused_words_from_token_ranges_are_the_words_in_the_passages_spans(sett
         assert document.reused_words == words_in_spans(bodies[document.doc_id], spans.get(document.doc_id, []))
 
 
-def test_summaries_from_passage_rows_equal_those_from_the_passages_and_bodies(settings):
+def test_summaries_from_passage_rows_equal_those_from_the_passages_and_bodies(settings, seed_result, seeds):
     articles, _ = planted_corpus(40, 7)
     result = find_reuse(articles, settings)
+    ordered = sorted(articles, key=lambda a: a.id)
     assert sum(d.top_partner is not None for d in result.documents) > 10
-    assert summarise(sorted(articles, key=lambda a: a.id), result.passages) == result.documents
+    assert summarise(ordered, result.passages) == result.documents
+    # pairs: their words counted from token ranges, against each body scanned for the words in the spans
+    assert len(result.pairs) > 10 and summarise_pairs(ordered, result.passages) == result.pairs
+    seeds_ordered = sorted(seeds.values(), key=lambda a: a.id)
+    assert any(len(pair.passages) > 1 for pair in seed_result.pairs)  # (sides of several passages added up)
+    assert summarise_pairs(seeds_ordered, seed_result.passages) == seed_result.pairs
+
+
+@given(st.lists(st.tuples(st.integers(0, 2), st.integers(0, 30), st.integers(1, 12), st.integers(0, 30), st.integers(1, 12)), min_size=1, max_size=12))
+@hsettings(max_examples=200, deadline=None)
+def test_pair_words_from_token_ranges_are_the_words_in_the_union_of_the_spans(sides):
+    """Passages of one pair may overlap on a side (two joined ones covering a third that crosses
+    them): counted from token ranges, each side's words are still those of the union of its spans."""
+    articles = [CleanArticle(f"d{n}", f"d{n}", "text", Metadata(), (" ".join(f"w{n}x{k}" for k in range(50)),)) for n in range(4)]
+    bounds = [tokenise(a.id, a.body, process_hasher(False)) for a in articles]
+    found = []  # (left, right, left tokens, right tokens), grouped by pair as find_reuse's rows are
+    for pair, left_start, left_size, right_start, right_size in sorted(sides, key=lambda side: side[0]):
+        found.append((pair, pair + 1, (left_start, left_start + left_size), (right_start, right_start + right_size)))
+    passages, rows = [], []
+    for left, right, (l0, l1), (r0, r1) in found:
+        chars = (int(bounds[left].starts[l0]), int(bounds[left].ends[l1 - 1]), int(bounds[right].starts[r0]), int(bounds[right].ends[r1 - 1]))
+        words = min(l1 - l0, r1 - r0)
+        passages.append(Passage(f"d{left}", chars[0], chars[1], f"d{right}", chars[2], chars[3], 0.9, words, 0.0, "reporting"))
+        rows.append((left, right, *chars, l0, l1, r0, r1, words))
+    from_tokens = summarise_pairs(articles, passages, reuse_module.PassageRows.of(rows))
+    assert from_tokens == summarise_pairs(articles, passages)
 
 
 @given(st.lists(st.tuples(st.integers(0, 5), st.integers(0, 5), st.integers(0, 4)), max_size=25))

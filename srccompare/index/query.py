@@ -33,7 +33,7 @@ from srccompare.group import group_passages
 from srccompare.index.build import Indexer
 from srccompare.index.store import IndexEntry, KeyPostings, StoredArticle, Store
 from srccompare.model import CleanArticle, Passage, ReuseResult
-from srccompare.reuse import align_parameters, attribute_parameters, index_parameters, summarise
+from srccompare.reuse import align_parameters, attribute_parameters, index_parameters, summarise, summarise_pairs
 from srccompare.settings import ReuseSettings, Settings
 from srccompare.tokens import TokenHasher, Tokens, tokenise
 
@@ -80,6 +80,7 @@ def query_index(store: Store, article: CleanArticle, settings: Settings, indexer
         passages=passages,
         families=group_passages(passages, min_overlap=reuse.family_min_overlap),
         attributions=attribute(articles, passages, wire, attribute_parameters(reuse)),
+        pairs=summarise_pairs(articles, passages),
     )
     known_as = query.article.id if known is not None else None
     return QueryResult(query.article.id, known_as, len(partners), found.dropped_keys, result, articles, wire)

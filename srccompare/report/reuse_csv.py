@@ -7,7 +7,6 @@ import io
 from collections.abc import Sequence
 
 from srccompare.model import CleanArticle, ReuseResult
-from srccompare.report.reuse_views import pair_summaries
 
 COLUMNS = (
     "left_id", "left_outlet", "left_source", "right_id", "right_outlet", "right_source",
@@ -21,7 +20,7 @@ def as_csv(result: ReuseResult, articles: Sequence[CleanArticle]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(COLUMNS)
-    for pair in pair_summaries(result, articles):
+    for pair in result.pairs:
         left, right = documents.get(pair.left_id), documents.get(pair.right_id)
         writer.writerow((
             inert(pair.left_id), _field(left, "outlet"), _field(left, "source"),

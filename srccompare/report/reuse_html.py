@@ -11,12 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from html import escape
 
-from srccompare.model import CleanArticle, DocumentSummary, Passage, ReuseResult
+from srccompare.model import CleanArticle, DocumentSummary, PairSummary, Passage, ReuseResult
 from srccompare.report.reuse_views import (
-    PairSummary,
     attributions_by_doc,
     documents_by_reuse,
-    pair_summaries,
     passages_by_doc,
     reused_share,
     segments,
@@ -46,7 +44,7 @@ section.article { border-top: 1px solid #ccc; margin-top: 2em; }
 def as_html(result: ReuseResult, articles: Sequence[CleanArticle]) -> str:
     ranked = documents_by_reuse(result)
     anchors = {document.doc_id: f"a{number}" for number, document in enumerate(ranked)}
-    pairs = pair_summaries(result, articles)
+    pairs = result.pairs
     by_id = {article.id: article for article in articles}
     parts = [
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n",

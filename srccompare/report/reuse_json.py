@@ -11,8 +11,8 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from srccompare.model import CleanArticle, Passage, ReuseResult, to_dict
-from srccompare.report.reuse_views import PairSummary, attributions_by_doc, pair_summaries, reused_share
+from srccompare.model import CleanArticle, PairSummary, Passage, ReuseResult, to_dict
+from srccompare.report.reuse_views import attributions_by_doc, reused_share
 
 SCHEMA = "srccompare.reuse/1"
 
@@ -36,7 +36,7 @@ def as_data(result: ReuseResult, articles: Sequence[CleanArticle]) -> dict[str, 
             }
             for family in result.families
         ],
-        "pairs": [pair_record(pair) for pair in pair_summaries(result, articles)],
+        "pairs": [pair_record(pair) for pair in result.pairs],
         "attributions": [to_dict(attribution) for attribution in result.attributions],
     }
 

@@ -1,33 +1,17 @@
 """Views of a ReuseResult shared by the reuse writers and the browse screen.
 
-Pure functions over model objects: article pairs with what they share, each
-article's agencies, the passages of one article merged into highlighted
+Pure functions over model objects: each article's agencies, the passages of one article merged into highlighted
 segments. Nothing here prints or imports Textual.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from srccompare.attribute import side_of, word_bounds, words_in_each
-from srccompare.model import Attribution, CleanArticle, DocumentSummary, Passage, ReuseResult
-
-
-@dataclass(frozen=True)
-class PairSummary:
-    """Two articles and everything they share, with ``left_id < right_id``."""
-
-    left_id: str
-    right_id: str
-    passages: tuple[int, ...]  # indexes into ReuseResult.passages
-    words: int  # sum of the passages' words (each counted on its shorter side)
-    left_words: int  # words of the left article inside the shared passages
-    right_words: int
-    reporting_words: int  # words of passages of kind "reporting"
-    quote_words: int  # words of passages of kind "quote"
-    similarity: float  # passages' similarity weighted by their words
+from srccompare.attribute import side_of
+from srccompare.model import Attribution, DocumentSummary, Passage, ReuseResult
 
 
 @dataclass(frozen=True)
@@ -41,55 +25,6 @@ class Segment:
 
 
 KIND_STRENGTH = {"reporting": 3, "mixed": 2, "quote": 1}
-
-
-def pair_summaries(result: ReuseResult, articles: Sequence[CleanArticle]) -> tuple[PairSummary, ...]:
-    """Every pair of articles sharing a passage, ranked by the words they share (most first)."""
-    by_pair: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for index, passage in enumerate(result.passages):
-        by_pair[tuple(sorted((passage.left_id, passage.right_id)))].append(index)  # type: ignore[index]
-    words_inside = _words_inside(by_pair, result.passages, articles)
-    pairs = [
-        _pair(left, right, indexes, result.passages, words_inside[left, right], words_inside[right, left])
-        for (left, right), indexes in by_pair.items()
-    ]
-    pairs.sort(key=lambda pair: (-pair.words, -pair.reporting_words, pair.left_id, pair.right_id))
-    return tuple(pairs)
-
-
-def _words_inside(
-    by_pair: Mapping[tuple[str, str], list[int]], passages: Sequence[Passage], articles: Sequence[CleanArticle]
-) -> dict[tuple[str, str], int]:
-    """(article, partner) -> the article's words inside the passages it shares with the partner.
-    Each body is scanned for its words once, however many partners it has (scanning it once a
-    pair was most of the time of a report at 40k articles), and one at a time (their offsets
-    all at once would be hundreds of MB)."""
-    sides: dict[str, list[tuple[str, list[tuple[int, int]]]]] = defaultdict(list)
-    for (left, right), indexes in by_pair.items():
-        sides[left].append((right, [side_of(passages[i], left) for i in indexes]))
-        sides[right].append((left, [side_of(passages[i], right) for i in indexes]))
-    bodies = {article.id: article.body for article in articles}
-    counted = {}
-    for doc_id, partners in sides.items():
-        words = words_in_each(*word_bounds(bodies.get(doc_id, "")), [spans for _, spans in partners])
-        counted.update(((doc_id, partner), count) for (partner, _), count in zip(partners, words))
-    return counted
-
-
-def _pair(left: str, right: str, indexes: list[int], passages: Sequence[Passage], left_words: int, right_words: int) -> PairSummary:
-    chosen = [passages[i] for i in indexes]
-    words = sum(p.words for p in chosen)
-    return PairSummary(
-        left_id=left,
-        right_id=right,
-        passages=tuple(indexes),
-        words=words,
-        left_words=left_words,
-        right_words=right_words,
-        reporting_words=sum(p.words for p in chosen if p.kind == "reporting"),
-        quote_words=sum(p.words for p in chosen if p.kind == "quote"),
-        similarity=round(sum(p.similarity * p.words for p in chosen) / max(1, words), 4),
-    )
 
 
 def other_side(passage: Passage, doc_id: str) -> str:

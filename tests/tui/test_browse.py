@@ -13,7 +13,7 @@ from srccompare.attribute import count_words
 from srccompare.cli.browse import find_in
 from srccompare.corpus import load_corpus
 from srccompare.model import Attribution, CleanArticle, Credit, Evidence, Metadata, Passage, ReuseResult
-from srccompare.reuse import summarise
+from srccompare.reuse import summarise, summarise_pairs
 from srccompare.tui.browse_app import BrowseApp
 from srccompare.tui.screens.browse import BrowseScreen, Processed
 from srccompare.tui.widgets.article_table import ArticleTable
@@ -163,7 +163,7 @@ def fixed_corpus() -> Processed:
         Attribution("daily-1", "AFP", "inferred", 0.6, evidence=(Evidence("wire-afp", (0, 1), 37),)),
         Attribution("wire-afp", "AFP", "explicit", 1.0, credits=wire.metadata.credits),
     )
-    return Processed(articles, ReuseResult(summarise(articles, passages), passages, (), attributions))
+    return Processed(articles, ReuseResult(summarise(articles, passages), passages, (), attributions, summarise_pairs(articles, passages)))
 
 
 def test_snapshot_of_the_browse_screen(snap_compare, settings):

@@ -24,8 +24,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label, ProgressBar, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from srccompare.model import Attribution, CleanArticle, LoadError, ReuseResult
-from srccompare.report.reuse_views import PairSummary, agencies_of, attributions_by_doc, documents_by_reuse, pair_summaries
+from srccompare.model import Attribution, CleanArticle, LoadError, PairSummary, ReuseResult
+from srccompare.report.reuse_views import agencies_of, attributions_by_doc, documents_by_reuse
 from srccompare.settings import Settings
 from srccompare.tui.messages import CorpusFailed
 from srccompare.tui.widgets.article_table import ArticleTable
@@ -63,7 +63,7 @@ class BrowseData:
     @classmethod
     def build(cls, corpus: Processed) -> BrowseData:
         labels = {d.doc_id: short_label(d.outlet, d.doc_id) for d in corpus.result.documents}
-        return cls(corpus, pair_summaries(corpus.result, corpus.articles), attributions_by_doc(corpus.result),
+        return cls(corpus, corpus.result.pairs, attributions_by_doc(corpus.result),
                    agencies_of(corpus.result), labels, {article.id: article for article in corpus.articles})
 
     def has_agency(self, doc_id: str, agency: str | None) -> bool:

@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import DataTable
 
-from srccompare.report.reuse_views import PairSummary
+from srccompare.model import PairSummary
 
 
 class PairTable(DataTable):
