@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from srccompare.clean import clean_article, drop_outlet_repeats
 from srccompare.engines.base import Engine, cycle_collection_paused
 from srccompare.engines.local import LocalEngine
-from srccompare.load import load_inputs
+from srccompare.load import InputUnit, input_units, load_unit
 from srccompare.model import Article, CleanArticle, LoadError
 from srccompare.rules import Rules, load_rules, load_screened_rules
 from srccompare.settings import Settings
@@ -54,7 +54,7 @@ def parse_wire(value: str, rules: Rules | None = None) -> WireInput:
     return WireInput(named.name if named else agency, path)
 
 
-# Articles per cleaning task in the workers: an HTML page costs ~0.2 s to
+# Inputs per cleaning task in the workers: an HTML page costs ~0.2 s to
 # extract, a plain-text article ~1 ms; smaller tasks report progress more often.
 CLEAN_CHUNK = 50
 
@@ -63,31 +63,63 @@ def load_corpus(inputs: Sequence[str], wire: Sequence[WireInput], settings: Sett
                 progress: Progress | None = None, workers: int = 1, engine: Engine | None = None) -> Corpus:
     """Read and clean every input and every wire file; ids made unique in input order.
 
-    Cleaning (trafilatura's extraction above all) runs in ``workers`` processes,
-    or in ``engine``'s: an engine that goes on to find reuse has numba loaded
-    in its processes anyway, so it cleans with the rules' screen (see
-    srccompare/rules/screen.py), which a fresh process would pay a second for.
+    This process walks the directories and fetches the web pages; reading the
+    files and cleaning them (trafilatura's extraction above all) runs in
+    ``workers`` processes, or in ``engine``'s. Reading 40k files here took
+    6 s while the workers waited. An engine that goes on to find reuse has
+    numba loaded in its processes anyway, so it cleans with the rules' screen
+    (see srccompare/rules/screen.py), which a fresh process would pay a second for.
     """
-    tagged: list[tuple[Article | LoadError, str | None]] = [(item, None) for item in load_inputs(inputs, settings)]
-    tagged += [(item, entry.agency) for entry in wire for item in load_inputs([entry.path], settings)]
-    errors = [item for item, _ in tagged if isinstance(item, LoadError)]
-    raw = [(item, agency) for item, agency in tagged if isinstance(item, Article)]
-    renamed = unique_ids([article for article, _ in raw])
+    units: list[tuple[InputUnit, str | None]] = [(unit, None) for unit in input_units(inputs, settings)]
+    units += [(unit, entry.agency) for entry in wire for unit in input_units([entry.path], settings)]
     screened = engine is not None
-    chunks = [(renamed[start : start + CLEAN_CHUNK], settings, screened) for start in range(0, len(renamed), CLEAN_CHUNK)]
+    chunks = [([unit for unit, _ in units[start : start + CLEAN_CHUNK]], settings, screened) for start in range(0, len(units), CLEAN_CHUNK)]
 
     def cleaned(done: int) -> None:
         if progress is not None:
-            progress("clean", min(len(renamed), done * CLEAN_CHUNK), len(renamed))
+            progress("clean", min(len(units), done * CLEAN_CHUNK), len(units))
 
     with nullcontext(engine) if engine is not None else LocalEngine(workers) as running, cycle_collection_paused():
-        results = [item for chunk in running.map(clean_chunk, chunks, on_done=cleaned) for item in chunk]
+        loaded = [found for chunk in running.map(load_and_clean_chunk, chunks, on_done=cleaned) for found in chunk]
+    # As if every input had been read before any was cleaned: reading's problems in input order, then
+    # cleaning's; ids made unique over every article read, whether it then cleans or not.
+    errors: list[LoadError] = []
+    read: list[tuple[str, CleanArticle | LoadError, str | None]] = []
+    for (_, agency), found in zip(units, loaded):
+        for article_id, item in found:
+            if article_id is None:
+                errors.append(item)  # type: ignore[arg-type]
+            else:
+                read.append((article_id, item, agency))
+    inputs = len(errors) + len(read)
+    names = unique_names([article_id for article_id, _, _ in read])
+    results = [
+        dataclasses.replace(item, id=name) if isinstance(item, CleanArticle) and item.id != name else item
+        for name, (_, item, _) in zip(names, read)
+    ]
     results = drop_outlet_repeats(results, settings.clean)
     articles = tuple(item for item in results if isinstance(item, CleanArticle))
     errors += [item for item in results if isinstance(item, LoadError)]
     kept = {article.id for article in articles}
-    agency_of = {article.id: agency for article, (_, agency) in zip(renamed, raw) if agency and article.id in kept}
-    return Corpus(articles, agency_of, tuple(errors), len(tagged))
+    agency_of = {name: agency for name, (_, _, agency) in zip(names, read) if agency and name in kept}
+    return Corpus(articles, agency_of, tuple(errors), inputs)
+
+
+def load_and_clean_chunk(task: tuple[Sequence[InputUnit], Settings, bool]) -> list[list[tuple[str | None, CleanArticle | LoadError]]]:
+    """Read and clean a chunk of input units (a worker's task): per unit, each article it holds as
+    (its id as read, the article cleaned or the problem), and each problem reading it as (None, problem)."""
+    units, settings, screened = task
+    rules = load_screened_rules() if screened else load_rules()
+    found = []
+    for unit in units:
+        items = []
+        for item in load_unit(unit, settings):
+            if isinstance(item, LoadError):
+                items.append((None, item))
+            else:
+                items.append((item.id, within_word_limit(clean_article(item, settings, rules), settings)))
+        found.append(items)
+    return found
 
 
 def clean_chunk(task: tuple[Sequence[Article], Settings, bool]) -> list[CleanArticle | LoadError]:
@@ -120,13 +152,19 @@ def within_word_limit(item: CleanArticle | LoadError, settings: Settings) -> Cle
 
 def unique_ids(articles: Sequence[Article]) -> list[Article]:
     """The articles, a repeated id getting a ``#2``, ``#3`` suffix (ids are file stems: two folders can clash)."""
+    names = unique_names([article.id for article in articles])
+    return [article if name == article.id else dataclasses.replace(article, id=name) for article, name in zip(articles, names)]
+
+
+def unique_names(ids: Sequence[str]) -> list[str]:
+    """The ids, a repeated one getting a ``#2``, ``#3`` suffix."""
     seen: set[str] = set()
-    renamed = []
-    for article in articles:
-        new_id, number = article.id, 1
-        while new_id in seen:
+    names = []
+    for article_id in ids:
+        name, number = article_id, 1
+        while name in seen:
             number += 1
-            new_id = f"{article.id}#{number}"
-        seen.add(new_id)
-        renamed.append(article if new_id == article.id else dataclasses.replace(article, id=new_id))
-    return renamed
+            name = f"{article_id}#{number}"
+        seen.add(name)
+        names.append(name)
+    return names

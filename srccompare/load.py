@@ -10,8 +10,10 @@ import codecs
 import json
 import os
 import re
+import stat
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import blake3
@@ -48,12 +50,40 @@ JSONL_FIELDS = ("id", "url", "outlet", "date", "title")
 WEB_ADDRESS = re.compile(r"https?://", re.I)
 
 
+@dataclass(frozen=True)
+class PendingFile:
+    """A file named by the inputs, not read yet: ``load_unit`` reads it (in a worker, for a corpus)."""
+
+    path: str
+
+
+@dataclass(frozen=True)
+class JsonRecord:
+    """One line of a JSON Lines input, not parsed yet: ``load_unit`` parses it."""
+
+    line: str
+    where: str  # the file and line number
+    fallback_id: str  # the id when the record gives none
+
+
+# What the inputs name, in order, before the reading and parsing that can be spread over workers.
+InputUnit = Article | LoadError | PendingFile | JsonRecord
+
+
 def load_inputs(inputs: Sequence[str], settings: Settings) -> Iterator[Article | LoadError]:
     """Every article named by ``inputs``, in order; directories are walked in sorted order.
 
     http:// and https:// inputs are web pages, fetched together up front (in
     parallel, through the page cache) by ``srccompare.fetch``.
     """
+    for unit in input_units(inputs, settings):
+        yield from load_unit(unit, settings)
+
+
+def input_units(inputs: Sequence[str], settings: Settings) -> Iterator[InputUnit]:
+    """What ``inputs`` name, in order, with as little read as can be: directories walked, web pages
+    fetched, stdin read; a file left for ``load_unit`` to read, unless it is JSON Lines by its name,
+    whose records are split apart here (a corpus in one file is then cleaned by every worker)."""
     fetched = _fetch_web_pages(inputs, settings)
     for name in inputs:
         if name in fetched:
@@ -66,7 +96,14 @@ def load_inputs(inputs: Sequence[str], settings: Settings) -> Iterator[Article |
         if path.is_dir():
             yield from _load_directory(path, settings)
         else:
-            yield from _load_file(path, settings)
+            yield from _file_units(path, settings)
+
+
+def load_unit(unit: InputUnit, settings: Settings) -> Iterator[Article | LoadError]:
+    """The articles (or the problems) of one of ``input_units``'s units."""
+    items: Iterable[InputUnit] = _load_file(Path(unit.path), settings) if isinstance(unit, PendingFile) else (unit,)
+    for item in items:
+        yield _jsonl_record(item.line, item.where, item.fallback_id) if isinstance(item, JsonRecord) else item  # type: ignore[misc]
 
 
 def _fetch_web_pages(inputs: Sequence[str], settings: Settings) -> dict[str, Article | LoadError]:
@@ -151,41 +188,106 @@ def _read_stdin(settings: Settings) -> bytes | LoadError:
     return data
 
 
-def _load_directory(root: Path, settings: Settings) -> Iterator[Article | LoadError]:
-    files: list[Path] = []
-    # followlinks=False: a symlink loop cannot make the walk endless.
-    for folder, subfolders, names in os.walk(root, onerror=None, followlinks=False):
-        subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
-        files.extend(Path(folder) / n for n in sorted(names) if not n.startswith("."))
+def _load_directory(root: Path, settings: Settings) -> Iterator[InputUnit]:
+    files: list[os.DirEntry[str]] = []
+    for entries in _walk(str(root)):
+        files.extend(entries)
         if len(files) > settings.limits.max_files:
             yield LoadError(str(root), f"more than {settings.limits.max_files:,} files (see limits.max_files)")
             return
-    readable = [f for f in files if f.is_file()]
+    readable = [entry.path for entry in files if _is_file(entry)]
     if not readable:
         yield LoadError(str(root), "directory holds no readable files")
         return
     for path in readable:
+        yield from _file_units(Path(path), settings)
+
+
+def _walk(folder: str) -> Iterator[list[os.DirEntry[str]]]:
+    """The entries of each folder that are not folders, hidden ones left out, folder by folder in
+    os.walk's order (a folder, then each subfolder's walk), names sorted. Symbolic links to folders
+    are not followed: a loop cannot make the walk endless. (Directory entries know whether they are
+    files without a stat call each, which was a tenth of the time of loading 40k files.)"""
+    try:
+        with os.scandir(folder) as found:
+            entries = sorted((entry for entry in found if not entry.name.startswith(".")), key=lambda entry: entry.name)
+    except OSError:
+        return  # (as os.walk does: an unreadable folder is skipped)
+    subfolders = [entry.path for entry in entries if _is_folder(entry)]
+    yield [entry for entry in entries if not _is_folder(entry, follow=True)]
+    for subfolder in subfolders:
+        yield from _walk(subfolder)
+
+
+def _is_folder(entry: os.DirEntry[str], follow: bool = False) -> bool:
+    """Whether to walk into ``entry`` (a folder, not a link to one); with ``follow``, whether it is a
+    folder or a link to one (neither is a file of the folder)."""
+    try:
+        return entry.is_dir() and (follow or not entry.is_symlink())
+    except OSError:
+        return False
+
+
+def _is_file(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_file()
+    except OSError:
+        return False
+
+
+def _file_units(path: Path, settings: Settings) -> Iterator[InputUnit]:
+    if os.path.splitext(str(path))[1].lower() in JSONL_SUFFIXES:
         yield from _load_file(path, settings)
+    else:
+        yield PendingFile(str(path))
 
 
-def _load_file(path: Path, settings: Settings) -> Iterator[Article | LoadError]:
+def _load_file(path: Path, settings: Settings) -> Iterator[Article | LoadError | JsonRecord]:
     source = str(path)
     try:
-        if not path.exists():
-            yield LoadError(source, "no such file or directory")
-            return
-        size = path.stat().st_size
-        if size > settings.limits.max_bytes:
-            yield LoadError(source, f"{size:,} bytes is over the limit of {settings.limits.max_bytes:,} (see limits.max_bytes)")
-            return
-        data = path.read_bytes()
+        data = _read_file(source, settings.limits.max_bytes)
+    except FileNotFoundError:
+        yield LoadError(source, "no such file or directory")
+        return
     except OSError as error:
         yield LoadError(source, f"cannot read ({error.strerror or error})")
+        return
+    if isinstance(data, int):
+        yield LoadError(source, f"{data:,} bytes is over the limit of {settings.limits.max_bytes:,} (see limits.max_bytes)")
         return
     yield from _load_bytes(data, source, path.stem, settings)
 
 
-def _load_bytes(data: bytes | LoadError, source: str, stem: str, settings: Settings) -> Iterator[Article | LoadError]:
+READ_STEP = 1 << 20  # bytes read at a time from a file whose size is not known (a pipe, a device)
+
+
+def _read_file(path: str, limit: int) -> bytes | int:
+    """The bytes of the file at ``path``, or its size if that is over ``limit`` bytes (then not read).
+
+    One open, one fstat and (for a regular file) one read: pathlib's exists, stat and read_bytes
+    took four times as long, a third of loading a short article. A pipe or a device is read until
+    its end or past the limit (its size says nothing).
+    """
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        info = os.fstat(descriptor)
+        regular = stat.S_ISREG(info.st_mode)
+        if regular and info.st_size > limit:
+            return info.st_size
+        parts, total = [], 0
+        while True:
+            part = os.read(descriptor, info.st_size + 1 if regular and not parts else READ_STEP)
+            if not part:
+                return b"".join(parts)
+            parts.append(part)
+            total += len(part)
+            if total > limit:
+                return total
+    finally:
+        os.close(descriptor)
+
+
+def _load_bytes(data: bytes | LoadError, source: str, stem: str, settings: Settings) -> Iterator[Article | LoadError | JsonRecord]:
     if isinstance(data, LoadError):
         yield data
         return
@@ -193,7 +295,7 @@ def _load_bytes(data: bytes | LoadError, source: str, stem: str, settings: Setti
     if isinstance(text, LoadError):
         yield text
         return
-    if Path(source).suffix.lower() in JSONL_SUFFIXES or _looks_like_jsonl(text):
+    if os.path.splitext(source)[1].lower() in JSONL_SUFFIXES or _looks_like_jsonl(text):
         yield from _load_jsonl(text, source, stem)
         return
     if not text.strip():
@@ -253,13 +355,13 @@ def _looks_like_jsonl(text: str) -> bool:
     return isinstance(record, dict) and ("text" in record or "html" in record)
 
 
-def _load_jsonl(text: str, source: str, stem: str) -> Iterator[Article | LoadError]:
+def _load_jsonl(text: str, source: str, stem: str) -> Iterator[JsonRecord | LoadError]:
     found = False
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         found = True
-        yield _jsonl_record(line, f"{source}:{number}", f"{stem}:{number}")
+        yield JsonRecord(line, f"{source}:{number}", f"{stem}:{number}")
     if not found:
         yield LoadError(source, "JSON Lines file holds no records")
 

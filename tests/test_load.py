@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
+import threading
 
 import pytest
 from hypothesis import given, settings as hypothesis_settings, strategies as st
@@ -82,6 +84,36 @@ def test_symlink_loop_in_a_directory_ends(tmp_path, settings):
     (tmp_path / "loop").symlink_to(tmp_path)
     results = load([tmp_path], settings)
     assert [type(r) for r in results] == [Article]
+
+
+def test_directories_are_walked_in_os_walk_order_without_hidden_entries_or_linked_folders(tmp_path, settings):
+    for name in ("b.txt", "a.txt", ".hidden.txt", "z/2.txt", "z/1.txt", "z/.h/x.txt", "m/deep/d.txt", "m/c.txt", ".dot/y.txt"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(f"The article {name}.")
+    (tmp_path / "linked").symlink_to(tmp_path / "z")  # a link to a folder: not walked
+    (tmp_path / "gone.txt").symlink_to(tmp_path / "missing.txt")  # a broken link: not a file
+    (tmp_path / "also.txt").symlink_to(tmp_path / "a.txt")  # a link to a file: read
+    expected = []  # the walk's order as os.walk gives it
+    for folder, subfolders, names in os.walk(tmp_path, followlinks=False):
+        subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
+        expected += [os.path.join(folder, n) for n in sorted(names) if not n.startswith(".") and os.path.isfile(os.path.join(folder, n))]
+    sources = [item.source for item in load([tmp_path], settings)]
+    assert sources == expected
+    assert [os.path.relpath(s, tmp_path) for s in sources] == ["a.txt", "also.txt", "b.txt", "m/c.txt", "m/deep/d.txt", "z/1.txt", "z/2.txt"]
+
+
+def test_a_pipe_is_read_to_its_end_and_a_device_without_end_is_refused(tmp_path, settings):
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    text = "A paragraph read through a pipe, longer than the pipe's buffer. " * 4000
+    writer = threading.Thread(target=lambda: fifo.write_text(text))
+    writer.start()
+    [article] = load([fifo], settings)
+    writer.join()
+    assert isinstance(article, Article) and article.content == text
+    if os.path.exists("/dev/zero"):
+        [refused] = load(["/dev/zero"], settings.replace("limits", max_bytes=1000))
+        assert isinstance(refused, LoadError) and "over the limit of 1,000" in refused.problem
 
 
 def test_jsonl_keeps_good_lines_and_names_bad_ones(tmp_path, settings):
