@@ -15,10 +15,18 @@ own) and is timed from raw text to result:
   then a MinHashLSH (threshold 0.3) built and queried in the main process:
   the usual whole-article near-duplicate pipeline.
 
-Both report articles/s, seconds, peak resident memory of the main process and
-of the largest worker, pairs found and the recall of planted pairs; for
-srccompare also the seconds of its sketch and align steps (0 for datasketch). Corpora
-are generated once per size into bench/out/ (not timed).
+- cli: what a user runs, ``srccompare reuse --workers N --format csv -o FILE DIR``
+  on a folder holding one text file an article, timed from the command's start
+  to its exit: the interpreter starting, imports, reading the files, cleaning,
+  ``find_reuse`` and writing the CSV report.
+
+Each reports articles/s, seconds, peak resident memory of the main process and
+of the largest worker (cli: of the largest process), pairs found and the recall
+of planted pairs; srccompare also the seconds of its clean, sketch and align
+steps. Corpora (and the cli's folders) are generated once per size into
+bench/out/ (not timed). Before the table, each pipeline runs once on a small
+corpus, untimed: the first run on a fresh checkout compiles numba's kernels
+(~30 s), which would otherwise land in the first size's figures.
 """
 
 from __future__ import annotations
@@ -26,8 +34,10 @@ from __future__ import annotations
 import argparse
 import json
 import resource
+import csv
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -66,6 +76,19 @@ def generate(size: int, seed: int) -> Path:
         for article in corpus.articles:
             out.write(json.dumps({"id": article.id, "text": article.body}) + "\n")
     return path
+
+
+def files_path(size: int, seed: int) -> Path:
+    """The corpus as one text file an article, written once (a hidden file marks it complete)."""
+    folder = OUT / f"speed-{size}-{seed}-files"
+    done = folder / ".complete"
+    if not done.is_file():
+        folder.mkdir(parents=True, exist_ok=True)
+        texts, _ = read(generate(size, seed))
+        for doc_id, text in texts:
+            (folder / f"{doc_id}.txt").write_text(text, encoding="utf-8")
+        done.touch()
+    return folder
 
 
 def read(path: Path) -> tuple[list[tuple[str, str]], set[tuple[str, str]]]:
@@ -145,22 +168,38 @@ def run_datasketch(texts: list[tuple[str, str]], workers: int, clock: dict[str, 
     return pairs
 
 
+def run_cli(folder: Path, workers: int) -> set[tuple[str, str]]:
+    """``srccompare reuse`` on the folder, the pairs read back from its CSV report."""
+    with tempfile.TemporaryDirectory(prefix="srccompare-bench-") as scratch:
+        report = Path(scratch) / "pairs.csv"
+        command = [sys.executable, "-m", "srccompare", "reuse", "--workers", str(workers), "--format", "csv", "-o", str(report), str(folder)]
+        subprocess.run(command, check=True, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+        with report.open(encoding="utf-8", newline="") as rows:
+            return {(row["left_id"], row["right_id"]) for row in csv.DictReader(rows)}
+
+
 def child(pipeline: str, path: Path, workers: int) -> None:
     texts, true = read(path)
     clock: dict[str, float] = {}
-    started = time.perf_counter()
-    pairs = (run_srccompare if pipeline == "srccompare" else run_datasketch)(texts, workers, clock)
+    if pipeline == "cli":
+        folder = files_path(len(texts), int(path.stem.rsplit("-", 1)[1]))
+        started = time.perf_counter()
+        pairs = run_cli(folder, workers)
+    else:
+        started = time.perf_counter()
+        pairs = (run_srccompare if pipeline == "srccompare" else run_datasketch)(texts, workers, clock)
     seconds = time.perf_counter() - started
     print(
         json.dumps(
             {
                 "seconds": seconds,
                 "articles_per_s": len(texts) / seconds,
-                "clean_s": clock["cleaned"] - started,
+                "clean_s": clock["cleaned"] - started if clock else None,
                 # where the rest went (srccompare only): end of each step minus end of the one before
-                "sketch_s": clock.get("sketch", clock["cleaned"]) - clock["cleaned"],
-                "align_s": clock.get("align", clock["cleaned"]) - clock.get("candidates", clock["cleaned"]),
-                "main_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                "sketch_s": clock.get("sketch", clock["cleaned"]) - clock["cleaned"] if clock else None,
+                "align_s": clock.get("align", clock["cleaned"]) - clock.get("candidates", clock["cleaned"]) if clock else None,
+                # (cli: its processes are this one's descendants; the largest of them is in "worker_mb")
+                "main_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 if clock else None,
                 "worker_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
                 "pairs": len(pairs),
                 "recall": len(pairs & true) / max(1, len(true)),
@@ -169,17 +208,37 @@ def child(pipeline: str, path: Path, workers: int) -> None:
     )
 
 
+def run_child(pipeline: str, path: Path, workers: int) -> dict | None:
+    command = [sys.executable, __file__, "--workers", str(workers), "--child", pipeline, str(path)]
+    done = subprocess.run(command, capture_output=True, text=True)
+    if done.returncode != 0:
+        print(f"{pipeline}: failed on {path.name}: {done.stderr.strip().splitlines()[-1:]}", file=sys.stderr)
+        return None
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def figure(value: float | None, width: int, digits: int = 1) -> str:
+    return f"{value:{width}.{digits}f}" if value is not None else f"{'-':>{width}}"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 20_000, 40_000])
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--pipelines", nargs="+", default=["datasketch", "srccompare"])
+    parser.add_argument("--pipelines", nargs="+", default=["datasketch", "srccompare", "cli"])
+    parser.add_argument("--warm-up", type=int, default=1000, help="articles of the untimed first run (0: none)")
     parser.add_argument("--child", nargs=2, metavar=("PIPELINE", "PATH"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child(args.child[0], Path(args.child[1]), args.workers)
         return 0
+    if args.warm_up:
+        path = generate(args.warm_up, args.seed)
+        for pipeline in args.pipelines:
+            started = time.perf_counter()
+            run_child(pipeline, path, args.workers)
+            print(f"# warm-up, not in the table: {pipeline} on {args.warm_up} articles, {time.perf_counter() - started:.1f} s")
     print(
         f"{'pipeline':12} {'articles':>8} {'seconds':>8} {'clean s':>8} {'art/s':>7} {'no-clean art/s':>14} "
         f"{'sketch s':>8} {'align s':>7} {'main MB':>8} {'worker MB':>9} {'pairs':>7} {'recall':>6}"
@@ -188,16 +247,14 @@ def main() -> int:
     for size in args.sizes:
         path = generate(size, args.seed)
         for pipeline in args.pipelines:
-            command = [sys.executable, __file__, "--workers", str(args.workers), "--child", pipeline, str(path)]
-            done = subprocess.run(command, capture_output=True, text=True)
-            if done.returncode != 0:
-                print(f"{pipeline}: failed at {size}: {done.stderr.strip().splitlines()[-1:]}", file=sys.stderr)
+            m = run_child(pipeline, path, args.workers)
+            if m is None:
                 continue
-            m = json.loads(done.stdout.strip().splitlines()[-1])
             times.setdefault(pipeline, {})[size] = m["seconds"]
+            no_clean = size / (m["seconds"] - m["clean_s"]) if m["clean_s"] is not None else None
             print(
-                f"{pipeline:12} {size:8d} {m['seconds']:8.1f} {m['clean_s']:8.1f} {m['articles_per_s']:7.0f} "
-                f"{size / (m['seconds'] - m['clean_s']):14.0f} {m['sketch_s']:8.1f} {m['align_s']:7.1f} {m['main_mb']:8.0f} "
+                f"{pipeline:12} {size:8d} {m['seconds']:8.1f} {figure(m['clean_s'], 8)} {m['articles_per_s']:7.0f} "
+                f"{figure(no_clean, 14, 0)} {figure(m['sketch_s'], 8)} {figure(m['align_s'], 7)} {figure(m['main_mb'], 8, 0)} "
                 f"{m['worker_mb']:9.0f} {m['pairs']:7d} {m['recall']:6.3f}",
                 flush=True,
             )

@@ -1,5 +1,5 @@
 """``python -m srccompare`` runs the command line."""
 
-from srccompare.cli import entry_point
+from srccompare.cli import console
 
-entry_point()
+console()

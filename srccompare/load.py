@@ -96,7 +96,7 @@ def input_units(inputs: Sequence[str], settings: Settings) -> Iterator[InputUnit
         if path.is_dir():
             yield from _load_directory(path, settings)
         else:
-            yield from _file_units(path, settings)
+            yield from _file_units(str(path), settings)
 
 
 def load_unit(unit: InputUnit, settings: Settings) -> Iterator[Article | LoadError]:
@@ -200,7 +200,7 @@ def _load_directory(root: Path, settings: Settings) -> Iterator[InputUnit]:
         yield LoadError(str(root), "directory holds no readable files")
         return
     for path in readable:
-        yield from _file_units(Path(path), settings)
+        yield from _file_units(path, settings)
 
 
 def _walk(folder: str) -> Iterator[list[os.DirEntry[str]]]:
@@ -235,11 +235,11 @@ def _is_file(entry: os.DirEntry[str]) -> bool:
         return False
 
 
-def _file_units(path: Path, settings: Settings) -> Iterator[InputUnit]:
-    if os.path.splitext(str(path))[1].lower() in JSONL_SUFFIXES:
-        yield from _load_file(path, settings)
+def _file_units(path: str, settings: Settings) -> Iterator[InputUnit]:
+    if os.path.splitext(path)[1].lower() in JSONL_SUFFIXES:
+        yield from _load_file(Path(path), settings)
     else:
-        yield PendingFile(str(path))
+        yield PendingFile(path)
 
 
 def _load_file(path: Path, settings: Settings) -> Iterator[Article | LoadError | JsonRecord]:

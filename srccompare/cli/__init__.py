@@ -7,12 +7,13 @@ called, so ``srccompare clean`` never pays for Textual or numpy.
 from __future__ import annotations
 
 import importlib
+import os
 import sys
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
-from srccompare.cli.common import EXIT_INTERRUPTED, run_guarded
+from srccompare.cli.common import EXIT_INTERRUPTED, EXIT_OK, run_guarded
 
 # name -> "module:attribute"; each module holds one click command.
 COMMANDS: dict[str, str] = {
@@ -61,6 +62,37 @@ def main(ctx: click.Context, config: str | None, debug: bool, max_bytes: int | N
     ctx.obj = {"config": config, "debug": debug, "limits": limits}
 
 
+def console() -> NoReturn:
+    """The installed ``srccompare`` script (and ``python -m srccompare``): ``entry_point``, then out
+    without tearing the interpreter down.
+
+    By then the command is done: its output written, its files closed, its workers joined.
+    Python's finalisation would only free what the process holds, numba's compiled kernels
+    above all: 0.6-1 s of every ``srccompare reuse`` (2.6 s on the seeds, 1.7 s without it).
+    """
+    try:
+        entry_point()
+        status = EXIT_OK
+    except SystemExit as done:
+        status = _status_of(done.code)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a reader that went away, a stream closed: nothing left to say
+            pass
+    os._exit(status)
+
+
+def _status_of(code: object) -> int:
+    """The exit status Python gives ``sys.exit(code)``: 0 for None, the number, else 1 with the message."""
+    if code is None:
+        return EXIT_OK
+    if isinstance(code, int):
+        return code
+    print(code, file=sys.stderr)
+    return 1
+
+
 def entry_point(argv: list[str] | None = None) -> Any:
     """Console-script entry: Ctrl-C exits 130 without a traceback; see ``run_guarded``."""
     args = sys.argv[1:] if argv is None else argv
@@ -70,4 +102,4 @@ def entry_point(argv: list[str] | None = None) -> Any:
     )
 
 
-__all__ = ["main", "entry_point", "EXIT_INTERRUPTED"]
+__all__ = ["main", "console", "entry_point", "EXIT_INTERRUPTED"]
