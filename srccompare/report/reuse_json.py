@@ -15,6 +15,8 @@ from srccompare.model import CleanArticle, PairSummary, Passage, ReuseResult, to
 from srccompare.report.reuse_views import attributions_by_doc, reused_share
 
 SCHEMA = "srccompare.reuse/1"
+# One encoder for every record (json.dumps with a non-default option builds one a call).
+RECORD_ENCODER = json.JSONEncoder(ensure_ascii=False)
 
 
 def as_data(result: ReuseResult, articles: Sequence[CleanArticle]) -> dict[str, Any]:
@@ -30,7 +32,7 @@ def as_data(result: ReuseResult, articles: Sequence[CleanArticle]) -> dict[str, 
                 "id": family.id,
                 "size": len({span.doc_id for span in family.spans}),
                 "spans": [
-                    {**to_dict(span), "text": bodies.get(span.doc_id, "")[span.start:span.end]} for span in family.spans
+                    {**vars(span), "text": bodies.get(span.doc_id, "")[span.start:span.end]} for span in family.spans  # (flat)
                 ],
                 "passages": list(family.passages),
             }
@@ -50,7 +52,7 @@ def as_json(result: ReuseResult, articles: Sequence[CleanArticle]) -> str:
     data = as_data(result, articles)
     parts = [f'{{\n"schema": {json.dumps(data["schema"])}']
     for section in ("documents", "passages", "families", "pairs", "attributions"):
-        records = ",\n".join(json.dumps(record, ensure_ascii=False) for record in data[section])
+        records = ",\n".join(map(RECORD_ENCODER.encode, data[section]))
         parts.append(f'"{section}": [\n{records}\n]' if records else f'"{section}": []')
     return ",\n".join(parts) + "\n}\n"
 
