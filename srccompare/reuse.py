@@ -530,41 +530,50 @@ def summarise_pairs(
     """Every pair of articles sharing a passage, ranked by the words they share (most first).
 
     With ``rows`` (the passages' numbers, in the same order) each side's words inside the pair's
-    passages come from their token ranges, as ``reused_words``'s do. Without, each body is scanned
-    for its words (at 40k articles that was most of the time of a CSV report).
+    passages come from their token ranges, as ``reused_words``'s do, and the sums are taken over
+    arrays. Without, each body is scanned for its words (at 40k articles that was most of the
+    time of a CSV report).
     """
     if rows is not None and len(rows.words):
-        groups, words_inside = _pairs_of_rows(articles, rows)
-    else:
-        by_pair: dict[tuple[str, str], list[int]] = defaultdict(list)
-        for index, passage in enumerate(passages):
-            by_pair[tuple(sorted((passage.left_id, passage.right_id)))].append(index)  # type: ignore[index]
-        groups, words_inside = by_pair, _pair_words_from_bodies(articles, passages, by_pair)
-    pairs = [
-        _pair_summary(left, right, indexes, passages, *words_inside[left, right])
-        for (left, right), indexes in groups.items()
-    ]
+        return _pairs_of_rows(articles, passages, rows)
+    by_pair: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for index, passage in enumerate(passages):
+        by_pair[tuple(sorted((passage.left_id, passage.right_id)))].append(index)  # type: ignore[index]
+    words_inside = _pair_words_from_bodies(articles, passages, by_pair)
+    pairs = [_pair_summary(left, right, indexes, passages, *words_inside[left, right]) for (left, right), indexes in by_pair.items()]
     pairs.sort(key=lambda pair: (-pair.words, -pair.reporting_words, pair.left_id, pair.right_id))
     return tuple(pairs)
 
 
-def _pairs_of_rows(
-    articles: Sequence[CleanArticle], rows: PassageRows
-) -> tuple[dict[tuple[str, str], range], dict[tuple[str, str], tuple[int, int]]]:
-    """Per pair (left id, right id): its passages' numbers and each side's words inside them, from
-    the token ranges. The rows come grouped by pair (sorted by left, then right document), left < right."""
+def _pairs_of_rows(articles: Sequence[CleanArticle], passages: Sequence[Passage], rows: PassageRows) -> tuple[PairSummary, ...]:
+    """``summarise_pairs`` from the passages' numbers: the rows come grouped by pair (sorted by
+    left, then right document), left < right, documents numbered in id order."""
     docs = rows.docs
     starts = np.flatnonzero(np.concatenate(([True], (docs[1:] != docs[:-1]).any(axis=1))))
     ends = np.append(starts[1:], len(docs))
+    words = np.add.reduceat(rows.words, starts)
+    kinds = np.array([passage.kind for passage in passages])
+    reporting = np.add.reduceat(np.where(kinds == "reporting", rows.words, 0), starts)
+    quotes = np.add.reduceat(np.where(kinds == "quote", rows.words, 0), starts)
     # A pair's passages never overlap when found, but joining two consecutive ones can cover a third
     # that crosses them: each side's ranges are merged before they are counted.
     pair_of_row = np.repeat(np.arange(len(starts)), ends - starts)
     pair, doc, start, end = merged_stretches(np.repeat(pair_of_row, 2), *rows.sides("tokens"))
     side = (doc == docs[starts[pair], 1]).astype(np.int64)  # 0 left, 1 right
-    words = np.bincount(2 * pair + side, weights=end - start, minlength=2 * len(starts)).astype(np.int64).reshape(-1, 2)
-    pairs = [(articles[left].id, articles[right].id) for left, right in docs[starts].tolist()]
-    groups = {pair: range(first, last) for pair, first, last in zip(pairs, starts.tolist(), ends.tolist())}
-    return groups, {pair: (left, right) for pair, (left, right) in zip(pairs, words.tolist())}
+    inside = np.bincount(2 * pair + side, weights=end - start, minlength=2 * len(starts)).astype(np.int64).reshape(-1, 2)
+    # most shared words first, then most reporting words, then by ids (document numbers are in id order)
+    order = np.lexsort((docs[starts, 1], docs[starts, 0], -reporting, -words))
+    weighted = [passage.similarity * passage.words for passage in passages]
+    ids = [article.id for article in articles]
+    found = []
+    for first, last, left, right, total, left_words, right_words, report, quote in zip(
+        starts[order].tolist(), ends[order].tolist(), docs[starts[order], 0].tolist(),
+        docs[starts[order], 1].tolist(), words[order].tolist(), *inside[order].T.tolist(),
+        reporting[order].tolist(), quotes[order].tolist(),
+    ):
+        similarity = round(sum(weighted[first:last]) / max(1, total), 4)  # (summed in passage order, as _pair_summary does)
+        found.append(PairSummary(ids[left], ids[right], tuple(range(first, last)), total, left_words, right_words, report, quote, similarity))
+    return tuple(found)
 
 
 def _pair_words_from_bodies(

@@ -46,7 +46,11 @@ class SpillDirectory:
         if suffixes is None:
             shutil.rmtree(self.path, ignore_errors=True)
             return
-        for entry in os.scandir(self.path):
+        try:
+            entries = list(os.scandir(self.path))
+        except OSError:  # gone already: a later remove() of the whole directory ran first
+            return
+        for entry in entries:
             if entry.name.endswith(suffixes):
                 with suppress(OSError):
                     os.unlink(entry.path)
