@@ -83,3 +83,40 @@ def test_unique_ids_keep_the_first_and_number_the_rest():
     articles = [article_from_text(text, id="story") for text in ("one", "two", "three")]
     assert [a.id for a in unique_ids(articles)] == ["story", "story#2", "story#3"]
     assert [a.content for a in unique_ids(articles)] == ["one", "two", "three"]
+
+
+def test_reading_in_the_workers_gives_what_reading_everything_first_gives(tmp_path, settings):
+    """load_corpus hands files to the workers to read: the articles, their ids (repeats numbered),
+    the wire and the problems, in order, are those of reading every input here and then cleaning."""
+    from srccompare.clean import clean_article, drop_outlet_repeats
+    from srccompare.corpus import WireInput, load_corpus, within_word_limit
+    from srccompare.load import load_inputs
+    from srccompare.model import Article, LoadError
+    from srccompare.rules import load_rules
+
+    seeds = sorted(SEEDS.glob("*.txt"))
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+    (tmp_path / "a" / "story.txt").write_text(seeds[0].read_text())
+    (tmp_path / "b" / "story.txt").write_text(seeds[1].read_text())  # the same id as a/story
+    (tmp_path / "a" / "x.md").write_text(seeds[3].read_text())
+    (tmp_path / "a" / "empty.txt").write_text("")
+    (tmp_path / "a" / "bin.txt").write_bytes(b"\x00\x01binary")
+    (tmp_path / "a" / "long.txt").write_text("A sentence of seven words goes here. " * 400)  # read, then over the word limit
+    records = [json.dumps({"id": "j1", "text": seeds[4].read_text()}), "{bad json", json.dumps({"id": "story", "text": seeds[2].read_text()})]
+    (tmp_path / "c.jsonl").write_text("\n".join(records) + "\n")
+    inputs = [str(tmp_path / "a"), str(tmp_path / "b"), str(tmp_path / "c.jsonl"), str(tmp_path / "missing.txt")]
+    wire = [WireInput("AFP", str(seeds[3]))]
+    settings = settings.replace("limits", max_words=2000)
+
+    corpus = load_corpus(inputs, wire, settings, workers=2)
+
+    read = [(item, None) for item in load_inputs(inputs, settings)] + [(item, "AFP") for item in load_inputs([str(seeds[3])], settings)]
+    raw = [(item, agency) for item, agency in read if isinstance(item, Article)]
+    renamed = unique_ids([article for article, _ in raw])
+    cleaned = drop_outlet_repeats([within_word_limit(clean_article(a, settings, load_rules()), settings) for a in renamed], settings.clean)
+    expected_errors = [item for item, _ in read if isinstance(item, LoadError)] + [item for item in cleaned if isinstance(item, LoadError)]
+    assert corpus.articles == tuple(item for item in cleaned if not isinstance(item, LoadError))
+    assert [a.id for a in corpus.articles].count("story#2") == 1 and corpus.wire == {"003_e9706742b5579535": "AFP"}
+    assert corpus.errors == tuple(expected_errors) and corpus.inputs == len(read)
+    assert [error.source.rsplit("/", 1)[-1] for error in corpus.errors] == ["bin.txt", "empty.txt", "c.jsonl:2", "missing.txt", "long.txt"]
