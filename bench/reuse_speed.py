@@ -8,7 +8,7 @@ story in ~7 articles, ~2 sharing partners per article), as plain text. Each pipe
 own) and is timed from raw text to result:
 
 - srccompare: every text cleaned in the workers as ``srccompare reuse`` cleans
-  (``corpus.clean_chunk``, with the rules' screen: the workers load numba for
+  (``corpus.load_and_clean_chunk``, with the rules' screen: the workers load numba for
   the later steps anyway), then ``find_reuse`` in the same workers.
 - datasketch (baseline): the same cleaning, the same tokens and 5-word
   shingle hashes, one MinHash (64 permutations) per article (in the workers),
@@ -32,9 +32,9 @@ corpus, untimed: the first run on a fresh checkout compiles numba's kernels
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import resource
-import csv
 import subprocess
 import sys
 import tempfile
@@ -78,13 +78,12 @@ def generate(size: int, seed: int) -> Path:
     return path
 
 
-def files_path(size: int, seed: int) -> Path:
-    """The corpus as one text file an article, written once (a hidden file marks it complete)."""
-    folder = OUT / f"speed-{size}-{seed}-files"
+def files_path(path: Path, texts: list[tuple[str, str]]) -> Path:
+    """The corpus at ``path`` as one text file an article, written once (a hidden file marks it complete)."""
+    folder = path.with_name(f"{path.stem}-files")
     done = folder / ".complete"
     if not done.is_file():
         folder.mkdir(parents=True, exist_ok=True)
-        texts, _ = read(generate(size, seed))
         for doc_id, text in texts:
             (folder / f"{doc_id}.txt").write_text(text, encoding="utf-8")
         done.touch()
@@ -100,7 +99,8 @@ def read(path: Path) -> tuple[list[tuple[str, str]], set[tuple[str, str]]]:
 
 def clean_chunk(task: tuple[list[tuple[str, str]], Settings]) -> list[CleanArticle]:
     texts, settings = task
-    articles = corpus.clean_chunk(([article_from_text(text, source=doc_id, id=doc_id) for doc_id, text in texts], settings, True))
+    units = [article_from_text(text, source=doc_id, id=doc_id) for doc_id, text in texts]
+    articles = [item for found in corpus.load_and_clean_chunk((units, settings, True)) for _, item in found]
     failed = [item for item in articles if not isinstance(item, CleanArticle)]
     if failed:
         raise ValueError(f"{failed[0].source}: {failed[0].problem}")
@@ -182,7 +182,7 @@ def child(pipeline: str, path: Path, workers: int) -> None:
     texts, true = read(path)
     clock: dict[str, float] = {}
     if pipeline == "cli":
-        folder = files_path(len(texts), int(path.stem.rsplit("-", 1)[1]))
+        folder = files_path(path, texts)
         started = time.perf_counter()
         pairs = run_cli(folder, workers)
     else:

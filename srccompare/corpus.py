@@ -122,14 +122,6 @@ def load_and_clean_chunk(task: tuple[Sequence[InputUnit], Settings, bool]) -> li
     return found
 
 
-def clean_chunk(task: tuple[Sequence[Article], Settings, bool]) -> list[CleanArticle | LoadError]:
-    """Clean a chunk of articles (a worker's task; with the rules' screen if the flag says so),
-    each refused if over the word limit."""
-    articles, settings, screened = task
-    rules = load_screened_rules() if screened else load_rules()
-    return [within_word_limit(clean_article(article, settings, rules), settings) for article in articles]
-
-
 def within_word_limit(item: CleanArticle | LoadError, settings: Settings) -> CleanArticle | LoadError:
     """The article, or a LoadError naming it if it has more words than ``limits.max_words``.
 

@@ -12,7 +12,7 @@ import os
 import re
 import stat
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -195,7 +195,7 @@ def _load_directory(root: Path, settings: Settings) -> Iterator[InputUnit]:
         if len(files) > settings.limits.max_files:
             yield LoadError(str(root), f"more than {settings.limits.max_files:,} files (see limits.max_files)")
             return
-    readable = [entry.path for entry in files if _is_file(entry)]
+    readable = [entry.path for entry in files if _answer(entry.is_file)]
     if not readable:
         yield LoadError(str(root), "directory holds no readable files")
         return
@@ -213,24 +213,16 @@ def _walk(folder: str) -> Iterator[list[os.DirEntry[str]]]:
             entries = sorted((entry for entry in found if not entry.name.startswith(".")), key=lambda entry: entry.name)
     except OSError:
         return  # (as os.walk does: an unreadable folder is skipped)
-    subfolders = [entry.path for entry in entries if _is_folder(entry)]
-    yield [entry for entry in entries if not _is_folder(entry, follow=True)]
+    subfolders = [entry.path for entry in entries if _answer(entry.is_dir, follow_symlinks=False)]  # (not links: walked into)
+    yield [entry for entry in entries if not _answer(entry.is_dir)]  # (nor links to folders: not files of this one)
     for subfolder in subfolders:
         yield from _walk(subfolder)
 
 
-def _is_folder(entry: os.DirEntry[str], follow: bool = False) -> bool:
-    """Whether to walk into ``entry`` (a folder, not a link to one); with ``follow``, whether it is a
-    folder or a link to one (neither is a file of the folder)."""
+def _answer(test: Callable[..., bool], **options: bool) -> bool:
+    """A directory entry's ``is_dir`` or ``is_file``; False when its stat fails (as os.walk takes it)."""
     try:
-        return entry.is_dir() and (follow or not entry.is_symlink())
-    except OSError:
-        return False
-
-
-def _is_file(entry: os.DirEntry[str]) -> bool:
-    try:
-        return entry.is_file()
+        return test(**options)
     except OSError:
         return False
 

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from srccompare.align import AlignParameters, Prepared, Weights, aligned_with_tokens, prepare
-from srccompare.arrays import distinct
+from srccompare.arrays import distinct, first_of_runs
 from srccompare.attribute import AttributeParameters, attribute, count_words, side_of, word_bounds, words_in_each, words_in_spans
 from srccompare.candidates import (
     BucketedPostings,
@@ -549,7 +549,7 @@ def _pairs_of_rows(articles: Sequence[CleanArticle], passages: Sequence[Passage]
     """``summarise_pairs`` from the passages' numbers: the rows come grouped by pair (sorted by
     left, then right document), left < right, documents numbered in id order."""
     docs = rows.docs
-    starts = np.flatnonzero(np.concatenate(([True], (docs[1:] != docs[:-1]).any(axis=1))))
+    starts = np.flatnonzero(first_of_runs(docs[:, 0] * len(articles) + docs[:, 1]))
     ends = np.append(starts[1:], len(docs))
     words = np.add.reduceat(rows.words, starts)
     kinds = np.array([passage.kind for passage in passages])

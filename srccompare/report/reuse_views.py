@@ -1,7 +1,8 @@
 """Views of a ReuseResult shared by the reuse writers and the browse screen.
 
-Pure functions over model objects: each article's agencies, the passages of one article merged into highlighted
-segments. Nothing here prints or imports Textual.
+Pure functions over model objects: each article's agencies, the passages of
+one article merged into highlighted segments. Nothing here prints or imports
+Textual.
 """
 
 from __future__ import annotations
