@@ -1,6 +1,6 @@
 """End-to-end speed and memory of ``find_reuse`` versus a datasketch pipeline.
 
-    .venv/bin/python bench/reuse_speed.py [--sizes 10000 20000 40000] [--workers 2]
+    .venv/bin/python bench/reuse_speed.py [--sizes 10000 20000 40000] [--workers 2] [--rounds 3]
 
 Corpus: 600-word articles from bench/synthetic_corpus.py's Markov chain, one
 in ten a wire story, half the others carrying 1-2 edited wire passages (each
@@ -27,6 +27,13 @@ steps. Corpora (and the cli's folders) are generated once per size into
 bench/out/ (not timed). Before the table, each pipeline runs once on a small
 corpus, untimed: the first run on a fresh checkout compiles numba's kernels
 (~30 s), which would otherwise land in the first size's figures.
+
+Each pipeline runs ``--rounds`` times on each size, the sizes interleaved in
+each round; a row gives the run of median time (with the spread of all
+rounds' times beside it) and the largest peak memory of any round, and the
+growth from the smallest to the largest size is taken between medians. One run
+a size was too noisy on this machine, whose speed drifts by up to 2x from one
+minute to the next: the 10k run alone varied from 3.9 to 4.7 s in a row.
 """
 
 from __future__ import annotations
@@ -217,6 +224,11 @@ def run_child(pipeline: str, path: Path, workers: int) -> dict | None:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def median_run(measured: list[dict]) -> dict:
+    """The run of median time (the upper one of an even count), whose figures the table gives."""
+    return sorted(measured, key=lambda run: run["seconds"])[len(measured) // 2]
+
+
 def figure(value: float | None, width: int, digits: int = 1) -> str:
     return f"{value:{width}.{digits}f}" if value is not None else f"{'-':>{width}}"
 
@@ -227,6 +239,7 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--pipelines", nargs="+", default=["datasketch", "srccompare", "cli"])
+    parser.add_argument("--rounds", type=int, default=3, help="runs of each pipeline and size; the table gives the median run")
     parser.add_argument("--warm-up", type=int, default=1000, help="articles of the untimed first run (0: none)")
     parser.add_argument("--child", nargs=2, metavar=("PIPELINE", "PATH"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -239,29 +252,38 @@ def main() -> int:
             started = time.perf_counter()
             run_child(pipeline, path, args.workers)
             print(f"# warm-up, not in the table: {pipeline} on {args.warm_up} articles, {time.perf_counter() - started:.1f} s")
+    # Sizes interleaved within each round, so that a slow spell of the machine (its speed varies
+    # by up to 2x from minute to minute here) touches every size rather than one.
+    runs: dict[tuple[str, int], list[dict]] = {}
+    for round_number in range(1, args.rounds + 1):
+        for size in args.sizes:
+            path = generate(size, args.seed)
+            for pipeline in args.pipelines:
+                m = run_child(pipeline, path, args.workers)
+                if m is not None:
+                    runs.setdefault((pipeline, size), []).append(m)
+                    print(f"# round {round_number}: {pipeline} on {size} articles, {m['seconds']:.1f} s", flush=True)
     print(
-        f"{'pipeline':12} {'articles':>8} {'seconds':>8} {'clean s':>8} {'art/s':>7} {'no-clean art/s':>14} "
+        f"{'pipeline':12} {'articles':>8} {'seconds':>8} {'spread':>11} {'clean s':>8} {'art/s':>7} {'no-clean art/s':>14} "
         f"{'sketch s':>8} {'align s':>7} {'main MB':>8} {'worker MB':>9} {'pairs':>7} {'recall':>6}"
     )
     times: dict[str, dict[int, float]] = {}
-    for size in args.sizes:
-        path = generate(size, args.seed)
-        for pipeline in args.pipelines:
-            m = run_child(pipeline, path, args.workers)
-            if m is None:
-                continue
-            times.setdefault(pipeline, {})[size] = m["seconds"]
-            no_clean = size / (m["seconds"] - m["clean_s"]) if m["clean_s"] is not None else None
-            print(
-                f"{pipeline:12} {size:8d} {m['seconds']:8.1f} {figure(m['clean_s'], 8)} {m['articles_per_s']:7.0f} "
-                f"{figure(no_clean, 14, 0)} {figure(m['sketch_s'], 8)} {figure(m['align_s'], 7)} {figure(m['main_mb'], 8, 0)} "
-                f"{m['worker_mb']:9.0f} {m['pairs']:7d} {m['recall']:6.3f}",
-                flush=True,
-            )
+    for (pipeline, size), measured in runs.items():
+        m = median_run(measured)
+        times.setdefault(pipeline, {})[size] = m["seconds"]
+        spread = f"{min(r['seconds'] for r in measured):.1f}-{max(r['seconds'] for r in measured):.1f}"
+        main_mb = max((r["main_mb"] for r in measured if r["main_mb"] is not None), default=None)
+        worker_mb = max(r["worker_mb"] for r in measured)
+        no_clean = size / (m["seconds"] - m["clean_s"]) if m["clean_s"] is not None else None
+        print(
+            f"{pipeline:12} {size:8d} {m['seconds']:8.1f} {spread:>11} {figure(m['clean_s'], 8)} {m['articles_per_s']:7.0f} "
+            f"{figure(no_clean, 14, 0)} {figure(m['sketch_s'], 8)} {figure(m['align_s'], 7)} {figure(main_mb, 8, 0)} "
+            f"{worker_mb:9.0f} {m['pairs']:7d} {m['recall']:6.3f}"
+        )
     for pipeline, by_size in times.items():
         if len(by_size) > 1:
             smallest, largest = min(by_size), max(by_size)
-            print(f"{pipeline}: {largest} articles took {by_size[largest] / by_size[smallest]:.2f}x the time of {smallest}")
+            print(f"{pipeline}: {largest} articles took {by_size[largest] / by_size[smallest]:.2f}x the time of {smallest} (medians)")
     return 0
 
 
