@@ -1,5 +1,6 @@
 """Files the workers hand each other when they share this machine's: the sketch tasks' postings
-(for the pairing tasks) and tokens (for the align tasks), in a directory removed in the background.
+(for the pairing tasks) and tokens (for the align tasks), and the pairing tasks' pair codes (for
+the merging tasks), in a directory removed in the background.
 
 A document's tokens are one record: its token hashes (uint64), then starts, ends and sentence
 numbers (int32), then quote flags (a byte each), which an align task reads back in one read
@@ -17,7 +18,7 @@ from typing import BinaryIO
 
 import numpy as np
 
-from srccompare.candidates import DOCS_SUFFIX, KEYS_SUFFIX
+from srccompare.candidates import CODES_SUFFIX, COUNTS_SUFFIX, DOCS_SUFFIX, KEYS_SUFFIX
 from srccompare.engines.base import Engine
 from srccompare.tokens import Tokens
 
@@ -26,6 +27,7 @@ TokensPlace = tuple[str, int, int]
 
 
 POSTINGS_SUFFIXES = (KEYS_SUFFIX, DOCS_SUFFIX)  # (SpilledPostings' files)
+PAIR_CODE_SUFFIXES = (CODES_SUFFIX, COUNTS_SUFFIX)  # (PairedPart's files)
 
 
 class SpillDirectory:

@@ -1,3 +1,5 @@
+import os
+import tempfile
 from itertools import combinations
 
 import numpy as np
@@ -8,7 +10,12 @@ from srccompare.candidates import (
     BucketedPostings,
     Postings,
     candidate_pairs,
+    candidates_in_ranges,
+    code_bounds,
     merge_parts,
+    merge_tasks,
+    paired_part,
+    pairs_of_codes,
     pairs_in_part,
     part_count,
     sampled_shingles,
@@ -141,3 +148,56 @@ def test_bucketed_postings_are_in_bucket_order_and_in_given_order_within_a_bucke
     assert bucketed.docs.tolist() == expected
     assert bucketed.keys.tolist() == keys[expected].tolist()
     assert bucketed.bucket_rows.tolist() == np.bincount(np.array(bucket, dtype=np.int64), minlength=1 << 16).tolist()
+
+
+@given(
+    st.lists(
+        st.dictionaries(st.tuples(st.integers(0, 30), st.integers(0, 30)).filter(lambda p: p[0] < p[1]), st.integers(1, 1000), max_size=12),
+        max_size=5,
+    ),
+    st.sampled_from([0, 2**30 - 64]),
+)
+@hsettings(max_examples=100, deadline=None)
+def test_merge_parts_sums_each_pairs_counts_over_the_parts(parts, offset):
+    """Small document numbers (codes and counts packed into one sorted array) and numbers near
+    2**30 (too many bits for that: the argsort path) give each pair the sum of its parts' counts."""
+    expected: dict[tuple[int, int], int] = {}
+    found = []
+    for part in parts:
+        pairs = sorted(part)
+        for pair in pairs:
+            expected[pair] = expected.get(pair, 0) + part[pair]
+        codes = np.array([(left + offset) * 2**31 + right + offset for left, right in pairs], dtype=np.int64)
+        found.append((codes, np.array([part[pair] for pair in pairs], dtype=np.int64)))
+    merged = merge_parts(found)
+    got = [(left - offset, right - offset, count) for left, right, count in zip(merged.left.tolist(), merged.right.tolist(), merged.counts.tolist())]
+    assert got == [(left, right, expected[left, right]) for left, right in sorted(expected)]
+
+
+@given(
+    st.lists(st.lists(st.integers(0, 25), max_size=10), min_size=1, max_size=12),
+    st.lists(st.lists(st.integers(0, 25), max_size=4), min_size=1, max_size=12),
+    st.sampled_from([1, 2, 5, 70]),
+    st.sampled_from([1, 4]),
+    st.booleans(),
+)
+@hsettings(max_examples=60, deadline=None)
+def test_pairing_and_merging_by_ranges_in_tasks_finds_the_candidates_of_the_whole(shingle_keys, band_keys, tasks, parts, on_disk):
+    """Parts paired on their own, their codes cut into ranges and merged by runs of ranges (arrays,
+    or files as the local engine passes them) give the candidates of the whole corpus's counts."""
+    documents = max(len(shingle_keys), len(band_keys))
+    def postings(keys):
+        return Postings.from_lists([np.array(sorted(set(doc)), np.uint64) for doc in keys + [[]] * (documents - len(keys))])
+    shingles, bands = postings(shingle_keys), postings(band_keys)
+    expected = candidate_pairs(
+        shared_key_pairs(shingles, max_df=4), shared_key_pairs(bands, max_df=4), min_shared_shingles=2, min_shared_bands=1
+    )
+    with tempfile.TemporaryDirectory() as scratch:
+        bounds = code_bounds(documents)
+        def paired(postings, name):
+            cut = split_by_key([BucketedPostings.of(postings)], parts)
+            return [paired_part((part, 4, bounds, os.path.join(scratch, f"{name}{n}") if on_disk else None)) for n, part in enumerate(cut)]
+        runs = merge_tasks(paired(shingles, "s"), paired(bands, "b"), tasks)
+        found = [candidates_in_ranges((*run, 2, 1)) for run in runs]
+    assert len(runs) <= tasks
+    assert pairs_of_codes(np.concatenate(found) if found else np.zeros(0, np.int64)) == expected

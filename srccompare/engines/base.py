@@ -2,7 +2,7 @@
 
 An engine knows nothing about reuse detection; the core functions it runs
 (``srccompare.reuse.sketch_documents``,
-``srccompare.candidates.pairs_in_part``, ``srccompare.reuse.align_documents``) are plain,
+``srccompare.candidates.paired_part``, ``srccompare.reuse.align_documents``) are plain,
 picklable top-level functions of one task each, so a local process pool and a
 Spark cluster run exactly the same code and give exactly the same results.
 """
