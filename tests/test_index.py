@@ -225,7 +225,9 @@ def check_consistent(db: Path, settings) -> int:
 
 def test_an_add_killed_midway_keeps_what_was_committed(tmp_path, settings):
     corpus, db = tmp_path / "corpus.jsonl", tmp_path / "x.sqlite"
-    total = len(write_corpus(corpus, 40))
+    # Enough articles that the add cannot finish between the poll that sees 6 and the kill (40
+    # were all added in that moment once).
+    total = len(write_corpus(corpus, 200))
     process = start_add(corpus, db)
     wait_for_articles(db, 6, process)
     process.send_signal(signal.SIGKILL)
