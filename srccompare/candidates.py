@@ -129,8 +129,9 @@ def shingle_sample(shingles: np.ndarray, modulus: int) -> np.ndarray:
     return shingles[shingles % np.uint64(modulus) == 0] if modulus > 1 else shingles
 
 
-def shared_key_pairs(postings: Postings, *, max_df: int, part_rows: int = 4_000_000) -> PairCounts:
+def shared_key_pairs(postings: Postings, *, max_df: int, part_rows: int = 4_000_000, common_df: int | None = None) -> PairCounts:
     """Pairs of documents sharing keys, with counts; keys in more than ``max_df`` documents dropped.
+    With ``common_df`` the counts are weights in sixteenths (see ``key_weights``).
 
     Keys are split by their low bits into parts of about ``part_rows``
     postings, and each part is sorted and paired on its own: a key lies in one
@@ -139,7 +140,19 @@ def shared_key_pairs(postings: Postings, *, max_df: int, part_rows: int = 4_000_
     (``srccompare.reuse`` runs the same three steps, the parts in its engine's workers.)
     """
     parts = split_by_key([BucketedPostings.of(postings)], part_count(len(postings.keys), part_rows))
-    return merge_parts([pairs_in_part((part, max_df)) for part in parts])
+    return merge_parts([pairs_in_part((part, max_df, common_df)) for part in parts])
+
+
+# A shared key's weight is counted in sixteenths (integers, so that counts stay exact and pack into codes).
+WEIGHT_UNIT = 16
+
+
+def key_weights(documents: np.ndarray, common_df: int) -> np.ndarray:
+    """In sixteenths, what a key carried by ``documents`` documents counts toward a pair's shared
+    keys: a whole one up to ``common_df`` documents, ``common_df / documents`` of one beyond (a
+    sixteenth at least). A phrase many documents carry is weaker evidence that two of them share copy."""
+    documents = np.asarray(documents, dtype=np.int64)
+    return np.where(documents <= common_df, WEIGHT_UNIT, np.maximum(1, WEIGHT_UNIT * common_df // np.maximum(documents, 1)))
 
 
 def part_count(rows: int, part_rows: int) -> int:
@@ -248,13 +261,14 @@ def merge_parts(found: Sequence[tuple[np.ndarray, np.ndarray]]) -> PairCounts:
     return PairCounts(unique // _PAIR_BASE, unique % _PAIR_BASE, summed)
 
 
-def pairs_in_part(task: tuple[Postings | Sequence[SpilledSlice], int]) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct pair codes of one part of the keys and how many keys each pair shares.
+def pairs_in_part(task: tuple[Postings | Sequence[SpilledSlice], int, int | None]) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct pair codes of one part of the keys and how many keys each pair shares (with a
+    ``common_df``, their weights in sixteenths, see ``key_weights``).
 
-    A task of its own (``(part, max_df)``, the part as postings or as the
+    A task of its own (``(part, max_df, common_df)``, the part as postings or as the
     file slices holding them), so that an engine can run the parts in its workers.
     """
-    part, max_df = task
+    part, max_df, common_df = task
     postings = part if isinstance(part, Postings) else read_slices(part)
     keys, docs = _distinct_postings(postings)
     if len(keys) == 0:
@@ -262,16 +276,24 @@ def pairs_in_part(task: tuple[Postings | Sequence[SpilledSlice], int]) -> tuple[
     boundaries = np.flatnonzero(np.diff(keys) != 0) + 1
     starts = np.concatenate(([0], boundaries))
     sizes = np.diff(np.concatenate((starts, [len(keys)])))
-    codes = []
+    codes, weights = [], []
     for size in distinct(sizes[(sizes >= 2) & (sizes <= max_df)]):
         group_starts = starts[sizes == size]
         members = docs[group_starts[:, None] + np.arange(size)[None, :]]
         upper_left, upper_right = np.triu_indices(int(size), 1)
         codes.append(members[:, upper_left].ravel().astype(np.int64) * _PAIR_BASE + members[:, upper_right].ravel())
+        weights.append(int(key_weights(size, common_df)) if common_df is not None else 1)
     if not codes:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    unique, counts = np.unique(np.concatenate(codes), return_counts=True)
-    return unique, counts
+    if all(weight == weights[0] for weight in weights):
+        unique, counts = np.unique(np.concatenate(codes), return_counts=True)
+        return unique, counts * weights[0]
+    every = np.concatenate(codes)
+    order = np.argsort(every)
+    ordered = every[order]
+    firsts = np.flatnonzero(first_of_runs(ordered))
+    each = np.repeat(np.array(weights, dtype=np.int64), [len(group) for group in codes])
+    return ordered[firsts], np.add.reduceat(each[order], firsts)
 
 
 def _distinct_postings(postings: Postings) -> tuple[np.ndarray, np.ndarray]:
@@ -384,11 +406,11 @@ def code_bounds(documents: int, ranges: int = CODE_RANGES) -> np.ndarray:
     return (np.arange(ranges + 1, dtype=np.int64) * documents // ranges) * _PAIR_BASE
 
 
-def paired_part(task: tuple[Postings | Sequence[SpilledSlice], int, np.ndarray, str | None]) -> PairedPart:
-    """``pairs_in_part`` of one part (``(part, max_df, bounds, path)``), cut at the code
+def paired_part(task: tuple[Postings | Sequence[SpilledSlice], int, int | None, np.ndarray, str | None]) -> PairedPart:
+    """``pairs_in_part`` of one part (``(part, max_df, common_df, bounds, path)``), cut at the code
     ``bounds``; with a ``path`` the codes and counts are left in files there."""
-    part, max_df, bounds, path = task
-    codes, counts = pairs_in_part((part, max_df))
+    part, max_df, common_df, bounds, path = task
+    codes, counts = pairs_in_part((part, max_df, common_df))
     offsets = np.searchsorted(codes, bounds).astype(np.int64)
     if path is None:
         return PairedPart(offsets, codes, counts)
@@ -418,8 +440,8 @@ def merge_tasks(shingles: Sequence[PairedPart], bands: Sequence[PairedPart], tas
 
 
 def candidates_in_ranges(task: tuple[list[PairPiece], list[PairPiece], int, int]) -> np.ndarray:
-    """The candidate codes of a run of code ranges (``(shingle pieces, band pieces,
-    min_shared_shingles, min_shared_bands)``): each pair's counts summed over the parts."""
+    """The candidate codes of a run of code ranges (``(shingle pieces, band pieces, least shingle
+    count, least band count)``): each pair's counts summed over the parts."""
     shingles, bands, min_shared_shingles, min_shared_bands = task
     return candidate_codes(merge_parts(list(map(_read_piece, shingles))), merge_parts(list(map(_read_piece, bands))),
                            min_shared_shingles, min_shared_bands)

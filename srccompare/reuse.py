@@ -34,6 +34,7 @@ from srccompare.align import AlignParameters, Prepared, Weights, aligned_with_to
 from srccompare.arrays import distinct, first_of_runs
 from srccompare.attribute import AttributeParameters, attribute, count_words, side_of, word_bounds, words_in_each, words_in_spans
 from srccompare.candidates import (
+    WEIGHT_UNIT,
     BucketedPostings,
     Postings,
     SpilledPostings,
@@ -369,13 +370,15 @@ def find_candidates(
     (with ``spill``, a directory, the codes pass between them through files there)."""
     bounds = code_bounds(documents)
     tasks = [
-        (part, reuse.max_df, bounds, os.path.join(spill, f"pairs-{number}") if spill is not None else None)
-        for number, part in enumerate([*shingles, *bands])
+        (part, reuse.max_df, common_df, bounds, os.path.join(spill, f"pairs-{number}") if spill is not None else None)
+        for number, (part, common_df) in enumerate([*((p, reuse.common_df) for p in shingles), *((p, None) for p in bands)])
     ]
     paired = engine.map(paired_part, tasks)
     total = sum(int(part.offsets[-1]) for part in paired)
     runs = merge_tasks(paired[: len(shingles)], paired[len(shingles) :], max(engine.parallelism, -(-total // PART_ROWS)))
-    found = engine.map(candidates_in_ranges, [(*run, reuse.min_shared_shingles, reuse.min_shared_bands) for run in runs])
+    # (shingle counts are weights in sixteenths, see candidates.key_weights)
+    least = (reuse.min_shared_shingles * WEIGHT_UNIT, reuse.min_shared_bands)
+    found = engine.map(candidates_in_ranges, [(*run, *least) for run in runs])
     return pairs_of_codes(np.concatenate(found) if found else np.zeros(0, np.int64))
 
 

@@ -62,6 +62,7 @@ class ReuseSettings:
     shingle_words: int
     shingle_sample: int
     max_df: int
+    common_df: int
     min_shared_shingles: int
     sketch_shingle_words: int
     window_words: int

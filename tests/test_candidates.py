@@ -51,19 +51,26 @@ def test_repeated_keys_may_keep_a_lone_key_only_next_to_a_near_twin(choices):
     st.lists(st.lists(st.integers(0, 30), max_size=12), min_size=1, max_size=12),
     st.integers(2, 6),
     st.sampled_from([1, 3, 2_000_000]),
+    st.sampled_from([None, 1, 2, 3]),
 )
 @hsettings(max_examples=150, deadline=None)
-def test_pair_counts_match_brute_force(docs, max_df, part_rows):
+def test_pair_counts_match_brute_force(docs, max_df, part_rows, common_df):
+    """Counts of shared keys, or (with common_df) their weights: 16 sixteenths a key in at most
+    common_df documents, 16 * common_df // df of them (at least 1) a key in more."""
     keys = [np.array(doc, dtype=np.uint64) for doc in docs]
-    pairs = shared_key_pairs(Postings.from_lists(keys), max_df=max_df, part_rows=part_rows)
+    pairs = shared_key_pairs(Postings.from_lists(keys), max_df=max_df, part_rows=part_rows, common_df=common_df)
     found = {(int(l), int(r)): int(c) for l, r, c in zip(pairs.left, pairs.right, pairs.counts)}
     sets = [set(doc) for doc in docs]
     frequency = {key: sum(key in s for s in sets) for key in set().union(*sets)}
+    def weight(key):
+        if common_df is None:
+            return 1
+        return 16 if frequency[key] <= common_df else max(1, 16 * common_df // frequency[key])
     expected = {}
     for left, right in combinations(range(len(docs)), 2):
         shared = [k for k in sets[left] & sets[right] if frequency[k] <= max_df]
         if shared:
-            expected[(left, right)] = len(shared)
+            expected[(left, right)] = sum(map(weight, shared))
     assert found == expected
 
 
@@ -106,7 +113,7 @@ def test_parts_from_chunks_count_what_the_whole_counts(chunks, part_rows, least)
         sketches.append(SketchChunk(shingles, no_bands, empty, empty, np.array([len(doc) for doc in docs])))
         assert [keys.tolist() for keys in sketches[-1].keys_of("shingles")] == [doc.tolist() for doc in docs]
     parts = key_parts(sketches, "shingles", part_rows, least=least)
-    merged = merge_parts([pairs_in_part((part, 3)) for part in parts])
+    merged = merge_parts([pairs_in_part((part, 3, None)) for part in parts])
     whole = shared_key_pairs(Postings.from_lists(per_doc), max_df=3)
     assert len(parts) == max(part_count(sum(len(d) for d in per_doc), part_rows), 4 if least == 3 else least)
     for number, part in enumerate(parts):  # each part holds the keys whose low bits are its number
@@ -196,7 +203,7 @@ def test_pairing_and_merging_by_ranges_in_tasks_finds_the_candidates_of_the_whol
         bounds = code_bounds(documents)
         def paired(postings, name):
             cut = split_by_key([BucketedPostings.of(postings)], parts)
-            return [paired_part((part, 4, bounds, os.path.join(scratch, f"{name}{n}") if on_disk else None)) for n, part in enumerate(cut)]
+            return [paired_part((part, 4, None, bounds, os.path.join(scratch, f"{name}{n}") if on_disk else None)) for n, part in enumerate(cut)]
         runs = merge_tasks(paired(shingles, "s"), paired(bands, "b"), tasks)
         found = [candidates_in_ranges((*run, 2, 1)) for run in runs]
     assert len(runs) <= tasks

@@ -125,6 +125,22 @@ def test_document_frequency_bound_is_the_one_of_reuse(tmp_path, settings, max_df
     assert len(expected) > 0 or max_df < 4
 
 
+@pytest.mark.parametrize("common_df", [1, 2, 4, 20])
+def test_shingle_weights_are_the_ones_of_reuse(tmp_path, settings, common_df):
+    """A 13-word passage carried by 5 articles (the query among them, not stored) makes 10 shared
+    shingles: enough at full weight (common_df 20) and at 12/16 of one each (common_df 4: 7.5), not
+    at 6/16 or 3/16 (common_df 2 or 1: below the 4 of min_shared_shingles), in the index as in reuse."""
+    weighed = settings.replace("reuse", common_df=common_df)
+    passage = "Officials met behind closed doors for hours before the vote was delayed again."
+    corpus = [clean_text(f"{filler(80, 300 + n)}\n\n{passage}\n\n{filler(80, 400 + n)}", id=f"c{n:02d}") for n in range(5)]
+    query, rest = corpus[0], corpus[1:]
+    store = build(tmp_path / "x.sqlite", rest, weighed)
+    answer = query_index(store, query, weighed)
+    expected, _ = involving(find_reuse(corpus, weighed), query.id)
+    assert list(answer.result.passages) == expected
+    assert (len(expected) > 0) == (common_df >= 4)
+
+
 def test_stats_count_what_was_added(tmp_path, seed_list, settings):
     store = build(tmp_path / "x.sqlite", seed_list[:3], settings)
     stats = store.stats()
@@ -241,7 +257,8 @@ def test_an_add_killed_midway_keeps_what_was_committed(tmp_path, settings):
 
 def test_readers_query_while_an_add_runs(tmp_path, settings):
     corpus, db = tmp_path / "corpus.jsonl", tmp_path / "x.sqlite"
-    bodies = write_corpus(corpus, 60)
+    count = 200  # so that the add outlasts a few queries (60 were all added before the second once)
+    bodies = write_corpus(corpus, count)
     query = clean_text(bodies[0], id="query")
     process = start_add(corpus, db)
     try:
@@ -260,4 +277,4 @@ def test_readers_query_while_an_add_runs(tmp_path, settings):
         process.wait(timeout=120)
     assert process.returncode == 0
     final = query_index(open_index(db, settings), query, settings)
-    assert {d.doc_id for d in final.result.documents} == {f"a{n:04d}" for n in range(0, 60, 10)}
+    assert {d.doc_id for d in final.result.documents} == {f"a{n:04d}" for n in range(0, count, 10)}

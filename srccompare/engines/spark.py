@@ -13,7 +13,8 @@ engine (``srccompare.engines.spark_batches``), so both give the same answer:
    document frequencies per batch (summed by Spark into the corpus idf,
    broadcast to the aligner);
 3. candidates: postings exploded and grouped by key, keys in more than
-   ``max_df`` documents dropped, pairs from a self-join on the key, counted;
+   ``max_df`` documents dropped, pairs from a self-join on the key, their
+   shingles weighed by how many documents carry them (``key_weights``);
 4. align: pairs joined with both bodies, aligned in ``mapInPandas`` batches;
    passages numbered in (left id, right id, left start, right start) order,
    the local engine's order;
@@ -43,6 +44,7 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql.types import LongType, StructField, StructType
 
+from srccompare.candidates import WEIGHT_UNIT
 from srccompare.engines import spark_batches as batches
 from srccompare.engines.base import Engine, Result, Task
 from srccompare.reuse import align_parameters, attribute_parameters, index_parameters
@@ -161,7 +163,7 @@ def run_reuse(spark: SparkSession, inputs: Sequence[str], output: str, settings:
         _materialise(sketches)
         weights = corpus_weights(sketches, run.documents)
     with run.stage("candidates"):
-        pairs = candidate_pairs(sketches, reuse.max_df, reuse.min_shared_shingles, reuse.min_shared_bands)
+        pairs = candidate_pairs(sketches, reuse.max_df, reuse.common_df, reuse.min_shared_shingles, reuse.min_shared_bands)
         run.pairs = _materialise(pairs)
     with run.stage("align"):
         setup = batches.AlignSetup(weights, reuse.fold_names, align_parameters(reuse), reuse.chunk_pairs)
@@ -273,24 +275,31 @@ def corpus_weights(sketches: DataFrame, documents: int) -> batches.Weights:
     return batches.weights_from_frequencies(table["hash"].to_numpy(), table["frequency"].to_numpy(), documents)
 
 
-def candidate_pairs(sketches: DataFrame, max_df: int, min_shingles: int, min_bands: int) -> DataFrame:
-    """(left_id, right_id), left_id < right_id: pairs sharing enough shingles or bands."""
+def candidate_pairs(sketches: DataFrame, max_df: int, common_df: int, min_shingles: int, min_bands: int) -> DataFrame:
+    """(left_id, right_id), left_id < right_id: pairs sharing enough shingles (weighted as
+    ``candidates.key_weights`` weighs them) or bands."""
     documents = sketches.filter(F.col("id").isNotNull())
-    by_shingles = shared_key_pairs(documents, "shingles", max_df, min_shingles)
+    by_shingles = shared_key_pairs(documents, "shingles", max_df, min_shingles * WEIGHT_UNIT, common_df)
     by_bands = shared_key_pairs(documents, "bands", max_df, min_bands)
     return by_shingles.unionByName(by_bands).distinct()
 
 
-def shared_key_pairs(documents: DataFrame, column: str, max_df: int, minimum: int) -> DataFrame:
-    """Pairs sharing at least ``minimum`` keys of ``column``; keys in more than ``max_df`` documents dropped."""
+def shared_key_pairs(documents: DataFrame, column: str, max_df: int, minimum: int, common_df: int | None = None) -> DataFrame:
+    """Pairs sharing keys of ``column`` weighing at least ``minimum`` (each key one, or with
+    ``common_df`` its weight in sixteenths); keys in more than ``max_df`` documents dropped."""
     postings = documents.select("id", F.explode(column).alias("key"))
     usable = postings.groupBy("key").count().filter((F.col("count") >= 2) & (F.col("count") <= max_df))
-    kept = postings.join(usable.select("key"), "key", "left_semi")
-    left = kept.select("key", F.col("id").alias("left_id"))
+    if common_df is None:
+        weight = F.lit(1)
+    else:
+        beyond = F.greatest(F.lit(1), F.floor(F.lit(WEIGHT_UNIT * common_df) / F.col("count")).cast("long"))
+        weight = F.when(F.col("count") <= common_df, F.lit(WEIGHT_UNIT)).otherwise(beyond)
+    kept = postings.join(usable.select("key", weight.alias("weight")), "key")
+    left = kept.select("key", "weight", F.col("id").alias("left_id"))
     right = kept.select("key", F.col("id").alias("right_id"))
     shared = left.join(right, "key").filter(F.col("left_id") < F.col("right_id"))
-    counted = shared.groupBy("left_id", "right_id").count()
-    return counted.filter(F.col("count") >= minimum).select("left_id", "right_id")
+    counted = shared.groupBy("left_id", "right_id").agg(F.sum("weight").alias("weight"))
+    return counted.filter(F.col("weight") >= minimum).select("left_id", "right_id")
 
 
 # --- 4. align --------------------------------------------------------------------------

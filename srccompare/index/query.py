@@ -6,8 +6,9 @@
    computes them (``srccompare.index.build``); an article whose cleaned text
    is stored already is that stored article;
 2. candidates: stored articles sharing enough shingles or bands, keys carried
-   by more than ``max_df`` documents (the query counted) left out, exactly as
-   ``srccompare.candidates`` bounds them over a whole corpus;
+   by more than ``max_df`` documents (the query counted) left out and shingles
+   weighed by the documents carrying them, exactly as ``srccompare.candidates``
+   bounds and weighs them over a whole corpus;
 3. weights: token idf over the index and the query (what ``find_reuse``
    would use over the same articles);
 4. align: each candidate pair with ``srccompare.align.align_pair``, the
@@ -29,6 +30,7 @@ import numpy as np
 from srccompare.align import Weights, align_pair
 from srccompare.arrays import distinct
 from srccompare.attribute import attribute
+from srccompare.candidates import WEIGHT_UNIT, key_weights
 from srccompare.group import group_passages
 from srccompare.index.build import Indexer
 from srccompare.index.store import IndexEntry, KeyPostings, StoredArticle, Store
@@ -92,14 +94,25 @@ def find_candidates(store: Store, entry: IndexEntry, reuse: ReuseSettings, known
     bound = reuse.max_df if known is not None else reuse.max_df - 1
     shingles = store.postings("shingles", entry.shingles, bound)
     bands = store.postings("bands", entry.bands, bound)
-    chosen = _sharing(shingles, reuse.min_shared_shingles) | _sharing(bands, reuse.min_shared_bands)
+    # Shingles weighed by the documents carrying them, the query among them, as over a whole corpus.
+    query_weight = 0 if known is not None else 1
+    chosen = _sharing(shingles, reuse.min_shared_shingles * WEIGHT_UNIT, reuse.common_df, query_weight)
+    chosen |= _sharing(bands, reuse.min_shared_bands)
     chosen.discard(known if known is not None else -1)
     return Candidates(tuple(sorted(chosen)), shingles.dropped + bands.dropped)
 
 
-def _sharing(postings: KeyPostings, minimum: int) -> set[int]:
-    docs, counts = np.unique(postings.docs, return_counts=True)
-    return set(docs[counts >= minimum].tolist())
+def _sharing(postings: KeyPostings, minimum: int, common_df: int | None = None, query: int = 0) -> set[int]:
+    """Stored documents whose shared keys weigh at least ``minimum``: one each, or with ``common_df``
+    ``key_weights`` of the documents carrying them (the stored ones, plus ``query``)."""
+    docs, doc_of_row = np.unique(postings.docs, return_inverse=True)
+    if common_df is None:
+        weights = np.ones(len(postings.docs), np.int64)
+    else:
+        _, key_of_row, carried = np.unique(postings.keys, return_inverse=True, return_counts=True)
+        weights = key_weights(carried + query, common_df)[key_of_row]
+    totals = np.bincount(doc_of_row.reshape(-1), weights=weights, minlength=len(docs))
+    return set(docs[totals >= minimum].tolist())
 
 
 def _distinct_id(query: StoredArticle, partners: Sequence[StoredArticle]) -> StoredArticle:
