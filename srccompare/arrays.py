@@ -1,4 +1,4 @@
-"""Small numpy helpers the stages share: distinct values and membership in a sorted array.
+"""Small numpy helpers the stages share: distinct values, sums by value, runs of a sorted array.
 
 numpy only (no numba), so that what imports them (diff, candidates) starts fast.
 """
@@ -20,6 +20,15 @@ def distinct(values: np.ndarray) -> np.ndarray:
     """
     ordered = np.sort(values)
     return ordered[first_of_runs(ordered)]
+
+
+def sums_by_value(values: np.ndarray, amounts: np.ndarray, kind: str = "stable") -> tuple[np.ndarray, np.ndarray]:
+    """The sorted distinct ``values`` and, for each, the sum of the ``amounts`` beside it.
+    ``kind`` is the argsort's: the default (timsort) is fastest when ``values`` is a few sorted runs."""
+    order = np.argsort(values, kind=kind)
+    ordered = values[order]
+    starts = np.flatnonzero(first_of_runs(ordered))
+    return ordered[starts], np.add.reduceat(amounts[order], starts)
 
 
 def first_of_runs(ordered: np.ndarray) -> np.ndarray:

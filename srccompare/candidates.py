@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
-from srccompare.arrays import distinct, first_of_runs
+from srccompare.arrays import distinct, first_of_runs, sums_by_value
 
 # Pair ids pack (left, right) document numbers into one int64.
 _PAIR_BASE = np.int64(1 << 31)
@@ -225,8 +225,7 @@ def spilled_parts(chunks: Iterable[SpilledPostings], parts: int) -> list[list[Sp
 def read_slices(slices: Sequence[SpilledSlice]) -> Postings:
     pieces = []
     for path, first_doc, low, high in slices:
-        keys = np.fromfile(path + KEYS_SUFFIX, dtype=np.uint64, count=high - low, offset=low * 8)
-        docs = np.fromfile(path + DOCS_SUFFIX, dtype=np.int32, count=high - low, offset=low * 4)
+        keys, docs = _file_rows(path + KEYS_SUFFIX, np.uint64, low, high), _file_rows(path + DOCS_SUFFIX, np.int32, low, high)
         pieces.append(Postings(keys, docs + np.int32(first_doc)))
     return _joined(pieces)
 
@@ -252,12 +251,9 @@ def merge_parts(found: Sequence[tuple[np.ndarray, np.ndarray]]) -> PairCounts:
         ordered = packed >> np.int64(count_bits)
         starts = np.flatnonzero(first_of_runs(ordered))
         summed = np.add.reduceat(packed & np.int64((1 << count_bits) - 1), starts)
+        unique = ordered[starts]
     else:  # (a corpus of millions of documents) each part's codes are sorted: timsort merges the runs
-        order = np.argsort(codes, kind="stable")
-        ordered = codes[order]
-        starts = np.flatnonzero(first_of_runs(ordered))
-        summed = np.add.reduceat(counts[order], starts)
-    unique = ordered[starts]
+        unique, summed = sums_by_value(codes, counts)
     return PairCounts(unique // _PAIR_BASE, unique % _PAIR_BASE, summed)
 
 
@@ -288,12 +284,8 @@ def pairs_in_part(task: tuple[Postings | Sequence[SpilledSlice], int, int | None
     if all(weight == weights[0] for weight in weights):
         unique, counts = np.unique(np.concatenate(codes), return_counts=True)
         return unique, counts * weights[0]
-    every = np.concatenate(codes)
-    order = np.argsort(every)
-    ordered = every[order]
-    firsts = np.flatnonzero(first_of_runs(ordered))
     each = np.repeat(np.array(weights, dtype=np.int64), [len(group) for group in codes])
-    return ordered[firsts], np.add.reduceat(each[order], firsts)
+    return sums_by_value(np.concatenate(codes), each, kind="quicksort")  # (groups of codes, not sorted runs)
 
 
 def _distinct_postings(postings: Postings) -> tuple[np.ndarray, np.ndarray]:
@@ -419,15 +411,19 @@ def paired_part(task: tuple[Postings | Sequence[SpilledSlice], int, int | None, 
     return PairedPart(offsets, path=path)
 
 
-def merge_tasks(shingles: Sequence[PairedPart], bands: Sequence[PairedPart], tasks: int) -> list[tuple[list[PairPiece], list[PairPiece]]]:
-    """The pieces (shingle parts', band parts') of runs of consecutive code ranges, about the same
-    number of codes in each of ``tasks`` runs (fewer when some ranges are empty)."""
+def merge_tasks(
+    shingles: Sequence[PairedPart], bands: Sequence[PairedPart], least: int, task_rows: int
+) -> list[tuple[list[PairPiece], list[PairPiece]]]:
+    """The pieces (shingle parts', band parts') of runs of consecutive code ranges: at least
+    ``least`` runs, and enough that each holds about ``task_rows`` codes or fewer, about the same
+    number in each (fewer runs when some ranges are empty)."""
     paired = [*shingles, *bands]
     if not paired:
         return []
     sizes = np.sum([np.diff(part.offsets) for part in paired], axis=0)
-    # Cut after the range where the running total passes each multiple of total / tasks.
     ends = np.cumsum(sizes)
+    tasks = max(least, -(-int(ends[-1]) // task_rows))
+    # Cut after the range where the running total passes each multiple of total / tasks.
     cuts = np.searchsorted(ends, np.arange(1, tasks) * ends[-1] / max(1, tasks), side="left") + 1
     bounds = distinct(np.concatenate(([0], cuts, [len(sizes)])).astype(np.int64))
     runs = []
@@ -451,9 +447,12 @@ def _read_piece(piece: PairPiece) -> tuple[np.ndarray, np.ndarray]:
     if not isinstance(piece[0], str):
         return piece  # type: ignore[return-value]
     path, low, high = piece
-    codes = np.fromfile(path + CODES_SUFFIX, dtype=np.int64, count=high - low, offset=low * 8)
-    counts = np.fromfile(path + COUNTS_SUFFIX, dtype=np.int64, count=high - low, offset=low * 8)
-    return codes, counts
+    return _file_rows(path + CODES_SUFFIX, np.int64, low, high), _file_rows(path + COUNTS_SUFFIX, np.int64, low, high)
+
+
+def _file_rows(path: str, dtype: type[np.generic], low: int, high: int) -> np.ndarray:
+    """Rows ``low`` to ``high`` of a file of ``dtype`` values (written by ndarray.tofile)."""
+    return np.fromfile(path, dtype=dtype, count=high - low, offset=low * np.dtype(dtype).itemsize)
 
 
 def _codes(pairs: PairCounts) -> np.ndarray:

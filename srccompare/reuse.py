@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from srccompare.align import AlignParameters, Prepared, Weights, aligned_with_tokens, prepare
-from srccompare.arrays import distinct, first_of_runs
+from srccompare.arrays import distinct, first_of_runs, sums_by_value
 from srccompare.attribute import AttributeParameters, attribute, count_words, side_of, word_bounds, words_in_each, words_in_spans
 from srccompare.candidates import (
     WEIGHT_UNIT,
@@ -331,11 +331,10 @@ def corpus_weights(sketches: Sequence[SketchChunk], documents: int) -> Weights:
     # Each chunk's vocabulary is sorted: a stable sort (timsort) merges those runs, and each
     # distinct hash's frequencies are summed over its run (a quarter of the time of np.unique
     # with return_inverse and np.bincount, serial in this process).
-    hashes = np.concatenate([s.vocabulary for s in sketches])
-    order = np.argsort(hashes, kind="stable")
-    starts = np.flatnonzero(first_of_runs(hashes[order]))
-    frequency = np.add.reduceat(np.concatenate([s.document_frequency for s in sketches])[order], starts)
-    return Weights.from_frequencies(hashes[order[starts]], frequency, documents)
+    vocabulary, frequency = sums_by_value(
+        np.concatenate([s.vocabulary for s in sketches]), np.concatenate([s.document_frequency for s in sketches])
+    )
+    return Weights.from_frequencies(vocabulary, frequency, documents)
 
 
 # --- step 2: candidates ----------------------------------------------------------
@@ -369,13 +368,13 @@ def find_candidates(
     workers, then each pair's counts summed over the parts in the workers too, by ranges of pairs
     (with ``spill``, a directory, the codes pass between them through files there)."""
     bounds = code_bounds(documents)
+    weighed = [(part, reuse.common_df) for part in shingles] + [(part, None) for part in bands]  # (bands count one each)
     tasks = [
         (part, reuse.max_df, common_df, bounds, os.path.join(spill, f"pairs-{number}") if spill is not None else None)
-        for number, (part, common_df) in enumerate([*((p, reuse.common_df) for p in shingles), *((p, None) for p in bands)])
+        for number, (part, common_df) in enumerate(weighed)
     ]
     paired = engine.map(paired_part, tasks)
-    total = sum(int(part.offsets[-1]) for part in paired)
-    runs = merge_tasks(paired[: len(shingles)], paired[len(shingles) :], max(engine.parallelism, -(-total // PART_ROWS)))
+    runs = merge_tasks(paired[: len(shingles)], paired[len(shingles) :], engine.parallelism, PART_ROWS)
     # (shingle counts are weights in sixteenths, see candidates.key_weights)
     least = (reuse.min_shared_shingles * WEIGHT_UNIT, reuse.min_shared_bands)
     found = engine.map(candidates_in_ranges, [(*run, *least) for run in runs])

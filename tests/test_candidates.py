@@ -204,7 +204,7 @@ def test_pairing_and_merging_by_ranges_in_tasks_finds_the_candidates_of_the_whol
         def paired(postings, name):
             cut = split_by_key([BucketedPostings.of(postings)], parts)
             return [paired_part((part, 4, None, bounds, os.path.join(scratch, f"{name}{n}") if on_disk else None)) for n, part in enumerate(cut)]
-        runs = merge_tasks(paired(shingles, "s"), paired(bands, "b"), tasks)
+        runs = merge_tasks(paired(shingles, "s"), paired(bands, "b"), tasks, task_rows=10**9)
         found = [candidates_in_ranges((*run, 2, 1)) for run in runs]
     assert len(runs) <= tasks
     assert pairs_of_codes(np.concatenate(found) if found else np.zeros(0, np.int64)) == expected

@@ -111,7 +111,7 @@ def _sharing(postings: KeyPostings, minimum: int, common_df: int | None = None, 
     else:
         _, key_of_row, carried = np.unique(postings.keys, return_inverse=True, return_counts=True)
         weights = key_weights(carried + query, common_df)[key_of_row]
-    totals = np.bincount(doc_of_row.reshape(-1), weights=weights, minlength=len(docs))
+    totals = np.bincount(doc_of_row, weights=weights, minlength=len(docs))
     return set(docs[totals >= minimum].tolist())
 
 
