@@ -1,4 +1,4 @@
-"""Alignment speed (and what it finds): srccompare.diff against a naive baseline, in one run.
+"""Alignment speed (and what it finds): srccompare.diff.align against a naive baseline, in one run.
 
 Pairs: real article text (the ScrapingHub benchmark's ground-truth bodies, MIT,
 see ../shared/eval/README.md) joined to about 2,000 and 20,000 words; the right
@@ -35,7 +35,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from srccompare.diff import diff_articles
+from srccompare.diff.align import diff_articles
 from srccompare.model import CleanArticle, DiffResult, Metadata
 from srccompare.settings import load_settings
 

@@ -25,10 +25,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.synthetic_news import synthetic_corpus, write_jsonl  # noqa: E402
-from srccompare.corpus import load_corpus  # noqa: E402
+from srccompare.ingest.corpus import load_corpus  # noqa: E402
 from srccompare.model import to_dict  # noqa: E402
 from srccompare.report import reuse_json  # noqa: E402
-from srccompare.reuse import find_reuse  # noqa: E402
+from srccompare.reuse.pipeline import find_reuse  # noqa: E402
 from srccompare.settings import load_settings  # noqa: E402
 
 STAGES = ("clean", "sketch", "candidates", "align", "group", "attribute", "write")

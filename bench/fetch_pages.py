@@ -6,7 +6,7 @@ would on the web), each response delayed by --latency ms to stand in for a real
 network (on loopback alone every fetcher is instant). Rows, in one run:
 
 - baseline       a plain loop over ``trafilatura.downloads.fetch_url`` (no pacing, no cache)
-- parallel=N     ``srccompare.fetch.fetch_pages`` with N downloads at once and the default
+- parallel=N     ``srccompare.ingest.fetch.fetch_pages`` with N downloads at once and the default
                  1 s per-host delay, no cache
 - cached         the same URLs again from a warm page cache (no request reaches a server)
 - one site       --one-site pages all from one host: bound by the per-host delay, whatever N
@@ -34,8 +34,8 @@ from urllib.parse import urlsplit
 
 from trafilatura.downloads import fetch_url
 
-from srccompare.cache import PageCache
-from srccompare.fetch import Page, downloader_config, fetch_pages
+from srccompare.ingest.cache import PageCache
+from srccompare.ingest.fetch import Page, downloader_config, fetch_pages
 from srccompare.settings import WebSettings, load_settings
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from srccompare.model import CleanArticle, Metadata
-from srccompare.reuse import find_reuse
+from srccompare.reuse.pipeline import find_reuse
 from srccompare.settings import Settings, load_settings
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "eval" / "pan-id"

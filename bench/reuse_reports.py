@@ -19,7 +19,7 @@ from collections.abc import Callable
 
 from srccompare.model import CleanArticle, Credit, Metadata, to_dict
 from srccompare.report import reuse_csv, reuse_html, reuse_json, reuse_jsonl, reuse_table
-from srccompare.reuse import find_reuse
+from srccompare.reuse.pipeline import find_reuse
 from srccompare.settings import load_settings
 
 SEED = 20200819

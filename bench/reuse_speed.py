@@ -50,13 +50,13 @@ from pathlib import Path
 
 
 from srccompare import corpus
-from srccompare.load import article_from_text
+from srccompare.ingest.load import article_from_text
 from srccompare.model import CleanArticle
 from srccompare.engines.base import cycle_collection_paused
 from srccompare.engines.local import LocalEngine
-from srccompare.reuse import find_reuse
+from srccompare.reuse.pipeline import find_reuse
 from srccompare.settings import Settings, load_settings
-from srccompare.tokens import TokenHasher, shingle_hashes, token_hashes
+from srccompare.reuse.tokens import TokenHasher, shingle_hashes, token_hashes
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "out"

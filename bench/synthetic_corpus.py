@@ -42,7 +42,7 @@ from pathlib import Path
 import numpy as np
 
 from srccompare.model import CleanArticle, Metadata
-from srccompare.reuse import find_reuse
+from srccompare.reuse.pipeline import find_reuse
 from srccompare.settings import Settings, load_settings
 
 TRAINING = Path(__file__).resolve().parents[2] / "shared" / "eval" / "scrapinghub" / "ground-truth.json"

@@ -26,8 +26,8 @@ _EXPORTS = {
     "to_dict": "srccompare.model",
     "Settings": "srccompare.settings",
     "load_settings": "srccompare.settings",
-    "load_inputs": "srccompare.load",
-    "article_from_text": "srccompare.load",
+    "load_inputs": "srccompare.ingest.load",
+    "article_from_text": "srccompare.ingest.load",
     "clean_article": "srccompare.clean",
     "clean_articles": "srccompare.clean",
     "clean_text": "srccompare.clean",
@@ -46,9 +46,9 @@ __all__ = sorted(_EXPORTS)
 
 if TYPE_CHECKING:
     from srccompare.clean import clean_article, clean_articles, clean_text, load_and_clean
-    from srccompare.diff import diff_articles
-    from srccompare.reuse import find_reuse
-    from srccompare.load import article_from_text, load_inputs
+    from srccompare.diff.align import diff_articles
+    from srccompare.reuse.pipeline import find_reuse
+    from srccompare.ingest.load import article_from_text, load_inputs
     from srccompare.model import (
         Article, Attribution, CleanArticle, Credit, DiffResult, Family, LoadError, Metadata, Passage, Removal,
         ReuseResult, Row, to_dict,

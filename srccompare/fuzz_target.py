@@ -7,7 +7,7 @@ replays crashes through exactly the code the fuzzer drove.
 from __future__ import annotations
 
 from srccompare.clean import clean_article
-from srccompare.load import article_from_text, decode
+from srccompare.ingest.load import article_from_text, decode
 from srccompare.model import CleanArticle, DiffResult, LoadError
 from srccompare.settings import load_settings
 
@@ -31,7 +31,7 @@ def exercise(data: bytes) -> list[CleanArticle]:
     middle = len(text) // 2
     halves = [clean_article(article_from_text(part, id=f"half{i}", kind="text"), _SETTINGS) for i, part in enumerate((text[:middle], text[middle:]))]
     if all(isinstance(h, CleanArticle) for h in halves):
-        from srccompare.diff import diff_articles
+        from srccompare.diff.align import diff_articles
 
         result = diff_articles(halves[0], halves[1], _SETTINGS.diff)  # type: ignore[arg-type]
         _check_rows(result, halves[0], halves[1])  # type: ignore[arg-type]

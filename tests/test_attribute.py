@@ -1,7 +1,7 @@
 from hypothesis import given, settings as hsettings
 from hypothesis import strategies as st
 
-from srccompare.attribute import AttributeParameters, attribute, count_words, passage_weight, words_in_spans
+from srccompare.reuse.attribute import AttributeParameters, attribute, count_words, passage_weight, words_in_spans
 from srccompare.model import CleanArticle, Credit, Metadata, Passage
 from tests.reuse_text import filler
 
@@ -82,6 +82,6 @@ def test_words_in_spans_counts_what_the_regex_finds_in_the_spans(body, spans):
 )
 @hsettings(max_examples=300, deadline=None)
 def test_words_in_each_list_of_spans_are_words_in_spans_of_it(body, span_lists):
-    from srccompare.attribute import word_bounds, words_in_each
+    from srccompare.reuse.attribute import word_bounds, words_in_each
 
     assert words_in_each(*word_bounds(body), span_lists) == [words_in_spans(body, spans) for spans in span_lists]

@@ -6,8 +6,8 @@ import sqlite3
 
 import pytest
 
-from srccompare.cache import CacheError, PageCache
-from srccompare.fetch import Page
+from srccompare.ingest.cache import CacheError, PageCache
+from srccompare.ingest.fetch import Page
 
 FIXTURE = "fixtures/web/aljazeera-helicopter.html"
 

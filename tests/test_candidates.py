@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given, settings as hsettings
 from hypothesis import strategies as st
 
-from srccompare.candidates import (
+from srccompare.reuse.candidates import (
     BucketedPostings,
     Postings,
     candidate_pairs,
@@ -23,7 +23,7 @@ from srccompare.candidates import (
     split_by_key,
     _repeated_keys,
 )
-from srccompare.reuse import SketchChunk, key_parts
+from srccompare.reuse.pipeline import SketchChunk, key_parts
 
 
 # Keys far apart in their high bits (as hashes are), and a pair that differs in its lowest bit only.

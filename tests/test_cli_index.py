@@ -14,10 +14,10 @@ import pytest
 
 from conftest import SEEDS, SEED_NAMES
 from srccompare.clean import clean_article
-from srccompare.corpus import load_corpus
-from srccompare.load import load_inputs
+from srccompare.ingest.corpus import load_corpus
+from srccompare.ingest.load import load_inputs
 from srccompare.report.reuse_json import as_data
-from srccompare.reuse import find_reuse
+from srccompare.reuse.pipeline import find_reuse
 from srccompare.settings import load_settings
 
 QUERY = SEEDS / SEED_NAMES["mt"]  # The Moscow Times, carrying AFP copy of 003

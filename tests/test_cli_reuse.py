@@ -13,8 +13,8 @@ from click.testing import CliRunner
 
 from conftest import SEEDS
 from srccompare.cli import main
-from srccompare.corpus import parse_wire, unique_ids
-from srccompare.load import article_from_text
+from srccompare.ingest.corpus import parse_wire, unique_ids
+from srccompare.ingest.load import article_from_text
 
 
 def run(*args: str, cwd: str | None = None) -> subprocess.CompletedProcess[str]:
@@ -89,8 +89,8 @@ def test_reading_in_the_workers_gives_what_reading_everything_first_gives(tmp_pa
     """load_corpus hands files to the workers to read: the articles, their ids (repeats numbered),
     the wire and the problems, in order, are those of reading every input here and then cleaning."""
     from srccompare.clean import clean_article, drop_outlet_repeats
-    from srccompare.corpus import WireInput, load_corpus, within_word_limit
-    from srccompare.load import load_inputs
+    from srccompare.ingest.corpus import WireInput, load_corpus, within_word_limit
+    from srccompare.ingest.load import load_inputs
     from srccompare.model import Article, LoadError
     from srccompare.rules import load_rules
 

@@ -7,9 +7,9 @@ import pytest
 from hypothesis import given, settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from srccompare.diff import Group, diff_articles, heaviest_chain, swap_sides
-from srccompare.normal import tokenize
-from srccompare.word_diff import word_ops
+from srccompare.diff.align import Group, diff_articles, heaviest_chain, swap_sides
+from srccompare.diff.normal import tokenize
+from srccompare.diff.word_diff import word_ops
 from srccompare.model import CleanArticle, DiffResult, Metadata, Row
 from srccompare.settings import load_settings
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from local_web import BLOCKED, LocalSite, OutsideAddressError, site, stays_on_loopback  # noqa: F401 (site, stays_on_loopback: fixtures)
-from srccompare.cache import PageCache
+from srccompare.ingest.cache import PageCache
 from srccompare.clean import clean_article
-from srccompare.fetch import HostPacer, Page, discover_links, explain_failure, fetch_articles, fetch_pages, url_id
+from srccompare.ingest.fetch import HostPacer, Page, discover_links, explain_failure, fetch_articles, fetch_pages, url_id
 from srccompare.model import Article, LoadError
 from srccompare.settings import Settings, WebSettings, load_settings
 
@@ -185,7 +185,7 @@ def test_a_feed_or_sitemap_without_links_says_why(site):
     ("pycurl error: http://x.example/ (28, 'Operation timed out after 1000 milliseconds')", "no answer within 7 s (see web.timeout)"),
 ])
 def test_download_log_lines_become_plain_reasons(logged, problem):
-    from srccompare.fetch import downloader_config
+    from srccompare.ingest.fetch import downloader_config
 
     assert explain_failure([logged], downloader_config(local_web(timeout=7))) == problem
 
@@ -214,7 +214,7 @@ def test_malformed_urls_fail_without_a_request(url, problem):
 
 
 def test_downloads_take_the_hosts_in_turn():
-    from srccompare.fetch import interleave_hosts
+    from srccompare.ingest.fetch import interleave_hosts
 
     urls = ["http://a.example/1", "http://a.example/2", "http://a.example/3", "http://b.example/1", "http://C.example/1",
             "http://b.example/2"]

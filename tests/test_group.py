@@ -3,7 +3,7 @@ from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from srccompare.group import group_passages, overlapping_spans
+from srccompare.reuse.group import group_passages, overlapping_spans
 from srccompare.model import Passage, Span
 
 
@@ -80,7 +80,7 @@ def test_families_are_the_components_of_passages_and_overlaps(spans):
 
 
 def test_a_family_from_spans_keyed_by_index_as_the_spark_engine_has_them():
-    from srccompare.group import _family
+    from srccompare.reuse.group import _family
 
     spans = {4: Span("a", 0, 50), 5: Span("b", 10, 60), 9: Span("a", 40, 90)}
     family = _family(spans, [4, 5, 9])
@@ -136,8 +136,8 @@ def test_families_equal_the_plain_computation_with_ids_order_and_numbering(sides
 @given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 3), st.integers(0, 50), st.integers(1, 30)), max_size=30))
 @hsettings(deadline=None)
 def test_merged_stretches_are_the_union_of_each_groups_spans_per_document(rows):
-    from srccompare.attribute import disjoint_pieces
-    from srccompare.group import merged_stretches
+    from srccompare.reuse.attribute import disjoint_pieces
+    from srccompare.reuse.group import merged_stretches
 
     group = np.array([r[0] for r in rows], dtype=np.int64)
     doc = np.array([r[1] for r in rows], dtype=np.int64)

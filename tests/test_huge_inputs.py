@@ -12,10 +12,10 @@ import pytest
 
 from conftest import SEEDS, seed_text
 from srccompare.clean import clean_text
-from srccompare.corpus import within_word_limit
-from srccompare.diff import Scores, prepare
+from srccompare.ingest.corpus import within_word_limit
+from srccompare.diff.align import Scores, prepare
 from srccompare.model import LoadError
-from srccompare.tokens import TOKEN_PATTERN
+from srccompare.reuse.tokens import TOKEN_PATTERN
 
 LONG = SEEDS / "001_c8de61e9140fbb2f.txt"  # the longest seed
 SHORT = SEEDS / "002_f1fbc4a1f97f33cb.txt"

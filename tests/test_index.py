@@ -15,14 +15,14 @@ import pytest
 
 from conftest import ROOT
 from reuse_text import filler
-from srccompare.candidates import sampled_shingles
+from srccompare.reuse.candidates import sampled_shingles
 from srccompare.clean import clean_text
 from srccompare.index import IndexFileError, open_index
 from srccompare.index.build import Indexer, add_articles
 from srccompare.index.query import query_index, whole_index
 from srccompare.model import ReuseResult, to_dict
-from srccompare.reuse import find_reuse, index_parameters
-from srccompare.tokens import TokenHasher, shingle_hashes, token_hashes
+from srccompare.reuse.pipeline import find_reuse, index_parameters
+from srccompare.reuse.tokens import TokenHasher, shingle_hashes, token_hashes
 
 
 def build(path, articles, settings, batch=2):

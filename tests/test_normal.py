@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from srccompare.normal import find_names, fold_key, normal_form, tokenize, word_key
+from srccompare.diff.normal import find_names, fold_key, normal_form, tokenize, word_key
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from srccompare.cli import main
-from srccompare.diff import diff_articles
+from srccompare.diff.align import diff_articles
 from srccompare.model import CleanArticle, DiffResult, Metadata
 from srccompare.report.diff_html import as_html
 from srccompare.report.diff_json import as_json

@@ -9,13 +9,13 @@ from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from srccompare import reuse as reuse_module
-from srccompare import schedule, spill
+from srccompare.reuse import pipeline as reuse_module
+from srccompare.reuse import schedule, spill
 from srccompare.engines.base import Engine
 from srccompare.model import CleanArticle, Metadata, Passage
-from srccompare.reuse import find_reuse, summarise, summarise_pairs, top_partners
-from srccompare.schedule import guided_chunks
-from srccompare.tokens import process_hasher, tokenise
+from srccompare.reuse.pipeline import find_reuse, summarise, summarise_pairs, top_partners
+from srccompare.reuse.schedule import guided_chunks
+from srccompare.reuse.tokens import process_hasher, tokenise
 from tests.reuse_text import filler
 
 
@@ -66,7 +66,7 @@ def test_seed_summaries(seed_result):
 def test_reused_words_from_token_ranges_are_the_words_in_the_passages_spans(settings):
     """find_reuse counts reused words from the aligned token ranges; by definition they are the words
     of the body inside the union of its passages' character spans."""
-    from srccompare.attribute import words_in_spans
+    from srccompare.reuse.attribute import words_in_spans
 
     articles, _ = planted_corpus(40, 7)
     result = find_reuse(articles, settings)

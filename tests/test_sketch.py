@@ -5,8 +5,8 @@ import pytest
 from hypothesis import given, settings as hsettings
 from hypothesis import strategies as st
 
-from srccompare.sketch import Sketcher, SketchParameters, jaccard_estimate
-from srccompare.tokens import TokenHasher, token_hashes
+from srccompare.reuse.sketch import Sketcher, SketchParameters, jaccard_estimate
+from srccompare.reuse.tokens import TokenHasher, token_hashes
 from tests.reuse_text import filler
 
 PARAMS = SketchParameters(shingle=2, window=100, step=50, bands=16, rows=3, seed=7)

@@ -23,10 +23,10 @@ pytestmark = pytest.mark.spark  # left out of the plain run; `pytest -m spark` (
 
 from bench.synthetic_news import seed_records, synthetic_corpus, write_jsonl  # noqa: E402
 from srccompare.cli import main  # noqa: E402
-from srccompare.corpus import WireInput, load_corpus  # noqa: E402
+from srccompare.ingest.corpus import WireInput, load_corpus  # noqa: E402
 from srccompare.engines import spark as engine  # noqa: E402
 from srccompare.model import to_dict  # noqa: E402
-from srccompare.reuse import find_reuse  # noqa: E402
+from srccompare.reuse.pipeline import find_reuse  # noqa: E402
 
 TEST_CONF = {
     "spark.ui.enabled": "false",

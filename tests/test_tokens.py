@@ -6,8 +6,8 @@ import numpy as np
 from hypothesis import example, given, settings as hsettings
 from hypothesis import strategies as st
 
-from srccompare.arrays import distinct
-from srccompare.tokens import (
+from srccompare.reuse.arrays import distinct
+from srccompare.reuse.tokens import (
     CHAR_CLASSES,
     FEW_NEW_TOKENS,
     KEYED_TOKEN_CHARS,
@@ -55,7 +55,7 @@ def test_names_fold_transliteration_variants():
 
 def test_hashes_are_stable_across_processes():
     code = (
-        "from srccompare.tokens import TokenHasher, token_hashes, shingle_hashes;"
+        "from srccompare.reuse.tokens import TokenHasher, token_hashes, shingle_hashes;"
         "print(shingle_hashes(token_hashes('denies rigging the election to secure a sixth term', TokenHasher()), 3).tolist())"
     )
     outputs = {

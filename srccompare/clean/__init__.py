@@ -228,7 +228,7 @@ def clean_text(
     kind: InputKind | None = None,
 ) -> CleanArticle:
     """Clean a string (for notebooks and tests); raises ValueError if nothing is left."""
-    from srccompare.load import article_from_text
+    from srccompare.ingest.load import article_from_text
 
     result = clean_article(article_from_text(text, source=source, id=id, kind=kind), settings or load_settings())
     if isinstance(result, LoadError):
@@ -240,7 +240,7 @@ def load_and_clean(
     inputs: Sequence[str], settings: Settings, rules: Rules | None = None
 ) -> tuple[list[CleanArticle], list[LoadError]]:
     """Read and clean every input; the articles in input order, and the inputs that failed."""
-    from srccompare.load import load_inputs
+    from srccompare.ingest.load import load_inputs
 
     loaded = list(load_inputs(inputs, settings))
     errors = [item for item in loaded if isinstance(item, LoadError)]

@@ -20,12 +20,12 @@ import click
 from srccompare.cli.common import (EXIT_ALL_FAILED, EXIT_INTERNAL, fail, report_error, settings_from, summarise_failures,
                                    wire_inputs)
 from srccompare.cli.web import WebOptions, web_options
-from srccompare.corpus import Corpus, WireInput
+from srccompare.ingest.corpus import Corpus, WireInput
 from srccompare.model import LoadError
 from srccompare.settings import Settings
 
 if TYPE_CHECKING:  # Textual is imported only when the TUI starts
-    from srccompare.corpus import Progress
+    from srccompare.ingest.corpus import Progress
     from srccompare.tui.browse_app import BrowseApp
     from srccompare.tui.screens.browse import Processed
 
@@ -53,7 +53,7 @@ def browse_corpus(inputs: Sequence[str], wire: Sequence[WireInput], settings: Se
                   earlier_errors: tuple[LoadError, ...] = (), run_app: Callable[[BrowseApp], object] | None = None) -> int:
     """Read and clean the inputs, show them in the TUI (``run_app``, default ``App.run``), return the exit status."""
     from srccompare.cli.reuse import progress_reporter
-    from srccompare.corpus import load_corpus
+    from srccompare.ingest.corpus import load_corpus
 
     with progress_reporter() as progress:
         corpus = load_corpus(inputs, wire, settings, progress, workers)
@@ -76,7 +76,7 @@ def browse_corpus(inputs: Sequence[str], wire: Sequence[WireInput], settings: Se
 
 def find_in(corpus: Corpus, settings: Settings, workers: int, progress: Progress) -> Processed:
     """The browse screen's job (run in its worker thread): find the reuse in a read and cleaned corpus."""
-    from srccompare.reuse import find_reuse
+    from srccompare.reuse.pipeline import find_reuse
     from srccompare.tui.screens.browse import Processed
 
     result = find_reuse(corpus.articles, settings, wire=corpus.wire, workers=workers, progress=progress)

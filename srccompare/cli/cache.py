@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from srccompare.cache import CacheError, PageCache, cache_path
+from srccompare.ingest.cache import CacheError, PageCache, cache_path
 from srccompare.cli.common import EXIT_OK, fail, settings_from
 
 CACHE_OPTION = click.option(

@@ -16,7 +16,7 @@ from srccompare.model import LoadError
 from srccompare.settings import Settings, SettingsError, load_settings
 
 if TYPE_CHECKING:
-    from srccompare.corpus import WireInput
+    from srccompare.ingest.corpus import WireInput
 
 # Exit statuses (listed in README.md).
 EXIT_OK = 0
@@ -68,7 +68,7 @@ def settings_from(ctx: click.Context, overrides: dict[str, dict[str, Any]] | Non
 
 def wire_inputs(values: Iterable[str]) -> list[WireInput]:
     """``--wire AGENCY=PATH`` values parsed, or one line and exit 2 for the first bad one."""
-    from srccompare.corpus import parse_wire  # the cleaner's imports, only for commands that take --wire
+    from srccompare.ingest.corpus import parse_wire  # the cleaner's imports, only for commands that take --wire
 
     parsed = []
     for value in values:

@@ -53,7 +53,7 @@ def diff(ctx: click.Context, left: str, right: str, fmt: str | None, width: int 
     if isinstance(loaded, list):
         _fail_loading([f"{error.source}: {error.problem}" for error in loaded])
     left_article, right_article = loaded
-    from srccompare.diff import diff_articles
+    from srccompare.diff.align import diff_articles
 
     result = diff_articles(left_article, right_article, settings.diff)
     text = _render(fmt, left_article, right_article, result, width or _default_width())
@@ -104,7 +104,7 @@ def _load_one(source: str, settings: Settings) -> CleanArticle | list[LoadError]
     """Load and clean one input on its own (cleaning both together would drop the lines
     two versions of one outlet's story share, as that outlet's boilerplate)."""
     from srccompare.clean import load_and_clean
-    from srccompare.corpus import within_word_limit
+    from srccompare.ingest.corpus import within_word_limit
 
     loaded, errors = load_and_clean([source], settings)
     checked = [within_word_limit(article, settings) for article in loaded]

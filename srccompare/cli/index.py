@@ -38,7 +38,7 @@ from srccompare.model import CleanArticle, LoadError
 from srccompare.settings import Settings
 
 if TYPE_CHECKING:  # the loader and cleaner (trafilatura) are imported when used
-    from srccompare.corpus import Corpus, WireInput
+    from srccompare.ingest.corpus import Corpus, WireInput
 
 # Articles per transaction. Postings land at random keys of large B-trees, so
 # a commit rewrites about one page per posting until batches are large enough
@@ -74,7 +74,7 @@ class AddCounts:
 def add(ctx: click.Context, paths: tuple[str, ...], db: Path | None, wire_values: tuple[str, ...], batch: int) -> int:
     """Clean and index articles (files, directories, JSON Lines, - for stdin); adding one twice does nothing."""
     from srccompare.index.build import Indexer, add_articles
-    from srccompare.reuse import index_parameters
+    from srccompare.reuse.pipeline import index_parameters
 
     settings = settings_from(ctx)
     wire = wire_inputs(wire_values)
@@ -103,8 +103,8 @@ def cleaned(paths: Sequence[str], wire: Sequence[WireInput], settings: Settings,
             counts: AddCounts) -> Iterator[tuple[CleanArticle, str | None]]:
     """Each input read and cleaned on its own, with its wire agency; failures reported as they come."""
     from srccompare.clean import clean_article
-    from srccompare.corpus import within_word_limit
-    from srccompare.load import load_inputs
+    from srccompare.ingest.corpus import within_word_limit
+    from srccompare.ingest.load import load_inputs
     from srccompare.rules import load_rules
 
     rules = load_rules()
@@ -161,8 +161,8 @@ def query(ctx: click.Context, article: str, db: Path | None, fmt: str | None, ou
 
 def _one_article(name: str, settings: Settings) -> CleanArticle:
     from srccompare.clean import clean_article
-    from srccompare.corpus import within_word_limit
-    from srccompare.load import load_inputs
+    from srccompare.ingest.corpus import within_word_limit
+    from srccompare.ingest.load import load_inputs
 
     items = list(load_inputs([name], settings))
     if len(items) != 1:
@@ -219,7 +219,7 @@ def _store(db: Path, settings: Settings, *, create: bool = False) -> Iterator[St
 def index_corpus(db: Path, inputs: Sequence[str], wire: Sequence[WireInput], settings: Settings,
                  progress: Callable[[str, int, int], None] | None = None) -> Corpus:
     """Every article of the index at ``db``, with any INPUTS and --wire files read beside them (for ``reuse --db``)."""
-    from srccompare.corpus import Corpus, load_corpus
+    from srccompare.ingest.corpus import Corpus, load_corpus
     from srccompare.index.query import whole_index
 
     with _store(db, settings) as store:

@@ -14,7 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from srccompare.cli.common import EXIT_ALL_FAILED, emit, fail, report_error, settings_from, summarise_failures, wire_inputs, write_atomically
 from srccompare.cli.web import WebOptions, web_options
-from srccompare.corpus import load_corpus
+from srccompare.ingest.corpus import load_corpus
 from srccompare.engines.base import cycle_collection_paused
 from srccompare.engines.local import LocalEngine
 from srccompare.model import CleanArticle, LoadError, ReuseResult
@@ -80,7 +80,7 @@ def reuse(ctx: click.Context, inputs: tuple[str, ...], fmt: str | None, output: 
             report_error(error)
         if not corpus.articles:
             fail("no article could be read; nothing was written", EXIT_ALL_FAILED)
-        from srccompare.reuse import find_reuse  # numpy and friends only when needed
+        from srccompare.reuse.pipeline import find_reuse  # numpy and friends only when needed
 
         result = find_reuse(corpus.articles, settings, wire=corpus.wire, engine=running, progress=progress)
     with cycle_collection_paused():  # a report of 40k articles makes millions of acyclic objects: 2 s of collections

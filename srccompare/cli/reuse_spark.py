@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import click
 
 from srccompare.cli.common import EXIT_ALL_FAILED, emit, fail, summarise_failures
-from srccompare.corpus import WireInput
+from srccompare.ingest.corpus import WireInput
 from srccompare.settings import Settings
 
 INPUT_FORMATS = ("auto", "jsonl", "parquet")

@@ -145,7 +145,7 @@ def _read_text(name: str) -> str | LoadError:
 
 
 def _discover(source: str, kind: str, settings: Settings) -> tuple[list[str], list[LoadError]]:
-    from srccompare.fetch import Discovered, discover_links, is_url
+    from srccompare.ingest.fetch import Discovered, discover_links, is_url
 
     if not is_url(source):
         return [], [LoadError(source, f"a {kind} must be an http:// or https:// URL")]

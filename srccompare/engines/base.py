@@ -1,8 +1,8 @@
 """The small interface every engine offers: map a core function over tasks, in order.
 
 An engine knows nothing about reuse detection; the core functions it runs
-(``srccompare.reuse.sketch_documents``,
-``srccompare.candidates.paired_part``, ``srccompare.reuse.align_documents``) are plain,
+(``srccompare.reuse.pipeline.sketch_documents``,
+``srccompare.reuse.candidates.paired_part``, ``srccompare.reuse.pipeline.align_documents``) are plain,
 picklable top-level functions of one task each, so a local process pool and a
 Spark cluster run exactly the same code and give exactly the same results.
 """

@@ -1,7 +1,7 @@
 """The Spark engine: ``reuse`` over a corpus too large for one machine (``srccompare[spark]``).
 
 The only module of srccompare that imports pyspark. Its stages are those of
-``srccompare.reuse.find_reuse``, as a Spark plan; everything that reads or
+``srccompare.reuse.pipeline.find_reuse``, as a Spark plan; everything that reads or
 judges text runs inside tasks through the same core functions as the local
 engine (``srccompare.engines.spark_batches``), so both give the same answer:
 
@@ -44,10 +44,10 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql.types import LongType, StructField, StructType
 
-from srccompare.candidates import WEIGHT_UNIT
+from srccompare.reuse.candidates import WEIGHT_UNIT
 from srccompare.engines import spark_batches as batches
 from srccompare.engines.base import Engine, Result, Task
-from srccompare.reuse import align_parameters, attribute_parameters, index_parameters
+from srccompare.reuse.pipeline import align_parameters, attribute_parameters, index_parameters
 from srccompare.settings import Settings
 
 DOCS_SCHEMA = "id string, source string, kind string, metadata string, paragraphs array<string>, wire string, problem string"

@@ -23,11 +23,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from srccompare.align import AlignParameters, Weights
-from srccompare.attribute import UNNAMED_AGENCY, AttributeParameters, _judge, explicit_attributions
-from srccompare.group import _family, overlapping_spans
+from srccompare.reuse.align import AlignParameters, Weights
+from srccompare.reuse.attribute import UNNAMED_AGENCY, AttributeParameters, _judge, explicit_attributions
+from srccompare.reuse.group import _family, overlapping_spans
 from srccompare.model import Article, CleanArticle, Credit, LoadError, Metadata, Passage, Span, to_dict
-from srccompare.reuse import AlignTask, IndexParameters, align_documents, sketch_documents, summarise
+from srccompare.reuse.pipeline import AlignTask, IndexParameters, align_documents, sketch_documents, summarise
 from srccompare.settings import Settings
 
 Batches = Iterator[pd.DataFrame]
@@ -87,7 +87,7 @@ def clean_batches(batches: Batches, settings: Settings) -> Batches:
 
 def _clean_record(line: str, file: str, wire: str | None, settings: Settings, rules) -> list | None:
     from srccompare.clean import clean_article
-    from srccompare.load import _jsonl_record, content_id
+    from srccompare.ingest.load import _jsonl_record, content_id
 
     if not line or not line.strip():
         return None

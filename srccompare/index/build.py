@@ -1,8 +1,8 @@
 """What the index keeps of an article: computed with the same core functions as ``reuse``.
 
-Token hashes (``srccompare.tokens``), sampled exact shingles
-(``srccompare.candidates.sampled_shingles``) and LSH band keys of passage
-windows (``srccompare.sketch``) are exactly those ``find_reuse`` computes, so
+Token hashes (``srccompare.reuse.tokens``), sampled exact shingles
+(``srccompare.reuse.candidates.sampled_shingles``) and LSH band keys of passage
+windows (``srccompare.reuse.sketch``) are exactly those ``find_reuse`` computes, so
 candidates found through the index are the pairs ``reuse`` would consider.
 Positions (where a shingle first occurs, which window first carries a band
 key) are kept beside them for readers of the database.
@@ -17,12 +17,12 @@ from typing import Any
 import numpy as np
 from blake3 import blake3
 
-from srccompare.arrays import distinct
+from srccompare.reuse.arrays import distinct
 from srccompare.index.store import AddOutcome, IndexEntry, Store
 from srccompare.model import CleanArticle
-from srccompare.reuse import IndexParameters
-from srccompare.sketch import Sketcher
-from srccompare.tokens import TokenHasher, shingle_hashes, token_hashes
+from srccompare.reuse.pipeline import IndexParameters
+from srccompare.reuse.sketch import Sketcher
+from srccompare.reuse.tokens import TokenHasher, shingle_hashes, token_hashes
 
 # progress(done, added): articles handled so far and how many of them were new.
 AddProgress = Callable[[int, int], None]

@@ -7,11 +7,11 @@
    is stored already is that stored article;
 2. candidates: stored articles sharing enough shingles or bands, keys carried
    by more than ``max_df`` documents (the query counted) left out and shingles
-   weighed by the documents carrying them, exactly as ``srccompare.candidates``
+   weighed by the documents carrying them, exactly as ``srccompare.reuse.candidates``
    bounds and weighs them over a whole corpus;
 3. weights: token idf over the index and the query (what ``find_reuse``
    would use over the same articles);
-4. align: each candidate pair with ``srccompare.align.align_pair``, the
+4. align: each candidate pair with ``srccompare.reuse.align.align_pair``, the
    article with the smaller id on the left, as ``find_reuse`` orders pairs;
 5. group and attribute: families and agency attributions of the query and
    the partners, with the same functions as ``reuse``.
@@ -27,17 +27,17 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from srccompare.align import Weights, align_pair
-from srccompare.arrays import distinct
-from srccompare.attribute import attribute
-from srccompare.candidates import WEIGHT_UNIT, key_weights
-from srccompare.group import group_passages
+from srccompare.reuse.align import Weights, align_pair
+from srccompare.reuse.arrays import distinct
+from srccompare.reuse.attribute import attribute
+from srccompare.reuse.candidates import WEIGHT_UNIT, key_weights
+from srccompare.reuse.group import group_passages
 from srccompare.index.build import Indexer
 from srccompare.index.store import IndexEntry, KeyPostings, StoredArticle, Store
 from srccompare.model import CleanArticle, Passage, ReuseResult
-from srccompare.reuse import align_parameters, attribute_parameters, index_parameters, summarise, summarise_pairs
+from srccompare.reuse.pipeline import align_parameters, attribute_parameters, index_parameters, summarise, summarise_pairs
 from srccompare.settings import ReuseSettings, Settings
-from srccompare.tokens import TokenHasher, Tokens, tokenise
+from srccompare.reuse.tokens import TokenHasher, Tokens, tokenise
 
 
 @dataclass(frozen=True)

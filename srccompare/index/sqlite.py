@@ -39,7 +39,7 @@ from srccompare.index.store import (
     Store,
 )
 from srccompare.model import PARAGRAPH_SEPARATOR, CleanArticle, Credit, Metadata, Removal, to_dict
-from srccompare.arrays import distinct
+from srccompare.reuse.arrays import distinct
 
 APPLICATION_ID = 0x53524358  # "SRCX": marks the file as a srccompare index
 SCHEMA_VERSION = 1

@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from srccompare.attribute import side_of
+from srccompare.reuse.attribute import side_of
 from srccompare.model import Attribution, DocumentSummary, Passage, ReuseResult
 
 

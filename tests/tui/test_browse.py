@@ -9,11 +9,11 @@ import pytest
 from textual.worker import WorkerFailed
 
 from conftest import SEEDS
-from srccompare.attribute import count_words
+from srccompare.reuse.attribute import count_words
 from srccompare.cli.browse import find_in
-from srccompare.corpus import load_corpus
+from srccompare.ingest.corpus import load_corpus
 from srccompare.model import Attribution, CleanArticle, Credit, Evidence, Metadata, Passage, ReuseResult
-from srccompare.reuse import summarise, summarise_pairs
+from srccompare.reuse.pipeline import summarise, summarise_pairs
 from srccompare.tui.browse_app import BrowseApp
 from srccompare.tui.screens.browse import BrowseScreen, Processed
 from srccompare.tui.widgets.article_table import ArticleTable

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from srccompare.diff import diff_articles
+from srccompare.diff.align import diff_articles
 from srccompare.model import CleanArticle
 from srccompare.settings import load_settings
 from srccompare.tui.app import DiffApp

@@ -34,7 +34,7 @@ from srccompare.tui.widgets.pair_table import PairTable
 # The tables hold at most this many rows each (most reused first); filters
 # reach the rest. A DataTable of 100k rows takes seconds to fill.
 ROWS_SHOWN = 2000
-# progress(step, done, total), as srccompare.reuse and srccompare.corpus report it.
+# progress(step, done, total), as srccompare.reuse.pipeline and srccompare.ingest.corpus report it.
 Progress = Callable[[str, int, int], None]
 STEP_NAMES = {"clean": "Cleaning", "sketch": "Sketching", "candidates": "Finding candidates",
               "align": "Aligning pairs", "group": "Grouping", "attribute": "Attributing", "pairs": "Ranking pairs"}

@@ -106,7 +106,7 @@ class DiffScreen(Screen[None]):
 
     def _align(self) -> None:
         """In a worker thread: align the articles and post the result to the screen."""
-        from srccompare.diff import diff_articles
+        from srccompare.diff.align import diff_articles
 
         self.post_message(AlignmentReady(diff_articles(self.left, self.right, self.settings.diff)))
 
@@ -138,7 +138,7 @@ class DiffScreen(Screen[None]):
         setattr(self, flag, not getattr(self, flag))
 
     def action_swap(self) -> None:
-        from srccompare.diff import swap_sides
+        from srccompare.diff.align import swap_sides
 
         if self.result is None:
             return

@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from srccompare.clean import clean_article, drop_outlet_repeats
 from srccompare.engines.base import Engine, cycle_collection_paused
 from srccompare.engines.local import LocalEngine
-from srccompare.load import InputUnit, input_units, load_unit
+from srccompare.ingest.load import InputUnit, input_units, load_unit
 from srccompare.model import Article, CleanArticle, LoadError
 from srccompare.rules import Rules, load_rules, load_screened_rules
 from srccompare.settings import Settings
-from srccompare.tokens import TOKEN_PATTERN
+from srccompare.reuse.tokens import TOKEN_PATTERN
 
-# progress(step, done, total), the same shape as srccompare.reuse's.
+# progress(step, done, total), the same shape as srccompare.reuse.pipeline's.
 Progress = Callable[[str, int, int], None]
 
 

@@ -14,7 +14,7 @@ from collections.abc import Hashable, Sequence
 from diff_match_patch import diff_match_patch
 
 from srccompare.model import WordOp
-from srccompare.normal import Token, same_surface
+from srccompare.diff.normal import Token, same_surface
 
 
 LONG_RUN = 1500  # tokens (both sides together) above which the diff goes sentence by sentence first

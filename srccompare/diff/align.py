@@ -22,11 +22,11 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from srccompare.arrays import distinct
+from srccompare.reuse.arrays import distinct
 from srccompare.model import CleanArticle, DiffResult, Row, WordOp
-from srccompare.normal import Scan, Token, names_in, scan, tokens_of
+from srccompare.diff.normal import Scan, Token, names_in, scan, tokens_of
 from srccompare.settings import DiffSettings
-from srccompare.word_diff import word_ops
+from srccompare.diff.word_diff import word_ops
 
 
 @dataclass(frozen=True)

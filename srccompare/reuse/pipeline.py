@@ -30,10 +30,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from srccompare.align import AlignParameters, Prepared, Weights, aligned_with_tokens, prepare
-from srccompare.arrays import distinct, first_of_runs, sums_by_value
-from srccompare.attribute import AttributeParameters, attribute, count_words, side_of, word_bounds, words_in_each, words_in_spans
-from srccompare.candidates import (
+from srccompare.reuse.align import AlignParameters, Prepared, Weights, aligned_with_tokens, prepare
+from srccompare.reuse.arrays import distinct, first_of_runs, sums_by_value
+from srccompare.reuse.attribute import AttributeParameters, attribute, count_words, side_of, word_bounds, words_in_each, words_in_spans
+from srccompare.reuse.candidates import (
     WEIGHT_UNIT,
     BucketedPostings,
     Postings,
@@ -51,12 +51,12 @@ from srccompare.candidates import (
 )
 from srccompare.engines.base import Engine, cycle_collection_paused
 from srccompare.engines.local import LocalEngine
-from srccompare.group import families_of_sides, merged_stretches
+from srccompare.reuse.group import families_of_sides, merged_stretches
 from srccompare.model import PARAGRAPH_SEPARATOR, CleanArticle, DocumentSummary, PairSummary, Passage, ReuseResult
-from srccompare.schedule import PreparedCache, guided_chunks, next_uses, pairs_in_locality_order
+from srccompare.reuse.schedule import PreparedCache, guided_chunks, next_uses, pairs_in_locality_order
 from srccompare.settings import ReuseSettings, Settings
-from srccompare.sketch import Sketcher, SketchParameters
-from srccompare.spill import (
+from srccompare.reuse.sketch import Sketcher, SketchParameters
+from srccompare.reuse.spill import (
     PAIR_CODE_SUFFIXES,
     POSTINGS_SUFFIXES,
     TOKEN_WRITE_BUFFER,
@@ -68,7 +68,7 @@ from srccompare.spill import (
     spilled_file,
     token_record,
 )
-from srccompare.tokens import process_hasher, shingle_hashes, token_hashes, tokenise
+from srccompare.reuse.tokens import process_hasher, shingle_hashes, token_hashes, tokenise
 
 # A body, or its paragraphs (what CleanArticle.body joins): sketch tasks carry paragraphs and the
 # workers join them, rather than the main process joining every article's before it hands out a task.

@@ -74,7 +74,7 @@ def load_inputs(inputs: Sequence[str], settings: Settings) -> Iterator[Article |
     """Every article named by ``inputs``, in order; directories are walked in sorted order.
 
     http:// and https:// inputs are web pages, fetched together up front (in
-    parallel, through the page cache) by ``srccompare.fetch``.
+    parallel, through the page cache) by ``srccompare.ingest.fetch``.
     """
     for unit in input_units(inputs, settings):
         yield from load_unit(unit, settings)
@@ -110,7 +110,7 @@ def _fetch_web_pages(inputs: Sequence[str], settings: Settings) -> dict[str, Art
     urls = [name for name in inputs if WEB_ADDRESS.match(name)]
     if not urls:
         return {}
-    from srccompare.fetch import fetch_articles  # only runs that name URLs pay for the downloader
+    from srccompare.ingest.fetch import fetch_articles  # only runs that name URLs pay for the downloader
 
     return fetch_articles(urls, settings)
 

@@ -18,9 +18,9 @@ from typing import BinaryIO
 
 import numpy as np
 
-from srccompare.candidates import CODES_SUFFIX, COUNTS_SUFFIX, DOCS_SUFFIX, KEYS_SUFFIX
+from srccompare.reuse.candidates import CODES_SUFFIX, COUNTS_SUFFIX, DOCS_SUFFIX, KEYS_SUFFIX
 from srccompare.engines.base import Engine
-from srccompare.tokens import Tokens
+from srccompare.reuse.tokens import Tokens
 
 # Where a document's tokens are in the sketch step's files: (path, first byte, tokens).
 TokensPlace = tuple[str, int, int]

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from srccompare.model import Attribution, CleanArticle, Credit, Evidence, Passage
-from srccompare.tokens import TOKEN_PATTERN, code_points, scan_words
+from srccompare.reuse.tokens import TOKEN_PATTERN, code_points, scan_words
 
 # "and agencies" names no agency: it is kept as an explicit attribution but
 # cannot make another article any particular agency's.

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
-from srccompare.tokens import mix64, shingle_at
+from srccompare.reuse.tokens import mix64, shingle_at
 
 _ALL_ONES = np.uint64(0xFFFFFFFFFFFFFFFF)
 

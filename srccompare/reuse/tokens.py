@@ -30,7 +30,7 @@ import numba
 import numpy as np
 from blake3 import blake3
 
-from srccompare.arrays import distinct
+from srccompare.reuse.arrays import distinct
 
 TOKEN_PATTERN = re.compile(r"\w+")
 

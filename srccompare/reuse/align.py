@@ -33,9 +33,9 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
-from srccompare.arrays import distinct
+from srccompare.reuse.arrays import distinct
 from srccompare.model import Passage, PassageKind, computed_once
-from srccompare.tokens import Tokens, shingle_hashes
+from srccompare.reuse.tokens import Tokens, shingle_hashes
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
-from srccompare.arrays import distinct, first_of_runs, sums_by_value
+from srccompare.reuse.arrays import distinct, first_of_runs, sums_by_value
 
 # Pair ids pack (left, right) document numbers into one int64.
 _PAIR_BASE = np.int64(1 << 31)
@@ -137,7 +137,7 @@ def shared_key_pairs(postings: Postings, *, max_df: int, part_rows: int = 4_000_
     postings, and each part is sorted and paired on its own: a key lies in one
     part only, so the counts add up across parts, and memory stays near that of
     one part instead of several copies of the whole corpus's postings.
-    (``srccompare.reuse`` runs the same three steps, the parts in its engine's workers.)
+    (``srccompare.reuse.pipeline`` runs the same three steps, the parts in its engine's workers.)
     """
     parts = split_by_key([BucketedPostings.of(postings)], part_count(len(postings.keys), part_rows))
     return merge_parts([pairs_in_part((part, max_df, common_df)) for part in parts])

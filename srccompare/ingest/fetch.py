@@ -40,7 +40,7 @@ from trafilatura.feeds import find_feed_urls
 from trafilatura.settings import DEFAULT_CONFIG
 from trafilatura.sitemaps import sitemap_search
 
-from srccompare.load import WEB_ADDRESS, article_from_text, decode
+from srccompare.ingest.load import WEB_ADDRESS, article_from_text, decode
 from srccompare.model import Article, LoadError, Metadata
 from srccompare.settings import Settings, WebSettings
 
@@ -81,7 +81,7 @@ class Page:
 
 
 class PageStore(Protocol):
-    """Where fetched pages are kept between runs (``srccompare.cache.PageCache``)."""
+    """Where fetched pages are kept between runs (``srccompare.ingest.cache.PageCache``)."""
 
     def get(self, url: str) -> Page | None: ...
 
@@ -384,7 +384,7 @@ def _download(
 
 def fetch_articles(urls: Sequence[str], settings: Settings) -> dict[str, Article | LoadError]:
     """Articles for web addresses, by URL: cached or fetched, checked, decoded."""
-    from srccompare.cache import CacheError, PageCache, cache_path  # the cache imports Page from here
+    from srccompare.ingest.cache import CacheError, PageCache, cache_path  # the cache imports Page from here
 
     try:
         store = PageCache(cache_path(settings.web.cache_file))
