@@ -337,7 +337,7 @@ def test_tokens_left_in_the_sketch_files_read_back_as_the_bodies_tokens(settings
         "plain ASCII. " * 50,
     ]
     params = sketch.index_parameters(settings.reuse)
-    chunk = sketch.sketch_documents((texts, params, str(tmp_path / "0")))
+    chunk = sketch.sketch_documents(sketch.SketchTask(texts, params, str(tmp_path / "0")))
     places = sketch.token_places([chunk])
     assert [count for _, _, count in places] == chunk.words.tolist()
     hasher = process_hasher(params.fold_names)
@@ -350,7 +350,7 @@ def test_tokens_left_in_the_sketch_files_read_back_as_the_bodies_tokens(settings
     assert spill._spilled_files  # open while a task reads
     spill.close_spilled_files()
     assert not spill._spilled_files
-    in_memory = sketch.sketch_documents((texts, params, None))  # no spill: the tasks carry the bodies
+    in_memory = sketch.sketch_documents(sketch.SketchTask(texts, params))  # no spill: the tasks carry the bodies
     assert sketch.token_places([chunk, in_memory]) is None
     assert in_memory.words.tolist() == chunk.words.tolist()
 

@@ -204,17 +204,26 @@ def sketch_corpus(
     size = reuse.engine.chunk_documents
     # Paragraphs rather than bodies: the workers join them (joining 40k bodies here was 0.3 s of serial time).
     tasks = [
-        ([a.paragraphs for a in articles[first : first + size]], params, os.path.join(spill, str(first)) if spill else None)
+        SketchTask([a.paragraphs for a in articles[first : first + size]], params, os.path.join(spill, str(first)) if spill else None)
         for first in range(0, len(articles), size)
     ]
     return engine.map(sketch_documents, tasks, on_done=lambda done: report_progress(progress, "sketch", done, len(tasks)))
 
 
-def sketch_documents(task: tuple[Sequence[Text], IndexParameters, str | None]) -> SketchChunk:
+@dataclass(frozen=True, eq=False)
+class SketchTask:
+    """A chunk of documents to sketch in a worker (``sketch_documents``)."""
+
+    texts: Sequence[Text]  # the bodies, or their paragraphs
+    params: IndexParameters
+    spill: str | None = None  # leave the postings and tokens in files at this path (and its suffixes)
+
+
+def sketch_documents(task: SketchTask) -> SketchChunk:
     """Sampled exact shingles, band keys and token document frequencies of a chunk of bodies
     (the postings, and each document's tokens, written to files at the task's path when it has one)."""
-    texts, params, spill = task
-    bodies = list(map(body_of, texts))
+    params, spill = task.params, task.spill
+    bodies = list(map(body_of, task.texts))
     hasher = process_hasher(params.fold_names)
     sketcher = Sketcher.build(params.sketch)
     shingles, bands, vocabularies = [], [], []
