@@ -6,6 +6,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 
 import click
@@ -33,6 +34,8 @@ STEP_NAMES = {"clean": "cleaning", "sketch": "sketching", "candidates": "finding
 @click.option("--output", "-o", type=click.Path(), default=None,
               help="Write the report to this file (atomically) instead of stdout; "
                    "with --engine spark, the directory for its tables (a local, hdfs:// or s3a:// path).")
+@click.option("--texts", is_flag=True,
+              help="html: add each article's full text with its shared passages highlighted (a larger page).")
 @click.option("--wire", "wire_values", multiple=True, metavar="AGENCY=PATH",
               help="Agency copy to attribute against, e.g. --wire Reuters=wire/reuters/ (repeatable).")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
@@ -47,7 +50,7 @@ STEP_NAMES = {"clean": "cleaning", "sketch": "sketching", "candidates": "finding
               help="With --engine spark: local[*], spark://HOST:7077, yarn... (default: spark-submit's).")
 @web_options
 @click.pass_context
-def reuse(ctx: click.Context, inputs: tuple[str, ...], fmt: str | None, output: str | None,
+def reuse(ctx: click.Context, inputs: tuple[str, ...], fmt: str | None, output: str | None, texts: bool,
           wire_values: tuple[str, ...], workers: int | None, db: Path | None, engine: str,
           spark_inputs: tuple[str, ...], master: str | None, web: WebOptions) -> int:
     """Find passages shared across articles (files, directories, JSON Lines, URLs, - for stdin) and attribute agency copy."""
@@ -84,7 +87,7 @@ def reuse(ctx: click.Context, inputs: tuple[str, ...], fmt: str | None, output: 
 
         result = find_reuse(corpus.articles, settings, wire=corpus.wire, engine=running, progress=progress)
     with cycle_collection_paused():  # a report of 40k articles makes millions of acyclic objects: 2 s of collections
-        write_report(result, corpus.articles, fmt, output_path)
+        write_report(result, corpus.articles, fmt, output_path, texts=texts)
     failed = len(corpus.errors) + len(web_errors)
     return summarise_failures(failed, corpus.inputs + len(web_errors)) if failed else 0
 
@@ -96,26 +99,27 @@ def default_format(output: Path | None) -> str:
     return "table" if sys.stdout.isatty() else "json"
 
 
-def render(result: ReuseResult, articles: Sequence[CleanArticle], fmt: str) -> str:
+def render(result: ReuseResult, articles: Sequence[CleanArticle], fmt: str, texts: bool = False) -> str:
     from srccompare.report import reuse_csv, reuse_html, reuse_json, reuse_jsonl, reuse_table
 
     writers: dict[str, Callable[[ReuseResult, Sequence[CleanArticle]], str]] = {
         "table": reuse_table.as_text, "json": reuse_json.as_json, "jsonl": reuse_jsonl.as_jsonl,
-        "csv": reuse_csv.as_csv, "html": reuse_html.as_html,
+        "csv": reuse_csv.as_csv, "html": partial(reuse_html.as_html, texts=texts),
     }
     return writers[fmt](result, articles)
 
 
-def write_report(result: ReuseResult, articles: Sequence[CleanArticle], fmt: str, output: Path | None) -> None:
+def write_report(result: ReuseResult, articles: Sequence[CleanArticle], fmt: str, output: Path | None,
+                 texts: bool = False) -> None:
     """A rich table on a terminal, else the chosen format to stdout or (atomically) to ``output``."""
     if output is not None:
-        write_atomically(output, render(result, articles, fmt))
+        write_atomically(output, render(result, articles, fmt, texts))
     elif fmt == "table" and sys.stdout.isatty():
         from srccompare.report import reuse_table
 
         Console(highlight=False, markup=False, emoji=False).print(reuse_table.as_renderable(result, articles))
     else:
-        emit([render(result, articles, fmt)])
+        emit([render(result, articles, fmt, texts)])
 
 
 @contextmanager
