@@ -91,9 +91,9 @@ def families_table(result: ReuseResult, articles: Sequence[CleanArticle]) -> Ren
     """The largest stories: size, kind, the sentence most members carry, the first members and a count."""
     if not result.families:
         return Text("No passage is shared between these articles.")
-    found = stories(result, {article.id: article.body for article in articles})
+    found = stories(result, {article.id: article.body for article in articles}, first=STORIES_SHOWN)
     documents = {document.doc_id: document for document in result.documents}
-    table = Table(title=f"Stories: passages carried by several articles, largest first ({len(found):,})",
+    table = Table(title=f"Stories: passages carried by several articles, largest first ({len(result.families):,})",
                   title_justify="left", expand=True)
     table.add_column("story")
     table.add_column("articles", justify="right")
@@ -103,9 +103,9 @@ def families_table(result: ReuseResult, articles: Sequence[CleanArticle]) -> Ren
     for story in found[:STORIES_SHOWN]:
         table.add_row(story.family, str(len(story.members)), "/".join(story.kinds), label_text(story),
                       members_text(story, documents))
-    if len(found) <= STORIES_SHOWN:
+    if len(result.families) <= STORIES_SHOWN:
         return table
-    more = Text(f"... and {len(found) - STORIES_SHOWN:,} smaller stories (--format json or html lists them all)",
+    more = Text(f"... and {len(result.families) - STORIES_SHOWN:,} smaller stories (--format json or html lists them all)",
                 style="italic")
     return Group(table, more)
 

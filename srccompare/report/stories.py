@@ -2,7 +2,8 @@
 
 A family is a stretch of copy and every article carrying it; a reader knows it
 by its words. The label is the sentence the most members carry word for word
-(copy desks edit around the facts, rarely inside every sentence); when no
+(case and punctuation aside: copy desks edit around the facts, rarely
+inside every sentence); when no
 sentence is carried whole by two members, the opening words of its longest
 span. The matrix's order puts each story's members side by side. Pure
 functions over model objects.
@@ -11,6 +12,7 @@ functions over model objects.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -24,6 +26,12 @@ LABEL_CHARS = 110
 LABEL_MIN_WORDS = 6
 SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+")
 OPENING_WORDS = 16
+WORD = re.compile(r"\w+")
+TOKEN = re.compile(r"\S+")
+ABBREVIATION = re.compile(r"(?:[A-Z]\.)+|(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Gen|Sen|Rep|Gov|Lt|Col|Prof|No|vs)\.")
+# "Carried word for word" is judged on runs of this many words, in the first SPAN_WORDS words of each span
+RUN_WORDS = 6
+SPAN_WORDS = 400
 CLOSING = re.compile(r"[.!?…]?[\"'”’)\]]{0,2}")
 
 
@@ -38,11 +46,11 @@ class Story:
     kinds: tuple[str, ...]  # passage kinds inside it (reporting, mixed, quote)
 
 
-def stories(result: ReuseResult, bodies: Mapping[str, str]) -> tuple[Story, ...]:
-    """Every family of ``result`` as a Story, in the families' order (largest first)."""
+def stories(result: ReuseResult, bodies: Mapping[str, str], first: int | None = None) -> tuple[Story, ...]:
+    """The families of ``result`` (the ``first`` ones, or all) as Stories, largest first."""
     rank = {document.doc_id: number for number, document in enumerate(documents_by_reuse(result))}
     found = []
-    for family in result.families:
+    for family in result.families[:first]:
         members = sorted({span.doc_id for span in family.spans}, key=lambda doc: (rank.get(doc, len(rank)), doc))
         label, carried = story_label(family, bodies)
         kinds = tuple(sorted({result.passages[i].kind for i in family.passages}))
@@ -51,36 +59,91 @@ def stories(result: ReuseResult, bodies: Mapping[str, str]) -> tuple[Story, ...]
 
 
 def story_label(family: Family, bodies: Mapping[str, str]) -> tuple[str, int]:
-    """The sentence the most members carry whole, with their count; else the longest span's opening words."""
-    carriers: dict[str, set[str]] = defaultdict(set)
-    first_form: dict[str, str] = {}
+    """The words the most members carry, with their count: a whole sentence where one is carried as widely
+    as any run of words, else the longest such run; else (nothing carried by two) the longest span's opening."""
+    texts = span_texts(family, bodies)
+    sentence, by_sentence = best_sentence(texts)
+    run, by_run = best_run(texts)
+    if sentence and by_sentence >= max(by_run, 2):
+        return shortened(sentence, LABEL_CHARS), by_sentence
+    if run and by_run >= 2:
+        return shortened(run, LABEL_CHARS), by_run
+    longest = max(texts, key=lambda item: len(item[1]))[1].split()
+    opening = " ".join(longest[:OPENING_WORDS]) + (" …" if len(longest) > OPENING_WORDS else "")
+    return shortened(opening, LABEL_CHARS), 0
+
+
+def span_texts(family: Family, bodies: Mapping[str, str]) -> list[tuple[str, str]]:
+    """(document, text) of each span, with the full stop (and closing quote) after its last word."""
+    texts = []
     for span in family.spans:
         body = bodies.get(span.doc_id, "")
-        # a span ends at its last word: the full stop (and closing quote) after it end the sentence
         closing = CLOSING.match(body, span.end)
-        for sentence in whole_sentences(body[span.start:closing.end() if closing else span.end]):
-            key = " ".join(sentence.casefold().split())
-            carriers[key].add(span.doc_id)
-            first_form.setdefault(key, " ".join(sentence.split()))
-    if carriers:
-        # most carriers, then the longer sentence (it says more), then the first seen
-        key = max(carriers, key=lambda k: (len(carriers[k]), min(len(k), 200)))
-        if len(carriers[key]) >= 2:
-            return shortened(first_form[key], LABEL_CHARS), len(carriers[key])
-    longest = max(family.spans, key=lambda span: span.end - span.start)
-    words = bodies.get(longest.doc_id, "")[longest.start:longest.end].split()
-    opening = " ".join(words[:OPENING_WORDS]) + (" …" if len(words) > OPENING_WORDS else "")
-    return shortened(opening, LABEL_CHARS), 0
+        texts.append((span.doc_id, body[span.start:closing.end() if closing else span.end]))
+    return texts
+
+
+def best_sentence(texts: Sequence[tuple[str, str]]) -> tuple[str | None, int]:
+    """The whole sentence carried by the most members (then the longer), and how many carry it."""
+    carriers: dict[str, set[str]] = defaultdict(set)
+    first_form: dict[str, str] = {}
+    for doc, text in texts:
+        for sentence in whole_sentences(text):
+            key = word_keys(sentence)
+            carriers[" ".join(key)].add(doc)
+            first_form.setdefault(" ".join(key), " ".join(sentence.split()))
+    if not carriers:
+        return None, 0
+    key = max(carriers, key=lambda k: (len(carriers[k]), min(len(k), 200)))
+    return first_form[key], len(carriers[key])
+
+
+def best_run(texts: Sequence[tuple[str, str]]) -> tuple[str | None, int]:
+    """The longest run of words (of RUN_WORDS or more) carried by the most members, and how many carry it."""
+    carriers: dict[tuple[str, ...], set[str]] = defaultdict(set)
+    tokenised = []
+    for doc, text in texts:
+        tokens = [(m.start(), m.end(), key) for m in TOKEN.finditer(text) for key in [word_key(m.group())] if key]
+        tokens = tokens[:SPAN_WORDS]
+        grams = [tuple(t[2] for t in tokens[i:i + RUN_WORDS]) for i in range(len(tokens) - RUN_WORDS + 1)]
+        for gram in grams:
+            carriers[gram].add(doc)
+        tokenised.append((text, tokens, grams))
+    if not carriers:
+        return None, 0
+    most = max(len(docs) for docs in carriers.values())
+    best: tuple[int, str] = (0, "")
+    for text, tokens, grams in tokenised:
+        run_start = None
+        for i, gram in enumerate([*grams, None]):
+            widely = gram is not None and len(carriers[gram]) == most
+            if widely and run_start is None:
+                run_start = i
+            elif not widely and run_start is not None:
+                last = tokens[i - 1 + RUN_WORDS - 1]
+                best = max(best, (i - run_start, text[tokens[run_start][0]:last[1]]), key=lambda b: b[0])
+                run_start = None
+    return best[1] or None, most
+
+
+def word_key(token: str) -> str:
+    """A word, case and punctuation aside: curly and straight quotes, dashes and commas are how
+    outlets' styles differ, not what they say."""
+    return "".join(WORD.findall(unicodedata.normalize("NFKC", token).casefold()))
+
+
+def word_keys(text: str) -> tuple[str, ...]:
+    return tuple(key for key in map(word_key, text.split()) if key)
 
 
 def whole_sentences(text: str) -> list[str]:
     """The sentences of a span that are whole: a capital (or quote) first, an end mark last, enough words.
 
     A span starts and ends where the copy does, often mid-sentence; those
-    fragments are left out.
+    fragments are left out. "Mr." and "U.S." end no sentence.
     """
     found = []
-    for sentence in SENTENCE_END.split(text.strip()):
+    for sentence in split_sentences(text.strip()):
         sentence = sentence.strip()
         if len(sentence.split()) < LABEL_MIN_WORDS:
             continue
@@ -88,6 +151,19 @@ def whole_sentences(text: str) -> list[str]:
         if opens and sentence.rstrip("\"'”’)]")[-1:] in (".", "!", "?", "…"):
             found.append(sentence)
     return found
+
+
+def split_sentences(text: str) -> list[str]:
+    pieces = []
+    start = 0
+    for end in SENTENCE_END.finditer(text):
+        word = text[text.rfind(" ", 0, end.start()) + 1:end.start()]
+        if ABBREVIATION.fullmatch(word):
+            continue
+        pieces.append(text[start:end.start()])
+        start = end.end()
+    pieces.append(text[start:])
+    return pieces
 
 
 def matrix_order(result: ReuseResult, found: Sequence[Story]) -> tuple[str, ...]:
