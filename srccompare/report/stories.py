@@ -16,6 +16,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from srccompare.model import Family, ReuseResult
 from srccompare.report.names import shortened
@@ -105,7 +106,8 @@ def best_run(texts: Sequence[tuple[str, str]]) -> tuple[str | None, int]:
     for doc, text in texts:
         tokens = [(m.start(), m.end(), key) for m in TOKEN.finditer(text) for key in [word_key(m.group())] if key]
         tokens = tokens[:SPAN_WORDS]
-        grams = [tuple(t[2] for t in tokens[i:i + RUN_WORDS]) for i in range(len(tokens) - RUN_WORDS + 1)]
+        keys = [token[2] for token in tokens]
+        grams = list(zip(*(keys[k:] for k in range(RUN_WORDS))))  # each run of RUN_WORDS keys (made in C)
         for gram in grams:
             carriers[gram].add(doc)
         tokenised.append((text, tokens, grams))
@@ -126,6 +128,7 @@ def best_run(texts: Sequence[tuple[str, str]]) -> tuple[str | None, int]:
     return best[1] or None, most
 
 
+@lru_cache(maxsize=1 << 16)  # a story's members repeat its words: each is keyed once
 def word_key(token: str) -> str:
     """A word, case and punctuation aside: curly and straight quotes, dashes and commas are how
     outlets' styles differ, not what they say."""
