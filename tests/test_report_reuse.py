@@ -195,7 +195,10 @@ def test_table_leaves_out_the_least_reused_articles_past_its_limit(corpus):
     ranked = [Path(d.source).name for d in sorted(result.documents, key=lambda d: -d.reused_words / d.words)]
     listed = text.split("Stories:")[0]
     assert f"│ {ranked[0]} " in listed and f"│ {ranked[-1]} " not in listed and listed.count("\n│ ") == 2
-    assert f"and {len(ranked) - 2:,} less reused articles (--format json lists every article" in text
+    assert f"and {len(ranked) - 2:,} less reused articles (--format json lists every article, --format csv every pair)" in text
+    # the footer's promise holds: json has a record per article, csv a row per pair
+    assert len(json.loads(reuse_json.as_json(result, articles))["documents"]) == len(ranked)
+    assert len(list(csv.DictReader(io.StringIO(reuse_csv.as_csv(result, articles))))) == len(result.pairs)
 
 
 def test_csv_cells_cannot_run_as_spreadsheet_formulas(seeds, settings):

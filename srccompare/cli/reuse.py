@@ -30,7 +30,8 @@ STEP_NAMES = {"clean": "cleaning", "sketch": "sketching", "candidates": "finding
 @click.argument("inputs", nargs=-1)
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
               help="table (default on a terminal), json (default otherwise, or from --output's suffix), "
-                   "jsonl (one passage a line), csv (one article pair a line), html (a page with a heat map).")
+                   "jsonl (one passage a line), csv (one article pair a line), html (one page: outlets by agency, "
+                   "stories, an overlap matrix of every article, each pair side by side).")
 @click.option("--output", "-o", type=click.Path(), default=None,
               help="Write the report to this file (atomically) instead of stdout; "
                    "with --engine spark, the directory for its tables (a local, hdfs:// or s3a:// path).")
