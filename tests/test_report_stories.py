@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 
 import pytest
@@ -16,24 +17,19 @@ import pytest
 from conftest import seed_text
 from reuse_text import filler
 from srccompare.clean import clean_text
-from srccompare.model import DocumentSummary
-from srccompare.report import reuse_csv, reuse_html, reuse_table
-from srccompare.report.names import article_name
+from srccompare.report import reuse_csv, reuse_html, reuse_json, reuse_table
+from srccompare.names import article_name
 from srccompare.report.stories import matrix_order, stories, word_keys
 from srccompare.reuse import find_reuse
 
 CARRIERS = 9
 
 
-def summary(source: str, title: str | None = None, doc_id: str = "x1") -> DocumentSummary:
-    return DocumentSummary(doc_id, source, None, title, None, 100, 0, None)
-
-
-def test_an_article_is_named_by_its_title_else_its_file():
-    assert article_name(summary("seeds/002_f1.txt", "EU leaders  urge\nPutin")) == "EU leaders urge Putin"
-    assert article_name(summary("corpus/seeds/002_f1.txt")) == "002_f1.txt"
-    assert article_name(summary("news.jsonl:12", doc_id="art-7")) == "art-7"  # a record: its id, not the file's
-    assert article_name(summary("https://example.org/news/a.html")) == "example.org/news/a.html"
+def test_reports_name_an_article_by_its_title_else_its_file(big_story):
+    result, articles, _ = big_story
+    data = json.loads(reuse_json.as_json(result, articles))
+    assert {doc["name"] for doc in data["documents"]} == {f"carrier{n}.txt" for n in range(CARRIERS)} | {"loner.txt"}
+    assert article_name("EU leaders  urge\nPutin", "seeds/002_f1.txt") == "EU leaders urge Putin"
 
 
 @pytest.fixture(scope="module")

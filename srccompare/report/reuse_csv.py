@@ -11,7 +11,7 @@ import io
 from collections.abc import Sequence
 
 from srccompare.model import CleanArticle, DocumentSummary, ReuseResult
-from srccompare.report.names import article_name
+from srccompare.names import article_name
 
 COLUMNS = (
     "left_id", "left_name", "left_outlet", "left_source", "right_id", "right_name", "right_outlet", "right_source",
@@ -39,7 +39,7 @@ def as_csv(result: ReuseResult, articles: Sequence[CleanArticle]) -> str:
 
 def _name(document: DocumentSummary | None) -> str:
     """The article's title, else its file name (as the table and the HTML page call it)."""
-    return inert(article_name(document)) if document is not None else ""
+    return inert(article_name(document.title, document.source, document.doc_id)) if document is not None else ""
 
 
 def _field(document: object, name: str) -> str:

@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from html import escape
 
 from srccompare.model import Attribution, CleanArticle, DocumentSummary, Passage, ReuseResult
-from srccompare.report.names import article_label, article_name, shortened
+from srccompare.names import article_name, fitted, name_of
 from srccompare.report.reuse_html_matrix import matrix_html
 from srccompare.report.reuse_html_pairs import pairs_html
 from srccompare.report.reuse_views import agencies_of, attributions_by_doc, passages_by_doc, reused_share, segments
@@ -142,7 +142,7 @@ def stories_html(found: Sequence[Story], documents: Mapping[str, DocumentSummary
     items = []
     for story in found:
         carried = f" (word for word in {story.carried} of them)" if story.carried else " (its opening words)"
-        members = ", ".join(f"<a href=\"#a{numbers[doc]}\">{numbers[doc]} {escape(article_label(documents[doc]))}</a>"
+        members = ", ".join(f"<a href=\"#a{numbers[doc]}\">{numbers[doc]} {escape(name_of(documents[doc]))}</a>"
                             for doc in story.members if doc in documents)
         items.append(
             f"<li id=\"{escape(story.family)}\"><strong>{escape(story.family)}</strong> · {len(story.members)} articles · "
@@ -200,14 +200,15 @@ def article_entry(document: DocumentSummary, numbers: Mapping[str, int], story: 
     shown = len(partners) if len(partners) <= PARTNERS_LISTED + 3 else PARTNERS_LISTED  # no "and 1 more"
     for partner, index, words in partners[:shown]:
         share = f"{words / document.words:.0%}" if document.words else "0%"
-        label = shortened(article_label(documents[partner]), LABEL_CHARS)
+        label = fitted(name_of(documents[partner]), LABEL_CHARS)
         listed.append(f"<a href=\"#p{index}\">{numbers[partner]} {escape(label)}</a> ({words} words, {share})")
     more = len(partners) - shown
     if more > 0:
         listed.append(f"and {more:,} more (see its row in the matrix" + (f", and story {escape(story)})" if story else ")"))
     shares = f"Shares text with: {'; '.join(listed)}" if listed else "Shares no text with another article."
+    name = article_name(document.title, document.source, document.doc_id)
     return (
-        f"<section class=\"article\" id=\"a{number}\">\n<h3>{number}. {escape(article_name(document))}</h3>\n"
+        f"<section class=\"article\" id=\"a{number}\">\n<h3>{number}. {escape(name)}</h3>\n"
         f"<p class=\"meta\">{' · '.join(facts)}<br>{escape(document.doc_id)} · {escape(document.source)}</p>\n"
         f"<p class=\"partners\">{shares}</p>\n"
     )

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from html import escape
 
 from srccompare.model import DocumentSummary, PairSummary
-from srccompare.report.names import article_label, shortened
+from srccompare.names import fitted, name_of
 
 HEADER_CHARS = 48
 # Shares from which a cell gets the next darker shade (of the row article's words).
@@ -56,7 +56,7 @@ def row_cells(pairs: Sequence[PairSummary]) -> dict[str, dict[str, tuple[int, in
 
 
 def column_header(number: int, document: DocumentSummary) -> str:
-    label = f"{number} {shortened(article_label(document), HEADER_CHARS)}"
+    label = f"{number} {fitted(name_of(document), HEADER_CHARS)}"
     return f"<th class=\"col\"><a href=\"#a{number}\"><span>{escape(label)}</span></a></th>"
 
 
@@ -65,7 +65,7 @@ def matrix_row(doc: str, order: Sequence[str], numbers: Mapping[str, int], docum
     """One row: its header, then runs of empty cells as one spanning cell, the shared ones as links."""
     document = documents[doc]
     mark = f"<strong>{escape(story)}</strong> " if starts and story else ""
-    label = f"{numbers[doc]} {shortened(article_label(document), HEADER_CHARS)}"
+    label = f"{numbers[doc]} {fitted(name_of(document), HEADER_CHARS)}"
     opening = "<tr class=\"story\">" if starts else "<tr>"
     parts = [f"{opening}<th class=\"row\">{mark}<a href=\"#a{numbers[doc]}\">{escape(label)}</a></th>"]
     empty = 0

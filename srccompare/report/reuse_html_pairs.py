@@ -15,7 +15,7 @@ from difflib import SequenceMatcher
 from html import escape
 
 from srccompare.model import DocumentSummary, PairSummary, Passage
-from srccompare.report.names import article_label, shortened
+from srccompare.names import fitted, name_of
 
 # Without --texts, an identical run longer than this many words keeps CONTEXT_WORDS at each end.
 LONG_SAME = 14
@@ -42,7 +42,7 @@ def pairs_html(pairs: Sequence[PairSummary], passages: Sequence[Passage], bodies
 def pair_html(index: int, pair: PairSummary, passages: Sequence[Passage], bodies: Mapping[str, str],
               documents: Mapping[str, DocumentSummary], numbers: Mapping[str, int], full: bool) -> str:
     left, right = documents[pair.left_id], documents[pair.right_id]
-    names = [f"{numbers[doc.doc_id]} {shortened(article_label(doc), LABEL_CHARS)}" for doc in (left, right)]
+    names = [f"{numbers[doc.doc_id]} {fitted(name_of(doc), LABEL_CHARS)}" for doc in (left, right)]
     links = [f"<a href=\"#a{numbers[doc.doc_id]}\">{escape(name)}</a>" for doc, name in zip((left, right), names)]
     columns = [f"{numbers[doc.doc_id]} {doc.outlet or ''}" for doc in (left, right)]
     rows = []

@@ -11,7 +11,7 @@ import json
 from collections.abc import Sequence
 
 from srccompare.model import CleanArticle, ReuseResult
-from srccompare.report.names import article_name
+from srccompare.names import article_name
 from srccompare.report.reuse_json import passage_record
 
 
@@ -26,6 +26,6 @@ def as_jsonl(result: ReuseResult, articles: Sequence[CleanArticle]) -> str:
             document = documents.get(doc_id)
             record[f"{side}_source"] = document.source if document else None
             record[f"{side}_outlet"] = document.outlet if document else None
-            record[f"{side}_name"] = article_name(document) if document else None
+            record[f"{side}_name"] = article_name(document.title, document.source, doc_id) if document else None
         lines.append(json.dumps(record, ensure_ascii=False) + "\n")
     return "".join(lines)

@@ -18,7 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from srccompare.model import Attribution, CleanArticle, DocumentSummary, ReuseResult
-from srccompare.report.names import article_label, article_name, shortened
+from srccompare.names import article_name, fitted, name_of
 from srccompare.report.reuse_views import attributions_by_doc, documents_by_reuse, reused_share
 from srccompare.report.stories import Story, stories
 
@@ -60,7 +60,7 @@ def articles_table(result: ReuseResult, limit: int = ARTICLES_SHOWN) -> Table:
     for document in documents_by_reuse(result)[:limit]:
         partner = documents.get(document.top_partner) if document.top_partner else None
         table.add_row(
-            Text(shortened(article_name(document), NAME_CHARS)),
+            Text(fitted(article_name(document.title, document.source, document.doc_id), NAME_CHARS)),
             Text(document.outlet or "-"),
             str(document.words),
             f"{reused_share(document):.0%}",
@@ -84,7 +84,7 @@ def agencies_text(attributions: Sequence[Attribution]) -> Text:
 
 
 def partner_label(document: DocumentSummary) -> str:
-    return shortened(article_label(document), NAME_CHARS)
+    return fitted(name_of(document), NAME_CHARS)
 
 
 def families_table(result: ReuseResult, articles: Sequence[CleanArticle]) -> RenderableType:
@@ -119,7 +119,7 @@ def label_text(story: Story) -> Text:
 
 def members_text(story: Story, documents: dict[str, DocumentSummary]) -> Text:
     """The first members, one a line, and how many more."""
-    lines = [shortened(article_label(documents[doc]), NAME_CHARS) if doc in documents else doc
+    lines = [fitted(name_of(documents[doc]), NAME_CHARS) if doc in documents else doc
              for doc in story.members[:MEMBERS_SHOWN]]
     text = Text("\n".join(lines))
     if len(story.members) > MEMBERS_SHOWN:

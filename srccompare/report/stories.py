@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from srccompare.model import Family, ReuseResult
-from srccompare.report.names import shortened
+from srccompare.names import fitted
 from srccompare.report.reuse_views import documents_by_reuse
 
 LABEL_CHARS = 110
@@ -66,12 +66,12 @@ def story_label(family: Family, bodies: Mapping[str, str]) -> tuple[str, int]:
     sentence, by_sentence = best_sentence(texts)
     run, by_run = best_run(texts)
     if sentence and by_sentence >= max(by_run, 2):
-        return shortened(sentence, LABEL_CHARS), by_sentence
+        return fitted(sentence, LABEL_CHARS), by_sentence
     if run and by_run >= 2:
-        return shortened(run, LABEL_CHARS), by_run
+        return fitted(run, LABEL_CHARS), by_run
     longest = max(texts, key=lambda item: len(item[1]))[1].split()
     opening = " ".join(longest[:OPENING_WORDS]) + (" …" if len(longest) > OPENING_WORDS else "")
-    return shortened(opening, LABEL_CHARS), 0
+    return fitted(opening, LABEL_CHARS), 0
 
 
 def span_texts(family: Family, bodies: Mapping[str, str]) -> list[tuple[str, str]]:
