@@ -210,3 +210,15 @@ def test_csv_cells_cannot_run_as_spreadsheet_formulas(seeds, settings):
     rows = list(csv.DictReader(io.StringIO(reuse_csv.as_csv(result, hostile))))
     assert rows and all(row["left_outlet"].startswith("'=") and row["right_outlet"].startswith("'=") for row in rows)
     assert reuse_csv.inert("-12 protesters") == "'-12 protesters" and reuse_csv.inert("Reuters") == "Reuters"
+
+
+def test_readme_documents_every_csv_column_and_json_field(corpus):
+    result, articles = corpus
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    data = json.loads(reuse_json.as_json(result, articles))
+    schema = readme.split("## reuse JSON", 1)[1]
+    fields = set(data) | set(data["documents"][0]) | set(data["passages"][0]) | set(data["pairs"][0])
+    assert [name for name in fields if f"`{name}`" not in schema] == []
+    csv_options = readme.split("| `--format csv` |", 1)[1].split("\n", 1)[0]
+    named = {name for name in reuse_csv.COLUMNS if f"`{name}`" in csv_options}
+    assert named | {c.replace("left_", "right_") for c in named} >= set(reuse_csv.COLUMNS)

@@ -64,6 +64,7 @@ del { background: #fbd3d3; } ins { background: #cfeccf; text-decoration: underli
 table.sbs i { color: #888; font-style: italic; font-family: system-ui, sans-serif; font-size: 0.85em; }
 .body { white-space: pre-wrap; line-height: 1.5; }
 mark { padding: 0 0.1em; }
+@media print { .box, .matrix-box { overflow: visible; max-height: none; } }  /* print every row and column */
 mark.reporting { background: #f7c59f; } mark.mixed { background: #f9e3a1; } mark.quote { background: #cfe3f7; }
 """
 
