@@ -65,7 +65,7 @@ function measure() {
     cell_row: row.querySelector("th.row a").getAttribute("href"),
     cell_column: columns[column].querySelector("a").getAttribute("href"),
     target: target ? target.id : null,
-    target_links: target ? [...target.querySelectorAll("h3 a")].map(a => a.getAttribute("href")) : [],
+    target_links: target ? [...target.querySelectorAll("a[href^='#a']")].map(a => a.getAttribute("href")) : [],
   };
   const pre = document.createElement("pre");
   pre.id = "measured";

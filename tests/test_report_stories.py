@@ -107,3 +107,14 @@ def test_each_article_lists_its_partners_in_the_page(big_story):
         entry = entries.split(f"id=\"a{number}\">")[1].split("</section>")[0]
         assert entry.count("<a href=\"#p") == CARRIERS - 1  # not only on hover
     assert "Shares no text with another article." in entries.split(f"id=\"a{len(articles)}\">")[1]
+
+
+def test_pairs_past_the_budget_give_their_numbers_and_stay_linked(big_story):
+    result, articles, _ = big_story
+    page = reuse_html.as_html(result, articles, passages_budget=8_000)
+    full = re.findall(r"<section class=\"pair\" id=\"p(\d+)\">", page)
+    brief = re.findall(r"<p class=\"pair\" id=\"p(\d+)\">", page)
+    assert full and brief and sorted(map(int, full + brief)) == list(range(len(result.pairs)))
+    assert max(map(int, full)) < min(map(int, brief))  # the pairs sharing most words keep their passages
+    assert f"The passages of the {len(full)} pairs sharing the most words are shown" in page
+    assert len(re.findall(r"<section class=\"pair\"", reuse_html.as_html(result, articles))) == len(result.pairs)

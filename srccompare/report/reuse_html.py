@@ -18,7 +18,7 @@ from html import escape
 from srccompare.model import Attribution, CleanArticle, DocumentSummary, Passage, ReuseResult
 from srccompare.names import article_name, fitted, name_of
 from srccompare.report.reuse_html_matrix import matrix_html
-from srccompare.report.reuse_html_pairs import pairs_html
+from srccompare.report.reuse_html_pairs import PASSAGES_BUDGET, pairs_html
 from srccompare.report.reuse_views import agencies_of, attributions_by_doc, passages_by_doc, reused_share, segments
 from srccompare.report.stories import Story, matrix_order, stories, story_of
 
@@ -41,7 +41,7 @@ ol.stories li { margin-bottom: 0.8em; }
 .members, .partners { font-size: 0.85em; }
 .matrix-box { overflow: auto; max-width: 100%; max-height: 85vh; border: 1px solid #999; }
 table.matrix { border-collapse: separate; border-spacing: 0; font-size: 0.72em; }
-table.matrix td { border: 1px solid #eee; min-width: 1.9em; height: 1.5em; padding: 0; text-align: center; }
+table.matrix td { border: 1px solid #eee; min-width: 1.9em; height: 1.5em; padding: 0 1px; text-align: center; white-space: nowrap; }
 table.matrix td a { display: block; color: inherit; text-decoration: none; }
 table.matrix th { background: #fff; font-weight: normal; }
 table.matrix thead th { position: sticky; top: 0; z-index: 1; vertical-align: bottom; border-bottom: 1px solid #999; }
@@ -58,6 +58,7 @@ td.s4 { background: hsl(20, 85%, 42%); color: #fff; }
 section.article { border-top: 1px solid #ccc; margin-top: 1.2em; }
 section.pair { border-top: 1px solid #eee; margin-top: 1em; }
 section.pair h3 { font-size: 1em; }
+p.pair { margin: 0.2em 0; font-family: system-ui, sans-serif; font-size: 0.85em; }
 table.sbs { border-collapse: collapse; width: 100%; table-layout: fixed; font-size: 0.95em; }
 table.sbs th, table.sbs td { border: 1px solid #ddd; padding: 0.3em 0.5em; vertical-align: top; text-align: left; }
 del { background: #fbd3d3; } ins { background: #cfeccf; text-decoration: underline; }
@@ -69,8 +70,10 @@ mark.reporting { background: #f7c59f; } mark.mixed { background: #f9e3a1; } mark
 """
 
 
-def as_html(result: ReuseResult, articles: Sequence[CleanArticle], texts: bool = False) -> str:
-    """The page; ``texts`` adds each article's full text with its shared passages highlighted."""
+def as_html(result: ReuseResult, articles: Sequence[CleanArticle], texts: bool = False,
+            passages_budget: int = PASSAGES_BUDGET) -> str:
+    """The page; ``texts`` adds each article's full text with its shared passages highlighted. Pairs past
+    ``passages_budget`` characters of pairs give their numbers only."""
     bodies = {article.id: article.body for article in articles}
     found = stories(result, bodies)
     order = matrix_order(result, found)
@@ -86,7 +89,7 @@ def as_html(result: ReuseResult, articles: Sequence[CleanArticle], texts: bool =
         stories_html(found, documents, numbers),
         matrix_html(order, documents, result.pairs, story_of(found)),
         articles_html(result, order, numbers, story_of(found), by_id),
-        pairs_html(result.pairs, result.passages, bodies, documents, numbers, full=texts),
+        pairs_html(result.pairs, result.passages, bodies, documents, numbers, passages_budget),
         "</body>\n</html>\n",
     ]
     return "".join(parts)
