@@ -33,13 +33,13 @@ def matrix_html(order: Sequence[str], documents: Mapping[str, DocumentSummary], 
         story = story_of.get(doc)
         starts = story is not None and story != previous_story
         previous_story = story
-        rows.append(matrix_row(doc, order, numbers, documents, cells.get(doc, {}), story, starts))
+        rows.append(matrix_row(doc, numbers, len(order), documents, cells.get(doc, {}), story, starts))
     return (
         "<h2 id=\"matrix\">Overlap matrix</h2>\n"
         "<p class=\"note\">Each row and each column is an article, numbered as in the list of articles below; "
         "members of a story sit together (the story is named at the start of its first row). A cell gives the "
         "percentage of the <em>row</em> article's words that it shares with the <em>column</em> article, "
-        "darker for more; click it to see the two articles' shared passages side by side. Articles sharing "
+        "darker for more; click it to open the pair (its shared passages side by side). Articles sharing "
         "nothing come last. The box scrolls both ways.</p>\n"
         f"<div class=\"matrix-box\"><table class=\"matrix\">\n<thead><tr><th class=\"corner\">article \\ shares "
         f"with</th>{header}</tr></thead>\n<tbody>\n{''.join(rows)}</tbody></table></div>\n"
@@ -60,32 +60,32 @@ def column_header(number: int, document: DocumentSummary) -> str:
     return f"<th class=\"col\"><a href=\"#a{number}\"><span>{escape(label)}</span></a></th>"
 
 
-def matrix_row(doc: str, order: Sequence[str], numbers: Mapping[str, int], documents: Mapping[str, DocumentSummary],
+def matrix_row(doc: str, numbers: Mapping[str, int], columns: int, documents: Mapping[str, DocumentSummary],
                cells: Mapping[str, tuple[int, int]], story: str | None, starts: bool) -> str:
-    """One row: its header, then runs of empty cells as one spanning cell, the shared ones as links."""
+    """One row: its header, then runs of empty cells as one spanning cell, the shared ones as links.
+
+    Only the row's shared cells are visited (in column order), so a row costs its partners, not the
+    number of articles (605 articles, 30,876 pairs: 0.57 s, 0.65 s walking every column)."""
     document = documents[doc]
     mark = f"<strong>{escape(story)}</strong> " if starts and story else ""
     label = f"{numbers[doc]} {fitted(name_of(document), HEADER_CHARS)}"
     opening = "<tr class=\"story\">" if starts else "<tr>"
     parts = [f"{opening}<th class=\"row\">{mark}<a href=\"#a{numbers[doc]}\">{escape(label)}</a></th>"]
-    empty = 0
-    for column in order:
-        found = cells.get(column)
-        if found is None and column != doc:
-            empty += 1
-            continue
-        if empty:
-            parts.append(f"<td colspan=\"{empty}\"></td>" if empty > 1 else "<td></td>")
-            empty = 0
-        parts.append("<td class=\"self\"></td>" if column == doc else cell(found, document))
-    if empty:
-        parts.append(f"<td colspan=\"{empty}\"></td>" if empty > 1 else "<td></td>")
+    filled = sorted([(numbers[column], cell(found, document)) for column, found in cells.items()]
+                    + [(numbers[doc], "<td class=\"self\"></td>")])
+    last = 0  # the column number of the last cell written
+    for number, html in [*filled, (columns + 1, "")]:
+        gap = number - last - 1
+        if gap:
+            parts.append(f"<td colspan=\"{gap}\"></td>" if gap > 1 else "<td></td>")
+        parts.append(html)
+        last = number
     parts.append("</tr>\n")
     return "".join(parts)
 
 
-def cell(found: tuple[int, int] | None, row: DocumentSummary) -> str:
-    index, words = found if found is not None else (0, 0)
+def cell(found: tuple[int, int], row: DocumentSummary) -> str:
+    index, words = found
     share = words / row.words if row.words else 0.0
     shade = sum(share >= level for level in SHADES)
     return f"<td class=\"s{shade}\"><a href=\"#p{index}\">{round(share * 100)}</a></td>"
