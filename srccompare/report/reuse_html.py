@@ -37,7 +37,8 @@ table.summary { border-collapse: collapse; font-size: 0.85em; }
 table.summary th, table.summary td { border: 1px solid #ddd; padding: 0.2em 0.5em; }
 table.summary td { text-align: right; }
 table.summary th[scope=row] { text-align: left; font-weight: normal; }
-ol.stories li { margin-bottom: 0.8em; }
+ul.stories { list-style: none; padding-left: 0; }
+ul.stories li { margin-bottom: 0.8em; }
 .members, .partners { font-size: 0.85em; }
 .matrix-box { overflow: auto; max-width: 100%; max-height: 85vh; border: 1px solid #999; }
 table.matrix { border-collapse: separate; border-spacing: 0; font-size: 0.72em; }
@@ -146,8 +147,9 @@ def stories_html(found: Sequence[Story], documents: Mapping[str, DocumentSummary
     items = []
     for story in found:
         carried = f" (word for word in {story.carried} of them)" if story.carried else " (its opening words)"
-        members = ", ".join(f"<a href=\"#a{numbers[doc]}\">{numbers[doc]} {escape(name_of(documents[doc]))}</a>"
-                            for doc in story.members if doc in documents)
+        members = ", ".join(
+            f"<a href=\"#a{numbers[doc]}\">{numbers[doc]} {escape(fitted(name_of(documents[doc]), LABEL_CHARS))}</a>"
+            for doc in story.members if doc in documents)
         items.append(
             f"<li id=\"{escape(story.family)}\"><strong>{escape(story.family)}</strong> · {len(story.members)} articles · "
             f"{escape('/'.join(story.kinds))} — “{escape(story.label)}”{carried}"
@@ -155,9 +157,10 @@ def stories_html(found: Sequence[Story], documents: Mapping[str, DocumentSummary
         )
     return (
         "<h2 id=\"stories\">Stories</h2>\n<p class=\"note\">A story is a stretch of text carried by several "
-        "articles (a passage family), largest first; it is known by the sentence most of them carry word for "
-        "word, and lists every article carrying it.</p>\n"
-        f"<ol class=\"stories\">\n{''.join(items)}</ol>\n"
+        "articles (a passage family), largest first. It is known by the words most of its articles carry word "
+        "for word (a whole sentence where one is carried as widely), else by the opening of its longest "
+        "stretch; every article carrying it is listed.</p>\n"
+        f"<ul class=\"stories\">\n{''.join(items)}</ul>\n"
     )
 
 
@@ -169,8 +172,8 @@ def articles_html(result: ReuseResult, order: Sequence[str], numbers: Mapping[st
     partners = partners_by_doc(result)
     shared = passages_by_doc(result.passages) if full else {}
     parts = ["<h2 id=\"articles\">Articles</h2>\n<p class=\"note\">Numbered as in the matrix. “Shared” is the "
-             "share of its words inside passages another article carries too; each partner link opens the pair "
-             "side by side.</p>\n"]
+             "share of its words inside passages another article carries too; each partner link opens the "
+             "pair.</p>\n"]
     for doc in order:
         document = documents[doc]
         parts.append(article_entry(document, numbers, story_of.get(doc), attributions.get(doc, ()),
