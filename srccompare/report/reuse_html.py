@@ -26,13 +26,14 @@ from srccompare.report.stories import Story, matrix_order, stories, story_of
 # otherwise list 399 partners under each of its members (the story lists them all once).
 PARTNERS_LISTED = 12
 LABEL_CHARS = 60
+UNNAMED = "unnamed (“and agencies”)"  # how the credit "agencies" reads: an agency no one named
 
 STYLE = """
 body { font-family: Georgia, serif; margin: 1.5em auto; max-width: 84em; padding: 0 1em; color: #222;
        overflow-wrap: anywhere; }
 h1, h2, h3, table, .meta, .note, nav, .members, .partners { font-family: system-ui, sans-serif; }
 .note, .meta { color: #555; font-size: 0.9em; max-width: 60em; }
-.box { overflow: auto; max-width: 100%; max-height: 32em; border: 1px solid #ddd; }
+.box { display: inline-block; overflow: auto; max-width: 100%; max-height: 32em; border: 1px solid #ddd; }
 table.summary { border-collapse: collapse; font-size: 0.85em; }
 table.summary th, table.summary td { border: 1px solid #ddd; padding: 0.2em 0.5em; }
 table.summary td { text-align: right; }
@@ -123,7 +124,8 @@ def outlets_html(result: ReuseResult) -> str:
         without[outlet] += not found
         for attribution in found:
             counts[(outlet, attribution.agency, attribution.how)] += 1
-    head = "".join(f"<th colspan=\"2\" scope=\"colgroup\">{escape(agency)}</th>" for agency in agencies)
+    head = "".join(f"<th colspan=\"2\" scope=\"colgroup\">{escape(UNNAMED if agency == 'agencies' else agency)}</th>"
+                   for agency in agencies)
     sub = "<th>credited</th><th>inferred</th>" * len(agencies)
     rows = []
     for outlet in sorted(articles, key=lambda name: (-articles[name], name)):
