@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import tomllib
 from dataclasses import dataclass
 from importlib import resources
@@ -95,14 +96,44 @@ class ReuseSettings:
 class WebSettings:
     user_agent: str
     timeout: int
+    deadline: int
+    retries: int
     host_delay: float
     parallel: int
     max_page_bytes: int
     max_redirects: int
+    max_header_bytes: int
+    obey_robots_txt: bool
     max_links: int
     allow_private_addresses: bool
     cache_file: str
     refresh: bool
+    max_age: str
+
+    def __post_init__(self) -> None:
+        for name in ("timeout", "deadline", "max_page_bytes", "max_header_bytes", "parallel"):
+            if getattr(self, name) <= 0:
+                raise SettingsError(f"web.{name} should be above 0, got {getattr(self, name)!r}")
+        for name in ("retries", "max_redirects", "max_links"):
+            if getattr(self, name) < 0:
+                raise SettingsError(f"web.{name} should be 0 or more, got {getattr(self, name)!r}")
+        if not 0 <= self.host_delay < 3600:  # also refuses NaN
+            raise SettingsError(f"web.host_delay should be between 0 and 3600 seconds, got {self.host_delay!r}")
+        max_age_seconds(self.max_age)  # raises SettingsError when unreadable
+
+
+AGE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*", re.I)
+AGE_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86_400, "w": 604_800}
+
+
+def max_age_seconds(text: str) -> float | None:
+    """Seconds a ``web.max_age`` such as "90m", "12h" or "7d" stands for; None when empty (no limit)."""
+    if not text.strip():
+        return None
+    found = AGE.fullmatch(text)
+    if found is None:
+        raise SettingsError(f"web.max_age should be a number and a unit (s, m, h, d or w) such as 12h, got {text!r}")
+    return float(found.group(1)) * AGE_UNITS[found.group(2).lower()]
 
 
 @dataclass(frozen=True)
