@@ -11,6 +11,7 @@ requests read. Used by tests/test_web_limits.py and bench/attack_web.py.
 from __future__ import annotations
 
 import socket
+import ssl
 import threading
 from collections.abc import Callable
 
@@ -20,8 +21,10 @@ REQUEST_HEAD_LIMIT = 65_536
 
 
 class HostileServer:
-    def __init__(self, script: Script, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(self, script: Script, host: str = "127.0.0.1", port: int = 0,
+                 tls: ssl.SSLContext | None = None) -> None:
         self.script = script
+        self.tls = tls
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         self.listener = socket.socket(family, socket.SOCK_STREAM)
         self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -38,7 +41,8 @@ class HostileServer:
     @property
     def base(self) -> str:
         host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}" if self.port == 80 else f"http://{host}:{self.port}"
+        scheme = "https" if self.tls else "http"
+        return f"{scheme}://{host}" if self.port == 80 else f"{scheme}://{host}:{self.port}"
 
     def url(self, path: str = "/") -> str:
         return self.base + path
@@ -65,8 +69,14 @@ class HostileServer:
             threading.Thread(target=self._handle, args=(conn,), daemon=True).start()
 
     def _handle(self, conn: socket.socket) -> None:
+        conn.settimeout(5)
+        if self.tls is not None:
+            try:
+                conn = self.tls.wrap_socket(conn, server_side=True)
+            except (OSError, ssl.SSLError):
+                conn.close()
+                return  # the client refused our certificate (what the TLS tests expect)
         with conn:
-            conn.settimeout(5)
             head = b""
             try:
                 while b"\r\n\r\n" not in head and len(head) < REQUEST_HEAD_LIMIT:

@@ -254,3 +254,40 @@ def test_a_cached_page_older_than_max_age_is_fetched_again(tmp_path):
 def test_an_unreadable_max_age_is_refused_when_loaded(value):
     with pytest.raises(SettingsError, match="web.max_age"):
         web(max_age=value)
+
+
+# --- TLS: the name is checked, the checked address connected to ----------------------------
+
+
+@pytest.fixture
+def authority(tmp_path, monkeypatch):
+    """A test certificate authority trusted through $SSL_CERT_FILE."""
+    import trustme
+
+    ca = trustme.CA()
+    bundle = tmp_path / "ca.pem"
+    ca.cert_pem.write_to_path(str(bundle))
+    monkeypatch.setenv("SSL_CERT_FILE", str(bundle))
+    return ca
+
+
+def tls_context(ca, name: str):
+    import ssl
+
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ca.issue_cert(name).configure_cert(context)
+    return context
+
+
+def test_https_checks_the_certificate_against_the_name_while_connecting_to_the_checked_address(authority):
+    with HostileServer(serve_page, tls=tls_context(authority, "localhost")) as site:
+        page = fetch(f"https://localhost:{site.port}/story.html", web())
+        by_address = fetch(f"https://127.0.0.1:{site.port}/story.html", web())  # the certificate names localhost only
+    assert isinstance(page, Page) and page.body == PAGE
+    assert by_address.problem == "secure connection failed (TLS certificate or handshake)"
+
+
+def test_https_refuses_a_certificate_for_another_name(authority):
+    with HostileServer(serve_page, tls=tls_context(authority, "news.example")) as site:
+        failure = fetch(f"https://localhost:{site.port}/story.html", web())
+    assert failure.problem == "secure connection failed (TLS certificate or handshake)"

@@ -11,7 +11,6 @@ order the feed or sitemap gives (newest first, as feeds list them), so
 from __future__ import annotations
 
 import dataclasses
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
@@ -57,7 +56,7 @@ def discover_links(url: str, kind: LinkSource, web: WebSettings) -> Discovered |
 
 
 class _Reader:
-    """Fetches documents one after the other, paced, each within its own deadline; keeps the failures."""
+    """Fetches documents one after the other (the client paces them), each within its own deadline; keeps the failures."""
 
     def __init__(self, client: Client) -> None:
         self.client = client
@@ -68,8 +67,6 @@ class _Reader:
         """The document's text, "" when it cannot be had (the reason kept in ``failures``)."""
         if self.read >= MAX_DOCUMENTS:
             return ""
-        if self.read:
-            time.sleep(self.client.web.host_delay)
         self.read += 1
         deadline = Deadline(self.client.web.deadline)
         try:

@@ -18,6 +18,7 @@ never stops the others. Feeds and sitemaps are read in ``srccompare.ingest.disco
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import re
 import threading
 import time
@@ -99,13 +100,14 @@ def user_agent(web: WebSettings) -> str:
 
 
 def make_client(web: WebSettings) -> Client:
-    """The HTTP client for a run: robots.txt read once a site when web.obey_robots_txt."""
+    """The HTTP client for a run: every request to a host (pages, redirects, retries, robots.txt) spaced
+    by web.host_delay; robots.txt read once a site when web.obey_robots_txt."""
     agent = user_agent(web)
-    plain = Client(web, agent)
+    plain = Client(web, agent, pace=HostPacer(web.host_delay).reserve)
     if not web.obey_robots_txt:
         return plain
     robots = Robots(agent, lambda url, deadline: get(url, plain, deadline))
-    return Client(web, agent, robots.refusal)
+    return dataclasses.replace(plain, allowed=robots.refusal)
 
 
 def fetch_page(url: str, client: Client) -> Page | LoadError:
@@ -224,9 +226,6 @@ class HostPacer:
             self._next[host] = start + self._delay
         return start - now
 
-    def wait(self, url: str) -> None:
-        time.sleep(self.reserve(url))
-
 
 def fetch_pages(
     urls: Sequence[str],
@@ -281,15 +280,9 @@ def _download(
     if not urls:
         return
     client = make_client(web)
-    pacer = HostPacer(web.host_delay)
     pool = ThreadPoolExecutor(max_workers=max(1, web.parallel), thread_name_prefix="srccompare-fetch")
-
-    def work(url: str) -> Page | LoadError:
-        pacer.wait(url)
-        return fetch_page(url, client)
-
     try:
-        futures = {pool.submit(work, url): url for url in interleave_hosts(urls)}
+        futures = {pool.submit(fetch_page, url, client): url for url in interleave_hosts(urls)}
         for future in as_completed(futures):
             if on_fetched is not None:
                 on_fetched(futures[future])

@@ -21,6 +21,7 @@ returns a ``Response`` or raises ``FetchFailure`` with one line saying why.
 from __future__ import annotations
 
 import http.client
+import os
 import socket
 import ssl
 import threading
@@ -100,6 +101,11 @@ class Deadline:
     def sleep(self, seconds: float) -> None:
         time.sleep(min(seconds, self.remaining()))
 
+    def wait_politely(self, seconds: float) -> None:
+        """Wait for our own pacing of a host: time the server is not to blame for, so not counted."""
+        time.sleep(seconds)
+        self.end += seconds
+
 
 @dataclass(frozen=True)
 class Client:
@@ -108,6 +114,7 @@ class Client:
     web: WebSettings
     user_agent: str
     allowed: Callable[[str, Deadline], str | None] | None = None  # a refusal, or None to go ahead
+    pace: Callable[[str], float] | None = None  # books the URL's host's next slot; the seconds to wait for it
 
 
 # --- connections to a checked address -------------------------------------------
@@ -176,8 +183,12 @@ def _connection(url: str, host: str, address: str, client: Client, deadline: Dea
 
 
 def _ca_file() -> str | None:
+    """The certificate authorities trusted: $SSL_CERT_FILE when set (as OpenSSL reads it: a company's
+    own authority, or a test's), else certifi's (as trafilatura's downloader), else the system's."""
+    if os.environ.get("SSL_CERT_FILE"):
+        return os.environ["SSL_CERT_FILE"]
     try:
-        import certifi  # trafilatura's dependency, as trafilatura's own downloader uses it
+        import certifi  # trafilatura's dependency
     except ImportError:
         return None
     return certifi.where()
@@ -195,6 +206,8 @@ def _once(url: str, client: Client, deadline: Deadline) -> Response:
     if not client.web.allow_private_addresses and refused(addresses):
         raise FetchFailure(REFUSED)
     failure = FetchFailure("no address of the host answered")
+    if client.pace is not None:
+        deadline.wait_politely(client.pace(url))
     for address in addresses:
         if deadline.remaining() <= 0:
             raise deadline.failure()
