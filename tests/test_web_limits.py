@@ -252,7 +252,7 @@ def test_a_cached_page_older_than_max_age_is_fetched_again(tmp_path):
 
 @pytest.mark.parametrize("value", ["soon", "-1h", "1y", "nan"])
 def test_an_unreadable_max_age_is_refused_when_loaded(value):
-    with pytest.raises(SettingsError, match="web.max_age should be a number and a unit"):
+    with pytest.raises(SettingsError, match=r"\[web\] max_age should be a number and a unit"):
         load_settings(overrides={"web": {"max_age": value}})
 
 
