@@ -5,8 +5,9 @@ Every case runs srccompare's fetcher with the default [web] settings, except
 reached (the address cases keep the default, false) and ``obey_robots_txt =
 false`` unless the case is about robots.txt. Baseline, in the same run:
 trafilatura 2.3's own downloader (``fetch_response``, what srccompare used
-before) on the same servers with the same limits (``--no-baseline`` skips it;
-its slow cases take about 160 s, run side by side).
+before) on the same servers with the same limits, all cases side by side
+(``--no-baseline`` skips it; it takes a few minutes: its slow cases, and
+connections to unreachable private addresses, wait out trafilatura's retries).
 
 Prints each case (pass/fail, seconds, what srccompare said, what the baseline
 did), then cases tried, passed and failed by class. Run from the repository
@@ -97,12 +98,23 @@ def trafilatura_fetch(url: str, private: bool) -> tuple[str, float]:
 
 # --- class 4: addresses ------------------------------------------------------------
 
-CONNECTS: list[str] = []
+CONNECTS: list[tuple[int, str]] = []  # (thread, address) of every connect attempt
 
 
 def _record(event: str, args: tuple[Any, ...]) -> None:
     if event == "socket.connect" and args[0].family in (socket.AF_INET, socket.AF_INET6):
-        CONNECTS.append(str(args[1][0]))
+        CONNECTS.append((threading.get_ident(), str(args[1][0])))
+
+
+def connects_here() -> list[str]:
+    """The connect attempts this thread made (the baselines run side by side; trafilatura connects
+    from the calling thread)."""
+    me = threading.get_ident()
+    return [address for thread, address in list(CONNECTS) if thread == me]
+
+
+def all_connects() -> list[str]:
+    return [address for _, address in list(CONNECTS)]
 
 
 sys.addaudithook(_record)
@@ -112,17 +124,16 @@ def refused_case(name: str, url_for: Callable[[HostileServer], str]) -> Case:
     """A refused address: the refusal line, no connection attempted anywhere, the listener sees nothing."""
     def run() -> Outcome:
         with HostileServer(serve_page) as listener:
-            CONNECTS.clear()
+            CONNECTS.clear()  # srccompare's quick cases run alone, before the rest
             said, seconds = fetch(url_for(listener), settings())
-            attempted, accepted = list(CONNECTS), listener.connections
+            attempted, accepted = all_connects(), listener.connections
         ok = said == REFUSED and not attempted and accepted == 0
         return Outcome(ok, said if ok else f"{said} (connects {attempted}, accepted {accepted})", seconds)
 
     def baseline() -> str:
         with HostileServer(serve_page) as listener:
-            CONNECTS.clear()
             said, seconds = trafilatura_fetch(url_for(listener), private=False)
-            return f"{said}; {len(CONNECTS)} connect attempts, {listener.connections} accepted, {seconds:.1f} s"
+            return f"{said}; {len(connects_here())} connect attempts, {listener.connections} accepted, {seconds:.1f} s"
 
     return Case("4", name, run, baseline)
 
@@ -174,7 +185,7 @@ def rebinding_case() -> Outcome:
             _patched(http, "refused", lambda addresses: any(a.startswith("127.") for a in addresses)):
         CONNECTS.clear()
         said, seconds = fetch(f"http://rebind.example:{listener.port}/", settings(timeout=1, deadline=3))
-        attempted = list(CONNECTS)
+        attempted = all_connects()
     ok = listener.connections == 0 and attempted and all(a == "192.0.2.1" for a in attempted)
     return Outcome(bool(ok), f"connected to {sorted(set(attempted))} only; {said}", seconds)
 
@@ -334,14 +345,12 @@ def main() -> None:
     args = parser.parse_args()
     started = time.monotonic()
     outcomes: dict[Case, Outcome] = {}
-    with ThreadPoolExecutor(max_workers=24) as pool:
+    for case in CASES:  # alone and one at a time: the address cases watch every connect of the process
+        if not case.slow:
+            outcomes[case] = attempt(case)
+    with ThreadPoolExecutor(max_workers=len(CASES)) as pool:  # then the slow ones and the baselines side by side
+        old = {case: pool.submit(attempt_baseline, case) for case in CASES if not args.no_baseline}
         slow = {case: pool.submit(attempt, case) for case in CASES if case.slow}
-        old = {case: pool.submit(attempt_baseline, case) for case in CASES if not args.no_baseline and case.slow}
-        for case in CASES:  # the quick cases one at a time: the address cases watch every connect
-            if not case.slow:
-                outcomes[case] = attempt(case)
-                if not args.no_baseline:
-                    outcomes[case].baseline = attempt_baseline(case)
         for case, future in slow.items():
             outcomes[case] = future.result()
         for case, future in old.items():

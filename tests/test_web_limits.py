@@ -291,3 +291,36 @@ def test_https_refuses_a_certificate_for_another_name(authority):
     with HostileServer(serve_page, tls=tls_context(authority, "news.example")) as site:
         failure = fetch(f"https://localhost:{site.port}/story.html", web())
     assert failure.problem == "secure connection failed (TLS certificate or handshake)"
+
+
+# --- interrupts ------------------------------------------------------------------------
+
+
+def test_an_interrupt_stops_the_downloads_under_way_at_once():
+    """Ctrl-C while one page is in (the progress callback raises, as Ctrl-C would in the main thread): the download
+    still waiting on a silent server is cut, not left to run out its 30 s timeout in a worker thread."""
+    import threading
+    from contextlib import contextmanager
+
+    @contextmanager
+    def interrupting_progress(total):
+        def advance(url):
+            raise KeyboardInterrupt
+
+        yield advance
+
+    def one_silent(path, send, stop):
+        if path == "/silent.html":
+            stop.wait(30)
+        else:
+            send(answer("200 OK", HTML, PAGE))
+
+    with HostileServer(one_silent) as site:
+        with pytest.raises(KeyboardInterrupt):
+            fetch_pages([site.url("/silent.html"), site.url("/fast.html")],
+                        web(timeout=30, deadline=60, parallel=2), progress=interrupting_progress)
+        for _ in range(50):  # the worker ends within 5 s, or the test fails
+            if not any(t.name.startswith("srccompare-fetch") for t in threading.enumerate()):
+                break
+            time.sleep(0.1)
+        assert not any(t.name.startswith("srccompare-fetch") for t in threading.enumerate())

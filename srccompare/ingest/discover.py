@@ -68,7 +68,7 @@ class _Reader:
         if self.read >= MAX_DOCUMENTS:
             return ""
         self.read += 1
-        deadline = Deadline(self.client.web.deadline)
+        deadline = Deadline(self.client.web.deadline, self.client.stopper)
         try:
             response = get(url, self.client, deadline)
             if response.status != 200:

@@ -112,7 +112,7 @@ def make_client(web: WebSettings) -> Client:
 
 def fetch_page(url: str, client: Client) -> Page | LoadError:
     """Download one URL (redirects followed) within web.deadline; a LoadError says why it failed."""
-    deadline = Deadline(client.web.deadline)
+    deadline = Deadline(client.web.deadline, client.stopper)
     try:
         response = get(url, client, deadline)
     except FetchFailure as failure:
@@ -281,14 +281,17 @@ def _download(
         return
     client = make_client(web)
     pool = ThreadPoolExecutor(max_workers=max(1, web.parallel), thread_name_prefix="srccompare-fetch")
+    finished = False
     try:
         futures = {pool.submit(fetch_page, url, client): url for url in interleave_hosts(urls)}
         for future in as_completed(futures):
             if on_fetched is not None:
                 on_fetched(futures[future])
             yield futures[future], future.result()
+        finished = True
     finally:
-        # Ctrl-C: drop the queued downloads instead of waiting for all of them.
+        if not finished:  # Ctrl-C: cut the downloads under way, drop the queued ones
+            client.stopper.stop()
         pool.shutdown(wait=False, cancel_futures=True)
 
 

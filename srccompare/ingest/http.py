@@ -26,6 +26,7 @@ import socket
 import ssl
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
@@ -66,45 +67,73 @@ class Response:
 
 
 class Deadline:
-    """The time one page may take in all; sockets registered with ``watch`` are shut when it passes."""
+    """The time one page may take in all; sockets registered with ``watch`` are shut when it passes,
+    or at once when the run is stopped (``Stopper.stop``: Ctrl-C must not wait for slow servers)."""
 
-    def __init__(self, seconds: float) -> None:
+    def __init__(self, seconds: float, stopper: Stopper | None = None) -> None:
         self.seconds = seconds
         self.end = time.monotonic() + seconds
         self.expired = False
-        self._timers: list[threading.Timer] = []
+        self.stopped = False
+        self._closed = threading.Event()
+        if stopper is not None:
+            stopper.add(self)
 
     def remaining(self) -> float:
-        return max(0.0, self.end - time.monotonic())
+        return 0.0 if self.stopped else max(0.0, self.end - time.monotonic())
 
     def watch(self, sock: socket.socket) -> None:
-        timer = threading.Timer(self.remaining(), self._cut, (sock,))
-        timer.daemon = True
-        self._timers.append(timer)
-        timer.start()
+        threading.Thread(target=self._guard, args=(sock,), daemon=True, name="srccompare-deadline").start()
 
-    def _cut(self, sock: socket.socket) -> None:
+    def _guard(self, sock: socket.socket) -> None:
+        while not self._closed.wait(self.remaining()):
+            if self.remaining() <= 0:  # not woken early: the deadline passed (or a polite wait moved it)
+                break
+        if self._closed.is_set() and not self.stopped:
+            return  # the page is done
         self.expired = True
         try:
             sock.shutdown(socket.SHUT_RDWR)  # a blocked read returns at once
         except OSError:
             pass  # already closed
 
+    def stop(self) -> None:
+        self.stopped = True
+        self._closed.set()
+
     def close(self) -> None:
-        for timer in self._timers:
-            timer.cancel()
-        self._timers.clear()
+        self._closed.set()
 
     def failure(self) -> FetchFailure:
+        if self.stopped:
+            return FetchFailure("interrupted")
         return FetchFailure(f"no complete answer within the deadline of {self.seconds:g} s (see web.deadline)")
 
     def sleep(self, seconds: float) -> None:
-        time.sleep(min(seconds, self.remaining()))
+        self._closed.wait(min(seconds, self.remaining()))
 
     def wait_politely(self, seconds: float) -> None:
         """Wait for our own pacing of a host: time the server is not to blame for, so not counted."""
-        time.sleep(seconds)
         self.end += seconds
+        self._closed.wait(seconds)
+
+
+class Stopper:
+    """The deadlines of a run, to stop them all at once (an interrupt)."""
+
+    def __init__(self) -> None:
+        self._deadlines: weakref.WeakSet[Deadline] = weakref.WeakSet()
+        self._lock = threading.Lock()
+
+    def add(self, deadline: Deadline) -> None:
+        with self._lock:
+            self._deadlines.add(deadline)
+
+    def stop(self) -> None:
+        with self._lock:
+            deadlines = list(self._deadlines)
+        for deadline in deadlines:
+            deadline.stop()
 
 
 @dataclass(frozen=True)
@@ -115,6 +144,7 @@ class Client:
     user_agent: str
     allowed: Callable[[str, Deadline], str | None] | None = None  # a refusal, or None to go ahead
     pace: Callable[[str], float] | None = None  # books the URL's host's next slot; the seconds to wait for it
+    stopper: Stopper = field(default_factory=Stopper, compare=False)
 
 
 # --- connections to a checked address -------------------------------------------
