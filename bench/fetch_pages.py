@@ -36,7 +36,8 @@ from trafilatura.downloads import fetch_url
 from trafilatura.settings import use_config
 
 from srccompare.ingest.cache import PageCache
-from srccompare.ingest.fetch import Page, fetch_pages, user_agent
+from srccompare.ingest.fetch import fetch_pages, user_agent
+from srccompare.ingest.page import Page
 from srccompare.settings import WebSettings, load_settings
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -13,7 +13,8 @@ from local_web import BLOCKED, LocalSite, OutsideAddressError, site, stays_on_lo
 from srccompare.ingest.cache import PageCache
 from srccompare.clean import clean_article
 from srccompare.ingest.discover import discover_links
-from srccompare.ingest.fetch import HostPacer, Page, fetch_articles, fetch_pages, url_id
+from srccompare.ingest.fetch import HostPacer, fetch_articles, fetch_pages, url_id
+from srccompare.ingest.page import Page
 from srccompare.model import Article, LoadError
 from srccompare.settings import Settings, WebSettings, load_settings
 

@@ -17,7 +17,8 @@ import pytest
 from hostile_web import HostileServer, answer, drip
 from local_web import BLOCKED, stays_on_loopback  # noqa: F401 (stays_on_loopback: fixture)
 from srccompare.ingest.cache import PageCache
-from srccompare.ingest.fetch import Page, fetch_pages
+from srccompare.ingest.fetch import fetch_pages
+from srccompare.ingest.page import Page
 from srccompare.ingest.http import REFUSED
 from srccompare.model import LoadError
 from srccompare.settings import SettingsError, WebSettings, load_settings

@@ -23,12 +23,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from srccompare.reuse.align import AlignParameters, Weights
-from srccompare.reuse.attribute import UNNAMED_AGENCY, AttributeParameters, _judge, explicit_attributions
+from srccompare.reuse.align import Weights
+from srccompare.reuse.attribute import UNNAMED_AGENCY, _judge, explicit_attributions
 from srccompare.reuse.group import _family, overlapping_spans
-from srccompare.model import Article, CleanArticle, Credit, LoadError, Metadata, Passage, Span, to_dict
+from srccompare.model import CleanArticle, Credit, LoadError, Metadata, Passage, Span, to_dict
 from srccompare.reuse.pipeline import AlignTask, IndexParameters, align_documents, sketch_documents, summarise
-from srccompare.settings import Settings
+from srccompare.settings import AlignParameters, AttributeParameters, Settings
 
 Batches = Iterator[pd.DataFrame]
 
@@ -86,15 +86,14 @@ def clean_batches(batches: Batches, settings: Settings) -> Batches:
 
 
 def _clean_record(line: str, file: str, wire: str | None, settings: Settings, rules) -> list | None:
-    from srccompare.clean import clean_article
-    from srccompare.ingest.load import _jsonl_record, content_id
+    from srccompare.ingest.corpus import clean_loaded
+    from srccompare.ingest.decode import content_id
+    from srccompare.ingest.load import jsonl_record
 
     if not line or not line.strip():
         return None
     fallback = content_id(line)
-    record = _jsonl_record(line, f"{file}#{fallback}", fallback)
-    if isinstance(record, Article):
-        record = clean_article(record, settings, rules)
+    record = clean_loaded(jsonl_record(line, f"{file}#{fallback}", fallback), settings, rules, word_limit=False)
     if isinstance(record, LoadError):
         return [None, record.source, None, None, None, wire, record.problem]
     return _document_row(record, wire)

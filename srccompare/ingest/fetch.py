@@ -28,13 +28,15 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from importlib.metadata import PackageNotFoundError, version
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import blake3
 
+from srccompare.ingest.cache import CacheError, PageCache, cache_path
+from srccompare.ingest.decode import WEB_ADDRESS, article_from_text, decode
 from srccompare.ingest.http import Client, Deadline, FetchFailure, Response, get, status_text
-from srccompare.ingest.load import WEB_ADDRESS, article_from_text, decode
+from srccompare.ingest.page import Page, PageStore
 from srccompare.ingest.robots import Robots
 from srccompare.model import Article, LoadError, Metadata
 from srccompare.settings import Settings, WebSettings, max_age_seconds
@@ -54,38 +56,6 @@ PROGRESS_MIN_URLS = 3
 def is_url(name: str) -> bool:
     """True for inputs that are web addresses (http:// or https://)."""
     return bool(WEB_ADDRESS.match(name))
-
-
-@dataclass(frozen=True)
-class Page:
-    """A web page as fetched: ``url`` as asked for, ``final_url`` after redirects."""
-
-    url: str
-    final_url: str
-    status: int
-    content_type: str  # the media type alone, lower case ("text/html"); "" when the server sent none
-    fetched_at: str  # ISO 8601, UTC, seconds
-    body: bytes
-    charset: str | None = None  # from the Content-Type header, when given
-    from_cache: bool = False
-
-    def age(self, now: datetime) -> float:
-        """Seconds since the page was fetched (a cached page's age)."""
-        try:
-            fetched = datetime.fromisoformat(self.fetched_at)
-        except ValueError:
-            return float("inf")  # an unreadable time: as good as expired
-        if fetched.tzinfo is None:
-            fetched = fetched.replace(tzinfo=timezone.utc)
-        return max(0.0, (now - fetched).total_seconds())
-
-
-class PageStore(Protocol):
-    """Where fetched pages are kept between runs (``srccompare.ingest.cache.PageCache``)."""
-
-    def get(self, url: str) -> Page | None: ...
-
-    def put(self, page: Page) -> None: ...
 
 
 # --- one page -----------------------------------------------------------------
@@ -297,7 +267,6 @@ def _download(
 
 def fetch_articles(urls: Sequence[str], settings: Settings) -> dict[str, Article | LoadError]:
     """Articles for web addresses, by URL: cached or fetched, checked, decoded."""
-    from srccompare.ingest.cache import CacheError, PageCache, cache_path  # the cache imports Page from here
 
     try:
         store = PageCache(cache_path(settings.web.cache_file))

@@ -264,6 +264,11 @@ def fold_transliteration(word: str) -> str:
 
     Diacritics go, y/j become i, w becomes v, kh becomes h and doubled letters
     are single: Tsikhanovskaya and Tsihanovskaja, Sergey and Sergei fold alike.
+    Milder than the diff's ``normal.fold_key`` (a consonant skeleton) on
+    purpose: this runs on every capitalised token (sentence starts too, with
+    no view of which words are names), where a skeleton would merge ordinary
+    words (These / Those) into shared shingles; and the index stores hashes
+    made with it.
     """
     decomposed = unicodedata.normalize("NFKD", word)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
