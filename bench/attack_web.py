@@ -79,8 +79,8 @@ def fetch(url: str, web: WebSettings) -> tuple[str, float]:
 # --- the old downloader, as a baseline -----------------------------------------------
 
 
-def trafilatura_fetch(url: str, private: bool) -> tuple[str, float]:
-    from trafilatura.downloads import fetch_response
+def trafilatura_config(private: bool) -> Any:
+    """trafilatura's download settings with srccompare's default limits (as srccompare set them before)."""
     from trafilatura.settings import use_config
 
     web = settings()
@@ -88,6 +88,13 @@ def trafilatura_fetch(url: str, private: bool) -> tuple[str, float]:
     config["DEFAULT"].update({"DOWNLOAD_TIMEOUT": str(web.timeout), "MAX_FILE_SIZE": str(web.max_page_bytes),
                               "MAX_REDIRECTS": str(web.max_redirects), "USER_AGENTS": user_agent(web),
                               "SSRF_PROTECTION": "off" if private else "on"})
+    return config
+
+
+def trafilatura_fetch(url: str, private: bool) -> tuple[str, float]:
+    from trafilatura.downloads import fetch_response
+
+    config = trafilatura_config(private)
     started = time.monotonic()
     try:
         response = fetch_response(url, config=config)
@@ -332,7 +339,7 @@ def feed_order_baseline() -> str:
     if server is None:
         return "skipped: port 80 not available"
     with server:
-        links = find_feed_urls(server.url("/rss.xml"))
+        links = find_feed_urls(server.url("/rss.xml"), sleep_time=0, config=trafilatura_config(private=True))
     first = links[:200]
     return (f"{len(links)} links; first 200 in the feed's order: {first == [server.url(p) for p in FEED_PATHS[:200]]}, "
             f"alphabetical: {first == sorted(first)}")
