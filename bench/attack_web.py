@@ -1,9 +1,9 @@
 """The web attack cases of issue 24 (classes 4, 5 and the web items of 10), against loopback servers.
 
-Every case runs srccompare's fetcher with the default [web] settings, except
-``allow_private_addresses = true`` where the case needs the loopback server
-reached (the address cases keep the default, false) and ``obey_robots_txt =
-false`` unless the case is about robots.txt. Baseline, in the same run:
+Every case runs srccompare's fetcher with the default [web] settings: the
+address cases exactly so; the others with ``allow_private_addresses = true``
+(to reach the loopback server) and ``obey_robots_txt = false`` (so that the
+request measured is the page's). Baseline, in the same run:
 trafilatura 2.3's own downloader (``fetch_response``, what srccompare used
 before) on the same servers with the same limits, all cases side by side
 (``--no-baseline`` skips it; it takes about three minutes: its slow cases
@@ -133,7 +133,7 @@ def refused_case(name: str, url_for: Callable[[HostileServer], str]) -> Case:
     def run() -> Outcome:
         with HostileServer(serve_page) as listener:
             CONNECTS.clear()  # srccompare's quick cases run alone, before the rest
-            said, seconds = fetch(url_for(listener), settings())
+            said, seconds = fetch(url_for(listener), load_settings().web)  # the defaults, robots.txt included
             attempted, accepted = all_connects(), listener.connections
         ok = said == REFUSED and not attempted and accepted == 0
         return Outcome(ok, said if ok else f"{said} (connects {attempted}, accepted {accepted})", seconds)

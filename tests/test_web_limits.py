@@ -52,14 +52,15 @@ def closed_port() -> int:
 # --- addresses ---------------------------------------------------------------------
 
 
-def test_refused_addresses_get_no_connection_and_one_message():
+@pytest.mark.parametrize("robots", [True, False])
+def test_refused_addresses_get_no_connection_and_one_message(robots):
     with HostileServer(serve_page) as v4, HostileServer(serve_page, host="::1") as v6:
         urls = [v4.url("/a.html"), f"http://127.0.0.1:{closed_port()}/a.html", v6.url("/a.html"),
                 f"http://localhost:{v4.port}/a.html", f"http://[::ffff:127.0.0.1]:{v4.port}/a.html",
                 f"http://0.0.0.0:{v4.port}/a.html", "http://169.254.169.254/latest/meta-data/",
                 "http://10.0.0.1/", "http://192.168.1.1/", "http://100.64.0.1/", "http://224.0.0.1/",
                 "http://[fe80::1]/", "http://[fc00::1]/", "http://[2002:7f00:1::]/", "http://240.0.0.1/"]
-        results = fetch_pages(urls, web(allow_private_addresses=False))
+        results = fetch_pages(urls, web(allow_private_addresses=False, obey_robots_txt=robots))
         assert {results[url].problem for url in urls} == {REFUSED}
         assert v4.connections == 0 and v6.connections == 0  # not even a connection accepted and closed
     assert '"' not in REFUSED and ")) " not in REFUSED + " "

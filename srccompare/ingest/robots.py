@@ -52,6 +52,8 @@ class Robots:
         try:
             response = self._fetch(site + "/robots.txt", deadline)
         except FetchFailure as failure:
+            if not failure.transient:  # about the site, not its robots.txt (refused, not found, no TLS): said as is
+                return failure.problem
             return f"{site}/robots.txt could not be read ({failure.problem}), so nothing there is fetched " \
                    f"(see web.obey_robots_txt)"
         if response.status >= 500:
