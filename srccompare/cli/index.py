@@ -73,7 +73,7 @@ class AddCounts:
 def add(ctx: click.Context, paths: tuple[str, ...], db: Path | None, wire_values: tuple[str, ...], batch: int) -> int:
     """Clean and index articles (files, directories, JSON Lines, - for stdin); adding one twice does nothing."""
     from srccompare.index.build import Indexer, add_articles
-    from srccompare.reuse.pipeline import index_parameters
+    from srccompare.reuse.sketch import index_parameters
 
     settings = settings_from(ctx)
     wire = wire_inputs(wire_values)

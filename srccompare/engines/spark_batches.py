@@ -27,7 +27,9 @@ from srccompare.reuse.align import Weights
 from srccompare.reuse.attribute import UNNAMED_AGENCY, _judge, explicit_attributions
 from srccompare.reuse.group import _family, overlapping_spans
 from srccompare.model import CleanArticle, Credit, LoadError, Metadata, Passage, Span, to_dict
-from srccompare.reuse.pipeline import AlignTask, IndexParameters, align_documents, sketch_documents, summarise
+from srccompare.reuse.align.stage import AlignTask, align_documents
+from srccompare.reuse.sketch import IndexParameters, sketch_documents
+from srccompare.reuse.summary import summarise
 from srccompare.settings import AlignParameters, AttributeParameters, Settings
 
 Batches = Iterator[pd.DataFrame]
@@ -137,7 +139,7 @@ def sketch_batches(batches: Batches, params: IndexParameters) -> Batches:
 
 
 def weights_from_frequencies(vocabulary: np.ndarray, frequency: np.ndarray, documents: int) -> Weights:
-    """The corpus idf from (token hash as int64, document count) rows, as ``reuse.corpus_weights`` makes it."""
+    """The corpus idf from (token hash as int64, document count) rows, as ``reuse.sketch.corpus_weights`` makes it."""
     hashes = _as_uint64(vocabulary)
     order = np.argsort(hashes)
     return Weights.from_frequencies(hashes[order], np.asarray(frequency, np.float64)[order], documents)
@@ -155,7 +157,7 @@ class AlignSetup:
 
 
 def align_batches(batches: Batches, setup: AlignSetup) -> Batches:
-    """Candidate pairs with both bodies -> their passages, through ``reuse.align_documents``."""
+    """Candidate pairs with both bodies -> their passages, through ``reuse.align.stage.align_documents``."""
     for batch in batches:
         for start in range(0, len(batch), max(1, setup.chunk_pairs)):
             yield _align_chunk(batch.iloc[start : start + setup.chunk_pairs], setup)
@@ -249,7 +251,7 @@ def _attribution_frame(attributions: list) -> pd.DataFrame:
 
 
 def summary_batches(batches: Batches) -> Batches:
-    """Documents with the passages they take part in (JSON) -> their summaries (``reuse.summarise``)."""
+    """Documents with the passages they take part in (JSON) -> their summaries (``reuse.summary.summarise``)."""
     for batch in batches:
         summaries = []
         for _, row in batch.iterrows():

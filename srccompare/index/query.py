@@ -35,7 +35,8 @@ from srccompare.reuse.group import group_passages
 from srccompare.index.build import Indexer
 from srccompare.index.store import IndexEntry, KeyPostings, StoredArticle, Store
 from srccompare.model import CleanArticle, Corpus, Passage, ReuseResult, free_id
-from srccompare.reuse.pipeline import index_parameters, summarise, summarise_pairs
+from srccompare.reuse.sketch import index_parameters
+from srccompare.reuse.summary import summarise, summarise_pairs
 from srccompare.settings import ReuseSettings, Settings
 from srccompare.reuse.tokens import TokenHasher, Tokens, tokenise
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import dataclasses
 from contextlib import nullcontext
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from srccompare.clean import clean_article, drop_outlet_repeats
-from srccompare.engines.base import Engine, cycle_collection_paused
+from srccompare.engines.base import Engine, Progress, cycle_collection_paused
 from srccompare.engines.local import LocalEngine
 from srccompare.ingest.load import InputUnit, input_units, load_inputs, load_unit
 from srccompare.model import Article, CleanArticle, Corpus, LoadError, free_id
@@ -22,8 +22,6 @@ from srccompare.rules import Rules, load_rules, load_screened_rules
 from srccompare.settings import Settings
 from srccompare.reuse.tokens import TOKEN_PATTERN
 
-# progress(step, done, total), the same shape as srccompare.reuse.pipeline's.
-Progress = Callable[[str, int, int], None]
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ import numba
 import numpy as np
 from blake3 import blake3
 
+from srccompare.model import PARAGRAPH_SEPARATOR
 from srccompare.reuse.arrays import distinct
 
 TOKEN_PATTERN = re.compile(r"\w+")
@@ -482,3 +483,12 @@ def mix64(value):
     value ^= value >> _SHIFT_2
     value *= _MIX_2
     return value ^ (value >> _SHIFT_3)
+
+
+# A body, or its paragraphs (what CleanArticle.body joins): sketch tasks carry paragraphs and the
+# workers join them, rather than the main process joining every article's before it hands out a task.
+Text = str | tuple[str, ...]
+
+
+def body_of(text: Text) -> str:
+    return text if isinstance(text, str) else PARAGRAPH_SEPARATOR.join(text)
