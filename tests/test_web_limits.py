@@ -326,3 +326,43 @@ def test_an_interrupt_stops_the_downloads_under_way_at_once():
                 break
             time.sleep(0.1)
         assert not any(t.name.startswith("srccompare-fetch") for t in threading.enumerate())
+
+
+# --- sitemaps: an index's sitemaps in its order ------------------------------------------
+
+
+def test_a_sitemap_index_gives_its_sitemaps_links_in_its_order():
+    import random
+
+    from srccompare.ingest.discover import discover_links
+
+    def urlset(base, paths):
+        return ('<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+                + "".join(f"<url><loc>{base}{p}</loc></url>" for p in paths) + "</urlset>").encode()
+
+    def script(path, send, stop):
+        base = f"http://{server.host}"
+        documents = {
+            "/sitemap.xml": ('<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+                             f"<sitemap><loc>{base}/news-2.xml</loc></sitemap><sitemap><loc>{base}/news-1.xml</loc>"
+                             "</sitemap></sitemapindex>").encode(),
+            "/news-2.xml": urlset(base, ["/news/zebra.html", "/news/apple.html"]),
+            "/news-1.xml": urlset(base, ["/news/mango.html", "/news/banana.html"]),
+        }
+        body = documents.get(path)
+        send(answer("200 OK", {"Content-Type": "application/xml"}, body) if body else answer("404 Not Found", {}))
+
+    server = None
+    for _ in range(20):  # courlan rejects an address with a port: port 80 of some 127.x.y.z (needs root)
+        address = f"127.{random.randint(1, 254)}.{random.randint(0, 254)}.{random.randint(1, 254)}"
+        try:
+            server = HostileServer(script, host=address, port=80)
+            break
+        except OSError:
+            continue
+    if server is None:
+        pytest.skip("binding port 80 needs root")
+    with server:
+        found = discover_links(server.url("/sitemap.xml"), "sitemap", web(max_links=3))
+    assert found.found == 4  # reading stops at the sitemap that reaches max_links
+    assert list(found.links) == [server.url(p) for p in ("/news/zebra.html", "/news/apple.html", "/news/mango.html")]
