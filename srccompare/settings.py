@@ -138,6 +138,7 @@ class AttributeParameters:
 class EngineParameters:
     chunk_documents: int = _at_least(1)  # documents per sketch task
     chunk_pairs: int = _at_least(1)  # candidate pairs in the smallest align task
+    part_rows: int = _at_least(1)  # postings a candidates task sorts
 
 
 @dataclass(frozen=True)
