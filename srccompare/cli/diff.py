@@ -53,9 +53,9 @@ def diff(ctx: click.Context, left: str, right: str, fmt: str | None, width: int 
     if isinstance(loaded, list):
         _fail_loading([f"{error.source}: {error.problem}" for error in loaded])
     left_article, right_article = loaded
-    from srccompare.diff import diff_articles
+    from srccompare.shared import compare
 
-    result = diff_articles(left_article, right_article, settings.diff)
+    result = compare(left_article, right_article, settings)
     text = _render(fmt, left_article, right_article, result, width or _default_width())
     if output is not None:
         write_atomically(output, text)
