@@ -68,6 +68,27 @@ def passage_spans(result: DiffResult, side: str) -> tuple[tuple[int, int], ...]:
     return tuple(sorted(spans))
 
 
+def passage_rows(result: DiffResult) -> tuple[int, ...]:
+    """For each shared passage (in the order of ``SharedWords.passages``), the row where it
+    starts on the left (on the right where no row shows its left start)."""
+    if result.shared is None:
+        return ()
+    found = []
+    for passage in result.shared.passages:
+        rows = _row_holding(result, "left", passage.left_start) or _row_holding(result, "right", passage.right_start)
+        found.extend(rows[:1])
+    return tuple(found)
+
+
+def _row_holding(result: DiffResult, side: str, offset: int) -> list[int]:
+    """The first row showing the character at ``offset`` of ``side`` (none if no row does)."""
+    for index, row in enumerate(result.rows):
+        start, end = (row.left_start, row.left_end) if side == "left" else (row.right_start, row.right_end)
+        if start is not None and end is not None and start <= offset < end:
+            return [index]
+    return []
+
+
 def _in_passages(pieces: tuple[Piece, ...], start: int, passages: Sequence[tuple[int, int]]) -> tuple[Piece, ...]:
     """The pieces (of a paragraph starting at ``start``) cut again where passages begin and end."""
     if not passages:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from srccompare.diff import diff_articles
+from srccompare.shared import compare
 from srccompare.model import CleanArticle
 from srccompare.settings import load_settings
 from srccompare.tui.app import DiffApp
@@ -22,7 +22,7 @@ SETTINGS = load_settings()
 def app_factory(seeds: dict[str, CleanArticle]):
     # sources relative, so the pictures do not depend on where the repository lives
     left, right = (dataclasses.replace(seeds[key], source=Path(seeds[key].source).name) for key in ("trt", "unknown"))
-    result = diff_articles(left, right, SETTINGS.diff)  # given, so no worker timing enters the picture
+    result = compare(left, right, SETTINGS)  # given, so no worker timing enters the picture
     return lambda: DiffApp(left, right, SETTINGS, result)
 
 

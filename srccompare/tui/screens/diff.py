@@ -9,6 +9,7 @@ as reactives and flow down to the rows widget.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import partial
 
 from textual.app import ComposeResult
@@ -18,7 +19,8 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer
 
-from srccompare.model import CleanArticle, DiffResult
+from srccompare.model import CleanArticle, DiffResult, SharedWords
+from srccompare.report.diff_segments import passage_rows
 from srccompare.settings import Settings
 from srccompare.tui.messages import AlignmentReady, CursorMoved, SearchClosed, SearchSubmitted
 from srccompare.tui.widgets.header import DiffHeader
@@ -27,13 +29,16 @@ from srccompare.tui.widgets.search import SearchBar
 
 
 class DiffCommands(Provider):
-    """The diff screen's keys, offered in the command palette too."""
+    """The diff screen's keys, offered in the command palette too (Quit only once: the
+    palette's own "Quit the application" stands for q where q quits)."""
 
     def _commands(self) -> list[tuple[str, str, str]]:
+        screen = self.screen
+        quits = isinstance(screen, DiffScreen) and screen.quits
         return [
-            (binding.description, binding.tooltip or binding.description, binding.action)
+            (binding.tooltip or binding.description, binding.description, binding.action)
             for binding in DiffScreen.BINDINGS
-            if isinstance(binding, Binding)
+            if isinstance(binding, Binding) and not (quits and binding.action == "close")
         ]
 
     async def discover(self) -> Hits:
@@ -48,22 +53,51 @@ class DiffCommands(Provider):
                 yield Hit(score, matcher.highlight(name), partial(self.screen.run_action, action), help=help_text)
 
 
+CHANGE = Binding.Group("change")
+SHARED = Binding.Group("shared")
+# The toggles: flag -> (key, footer name, what it shows); the footer adds ":on" or ":off".
+TOGGLES = {
+    "show_moves": ("m", "moves", "Toggle move marks (↕ and the note on a moved paragraph's other side)"),
+    "show_minor": ("d", "minor", "Toggle marking minor differences (case, quotes, punctuation, name spelling)"),
+    "show_removed": ("b", "boilerplate", "Toggle showing the boilerplate the cleaner removed (✂, greyed, in place)"),
+    "fold_same": ("f", "fold", "Toggle folding runs of identical paragraphs (⋯)"),
+}
+LEGEND = (
+    ("≠", "bold", "changed: the paragraph is paired with one on the other side, and words differ"),
+    ("↕", "bold", "moved: paired with a paragraph elsewhere on the other side (p jumps there)"),
+    ("◀", "bold", "only in the left article"),
+    ("▶", "bold", "only in the right article"),
+    ("≈", "bold", "the same but for minor differences (case, quotes, punctuation, name spelling)"),
+    ("▌", "bold", "the cursor row"),
+    ("✂", "bold", "boilerplate the cleaner removed (b shows it)"),
+    ("⋯", "bold", "identical paragraphs folded (f shows them)"),
+    ("↳", "bold", "where a moved paragraph's other side stands"),
+    ("words", "on dark_red", "words only the left article has"),
+    ("words", "on dark_green", "words only the right article has"),
+    ("words", "underline", "minor difference"),
+    ("words", "on blue", "inside a shared passage: what the header's \"shared\" counts (as reuse and browse)"),
+    ("¶3", "dim", "paragraph number in its own article"),
+)
+
+
 class DiffScreen(Screen[None]):
     """Aligned rows of two cleaned articles, with a header and the keys in the footer."""
 
     CSS_PATH = "../srccompare.tcss"
     COMMANDS = {DiffCommands}
     BINDINGS = [
-        Binding("n", "next_change(1)", "Next", tooltip="Next change"),
-        Binding("N", "next_change(-1)", "Prev", tooltip="Previous change"),
-        Binding("p", "partner", "Jump", tooltip="Jump to a moved paragraph's partner"),
-        Binding("m", "toggle('show_moves')", "Moves", tooltip="Toggle move marks"),
-        Binding("d", "toggle('show_minor')", "Minor", tooltip="Toggle minor differences"),
-        Binding("b", "toggle('show_removed')", "Cut", tooltip="Show removed boilerplate in place"),
-        Binding("f", "toggle('fold_same')", "Fold", tooltip="Fold identical rows"),
-        Binding("s", "swap", "Swap", tooltip="Swap sides"),
-        Binding("slash", "search", "Find", tooltip="Search both articles"),
-        Binding("q", "close", "Quit", tooltip="Quit (or go back)"),
+        Binding("n", "next_change(1)", "next change", tooltip="Next change", group=CHANGE),
+        Binding("N", "next_change(-1)", "previous change", tooltip="Previous change", group=CHANGE),
+        Binding("right_square_bracket", "next_passage(1)", "next shared", tooltip="Next shared passage", group=SHARED),
+        Binding("left_square_bracket", "next_passage(-1)", "previous shared", tooltip="Previous shared passage",
+                group=SHARED),
+        Binding("p", "partner", "jump", tooltip="Jump to a moved paragraph's partner"),
+        *(Binding(key, f"toggle('{flag}')", f"{name}:on", tooltip=tip) for flag, (key, name, tip) in TOGGLES.items()),
+        Binding("s", "swap", "swap", show=False, tooltip="Swap sides"),
+        Binding("slash", "search", "find", show=False, tooltip="Search both articles"),
+        Binding("question_mark", "help", "help", tooltip="Keys and the legend of every symbol"),
+        Binding("escape", "escape", "close panel", show=False, tooltip="Close the open panel (keys, search)"),
+        Binding("q", "close", "quit", tooltip="Quit (or back to the corpus)"),
     ]
 
     show_moves: reactive[bool] = reactive(True)
@@ -80,12 +114,15 @@ class DiffScreen(Screen[None]):
         *,
         close_quits: bool = False,
         name: str | None = None,
+        shared: SharedWords | None = None,
     ) -> None:
-        """``close_quits``: q ends the app (as in ``srccompare diff``) rather than going back."""
+        """``close_quits``: q ends the app (as in ``srccompare diff``) rather than going back.
+        ``shared``: what the pair shares in the corpus it came from (else counted on the two alone)."""
         super().__init__(name=name)
         self.left, self.right, self.settings = left, right, settings
         self.close_quits = close_quits
         self.result = result
+        self.shared = shared if shared is not None else (result.shared if result is not None else None)
         self.swapped = False
         self.last_query = ""
 
@@ -97,22 +134,36 @@ class DiffScreen(Screen[None]):
         yield SearchBar(id="search")
         yield Footer(compact=True, show_command_palette=False)  # ctrl+p still opens it; 80 columns fit every key
 
+    @property
+    def quits(self) -> bool:
+        """Does q end the app (rather than go back to the screen below)?"""
+        return self.close_quits or len(self.app.screen_stack) < 2
+
     def on_mount(self) -> None:
         self.query_one(AlignedRows).focus()
-        if self.result is not None:
-            self._display(self.result)
+        for flag in TOGGLES:
+            self._show_state(flag)
+        if self.result is not None:  # given whole (tests, snapshots): shown as it is
+            self.result = replace(self.result, shared=self.result.shared or self.shared)
+            self._display(self.result, self._landing(self.result))
         else:
             self.run_worker(self._align, thread=True, exclusive=True, group="align")
 
     def _align(self) -> None:
-        """In a worker thread: align the articles and post the result to the screen."""
-        from srccompare.diff import diff_articles
+        """In a worker thread: align the articles, count what they share, post the result to the screen."""
+        from srccompare.shared import compare
 
-        self.post_message(AlignmentReady(diff_articles(self.left, self.right, self.settings.diff)))
+        self.post_message(AlignmentReady(compare(self.left, self.right, self.settings, self.shared)))
 
     def on_alignment_ready(self, message: AlignmentReady) -> None:
         self.result = message.result
-        self._display(message.result)
+        self._display(message.result, self._landing(message.result))
+
+    @staticmethod
+    def _landing(result: DiffResult) -> int:
+        """Where a pair opens: its first shared passage (the top when it has none)."""
+        rows = passage_rows(result)
+        return min(rows) if rows else 0
 
     def _display(self, result: DiffResult, row: int = 0) -> None:
         left, right = (self.right, self.left) if self.swapped else (self.left, self.right)
@@ -122,7 +173,14 @@ class DiffScreen(Screen[None]):
     def on_cursor_moved(self, message: CursorMoved) -> None:
         rows = self.query_one(AlignedRows)
         if rows.result is not None:
-            self.query_one(DiffHeader).describe(rows.result.rows[message.row], message.row)
+            self.query_one(DiffHeader).describe(rows.result.rows[message.row], message.row, rows.passage_rows)
+
+    def _show_state(self, flag: str) -> None:
+        """The toggle's footer entry says whether it is on."""
+        key, name, _ = TOGGLES[flag]
+        bindings = self._bindings.key_to_bindings
+        bindings[key] = [replace(b, description=f"{name}:{'on' if getattr(self, flag) else 'off'}") for b in bindings[key]]
+        self.refresh_bindings()
 
     # --- actions -------------------------------------------------------------
 
@@ -134,17 +192,37 @@ class DiffScreen(Screen[None]):
         if not self.query_one(AlignedRows).jump_to_partner():
             self.notify("This row was not moved.", timeout=2)
 
+    def action_next_passage(self, step: int) -> None:
+        rows = self.query_one(AlignedRows)
+        if not rows.passage_rows:
+            self.notify("These articles share no passage.", timeout=2)
+        elif not rows.next_passage(step):
+            self.notify("No more shared passages that way.", timeout=2)
+
     def action_toggle(self, flag: str) -> None:
         setattr(self, flag, not getattr(self, flag))
+        self._show_state(flag)
+
+    def action_help(self) -> None:
+        from srccompare.tui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen(self, "srccompare diff: two articles side by side", LEGEND))
+
+    def action_escape(self) -> None:
+        """Esc closes what is open: the keys panel, else the search bar."""
+        if self.app.screen.query("HelpPanel"):
+            self.app.action_hide_help_panel()
+        elif self.query_one(SearchBar).has_class("-open"):
+            self.on_search_closed(SearchClosed())
 
     def action_swap(self) -> None:
-        from srccompare.diff import swap_sides
+        from srccompare.shared import swapped
 
         if self.result is None:
             return
         rows = self.query_one(AlignedRows)
         self.swapped = not self.swapped
-        self.result = swap_sides(self.result)
+        self.result = swapped(self.result)
         self._display(self.result, rows.cursor_row or 0)
 
     def action_search(self) -> None:
@@ -166,7 +244,7 @@ class DiffScreen(Screen[None]):
         rows.focus()
 
     def action_close(self) -> None:
-        if self.close_quits or len(self.app.screen_stack) < 2:
+        if self.quits:
             self.app.exit()
         else:
             self.app.pop_screen()
