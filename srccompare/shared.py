@@ -36,8 +36,9 @@ def between(left: CleanArticle, right: CleanArticle, settings: Settings) -> Shar
     # Ids chosen so that the left article is the pair's left side (and an article diffed
     # against itself still makes two distinct ids).
     sides = (dataclasses.replace(left, id="0-left"), dataclasses.replace(right, id="1-right"))
-    result = find_reuse(sides, settings, workers=1)
-    return of_pair(result, "0-left", "1-right")
+    shared = of_pair(find_reuse(sides, settings, workers=1), "0-left", "1-right")
+    passages = tuple(dataclasses.replace(p, left_id=left.id, right_id=right.id) for p in shared.passages)
+    return dataclasses.replace(shared, passages=passages)
 
 
 def compare(left: CleanArticle, right: CleanArticle, settings: Settings, shared: SharedWords | None = None) -> DiffResult:

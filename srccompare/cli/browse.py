@@ -64,7 +64,7 @@ def browse_corpus(inputs: Sequence[str], wire: Sequence[WireInput], settings: Se
         fail("no article could be read; nothing to browse", EXIT_ALL_FAILED)
     from srccompare.tui.browse_app import BrowseApp
 
-    app = BrowseApp(partial(find_in, corpus, settings, workers), settings)
+    app = BrowseApp(partial(find_in, corpus, settings, workers, earlier_errors=tuple(earlier_errors)), settings)
     (run_app or BrowseApp.run)(app)
     for error in errors:
         report_error(error)
@@ -74,10 +74,12 @@ def browse_corpus(inputs: Sequence[str], wire: Sequence[WireInput], settings: Se
     return summarise_failures(len(errors), corpus.inputs + len(earlier_errors))
 
 
-def find_in(corpus: Corpus, settings: Settings, workers: int, progress: Progress) -> Processed:
-    """The browse screen's job (run in its worker thread): find the reuse in a read and cleaned corpus."""
+def find_in(corpus: Corpus, settings: Settings, workers: int, progress: Progress,
+            earlier_errors: tuple[LoadError, ...] = ()) -> Processed:
+    """The browse screen's job (run in its worker thread): find the reuse in a read and cleaned corpus
+    (``earlier_errors``: inputs that failed before it was read, listed with its own failures)."""
     from srccompare.reuse import find_reuse
     from srccompare.tui.screens.browse import Processed
 
     result = find_reuse(corpus.articles, settings, wire=corpus.wire, workers=workers, progress=progress)
-    return Processed(corpus.articles, result, corpus.errors)
+    return Processed(corpus.articles, result, (*earlier_errors, *corpus.errors))
