@@ -64,9 +64,10 @@ def browse_numbers(settings) -> tuple[str, str]:
 
     async def run() -> None:
         async with BrowseApp(lambda progress: corpus, settings).run_test(size=(160, 40)) as pilot:
-            await pilot.app.workers.wait_for_complete()
-            await pilot.pause()
             screen = pilot.app.screen
+            await pilot.app.workers.wait_for_complete()
+            while screen.data is None:  # the worker's result arrives as a message
+                await pilot.pause()
             pairs = screen.tables()[1]
             rank = next(r for r, p in enumerate(screen.data.pairs) if (p.left_id, p.right_id) == PAIR)
             cells = pairs.cells(rank)
@@ -77,8 +78,10 @@ def browse_numbers(settings) -> tuple[str, str]:
             await pilot.pause()
             assert isinstance(pilot.app.screen, DiffScreen)
             await pilot.app.workers.wait_for_complete()
-            await pilot.pause()
-            found.append(pilot.app.screen.query_one(DiffHeader)._shared())
+            header = pilot.app.screen.query_one(DiffHeader)
+            while header.result is None:
+                await pilot.pause()
+            found.append(header._shared())
 
     asyncio.run(run())
     return found[0], found[1]

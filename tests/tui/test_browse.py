@@ -32,8 +32,11 @@ def seeds_app(seeds_corpus, settings) -> BrowseApp:
 
 async def loaded(pilot) -> BrowseScreen:
     await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
     screen = pilot.app.screen
+    for _ in range(100):  # the worker's SUCCESS reaches the screen as a message, a moment after it ends
+        await pilot.pause()
+        if screen.data is not None:
+            break
     assert isinstance(screen, BrowseScreen) and screen.data is not None
     return screen
 

@@ -31,7 +31,7 @@ def test_seed_pair_at_80x24(snap_compare, app_factory) -> None:
 
 
 def test_seed_pair_at_160x40_on_the_reworded_paragraph(snap_compare, app_factory) -> None:
-    assert snap_compare(app_factory(), terminal_size=(160, 40), press=["n"] * 6)
+    assert snap_compare(app_factory(), terminal_size=(160, 40), press=["home"] + ["n"] * 6)
 
 
 def test_seed_pair_at_80x24_folded_with_boilerplate(snap_compare, app_factory) -> None:

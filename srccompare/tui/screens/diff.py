@@ -72,10 +72,11 @@ LEGEND = (
     ("✂", "bold", "boilerplate the cleaner removed (b shows it)"),
     ("⋯", "bold", "identical paragraphs folded (f shows them)"),
     ("↳", "bold", "where a moved paragraph's other side stands"),
-    ("words", "on dark_red", "words only the left article has"),
-    ("words", "on dark_green", "words only the right article has"),
-    ("words", "underline", "minor difference"),
-    ("words", "on blue", "inside a shared passage: what the header's \"shared\" counts (as reuse and browse)"),
+    # "rows:" styles are the rows widget's own (srccompare.tcss), so the legend shows what the screen does
+    ("words", "rows:changed-left", "words only the left article has"),
+    ("words", "rows:changed-right", "words only the right article has"),
+    ("words", "rows:minor", "minor difference"),
+    ("words", "rows:passage", "inside a shared passage: what the header's \"shared\" counts (as reuse and browse)"),
     ("¶3", "dim", "paragraph number in its own article"),
 )
 
@@ -206,7 +207,11 @@ class DiffScreen(Screen[None]):
     def action_help(self) -> None:
         from srccompare.tui.screens.help import HelpScreen
 
-        self.app.push_screen(HelpScreen(self, "srccompare diff: two articles side by side", LEGEND))
+        rows = self.query_one(AlignedRows)
+        legend = [(sample, rows.component_style(style[5:]) if style.startswith("rows:") else style, meaning)
+                  for sample, style, meaning in LEGEND]
+        extra = (("↑ ↓ (j k), PgUp PgDn (space), Home End", "Move the cursor"), ("ctrl+p", "Every command"))
+        self.app.push_screen(HelpScreen(self, "srccompare diff: two articles side by side", legend, extra))
 
     def action_escape(self) -> None:
         """Esc closes what is open: the keys panel, else the search bar."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -18,7 +19,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 # (symbol or sample, its style, what it means)
-Legend = Sequence[tuple[str, str, str]]
+Legend = Sequence[tuple[str, "str | Style", str]]
 
 
 class HelpScreen(ModalScreen[None]):

@@ -25,6 +25,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from srccompare.report.diff_segments import visible
+
 GAP = 1  # blank columns between cells
 
 
@@ -53,9 +55,11 @@ class RecordTable(ScrollView, can_focus=True):
     RecordTable { scrollbar-size-vertical: 1; overflow-x: hidden; }
     RecordTable > .record-table--header { text-style: bold; background: $panel; }
     RecordTable > .record-table--sorted { text-style: bold underline; background: $panel; }
-    RecordTable > .record-table--odd { background: $surface-lighten-1 20%; }
-    RecordTable > .record-table--cursor { background: $accent 40%; }
-    RecordTable:focus > .record-table--cursor { background: $accent 80%; }
+    RecordTable > .record-table--odd { background: $surface-lighten-1 40%; }
+    RecordTable > .record-table--cursor { background: $block-cursor-blurred-background; }
+    RecordTable:focus > .record-table--cursor {
+        background: $block-cursor-background; color: $block-cursor-foreground; text-style: bold;
+    }
     """
     BINDINGS = [
         Binding("up", "cursor(-1)", "Up", show=False),
@@ -209,15 +213,18 @@ class RecordTable(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         if not self._widths:
             self._widths = column_widths(self.columns, width)
+        base = self.rich_style
         if y == 0:
-            return Strip(self._header_segments()).crop_extend(0, width, self._style("header"))
+            return Strip(self._header_segments()).crop_extend(0, width, None).apply_style(base + self._style("header"))
         position = int(self.scroll_y) + y - 1
         if position >= len(self.records):
-            return Strip.blank(width, self.rich_style)
-        style = self._style("cursor") if position == self.cursor else (self._style("odd") if position % 2 else None)
-        segments = self._row_segments(position)
-        strip = Strip(segments).crop_extend(0, width, self.rich_style)
-        return strip.apply_style(style) if style is not None else strip
+            return Strip.blank(width, base)
+        if position == self.cursor:
+            base += self._style("cursor")
+        elif position % 2:
+            base += self._style("odd")
+        # cells carry only their own styles (bold, italic); the row's background and colour go under them all
+        return Strip(self._row_segments(position)).crop_extend(0, width, None).apply_style(base)
 
     def _header_segments(self) -> list[Segment]:
         cells = []
@@ -226,24 +233,26 @@ class RecordTable(ScrollView, can_focus=True):
             if column.key == self.sort_column:
                 title += " ▼" if self.descending else " ▲"
             style = "sorted" if column.key == self.sort_column else "header"
-            cells.append(Text(title, style=self._style(style), justify=column.justify))
-        return self._join(cells, self._style("header"))
+            cells.append(Text(title, style=self._style("sorted") if style == "sorted" else "", justify=column.justify))
+        return self._join(cells)
 
     def _row_segments(self, position: int) -> list[Segment]:
-        return self._join(list(self.cells(self.records[position])), self.rich_style)
+        return self._join(list(self.cells(self.records[position])))
 
-    def _join(self, cells: list[Text], gap_style: Style) -> list[Segment]:
+    def _join(self, cells: list[Text]) -> list[Segment]:
         segments: list[Segment] = []
-        console = self.app.console
         for number, (cell, width) in enumerate(zip(cells, self._widths or column_widths(self.columns, 80))):
             if number:
-                segments.append(Segment(" " * GAP, gap_style))
+                segments.append(Segment(" " * GAP))
             cell = cell.copy()
-            cell.truncate(width, overflow="ellipsis")
-            cell.justify = self.columns[number].justify
-            lines = console.render_lines(cell, console.options.update(width=width, no_wrap=True, height=1), pad=True)
-            segments.extend(lines[0] if lines else [Segment(" " * width)])
-        return segments
+            cell.truncate(width, overflow="ellipsis", pad=True)
+            if self.columns[number].justify == "right":
+                cell.rstrip()
+                cell.pad_left(width - cell.cell_len)
+            segments.extend(cell.render(self.app.console))
+        # article data is never a terminal's instruction: control characters shown as pictures, one line
+        return [Segment(visible(segment.text).replace("\n", " ").replace("\t", " "), segment.style)
+                for segment in segments]
 
     def _style(self, name: str) -> Style:
         return self.get_component_rich_style(f"record-table--{name}", partial=True)

@@ -476,6 +476,10 @@ class AlignedRows(ScrollView, can_focus=True):
     def _style(self, name: str) -> Style:
         return self.get_component_rich_style(f"aligned-rows--{name}", partial=True)
 
+    def component_style(self, name: str) -> Style:
+        """The style of ``aligned-rows--{name}`` over the widget's own (for the help's legend)."""
+        return self.rich_style + self._style(name)
+
     def _row(self, item: Item) -> Row:
         assert self.result is not None
         return self.result.rows[item.row]
