@@ -9,14 +9,14 @@ No Textual here: the screen and its tables are in ``screens/browse.py``.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+import numpy as np
 from rich.text import Text
 
 from srccompare.model import Attribution, CleanArticle, DocumentSummary, LoadError, PairSummary, ReuseResult
 from srccompare.names import article_name, source_name
-from srccompare.report.reuse_views import agencies_of, attributions_by_doc, reused_share
 from srccompare.tui.widgets.record_table import Column
 
 PAIR_KINDS = ("reporting", "quote", "mixed")
@@ -29,6 +29,15 @@ class Processed:
     articles: tuple[CleanArticle, ...]
     result: ReuseResult
     errors: tuple[LoadError, ...] = ()
+    inputs: int = 0  # inputs read, failed ones included (0: not counted)
+
+
+class NothingToBrowse(Exception):
+    """No input could be read; ``errors`` say why, one an input."""
+
+    def __init__(self, errors: tuple[LoadError, ...]) -> None:
+        super().__init__(f"no article could be read ({len(errors)} inputs failed)")
+        self.errors = errors
 
 
 @dataclass(frozen=True)
@@ -58,10 +67,16 @@ class BrowseData:
     names: dict[str, str]  # doc id -> title, else file name
     number: dict[str, int]  # doc id -> its place in documents
     by_id: dict[str, CleanArticle]
-    pair_docs: tuple[tuple[int, int], ...]  # a pair's two document numbers
+    pair_left: np.ndarray  # by pair rank: the left article's document number
+    pair_right: np.ndarray
+    pair_kinds: np.ndarray  # by pair rank: its kind's index in PAIR_KINDS
+    haystacks: list[str] = field(default_factory=list, repr=False)  # what search looks in, made on the first search
 
     @classmethod
     def build(cls, corpus: Processed) -> BrowseData:
+        # imported here, in the worker: reuse_views brings numba (a second before the first paint otherwise)
+        from srccompare.report.reuse_views import agencies_of, attributions_by_doc
+
         result = corpus.result
         documents = result.documents
         number = {d.doc_id: n for n, d in enumerate(documents)}
@@ -74,7 +89,9 @@ class BrowseData:
             tuple(sorted(counts.items(), key=lambda item: (-item[1], item[0]))),
             {d.doc_id: article_name(d.title, d.source, d.doc_id) for d in documents}, number,
             {article.id: article for article in corpus.articles},
-            tuple((number[p.left_id], number[p.right_id]) for p in result.pairs),
+            np.fromiter((number[p.left_id] for p in result.pairs), np.int64, len(result.pairs)),
+            np.fromiter((number[p.right_id] for p in result.pairs), np.int64, len(result.pairs)),
+            np.fromiter((PAIR_KINDS.index(pair_kind(p)) for p in result.pairs), np.int64, len(result.pairs)),
         )
 
     def label(self, doc_id: str) -> str:
@@ -90,13 +107,17 @@ class BrowseData:
         needle = query.casefold().strip()
         if not needle:
             return None
-        found = set()
-        for n, document in enumerate(self.documents):
-            article = self.by_id.get(document.doc_id)
-            names = f"{self.names[document.doc_id]}\n{document.outlet or ''}\n{document.source}".casefold()
-            if needle in names or (article is not None and needle in article.body.casefold()):
-                found.add(n)
-        return found
+        return {n for n, haystack in enumerate(self._haystacks()) if needle in haystack}
+
+    def _haystacks(self) -> list[str]:
+        """Each article's names and text, case-folded (made on the first search, then kept)."""
+        if not self.haystacks and self.documents:
+            for document in self.documents:
+                article = self.by_id.get(document.doc_id)
+                body = article.body if article is not None else ""
+                self.haystacks.append(
+                    f"{self.names[document.doc_id]}\n{document.outlet or ''}\n{document.source}\n{body}".casefold())
+        return self.haystacks
 
     def article_passes(self, n: int, filters: Filters, found: set[int] | None) -> bool:
         document = self.documents[n]
@@ -111,16 +132,15 @@ class BrowseData:
         """(article numbers, pair ranks) passing the filters: a pair passes when either article
         passes the article filters, and it is of the kind (and has the article) asked for."""
         found = self.matching_documents(filters.query)
-        passes = [self.article_passes(n, filters, found) for n in range(len(self.documents))]
-        articles = [n for n, ok in enumerate(passes) if ok]
-        only = self.number.get(filters.article) if filters.article is not None else None
-        pairs = [
-            rank for rank, (left, right) in enumerate(self.pair_docs)
-            if (passes[left] or passes[right])
-            and (only is None or only in (left, right))
-            and (filters.kind is None or pair_kind(self.pairs[rank]) == filters.kind)
-        ]
-        return articles, pairs
+        passes = np.fromiter((self.article_passes(n, filters, found) for n in range(len(self.documents))), bool,
+                             len(self.documents))
+        keep = passes[self.pair_left] | passes[self.pair_right]
+        if filters.article is not None:
+            only = self.number.get(filters.article, -1)
+            keep &= (self.pair_left == only) | (self.pair_right == only)
+        if filters.kind is not None:
+            keep &= self.pair_kinds == PAIR_KINDS.index(filters.kind)
+        return np.flatnonzero(passes).tolist(), np.flatnonzero(keep).tolist()
 
 
 def pair_kind(pair: PairSummary) -> str:
@@ -142,6 +162,8 @@ ARTICLE_COLUMNS = (
 
 
 def article_cells(data: BrowseData) -> Callable[[int], Sequence[Text]]:
+    from srccompare.report.reuse_views import reused_share
+
     def cells(n: int) -> Sequence[Text]:
         document = data.documents[n]
         partner = document.top_partner
@@ -158,6 +180,8 @@ def article_cells(data: BrowseData) -> Callable[[int], Sequence[Text]]:
 
 
 def article_sort_key(data: BrowseData) -> Callable[[str], Callable[[int], Any]]:
+    from srccompare.report.reuse_views import reused_share
+
     def key(column: str) -> Callable[[int], Any]:
         documents = data.documents
         keys: dict[str, Callable[[int], Any]] = {

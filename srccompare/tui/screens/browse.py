@@ -28,7 +28,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from srccompare.names import fitted
 from srccompare.settings import Settings
-from srccompare.tui.browse_data import (ARTICLE_COLUMNS, PAIR_COLUMNS, PAIR_KINDS, BrowseData, Filters, Processed,
+from srccompare.tui.browse_data import (ARTICLE_COLUMNS, PAIR_COLUMNS, PAIR_KINDS, BrowseData, Filters, NothingToBrowse, Processed,
                                         article_cells, article_sort_key, pair_cells, pair_sort_key)
 from srccompare.tui.messages import CorpusFailed
 from srccompare.tui.screens.browse_text import LEGEND, article_detail, pair_detail, status_line
@@ -156,6 +156,9 @@ class BrowseScreen(Screen):
             return
         if event.state == WorkerState.SUCCESS:
             self._loaded(event.worker.result)
+        elif event.state == WorkerState.ERROR and isinstance(event.worker.error, NothingToBrowse):
+            self.app.unreadable = event.worker.error.errors  # type: ignore[attr-defined]
+            self.app.exit(return_code=3)
         elif event.state == WorkerState.ERROR:
             error = event.worker.error
             self.query_one("#browse-step", Label).update(Text(f"Failed: {error}"))
@@ -164,13 +167,12 @@ class BrowseScreen(Screen):
 
     def _loaded(self, data: BrowseData) -> None:
         self.data = data
+        self.app.processed = data.corpus  # type: ignore[attr-defined]
         self.query_one("#browse-progress").display = False
         self.query_one("#browse-status", Static).display = True
         articles, pairs = self.tables()
-        articles.cells, articles.sort_key = article_cells(data), article_sort_key(data)
-        pairs.cells, pairs.sort_key = pair_cells(data), pair_sort_key(data)
-        articles.sort_column, articles.descending = "reused", True
-        pairs.sort_column, pairs.descending = "words", True
+        articles.set_source(article_cells(data), article_sort_key(data), "reused", descending=True)
+        pairs.set_source(pair_cells(data), pair_sort_key(data), "words", descending=True)
         self._show_failures()
         self.refill()
         articles.focus()

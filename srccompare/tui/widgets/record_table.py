@@ -28,6 +28,7 @@ from textual.strip import Strip
 from srccompare.report.diff_segments import visible
 
 GAP = 1  # blank columns between cells
+ROWS_KEPT = 2000  # rows whose laid-out cells are kept (a few screens' worth, both ways)
 
 
 @dataclass(frozen=True)
@@ -99,8 +100,15 @@ class RecordTable(ScrollView, can_focus=True):
         self.sort_column: str | None = None
         self.descending = False
         self._widths: list[int] = []
+        self._painted: dict[tuple[int, tuple[int, ...]], list[Segment]] = {}
 
     # --- data in -------------------------------------------------------------
+
+    def set_source(self, cells: Cells, sort_key: SortKey, sort_column: str | None = None, descending: bool = False) -> None:
+        """Where rows' cells and sort values come from, and the order to start in (rows follow with ``show``)."""
+        self.cells, self.sort_key = cells, sort_key
+        self.sort_column, self.descending = sort_column, descending
+        self._painted.clear()
 
     def show(self, records: Sequence[int]) -> None:
         """Show these records (sorted by the sort column, else in the order given), keeping the
@@ -237,7 +245,13 @@ class RecordTable(ScrollView, can_focus=True):
         return self._join(cells)
 
     def _row_segments(self, position: int) -> list[Segment]:
-        return self._join(list(self.cells(self.records[position])))
+        """A row's cells laid out, kept for the current widths (scrolling back paints them again)."""
+        key = (self.records[position], tuple(self._widths))
+        if key not in self._painted:
+            if len(self._painted) > ROWS_KEPT:
+                self._painted.clear()
+            self._painted[key] = self._join(list(self.cells(self.records[position])))
+        return self._painted[key]
 
     def _join(self, cells: list[Text]) -> list[Segment]:
         segments: list[Segment] = []
