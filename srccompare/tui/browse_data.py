@@ -10,14 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from rich.text import Text
 
 from srccompare.model import Attribution, CleanArticle, DocumentSummary, LoadError, PairSummary, ReuseResult
 from srccompare.names import article_name, source_name
 from srccompare.tui.widgets.record_table import Column
+
+if TYPE_CHECKING:  # numpy is imported in the worker, after the first paint
+    import numpy as np
 
 PAIR_KINDS = ("reporting", "quote", "mixed")
 
@@ -75,6 +77,8 @@ class BrowseData:
     @classmethod
     def build(cls, corpus: Processed) -> BrowseData:
         # imported here, in the worker: reuse_views brings numba (a second before the first paint otherwise)
+        import numpy as np
+
         from srccompare.report.reuse_views import agencies_of, attributions_by_doc
 
         result = corpus.result
@@ -131,6 +135,8 @@ class BrowseData:
     def visible(self, filters: Filters) -> tuple[list[int], list[int]]:
         """(article numbers, pair ranks) passing the filters: a pair passes when either article
         passes the article filters, and it is of the kind (and has the article) asked for."""
+        import numpy as np
+
         found = self.matching_documents(filters.query)
         passes = np.fromiter((self.article_passes(n, filters, found) for n in range(len(self.documents))), bool,
                              len(self.documents))

@@ -236,8 +236,8 @@ class BrowseScreen(Screen):
         if self.data is None:
             return
         commands = [SimpleCommand("All outlets", partial(self.set_filter, outlet=None), "Clear the outlet filter")]
-        commands += [SimpleCommand(outlet, partial(self.set_filter, outlet=outlet), f"{count} articles")
-                     for outlet, count in self.data.outlets]
+        commands += [SimpleCommand(outlet, partial(self.set_filter, outlet=outlet),
+                                   f"{count} article{'s' if count != 1 else ''}") for outlet, count in self.data.outlets]
         self.app.search_commands(commands, placeholder="Outlet to show…")
 
     def action_sort(self) -> None:

@@ -76,7 +76,9 @@ def pair_detail(data: BrowseData, rank: int) -> Text:
     largest = max((passages[i] for i in pair.passages), key=lambda p: (p.words, -p.left_start))
     body = data.by_id[largest.left_id].body
     excerpt = fitted(" ".join(body[largest.left_start:largest.left_end].split()), EXCERPT_CHARS)
-    text = Text(f"{pair.words} shared words ({pair_kind(pair)}) in {len(pair.passages)} passages", style="bold")
+    count = len(pair.passages)
+    text = Text(f"{pair.words} shared words ({pair_kind(pair)}) in {count} passage{'s' if count != 1 else ''}",
+                style="bold")
     text.append(f"; the largest ({largest.kind}, {largest.words} words, similarity {largest.similarity:.2f}): ")
     text.append(f"“{excerpt}”", style="italic")
     return text

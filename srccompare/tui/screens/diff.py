@@ -144,6 +144,9 @@ class DiffScreen(Screen[None]):
         self.query_one(AlignedRows).focus()
         for flag in TOGGLES:
             self._show_state(flag)
+        if not self.quits:  # opened from the corpus: q goes back to it
+            bindings = self._bindings.key_to_bindings
+            bindings["q"] = [replace(b, description="back") for b in bindings["q"]]
         if self.result is not None:  # given whole (tests, snapshots): shown as it is
             self.result = replace(self.result, shared=self.result.shared or self.shared)
             self._display(self.result, self._landing(self.result))
