@@ -66,7 +66,9 @@ def browse_numbers(settings) -> tuple[str, str]:
         async with BrowseApp(lambda progress: corpus, settings).run_test(size=(160, 40)) as pilot:
             screen = pilot.app.screen
             await pilot.app.workers.wait_for_complete()
-            while screen.data is None:  # the worker's result arrives as a message
+            for _ in range(200):  # the worker's result arrives as a message
+                if screen.data is not None:
+                    break
                 await pilot.pause()
             pairs = screen.tables()[1]
             rank = next(r for r, p in enumerate(screen.data.pairs) if (p.left_id, p.right_id) == PAIR)
@@ -79,7 +81,9 @@ def browse_numbers(settings) -> tuple[str, str]:
             assert isinstance(pilot.app.screen, DiffScreen)
             await pilot.app.workers.wait_for_complete()
             header = pilot.app.screen.query_one(DiffHeader)
-            while header.result is None:
+            for _ in range(200):
+                if header.result is not None:
+                    break
                 await pilot.pause()
             found.append(header._shared())
 

@@ -21,7 +21,6 @@ from srccompare.tui.widgets.header import DiffHeader
 from srccompare.tui.widgets.rows import AlignedRows
 
 SETTINGS = load_settings()
-pytestmark = pytest.mark.asyncio
 FLAGS = "waving the red-and-white flags of the opposition and calling on Lukashenko to"
 
 
@@ -44,6 +43,7 @@ def header_text(app) -> str:
     return console.file.getvalue()
 
 
+@pytest.mark.asyncio
 async def test_a_pair_opens_on_its_first_shared_passage(moscow) -> None:
     left, right, result = moscow
     app = DiffApp(left, right, SETTINGS)  # aligned and counted in the worker, as srccompare diff does
@@ -58,6 +58,7 @@ async def test_a_pair_opens_on_its_first_shared_passage(moscow) -> None:
         assert rows._starts[rows.cursor] - top <= 1  # the passage's row is at the top of the view
 
 
+@pytest.mark.asyncio
 async def test_brackets_walk_the_shared_passages(moscow) -> None:
     app = DiffApp(moscow[0], moscow[1], SETTINGS, moscow[2])
     async with app.run_test(size=(100, 30)) as pilot:
@@ -72,6 +73,7 @@ async def test_brackets_walk_the_shared_passages(moscow) -> None:
         assert rows.cursor_row == targets[-2]
 
 
+@pytest.mark.asyncio
 async def test_shared_runs_inside_a_changed_paragraph_are_marked_shared(moscow) -> None:
     left, right, result = moscow
     [row] = [r for r in result.rows if r.status == "changed" and FLAGS in left.body[r.left_start:r.left_end]]
@@ -82,6 +84,7 @@ async def test_shared_runs_inside_a_changed_paragraph_are_marked_shared(moscow) 
     assert any(piece.kind == "changed" for piece in pieces)  # the rest of the rewrite is still marked
 
 
+@pytest.mark.asyncio
 async def test_toggles_show_their_state_in_the_footer(moscow) -> None:
     app = DiffApp(moscow[0], moscow[1], SETTINGS, moscow[2])
     async with app.run_test(size=(100, 30)) as pilot:
@@ -96,6 +99,7 @@ async def test_toggles_show_their_state_in_the_footer(moscow) -> None:
         assert app.screen.show_removed and not app.screen.show_moves
 
 
+@pytest.mark.asyncio
 async def test_question_mark_shows_every_symbol_and_escape_closes(moscow) -> None:
     app = DiffApp(moscow[0], moscow[1], SETTINGS, moscow[2])
     async with app.run_test(size=(100, 30)) as pilot:
@@ -113,6 +117,7 @@ async def test_question_mark_shows_every_symbol_and_escape_closes(moscow) -> Non
         assert app.screen is diff_screen
 
 
+@pytest.mark.asyncio
 async def test_escape_closes_the_keys_panel(moscow) -> None:
     app = DiffApp(moscow[0], moscow[1], SETTINGS, moscow[2])
     async with app.run_test(size=(100, 30)) as pilot:
@@ -125,6 +130,7 @@ async def test_escape_closes_the_keys_panel(moscow) -> None:
         assert not app.screen.query("HelpPanel")
 
 
+@pytest.mark.asyncio
 async def test_the_palette_lists_quit_once(moscow) -> None:
     app = DiffApp(moscow[0], moscow[1], SETTINGS, moscow[2])
     async with app.run_test(size=(100, 30)) as pilot:
