@@ -168,7 +168,7 @@ def share_line(result: DiffResult) -> str:
     ``browse`` show for the pair), and each side's words inside the shared passages."""
     shared = result.shared
     if shared is None:
-        return "shared: not counted"
+        return "shared: counting…"
     if not shared.passages:
         return f"shared: no passage (left {shared.left_total} words, right {shared.right_total})"
     left = shared.left_words / shared.left_total if shared.left_total else 0.0

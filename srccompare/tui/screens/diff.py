@@ -22,7 +22,7 @@ from textual.widgets import Footer
 from srccompare.model import CleanArticle, DiffResult, SharedWords
 from srccompare.report.diff_segments import passage_rows
 from srccompare.settings import Settings
-from srccompare.tui.messages import AlignmentReady, CursorMoved, SearchClosed, SearchSubmitted
+from srccompare.tui.messages import AlignmentReady, CursorMoved, SearchClosed, SearchSubmitted, SharedReady
 from srccompare.tui.widgets.header import DiffHeader
 from srccompare.tui.widgets.rows import AlignedRows
 from srccompare.tui.widgets.search import SearchBar
@@ -154,14 +154,30 @@ class DiffScreen(Screen[None]):
             self.run_worker(self._align, thread=True, exclusive=True, group="align")
 
     def _align(self) -> None:
-        """In a worker thread: align the articles, count what they share, post the result to the screen."""
-        from srccompare.shared import compare
+        """In a worker thread: align the articles and post the rows, then (when not given) count what
+        they share and post that: the rows show while the reuse core loads (a second or more, cold)."""
+        from srccompare.diff import diff_articles
 
-        self.post_message(AlignmentReady(compare(self.left, self.right, self.settings, self.shared)))
+        result = diff_articles(self.left, self.right, self.settings.diff)
+        self.post_message(AlignmentReady(replace(result, shared=self.shared)))
+        if self.shared is None:
+            from srccompare.shared import between
+
+            self.post_message(SharedReady(between(self.left, self.right, self.settings)))
 
     def on_alignment_ready(self, message: AlignmentReady) -> None:
         self.result = message.result
         self._display(message.result, self._landing(message.result))
+
+    def on_shared_ready(self, message: SharedReady) -> None:
+        """The count arrived: show it, and go to the first shared passage unless the reader has moved."""
+        if self.result is None:
+            return
+        self.shared = message.shared
+        self.result = replace(self.result, shared=message.shared.swapped() if self.swapped else message.shared)
+        rows = self.query_one(AlignedRows)
+        untouched = not rows.cursor_row
+        self._display(self.result, self._landing(self.result) if untouched else rows.cursor_row or 0)
 
     @staticmethod
     def _landing(result: DiffResult) -> int:
