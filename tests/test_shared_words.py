@@ -81,10 +81,10 @@ def browse_numbers(settings) -> tuple[str, str]:
             assert isinstance(pilot.app.screen, DiffScreen)
             await pilot.app.workers.wait_for_complete()
             header = pilot.app.screen.query_one(DiffHeader)
-            for _ in range(200):
+            for _ in range(400):
                 if header.result is not None:
                     break
-                await pilot.pause()
+                await pilot.pause(0.05)
             found.append(header._shared())
 
     asyncio.run(run())

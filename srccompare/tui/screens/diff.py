@@ -53,6 +53,7 @@ class DiffCommands(Provider):
                 yield Hit(score, matcher.highlight(name), partial(self.screen.run_action, action), help=help_text)
 
 
+COUNT_DELAY = 0.3  # seconds after the rows are shown before the shared words are counted
 CHANGE = Binding.Group("change")
 SHARED = Binding.Group("shared")
 # The toggles: flag -> (key, footer name, what it shows); the footer adds ":on" or ":off".
@@ -143,10 +144,11 @@ class DiffScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one(AlignedRows).focus()
         for flag in TOGGLES:
-            self._show_state(flag)
+            self._show_state(flag, refresh=False)
         if not self.quits:  # opened from the corpus: q goes back to it
             bindings = self._bindings.key_to_bindings
             bindings["q"] = [replace(b, description="back") for b in bindings["q"]]
+        self.refresh_bindings()
         if self.result is not None:  # given whole (tests, snapshots): shown as it is
             self.result = replace(self.result, shared=self.result.shared or self.shared)
             self._display(self.result, self._landing(self.result))
@@ -154,20 +156,26 @@ class DiffScreen(Screen[None]):
             self.run_worker(self._align, thread=True, exclusive=True, group="align")
 
     def _align(self) -> None:
-        """In a worker thread: align the articles and post the rows, then (when not given) count what
-        they share and post that: the rows show while the reuse core loads (a second or more, cold)."""
+        """In a worker thread: align the articles and post the rows."""
         from srccompare.diff import diff_articles
 
         result = diff_articles(self.left, self.right, self.settings.diff)
         self.post_message(AlignmentReady(replace(result, shared=self.shared)))
-        if self.shared is None:
-            from srccompare.shared import between
 
-            self.post_message(SharedReady(between(self.left, self.right, self.settings)))
+    def _count(self) -> None:
+        """In a worker thread, once the rows are painted: what the two share, by the reuse core
+        (loading it takes a second or more, cold; started earlier, it held the rows back)."""
+        from srccompare.shared import between
+
+        self.post_message(SharedReady(between(self.left, self.right, self.settings)))
 
     def on_alignment_ready(self, message: AlignmentReady) -> None:
         self.result = message.result
         self._display(message.result, self._landing(message.result))
+        if self.shared is None:
+            # a moment later: loading the reuse core holds the GIL for long stretches, and the
+            # driver's writer thread needs it to put the rows on the terminal
+            self.set_timer(COUNT_DELAY, partial(self.run_worker, self._count, thread=True, exclusive=True, group="count"))
 
     def on_shared_ready(self, message: SharedReady) -> None:
         """The count arrived: show it, and go to the first shared passage unless the reader has moved."""
@@ -195,12 +203,13 @@ class DiffScreen(Screen[None]):
         if rows.result is not None:
             self.query_one(DiffHeader).describe(rows.result.rows[message.row], message.row, rows.passage_rows)
 
-    def _show_state(self, flag: str) -> None:
+    def _show_state(self, flag: str, refresh: bool = True) -> None:
         """The toggle's footer entry says whether it is on."""
         key, name, _ = TOGGLES[flag]
         bindings = self._bindings.key_to_bindings
         bindings[key] = [replace(b, description=f"{name}:{'on' if getattr(self, flag) else 'off'}") for b in bindings[key]]
-        self.refresh_bindings()
+        if refresh:
+            self.refresh_bindings()
 
     # --- actions -------------------------------------------------------------
 
