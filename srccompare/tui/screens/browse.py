@@ -123,7 +123,7 @@ class BrowseScreen(Screen):
         yield Static(id="browse-detail")
         with VerticalScroll(id="browse-failed"):
             yield Static(id="browse-failed-list")
-        yield Footer()
+        yield Footer(compact=True)  # the filters' states fit at 100 columns
 
     def on_mount(self) -> None:
         self.title = "srccompare browse"
