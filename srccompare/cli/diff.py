@@ -52,9 +52,9 @@ def diff(ctx: click.Context, left: str, right: str, fmt: str | None, width: int 
     if isinstance(loaded, list):
         _fail_loading([f"{error.source}: {error.problem}" for error in loaded])
     left_article, right_article = loaded
-    from srccompare.diff.align import diff_articles
+    from srccompare.diff.shared import compare
 
-    result = diff_articles(left_article, right_article, settings.diff)
+    result = compare(left_article, right_article, settings)
     text = _render(fmt, left_article, right_article, result, width or _default_width())
     if output is not None:
         write_atomically(output, text)
