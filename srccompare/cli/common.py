@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import signal
 import sys
-import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -14,6 +13,8 @@ import click
 
 from srccompare.model import LoadError
 from srccompare.settings import Settings, SettingsError, load_settings
+from srccompare.cli.output import OutputError, write_atomically, write_report_file
+from srccompare.visible import visible
 
 if TYPE_CHECKING:
     from srccompare.ingest.corpus import WireInput
@@ -28,10 +29,6 @@ EXIT_INTERNAL = 70  # a bug in srccompare (EX_SOFTWARE); please report it
 EXIT_INTERRUPTED = 130  # Ctrl-C or SIGTERM
 
 
-class OutputError(click.ClickException):
-    exit_code = EXIT_OUTPUT
-
-
 def fail(message: str, status: int = EXIT_USAGE) -> NoReturn:
     """Print one line on stderr and exit."""
     click.echo(f"srccompare: {one_line(message)}", err=True)
@@ -39,12 +36,13 @@ def fail(message: str, status: int = EXIT_USAGE) -> NoReturn:
 
 
 def one_line(text: str) -> str:
-    """A message safe to print: one line, no control characters from file names."""
-    return "".join(ch if ch.isprintable() else "?" for ch in " ".join(str(text).split()))
+    """A message safe to print: one line (runs of white space one space), its control characters
+    and escape sequences made visible and inert (srccompare/visible.py)."""
+    return visible(" ".join(str(text).split()))
 
 
 def report_error(error: LoadError) -> None:
-    click.echo(f"srccompare: {one_line(error.source)}: {one_line(error.problem)}", err=True)
+    click.echo(f"srccompare: {visible(error.source)}: {one_line(error.problem)}", err=True)
 
 
 def summarise_failures(failed: int, total: int) -> int:
@@ -79,32 +77,6 @@ def wire_inputs(values: Iterable[str]) -> list[WireInput]:
     return parsed
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary file and a rename: never a half-written file."""
-    directory = path.parent if str(path.parent) else Path(".")
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    except OSError as error:
-        raise OutputError(f"{directory}: cannot write there ({error.strerror or error})") from None
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-        # mkstemp makes the file private (0600); give it the mode any new file would get.
-        os.chmod(temporary, 0o666 & ~_umask())
-        os.replace(temporary, path)
-    except BaseException as error:
-        Path(temporary).unlink(missing_ok=True)
-        if isinstance(error, OSError):
-            raise OutputError(f"{path}: cannot write ({error.strerror or error})") from None
-        raise
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
-
-
 def emit(chunks: Iterable[str]) -> None:
     """Write the result to stdout; a closed pipe (``| head``) ends quietly."""
     try:
@@ -129,8 +101,12 @@ def run_guarded(call: Callable[[], Any], debug: bool) -> NoReturn:
         status = call()
     except click.exceptions.Exit as done:
         sys.exit(done.exit_code)
+    except click.UsageError as error:  # one line with the one prefix, not click's usage block and "Error:"
+        command = error.ctx.command_path if error.ctx is not None else "srccompare"
+        click.echo(f"srccompare: {one_line(error.format_message()).rstrip('.')} (see '{command} --help')", err=True)
+        sys.exit(error.exit_code)
     except click.ClickException as error:
-        error.show()
+        click.echo(f"srccompare: {one_line(error.format_message())}", err=True)
         sys.exit(error.exit_code)
     except (click.Abort, KeyboardInterrupt):
         click.echo("srccompare: interrupted", err=True)

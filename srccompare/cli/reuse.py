@@ -12,7 +12,7 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from srccompare.cli.common import EXIT_ALL_FAILED, emit, fail, report_error, settings_from, summarise_failures, wire_inputs, write_atomically
+from srccompare.cli.common import EXIT_ALL_FAILED, emit, fail, report_error, settings_from, summarise_failures, wire_inputs, write_report_file
 from srccompare.cli.web import WebOptions, web_options
 from srccompare.ingest.corpus import load_corpus
 from srccompare.engines.base import cycle_collection_paused
@@ -109,7 +109,7 @@ def render(result: ReuseResult, articles: Sequence[CleanArticle], fmt: str) -> s
 def write_report(result: ReuseResult, articles: Sequence[CleanArticle], fmt: str, output: Path | None) -> None:
     """A rich table on a terminal, else the chosen format to stdout or (atomically) to ``output``."""
     if output is not None:
-        write_atomically(output, render(result, articles, fmt))
+        write_report_file(output, render(result, articles, fmt))
     elif fmt == "table" and sys.stdout.isatty():
         from srccompare.report import reuse_table
 

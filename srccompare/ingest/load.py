@@ -21,6 +21,7 @@ from charset_normalizer import from_bytes
 
 from srccompare.model import Article, InputKind, LoadError, Metadata
 from srccompare.settings import Settings
+from srccompare.visible import visible, visible_metadata
 
 STDIN = "-"
 HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml"}
@@ -48,6 +49,15 @@ CLUE_STARTS = {"\n": 1, "]": 0, "*": 0}
 WEB_ENCODINGS = ["cp1252", "latin_1", "iso8859_15", "cp1251", "shift_jis", "euc_kr", "gb2312", "gbk", "cp1250", "big5", "koi8_r"]
 JSONL_FIELDS = ("id", "url", "outlet", "date", "title")
 WEB_ADDRESS = re.compile(r"https?://", re.I)
+# A JSON Lines record is an object of strings: nesting deeper than this is refused before parsing
+# (Python's parser recurses once a level: 100,000 "[" end in a RecursionError).
+MAX_JSON_DEPTH = 64
+JSON_BRACKETS = re.compile(r"[\[\]{}]")
+STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"')
+# Longest id, and longest other metadata field (title, url, ...), a record may give; longer ones
+# are refused (a 5,000-character id made file names no file system takes).
+MAX_ID_CHARS = 1_000
+MAX_FIELD_CHARS = 10_000
 
 
 @dataclass(frozen=True)
@@ -93,7 +103,7 @@ def input_units(inputs: Sequence[str], settings: Settings) -> Iterator[InputUnit
             yield from _load_bytes(_read_stdin(settings), "<stdin>", "stdin", settings)
             continue
         path = Path(name)
-        if path.is_dir():
+        if _answer(path.is_dir):  # (a folder without search permission above it: read, and refused, as a file)
             yield from _load_directory(path, settings)
         else:
             yield from _file_units(str(path), settings)
@@ -125,11 +135,11 @@ def article_from_text(
 ) -> Article:
     """An Article from a string already in memory (notebooks, tests, fetched pages)."""
     return Article(
-        id=id or content_id(content),
-        source=source,
+        id=visible(id or content_id(content)),
+        source=visible(source),
         kind=kind or detect_kind(content, source),
         content=content,
-        hints=hints or Metadata(),
+        hints=visible_metadata(hints) if hints else Metadata(),
     )
 
 
@@ -359,10 +369,15 @@ def _load_jsonl(text: str, source: str, stem: str) -> Iterator[JsonRecord | Load
 
 
 def _jsonl_record(line: str, where: str, fallback_id: str) -> Article | LoadError:
+    where = visible(where)
+    if _nested_deeper(line, MAX_JSON_DEPTH):
+        return LoadError(where, f"nested more than {MAX_JSON_DEPTH} levels deep; a record is an object of strings")
     try:
         record = json.loads(line)
-    except ValueError as error:
+    except json.JSONDecodeError as error:
         return LoadError(where, f"not valid JSON ({error.msg})")
+    except (ValueError, RecursionError) as error:  # an integer of over 4,300 digits; nesting past Python's limit
+        return LoadError(where, f"not valid JSON ({one_line_of(error)})")
     if not isinstance(record, dict):
         return LoadError(where, "a JSON Lines record must be an object")
     body_field = "html" if isinstance(record.get("html"), str) and record["html"].strip() else "text"
@@ -374,9 +389,29 @@ def _jsonl_record(line: str, where: str, fallback_id: str) -> Article | LoadErro
     fields: dict[str, str | None] = {}
     for name in JSONL_FIELDS:
         value = record.get(name)
-        if value is not None and not isinstance(value, (str, int)):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, (str, int))):
             return LoadError(where, f"field '{name}' should be a string, got {type(value).__name__}")
         fields[name] = None if value is None else str(value)
+        longest = MAX_ID_CHARS if name == "id" else MAX_FIELD_CHARS
+        if fields[name] is not None and len(fields[name]) > longest:  # type: ignore[arg-type]
+            return LoadError(where, f"field '{name}' is {len(fields[name]):,} characters long; at most {longest:,}")  # type: ignore[arg-type]
     hints = Metadata(title=fields["title"], date=fields["date"], url=fields["url"], outlet=fields["outlet"])
     kind: InputKind = "html" if body_field == "html" else detect_kind(body)
-    return Article(id=fields["id"] or fallback_id, source=where, kind=kind, content=body, hints=hints)
+    return Article(id=visible(fields["id"] or fallback_id), source=where, kind=kind, content=body, hints=visible_metadata(hints))
+
+
+def _nested_deeper(line: str, limit: int) -> bool:
+    """Whether the JSON on ``line`` nests arrays and objects more than ``limit`` deep (brackets
+    inside strings not counted). Only lines with more brackets than ``limit`` are scanned."""
+    if line.count("[") + line.count("{") <= limit:
+        return False
+    depth = 0
+    for bracket in JSON_BRACKETS.finditer(STRINGS.sub('""', line)):
+        depth += 1 if bracket.group() in "[{" else -1
+        if depth > limit:
+            return True
+    return False
+
+
+def one_line_of(error: BaseException) -> str:
+    return " ".join(str(error).split()) or type(error).__name__

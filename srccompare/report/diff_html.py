@@ -20,8 +20,8 @@ from srccompare.report.diff_segments import (
     paragraph_label,
     share_line,
     side_paragraphs,
-    visible,
 )
+from srccompare.visible import visible_lines
 
 STATUS_TITLES = {
     "same": "same",
@@ -68,7 +68,7 @@ def as_html(left: CleanArticle, right: CleanArticle, result: DiffResult) -> str:
 
 
 def _e(text: str) -> str:
-    return escape(visible(text), quote=True)
+    return escape(visible_lines(text), quote=True)  # (headings come visible already; bodies keep their lines)
 
 
 def _header(left: CleanArticle, right: CleanArticle, result: DiffResult) -> str:

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from html import escape
 
 from srccompare.model import CleanArticle, DocumentSummary, PairSummary, Passage, ReuseResult
+from srccompare.visible import visible
 from srccompare.report.reuse_views import (
     attributions_by_doc,
     documents_by_reuse,
@@ -79,7 +80,7 @@ def matrix(documents: Sequence[DocumentSummary], pairs: Sequence[PairSummary], a
     for pair in pairs:
         shared[(pair.left_id, pair.right_id)] = pair.left_words
         shared[(pair.right_id, pair.left_id)] = pair.right_words
-    header = "".join(f"<th title=\"{escape(d.doc_id)}\">{number + 1}</th>" for number, d in enumerate(documents))
+    header = "".join(f"<th title=\"{shown(d.doc_id)}\">{number + 1}</th>" for number, d in enumerate(documents))
     rows = []
     for number, row in enumerate(documents):
         cells = []
@@ -89,7 +90,7 @@ def matrix(documents: Sequence[DocumentSummary], pairs: Sequence[PairSummary], a
                 continue
             words = shared.get((row.doc_id, column.doc_id), 0)
             cells.append(_cell(words, row, column))
-        label = escape(f"{number + 1}. {row.outlet or ''} {row.doc_id}".replace("  ", " "))
+        label = shown(f"{number + 1}. {row.outlet or ''} {row.doc_id}".replace("  ", " "))
         rows.append(f"<tr><th class=\"row\"><a href=\"#{anchors[row.doc_id]}\">{label}</a></th>{''.join(cells)}</tr>\n")
     caption = "<caption>Share of each row article's words shared with each column article</caption>"
     note = ""
@@ -103,7 +104,7 @@ def _cell(words: int, row: DocumentSummary, column: DocumentSummary) -> str:
     if not words:
         return "<td></td>"
     lightness = 95 - round(min(1.0, share * 2) * 55)  # 50% of the words shared is the darkest
-    title = escape(f"{row.doc_id} shares {words} of its {row.words} words ({share:.0%}) with {column.doc_id}")
+    title = shown(f"{row.doc_id} shares {words} of its {row.words} words ({share:.0%}) with {column.doc_id}")
     colour = "#fff" if lightness < 60 else "#222"
     return f"<td style=\"background: hsl(20, 85%, {lightness}%); color: {colour}\" title=\"{title}\">{share:.0%}</td>"
 
@@ -126,15 +127,20 @@ def article_section(document: DocumentSummary, article: CleanArticle, passages: 
         if not segment.partners:
             pieces.append(text)
             continue
-        title = escape("shared with " + ", ".join(segment.partners))
+        title = shown("shared with " + ", ".join(segment.partners))
         pieces.append(f"<mark class=\"{segment.kind}\" title=\"{title}\">{text}</mark>")
     meta = (
-        f"{escape(document.outlet or 'outlet unknown')} · {escape(document.date or 'date unknown')} · "
-        f"{document.words} words, {reused_share(document):.0%} shared · agencies: {escape(agencies)}"
+        f"{shown(document.outlet or 'outlet unknown')} · {shown(document.date or 'date unknown')} · "
+        f"{document.words} words, {reused_share(document):.0%} shared · agencies: {shown(agencies)}"
     )
-    title = escape(article.metadata.title or article.source)
+    title = shown(article.metadata.title or article.source)
     return (
         f"<section class=\"article\" id=\"{anchors[document.doc_id]}\">\n<h3>{title}</h3>\n"
-        f"<p class=\"meta\">{escape(document.doc_id)} · {escape(article.source)}</p>\n<p class=\"meta\">{meta}</p>\n"
+        f"<p class=\"meta\">{shown(document.doc_id)} · {shown(article.source)}</p>\n<p class=\"meta\">{meta}</p>\n"
         f"<div class=\"body\">{''.join(pieces)}</div>\n</section>\n"
     )
+
+
+def shown(text: str) -> str:
+    """A name or metadata value for an element or an attribute: escaped, and made visible (srccompare/visible.py)."""
+    return escape(visible(text), quote=True)

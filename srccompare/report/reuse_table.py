@@ -16,6 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from srccompare.model import Attribution, CleanArticle, DocumentSummary, ReuseResult
+from srccompare.visible import visible
 from srccompare.report.reuse_views import attributions_by_doc, documents_by_reuse, reused_share
 
 FAMILIES_SHOWN = 10
@@ -55,12 +56,12 @@ def articles_table(result: ReuseResult, limit: int = ARTICLES_SHOWN) -> Table:
     for document in documents_by_reuse(result)[:limit]:
         partner = documents.get(document.top_partner) if document.top_partner else None
         table.add_row(
-            Text(document.doc_id),
-            Text(document.outlet or "-"),
+            Text(visible(document.doc_id)),
+            Text(visible(document.outlet or "-")),
             str(document.words),
             f"{reused_share(document):.0%}",
             agencies_text(attributions.get(document.doc_id, ())),
-            Text(partner_label(partner) if partner else "-"),
+            Text(visible(partner_label(partner)) if partner else "-"),
         )
     return table
 
@@ -72,9 +73,9 @@ def agencies_text(attributions: Sequence[Attribution]) -> Text:
         if number:
             text.append(", ")
         if attribution.how == "explicit":
-            text.append(f"{attribution.agency} credited", style="bold")
+            text.append(f"{visible(attribution.agency)} credited", style="bold")
         else:
-            text.append(f"{attribution.agency} inferred {attribution.share:.0%}", style="italic")
+            text.append(f"{visible(attribution.agency)} inferred {attribution.share:.0%}", style="italic")
     return text if attributions else Text("-")
 
 
@@ -103,7 +104,7 @@ def families_table(result: ReuseResult, articles: Sequence[CleanArticle]) -> Ren
             family.id,
             str(len({span.doc_id for span in family.spans})),
             "/".join(kinds),
-            Text(", ".join(dict.fromkeys(span.doc_id for span in family.spans))),
+            Text(visible(", ".join(dict.fromkeys(span.doc_id for span in family.spans)))),
             Text(excerpt),
         )
     return table

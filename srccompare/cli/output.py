@@ -1,0 +1,128 @@
+"""Writing a report to ``-o/--output FILE``: atomically where that is safe, through where it is not.
+
+A regular file (or a new path) is written to a temporary file beside it and renamed over it, so a
+reader never sees half a report. Anything else is written through as it is: a character device
+(/dev/null, /dev/full, a terminal), a FIFO, /dev/stdout; renaming over those would replace the
+device node or the pipe with a regular file. A symbolic link is followed: its target is replaced
+atomically if it is a regular file (the link stays a link), written through if it is not.
+
+The temporary file's name carries this process's id (``.NAME.PID.RANDOM.tmp``), so the next write
+into the same folder can remove those that a killed run left, and only those whose process is gone.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+import tempfile
+from pathlib import Path
+
+import click
+
+from srccompare.visible import visible
+
+EXIT_OUTPUT = 4  # the result could not be written (srccompare/cli/common.py lists them all)
+
+
+class OutputError(click.ClickException):
+    exit_code = EXIT_OUTPUT
+
+
+def write_report_file(path: Path, text: str) -> None:
+    """Write ``text`` to ``path``: atomically for a regular file or a new path, through for the rest."""
+    try:
+        found = os.stat(path)  # (follows a link: what matters is what it points at)
+    except FileNotFoundError:
+        found = None
+    except OSError as error:
+        raise OutputError(f"{visible(str(path))}: cannot write ({error.strerror or error})") from None
+    if found is not None and stat.S_ISDIR(found.st_mode):
+        raise OutputError(f"{visible(str(path))}: is a directory")
+    if found is not None and not stat.S_ISREG(found.st_mode):
+        write_through(path, text)
+        return
+    write_atomically(Path(os.path.realpath(path)) if os.path.islink(path) else path, text)
+
+
+def write_through(path: Path, text: str) -> None:
+    """Write into what is already at ``path`` (a device, a FIFO), as ``>`` in a shell would."""
+    try:
+        with open(path, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+    except OSError as error:  # ENOSPC from /dev/full comes at the write or at the close
+        raise OutputError(f"{visible(str(path))}: cannot write ({error.strerror or error})") from None
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` via a temporary file and a rename: never a half-written file."""
+    directory = path.parent if str(path.parent) else Path(".")
+    remove_stale_temporaries(directory, path.name)
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=directory)
+    except OSError as error:
+        raise OutputError(f"{visible(str(directory))}: cannot write there ({error.strerror or error})") from None
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+        # mkstemp makes the file private (0600); give it the mode any new file would get.
+        os.chmod(temporary, 0o666 & ~_umask())
+        os.replace(temporary, path)
+    except BaseException as error:
+        Path(temporary).unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise OutputError(f"{visible(str(path))}: cannot write ({error.strerror or error})") from None
+        raise
+
+
+def remove_stale_temporaries(directory: Path, name: str) -> list[str]:
+    """Remove the temporary files of ``name`` that killed runs left in ``directory``: those whose
+    process no longer exists. Returns their names."""
+    pattern = re.compile(rf"\.{re.escape(name)}\.(\d+)\.[^.]+\.tmp")
+    removed = []
+    try:
+        entries = [entry for entry in os.scandir(directory) if entry.name.startswith(f".{name}.")]
+    except OSError:
+        return removed
+    for entry in entries:
+        owner = pattern.fullmatch(entry.name)
+        if owner is None or process_alive(int(owner.group(1))) or not _answer_is_file(entry):
+            continue
+        try:
+            os.unlink(entry.path)
+            removed.append(entry.name)
+        except OSError:
+            pass  # (another run removed it first, or it is not ours to remove)
+    return removed
+
+
+def process_alive(pid: int) -> bool:
+    """Whether a process with this id exists on this machine (one of another user's counts)."""
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    except OverflowError:
+        return False
+    return True
+
+
+def _answer_is_file(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_file(follow_symlinks=False)
+    except OSError:
+        return False
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
+__all__ = ["OutputError", "write_report_file", "write_atomically", "write_through", "remove_stale_temporaries",
+           "process_alive"]
