@@ -16,10 +16,12 @@ import os
 import re
 import stat
 import tempfile
+from contextlib import suppress
 from pathlib import Path
 
 import click
 
+from srccompare.leftovers import left_behind
 from srccompare.visible import visible
 
 EXIT_OUTPUT = 4  # the result could not be written (srccompare/cli/common.py lists them all)
@@ -77,45 +79,14 @@ def write_atomically(path: Path, text: str) -> None:
 
 def remove_stale_temporaries(directory: Path, name: str) -> list[str]:
     """Remove the temporary files of ``name`` that killed runs left in ``directory``: those whose
-    process no longer exists. Returns their names."""
-    pattern = re.compile(rf"\.{re.escape(name)}\.(\d+)\.[^.]+\.tmp")
+    process no longer exists. Returns their paths."""
+    pattern = re.compile(rf"\.{re.escape(name)}\.(\d+)\.\w+\.tmp")
     removed = []
-    try:
-        entries = [entry for entry in os.scandir(directory) if entry.name.startswith(f".{name}.")]
-    except OSError:
-        return removed
-    for entry in entries:
-        owner = pattern.fullmatch(entry.name)
-        if owner is None or process_alive(int(owner.group(1))) or not _answer_is_file(entry):
-            continue
-        try:
-            os.unlink(entry.path)
-            removed.append(entry.name)
-        except OSError:
-            pass  # (another run removed it first, or it is not ours to remove)
+    for path in left_behind(str(directory), pattern, directories=False):
+        with suppress(OSError):  # (another run removed it first)
+            os.unlink(path)
+            removed.append(path)
     return removed
-
-
-def process_alive(pid: int) -> bool:
-    """Whether a process with this id exists on this machine (one of another user's counts)."""
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    except OverflowError:
-        return False
-    return True
-
-
-def _answer_is_file(entry: os.DirEntry[str]) -> bool:
-    try:
-        return entry.is_file(follow_symlinks=False)
-    except OSError:
-        return False
 
 
 def _umask() -> int:
@@ -124,5 +95,3 @@ def _umask() -> int:
     return current
 
 
-__all__ = ["OutputError", "write_report_file", "write_atomically", "write_through", "remove_stale_temporaries",
-           "process_alive"]
