@@ -69,7 +69,8 @@ def run_all(cases: list[Case], code: Path, verbose: bool) -> tuple[dict[str, lis
             if not passed:
                 failures.append((c, why))
             if verbose:
-                print(f"{'pass' if passed else 'FAIL'}  {c.klass:<16} {c.name}", flush=True)
+                seen = f"  [tracebacks {lab.tracebacks}, escapes {lab.escapes}: {lab.evidence[:3]}]" if lab.tracebacks or lab.escapes else ""
+                print(f"{'pass' if passed else 'FAIL'}  {c.klass:<16} {c.name}{seen}", flush=True)
     return rows, totals, failures
 
 

@@ -30,7 +30,8 @@ CLIPBOARD = "\x1b]52;c;cHduZWQ=\x07"
 C1_CSI = "\x9b31m"
 HOSTILE = f"evil{CLEAR}{CLIPBOARD}{C1_CSI}\nname"
 # What must never reach a terminal, as bytes (U+009B is C2 9B in UTF-8).
-ESCAPE_MARKERS = (b"\x1b[2J", b"\x1b]52;", b"\x07", b"\xc2\x9b")
+# (The payload's own BEL: Textual ends its own OSC sequences with one.)
+ESCAPE_MARKERS = (b"\x1b[2J", b"\x1b]52;", b"cHduZWQ=\x07", b"\xc2\x9b")
 
 
 class Failed(AssertionError):
@@ -80,6 +81,7 @@ class Lab:
     escapes: int = 0
     destroyed: int = 0
     runs: list[str] = field(default_factory=list)
+    evidence: list[bytes] = field(default_factory=list)  # what was seen around each traceback or escape
 
     def env(self, extra: dict[str, str] | None = None) -> dict[str, str]:
         return {**os.environ, "PYTHONPATH": str(self.code), "COLUMNS": "200", **(extra or {})}
@@ -124,9 +126,15 @@ class Lab:
 
     def _watch(self, args: tuple[str, ...], ran: Ran) -> Ran:
         self.runs.append(" ".join(args))
-        if b"Traceback (most recent call last)" in ran.out + ran.err or ran.status == 70:
+        seen = ran.out + ran.err
+        if b"Traceback (most recent call last)" in seen or ran.status == 70:
             self.tracebacks += 1
-        self.escapes += sum((ran.out + ran.err).count(marker) for marker in ESCAPE_MARKERS)
+            self.evidence.append(seen[-300:])
+        for marker in ESCAPE_MARKERS:
+            self.escapes += seen.count(marker)
+            if marker in seen:
+                at = seen.index(marker)
+                self.evidence.append(seen[max(0, at - 60):at + 20])
         return ran
 
     def write(self, name: str | bytes, data: str | bytes) -> Path:
