@@ -14,7 +14,8 @@ import tempfile
 from srccompare.clean import clean_article
 from srccompare.clean.metadata import find_credits
 from srccompare.clean.text import normalise, split_paragraphs
-from srccompare.ingest.load import article_from_text, decode, load_unit, _load_jsonl
+from srccompare.ingest.decode import article_from_text, decode
+from srccompare.ingest.load import load_unit, _load_jsonl
 from srccompare.model import Article, CleanArticle, DiffResult, LoadError, to_dict
 from srccompare.rules import load_rules
 from srccompare.settings import SettingsError, load_settings

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from conftest import SEEDS
-from srccompare.cli import output
-from srccompare.cli.output import OutputError, remove_stale_temporaries, write_report_file
+from srccompare.report import output
+from srccompare.report.output import OutputError, remove_stale_temporaries, write_report_file
 from srccompare.leftovers import process_alive
 from srccompare.reuse.spill import SpillDirectory
 

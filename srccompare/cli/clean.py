@@ -11,9 +11,9 @@ from rich.console import Console
 
 from srccompare.clean import load_and_clean
 from srccompare.cli.web import WebOptions, web_options
-from srccompare.cli.common import (EXIT_ALL_FAILED, OutputError, emit, fail, report_error, settings_from, summarise_failures,
-                                   write_atomically, write_report_file)
+from srccompare.cli.common import EXIT_ALL_FAILED, fail, report_error, settings_from, summarise_failures
 from srccompare.model import CleanArticle, LoadError
+from srccompare.report.output import OutputError, emit, write_atomically, write_report_file
 from srccompare.report import clean_out
 from srccompare.rules import RulesError, load_rules
 
@@ -93,7 +93,7 @@ def _write_files(articles: list[CleanArticle], fmt: str, output_dir: Path) -> li
         try:
             write_atomically(output_dir / f"{name}{suffix}", content)
         except OutputError as error:  # one article not written; the others still are
-            failed.append(LoadError(article.source, error.format_message()))
+            failed.append(LoadError(article.source, str(error)))
             report_error(failed[-1])
     return failed
 

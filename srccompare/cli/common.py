@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-import os
 import signal
+import sqlite3
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from srccompare.model import LoadError
+from srccompare.report.output import OutputError
 from srccompare.settings import Settings, SettingsError, load_settings
-from srccompare.cli.output import OutputError, write_atomically, write_report_file
 from srccompare.visible import visible
 
 if TYPE_CHECKING:
+    from srccompare.index import Store
     from srccompare.ingest.corpus import WireInput
 
 # Exit statuses (listed in README.md).
@@ -77,17 +79,20 @@ def wire_inputs(values: Iterable[str]) -> list[WireInput]:
     return parsed
 
 
-def emit(chunks: Iterable[str]) -> None:
-    """Write the result to stdout; a closed pipe (``| head``) ends quietly."""
+@contextmanager
+def open_store(db: Path, settings: Settings, *, create: bool = False) -> Iterator[Store]:
+    """The index at ``db``, with its problems (and SQLite's) as one-line messages."""
+    from srccompare.index import IndexFileError, open_index
+
     try:
-        for chunk in chunks:
-            sys.stdout.write(chunk)
-        sys.stdout.flush()
-    except BrokenPipeError:
-        # Python flushes stdout again at exit; point it at devnull so that is quiet too.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        sys.exit(EXIT_OK)
+        store = open_index(db, settings, create=create)
+    except IndexFileError as error:
+        fail(str(error), EXIT_USAGE)
+    try:
+        with store:
+            yield store
+    except sqlite3.Error as error:
+        fail(f"{db}: {error}", EXIT_OUTPUT)
 
 
 def run_guarded(call: Callable[[], Any], debug: bool) -> NoReturn:
@@ -108,6 +113,9 @@ def run_guarded(call: Callable[[], Any], debug: bool) -> NoReturn:
     except click.ClickException as error:
         click.echo(f"srccompare: {one_line(error.format_message())}", err=True)
         sys.exit(error.exit_code)
+    except OutputError as error:
+        click.echo(f"srccompare: {one_line(str(error))}", err=True)
+        sys.exit(EXIT_OUTPUT)
     except (click.Abort, KeyboardInterrupt):
         click.echo("srccompare: interrupted", err=True)
         sys.exit(EXIT_INTERRUPTED)

@@ -12,13 +12,12 @@ from srccompare.cli.common import (
     EXIT_ALL_FAILED,
     EXIT_SOME_FAILED,
     EXIT_USAGE,
-    emit,
     fail,
     one_line,
     report_error,
     settings_from,
-    write_report_file,
 )
+from srccompare.report.output import emit, write_report_file
 from srccompare.model import CleanArticle, LoadError
 from srccompare.settings import Settings
 

@@ -47,7 +47,7 @@ from pyspark.sql.types import LongType, StructField, StructType
 from srccompare.reuse.candidates import WEIGHT_UNIT
 from srccompare.engines import spark_batches as batches
 from srccompare.engines.base import Engine, Result, Task
-from srccompare.reuse.pipeline import align_parameters, attribute_parameters, index_parameters
+from srccompare.reuse.pipeline import index_parameters
 from srccompare.settings import Settings
 
 DOCS_SCHEMA = "id string, source string, kind string, metadata string, paragraphs array<string>, wire string, problem string"
@@ -163,14 +163,14 @@ def run_reuse(spark: SparkSession, inputs: Sequence[str], output: str, settings:
         _materialise(sketches)
         weights = corpus_weights(sketches, run.documents)
     with run.stage("candidates"):
-        pairs = candidate_pairs(sketches, reuse.max_df, reuse.common_df, reuse.min_shared_shingles, reuse.min_shared_bands)
+        pairs = candidate_pairs(sketches, reuse.candidates.max_df, reuse.candidates.common_df, reuse.candidates.min_shared_shingles, reuse.candidates.min_shared_bands)
         run.pairs = _materialise(pairs)
     with run.stage("align"):
-        setup = batches.AlignSetup(weights, reuse.fold_names, align_parameters(reuse), reuse.chunk_pairs)
+        setup = batches.AlignSetup(weights, reuse.tokens.fold_names, reuse.align, reuse.engine.chunk_pairs)
         passages = align_pairs(spark, pairs, docs, setup)
         run.passages = _materialise(passages)
     with run.stage("group"):
-        families, run.component_rounds = group_passages(passages, reuse.family_min_overlap)
+        families, run.component_rounds = group_passages(passages, reuse.group.min_overlap)
         run.families = _materialise(families)
     with run.stage("attribute"):
         explicit = docs.mapInPandas(batches.explicit_batches, ATTRIBUTION_ROW_SCHEMA)
@@ -415,7 +415,7 @@ def attribute(docs: DataFrame, passages: DataFrame, explicit: DataFrame, setting
 
     ``explicit``: the documents' explicit attributions (``batches.explicit_batches``) as rows.
     """
-    params = attribute_parameters(settings.reuse)
+    params = settings.reuse.attribute
     sources = explicit.filter(F.col("agency") != batches.UNNAMED_AGENCY).select(
         F.col("doc_id").alias("other"), "agency")
     sides = passage_sides(passages.filter(F.col("words") >= params.min_passage_words))

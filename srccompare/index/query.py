@@ -22,7 +22,7 @@ for that article over the index plus the article.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -34,8 +34,8 @@ from srccompare.reuse.candidates import WEIGHT_UNIT, key_weights
 from srccompare.reuse.group import group_passages
 from srccompare.index.build import Indexer
 from srccompare.index.store import IndexEntry, KeyPostings, StoredArticle, Store
-from srccompare.model import CleanArticle, Passage, ReuseResult
-from srccompare.reuse.pipeline import align_parameters, attribute_parameters, index_parameters, summarise, summarise_pairs
+from srccompare.model import CleanArticle, Corpus, Passage, ReuseResult
+from srccompare.reuse.pipeline import index_parameters, summarise, summarise_pairs
 from srccompare.settings import ReuseSettings, Settings
 from srccompare.reuse.tokens import TokenHasher, Tokens, tokenise
 
@@ -80,8 +80,8 @@ def query_index(store: Store, article: CleanArticle, settings: Settings, indexer
     result = ReuseResult(
         documents=summarise(articles, passages),
         passages=passages,
-        families=group_passages(passages, min_overlap=reuse.family_min_overlap),
-        attributions=attribute(articles, passages, wire, attribute_parameters(reuse)),
+        families=group_passages(passages, min_overlap=reuse.group.min_overlap),
+        attributions=attribute(articles, passages, wire, reuse.attribute),
         pairs=summarise_pairs(articles, passages),
     )
     known_as = query.article.id if known is not None else None
@@ -91,13 +91,13 @@ def query_index(store: Store, article: CleanArticle, settings: Settings, indexer
 def find_candidates(store: Store, entry: IndexEntry, reuse: ReuseSettings, known: int | None) -> Candidates:
     """Stored articles sharing at least min_shared_shingles shingles or min_shared_bands band keys."""
     # A key is kept when at most max_df documents carry it, the query among them.
-    bound = reuse.max_df if known is not None else reuse.max_df - 1
+    bound = reuse.candidates.max_df if known is not None else reuse.candidates.max_df - 1
     shingles = store.postings("shingles", entry.shingles, bound)
     bands = store.postings("bands", entry.bands, bound)
     # Shingles weighed by the documents carrying them, the query among them, as over a whole corpus.
     query_weight = 0 if known is not None else 1
-    chosen = _sharing(shingles, reuse.min_shared_shingles * WEIGHT_UNIT, reuse.common_df, query_weight)
-    chosen |= _sharing(bands, reuse.min_shared_bands)
+    chosen = _sharing(shingles, reuse.candidates.min_shared_shingles * WEIGHT_UNIT, reuse.candidates.common_df, query_weight)
+    chosen |= _sharing(bands, reuse.candidates.min_shared_bands)
     chosen.discard(known if known is not None else -1)
     return Candidates(tuple(sorted(chosen)), shingles.dropped + bands.dropped)
 
@@ -146,7 +146,7 @@ def align_partners(
     tokens: dict[str, Tokens], query_id: str, partner_ids: Sequence[str], weights: Weights, reuse: ReuseSettings
 ) -> tuple[Passage, ...]:
     """Passages of every (query, partner) pair, pairs in id order, the smaller id on the left."""
-    params = align_parameters(reuse)
+    params = reuse.align
     pairs = sorted(tuple(sorted((query_id, other))) for other in partner_ids)
     passages: list[Passage] = []
     for left, right in pairs:
@@ -164,3 +164,23 @@ def whole_index(store: Store) -> tuple[list[CleanArticle], dict[str, str]]:
             if stored.wire:
                 wire[stored.article.id] = stored.wire
     return articles, wire
+
+
+def index_corpus(store: Store, extra: Callable[[], Corpus]) -> Corpus:
+    """Every article of the index, then the articles ``extra`` reads (``reuse --db`` with INPUTS), read once the
+    index was (a broken index fails before any input is read); an extra article whose id is taken gets ``#2``..."""
+    stored, stored_wire = whole_index(store)
+    more = extra()
+    taken = {article.id for article in stored}
+    renamed = {}
+    articles = list(stored)
+    for article in more.articles:
+        new_id, number = article.id, 1
+        while new_id in taken:
+            number += 1
+            new_id = f"{article.id}#{number}"
+        taken.add(new_id)
+        renamed[article.id] = new_id
+        articles.append(article if new_id == article.id else replace(article, id=new_id))
+    wire_ids = {**stored_wire, **{renamed[key]: agency for key, agency in more.wire.items()}}
+    return Corpus(tuple(articles), wire_ids, more.errors, len(stored) + more.inputs)

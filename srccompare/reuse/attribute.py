@@ -11,7 +11,7 @@ Each backing passage weighs its words times a factor that falls with its
 quote share (two outlets quoting one speech is weak evidence of copy; shared
 reporting prose is strong). The article gets the agency when the weighted
 words and the share of its own words inside backing passages both pass the
-thresholds of ``[reuse]``. The evidence says which passages, through which
+thresholds of ``[reuse.attribute]``. The evidence says which passages, through which
 articles. Inference does not chain: an article attributed by inference is not
 itself a source (one wrong step would spread).
 """
@@ -20,24 +20,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 
 import numpy as np
 
 from srccompare.model import Attribution, CleanArticle, Credit, Evidence, Passage
 from srccompare.reuse.tokens import TOKEN_PATTERN, code_points, scan_words
+from srccompare.settings import AttributeParameters
 
 # "and agencies" names no agency: it is kept as an explicit attribution but
 # cannot make another article any particular agency's.
 UNNAMED_AGENCY = "agencies"
-
-
-@dataclass(frozen=True)
-class AttributeParameters:
-    quote_weight: float  # weight of a word inside quotation marks (reporting words weigh 1)
-    min_passage_words: int  # shorter passages are not evidence
-    min_words: int  # weighted words an article must share with an agency's articles
-    min_share: float  # share of the article's words inside the backing passages
 
 
 def explicit_attributions(articles: Sequence[CleanArticle], wire: Mapping[str, str]) -> list[Attribution]:

@@ -1,4 +1,5 @@
-"""Writing a report to ``-o/--output FILE``: atomically where that is safe, through where it is not.
+"""Where a report goes: to ``-o/--output FILE`` atomically where that is safe and through where it is
+not, or to stdout, a closed pipe ending quietly.
 
 A regular file (or a new path) is written to a temporary file beside it and renamed over it, so a
 reader never sees half a report. Anything else is written through as it is: a character device
@@ -15,20 +16,18 @@ from __future__ import annotations
 import os
 import re
 import stat
+import sys
 import tempfile
+from collections.abc import Iterable
 from contextlib import suppress
 from pathlib import Path
-
-import click
 
 from srccompare.leftovers import left_behind
 from srccompare.visible import visible
 
-EXIT_OUTPUT = 4  # the result could not be written (srccompare/cli/common.py lists them all)
 
-
-class OutputError(click.ClickException):
-    exit_code = EXIT_OUTPUT
+class OutputError(Exception):
+    """The result could not be written; the message names the file and why."""
 
 
 def write_report_file(path: Path, text: str) -> None:
@@ -95,3 +94,14 @@ def _umask() -> int:
     return current
 
 
+def emit(chunks: Iterable[str]) -> None:
+    """Write the result to stdout; a closed pipe (``| head``) ends quietly (exit status 0)."""
+    try:
+        for chunk in chunks:
+            sys.stdout.write(chunk)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # Python flushes stdout again at exit; point it at devnull so that is quiet too.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(0)
