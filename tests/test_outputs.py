@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import errno
 import io
+import json
 import os
 import stat
 import subprocess
@@ -165,3 +166,20 @@ def test_reuse_to_dev_full_is_one_line_and_exit_4(tmp_path):
 def test_every_error_line_has_the_one_prefix(args, message, tmp_path):
     done = run(*args, cwd=tmp_path)
     assert done.returncode in (2, 4) and done.stderr == message
+
+
+@pytest.mark.parametrize("into_file", [False, True])
+def test_stdout_by_its_name_is_written_through(tmp_path, into_file):
+    """-o /proc/self/fd/1 (what /dev/stdout links to; named so that a regression cannot replace the
+    machine's /dev/stdout) into a pipe, and into a file the shell opened."""
+    seed = str(sorted(SEEDS.glob("*.txt"))[0])
+    command = [sys.executable, "-m", "srccompare", "clean", "--format", "json", "-o", "/proc/self/fd/1", seed]
+    if into_file:
+        with open(tmp_path / "out.json", "w") as stream:
+            done = subprocess.run(command, stdout=stream, stderr=subprocess.PIPE, text=True, timeout=120)
+        written = (tmp_path / "out.json").read_text()
+    else:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+        written = done.stdout
+    assert done.returncode == 0, done.stderr
+    assert json.loads(written)["id"] == Path(seed).stem

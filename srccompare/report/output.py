@@ -4,7 +4,8 @@ not, or to stdout, a closed pipe ending quietly.
 A regular file (or a new path) is written to a temporary file beside it and renamed over it, so a
 reader never sees half a report. Anything else is written through as it is: a character device
 (/dev/null, /dev/full, a terminal), a FIFO, /dev/stdout; renaming over those would replace the
-device node or the pipe with a regular file. A symbolic link is followed: its target is replaced
+device node or the pipe with a regular file; so is /dev/stdout when it is a file (the shell
+opened it). A symbolic link is followed: its target is replaced
 atomically if it is a regular file (the link stays a link), written through if it is not.
 
 The temporary file's name carries this process's id (``.NAME.PID.RANDOM.tmp``), so the next write
@@ -40,10 +41,17 @@ def write_report_file(path: Path, text: str) -> None:
         raise OutputError(f"{visible(str(path))}: cannot write ({error.strerror or error})") from None
     if found is not None and stat.S_ISDIR(found.st_mode):
         raise OutputError(f"{visible(str(path))}: is a directory")
-    if found is not None and not stat.S_ISREG(found.st_mode):
+    if found is not None and (not stat.S_ISREG(found.st_mode) or _names_a_descriptor(path)):
         write_through(path, text)
         return
     write_atomically(Path(os.path.realpath(path)) if os.path.islink(path) else path, text)
+
+
+def _names_a_descriptor(path: Path) -> bool:
+    """/dev/stdout, /dev/fd/3, /proc/self/fd/1: an open file of this process's, written into as it is
+    even when it is a regular file (``-o /dev/stdout > out.json`` writes out.json as ``>`` opened it)."""
+    absolute = os.path.abspath(path)
+    return absolute.startswith(("/dev/", "/proc/"))
 
 
 def write_through(path: Path, text: str) -> None:
