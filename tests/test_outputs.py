@@ -183,3 +183,18 @@ def test_stdout_by_its_name_is_written_through(tmp_path, into_file):
         written = done.stdout
     assert done.returncode == 0, done.stderr
     assert json.loads(written)["id"] == Path(seed).stem
+
+
+def test_a_run_killed_while_writing_leaves_a_temporary_the_next_write_removes(tmp_path):
+    target = tmp_path / "report.json"
+    target.write_text("old")
+    # The writer killed with SIGKILL just before its rename: its temporary file stays behind.
+    killed = ("import os, signal, sys; from pathlib import Path; from srccompare.report import output; "
+              "output.os.replace = lambda a, b: os.kill(os.getpid(), signal.SIGKILL); "
+              "output.write_report_file(Path(sys.argv[1]), 'new ' * 100000)")
+    done = subprocess.run([sys.executable, "-c", killed, str(target)], capture_output=True, timeout=60)
+    assert done.returncode == -9
+    left = [p.name for p in tmp_path.iterdir() if p.name != "report.json"]
+    assert len(left) == 1 and left[0].startswith(".report.json.") and target.read_text() == "old"
+    write_report_file(target, "newer")
+    assert [p.name for p in tmp_path.iterdir()] == ["report.json"] and target.read_text() == "newer"
