@@ -8,7 +8,10 @@ overrides and isolates (which reorder what a reader sees), line and paragraph se
 lone surrogates (a non-UTF-8 file name, or a JSON "\\ud800", which no UTF-8 writer can write)
 become U+FFFD. Everything else, any script and emoji, passes unchanged.
 
-Article bodies are not passed through here: cleaning normalises them (srccompare/clean/text.py).
+Ids, sources and metadata pass through ``visible`` when an article is read and when it is cleaned,
+so what is stored is already inert; the views pass names through it again (an index written
+before this was may hold raw ones). Article bodies are normalised by cleaning
+(srccompare/clean/text.py); the diff views and clean --explain show them through ``visible_lines``.
 """
 
 from __future__ import annotations
