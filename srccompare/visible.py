@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from srccompare.model import Metadata
+from srccompare.model import Credit, Metadata
 
 # C0 controls and DEL, C1 controls, bidi embeddings/overrides/isolates, LS and PS, surrogates.
 UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029\ud800-\udfff]")
@@ -56,13 +56,14 @@ def visible_or_none(text: str | None) -> str | None:
 
 def visible_metadata(metadata: Metadata) -> Metadata:
     """``metadata`` with each of its text fields (and its credits' words) passed through ``visible``."""
-    fields = {name: visible_or_none(getattr(metadata, name)) for name in TEXT_FIELDS}
-    if all(fields[name] is getattr(metadata, name) for name in TEXT_FIELDS) and not _unsafe_credits(metadata):
+    credits = (*metadata.credits, *metadata.photo_credits)
+    values = [getattr(metadata, name) or "" for name in TEXT_FIELDS]
+    if UNSAFE.search("".join([*values, *(c.agency + c.text for c in credits)])) is None:  # (one scan, the usual case)
         return metadata
-    credits = tuple(replace(c, agency=visible(c.agency), text=visible(c.text)) for c in metadata.credits)
-    photo = tuple(replace(c, agency=visible(c.agency), text=visible(c.text)) for c in metadata.photo_credits)
-    return replace(metadata, **fields, credits=credits, photo_credits=photo)
+    fields = {name: visible_or_none(getattr(metadata, name)) for name in TEXT_FIELDS}
+    return replace(metadata, **fields, credits=_visible_credits(metadata.credits),
+                   photo_credits=_visible_credits(metadata.photo_credits))
 
 
-def _unsafe_credits(metadata: Metadata) -> bool:
-    return any(UNSAFE.search(c.agency) or UNSAFE.search(c.text) for c in (*metadata.credits, *metadata.photo_credits))
+def _visible_credits(credits: tuple[Credit, ...]) -> tuple[Credit, ...]:
+    return tuple(replace(c, agency=visible(c.agency), text=visible(c.text)) for c in credits)
