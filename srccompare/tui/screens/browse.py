@@ -30,6 +30,7 @@ from srccompare.settings import Settings
 from srccompare.tui.messages import CorpusFailed
 from srccompare.tui.widgets.article_table import ArticleTable
 from srccompare.tui.widgets.pair_table import PairTable
+from srccompare.visible import visible
 
 # The tables hold at most this many rows each (most reused first); filters
 # reach the rest. A DataTable of 100k rows takes seconds to fill.
@@ -171,7 +172,7 @@ class BrowseScreen(Screen):
         elif event.state == WorkerState.ERROR:
             error = event.worker.error
             self.query_one("#browse-step", Label).update(Text(f"Failed: {error}"))
-            self.notify(str(error), title="Cannot process the corpus", severity="error", timeout=30)
+            self.notify(visible(str(error)), title="Cannot process the corpus", severity="error", timeout=30, markup=False)
             self.app.post_message(CorpusFailed(f"{type(error).__name__}: {error}"))
 
     def _loaded(self, data: BrowseData) -> None:
@@ -179,7 +180,7 @@ class BrowseScreen(Screen):
         self.query_one("#browse-progress").display = False
         self.query_one("#browse-status", Static).display = True
         for error in data.corpus.errors[:5]:
-            self.notify(f"{error.source}: {error.problem}", title="Input skipped", severity="warning")
+            self.notify(visible(f"{error.source}: {error.problem}"), title="Input skipped", severity="warning", markup=False)
         if len(data.corpus.errors) > 5:
             self.notify(f"{len(data.corpus.errors) - 5} more inputs skipped", severity="warning")
         self.refill()
