@@ -23,7 +23,8 @@ from srccompare.reuse.candidates import (
     split_by_key,
     _repeated_keys,
 )
-from srccompare.reuse.pipeline import SketchChunk, key_parts
+from srccompare.reuse.sketch import SketchChunk
+from srccompare.reuse.candidates import key_parts
 
 
 # Keys far apart in their high bits (as hashes are), and a pair that differs in its lowest bit only.

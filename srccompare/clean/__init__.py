@@ -29,7 +29,7 @@ from srccompare.visible import visible, visible_metadata
 MAX_ROUNDS = 3
 BYLINE_NAMES = re.compile(r"^by\s+(?P<names>.+?)\s*,?\s+(?:for|of|from|at|with|\|)\s+\S", re.I)
 
-__all__ = ["clean_article", "clean_articles", "clean_text", "load_and_clean", "normalise", "split_paragraphs"]
+__all__ = ["clean_article", "clean_articles", "clean_text", "normalise", "split_paragraphs"]
 
 
 def clean_article(article: Article, settings: Settings, rules: Rules | None = None) -> CleanArticle | LoadError:
@@ -235,17 +235,3 @@ def clean_text(
     if isinstance(result, LoadError):
         raise ValueError(f"{result.source}: {result.problem}")
     return result
-
-
-def load_and_clean(
-    inputs: Sequence[str], settings: Settings, rules: Rules | None = None
-) -> tuple[list[CleanArticle], list[LoadError]]:
-    """Read and clean every input; the articles in input order, and the inputs that failed."""
-    from srccompare.ingest.load import load_inputs
-
-    loaded = list(load_inputs(inputs, settings))
-    errors = [item for item in loaded if isinstance(item, LoadError)]
-    cleaned = clean_articles((item for item in loaded if isinstance(item, Article)), settings, rules)
-    articles = [item for item in cleaned if isinstance(item, CleanArticle)]
-    errors += [item for item in cleaned if isinstance(item, LoadError)]
-    return articles, errors

@@ -9,7 +9,7 @@ import blake3
 import click
 from rich.console import Console
 
-from srccompare.clean import load_and_clean
+from srccompare.ingest.corpus import load_and_clean
 from srccompare.cli.web import WebOptions, web_options
 from srccompare.cli.common import EXIT_ALL_FAILED, fail, report_error, settings_from, summarise_failures
 from srccompare.model import CleanArticle, LoadError

@@ -15,13 +15,17 @@ per posting (and one compiled counting sort, in the sketch workers).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import numba
 import numpy as np
 
+from srccompare.engines.base import Engine
 from srccompare.reuse.arrays import distinct, first_of_runs, sums_by_value
+from srccompare.settings import ReuseSettings
 
 # Pair ids pack (left, right) document numbers into one int64.
 _PAIR_BASE = np.int64(1 << 31)
@@ -457,3 +461,55 @@ def _file_rows(path: str, dtype: type[np.generic], low: int, high: int) -> np.nd
 
 def _codes(pairs: PairCounts) -> np.ndarray:
     return pairs.left * _PAIR_BASE + pairs.right
+
+
+# --- the candidates step: the sketches' postings in parts, paired in the engine's workers ---------
+
+
+# Postings per candidates task: each is sorted on its own (in a worker), so
+# this bounds the memory of that sort; 4M rows (~50 MB) keep tasks few.
+PART_ROWS = 4_000_000
+
+
+KeyPart = Postings | list[SpilledSlice]  # a part's rows, or the file slices that hold them
+
+
+class SketchedChunk(Protocol):
+    """What the candidates step takes of a chunk of sketched documents (``sketch.SketchChunk``)."""
+
+    shingles: BucketedPostings | SpilledPostings
+    bands: BucketedPostings | SpilledPostings
+    words: np.ndarray  # one entry a document of the chunk
+
+
+def key_parts(sketches: Sequence[SketchedChunk], field: str, part_rows: int | None = None, least: int = 1) -> list[KeyPart]:
+    """The corpus's (key, document number) rows of the sketches' ``shingles`` or ``bands``, in parts
+    by key (of about ``part_rows``, by default PART_ROWS; at least ``least`` parts, so that every
+    worker has one)."""
+    chunks = [getattr(chunk, field) for chunk in sketches]
+    firsts = np.cumsum([0] + [len(chunk.words) for chunk in sketches]).tolist()
+    rows = sum(int(postings.bucket_rows.sum()) for postings in chunks)
+    parts = max(part_count(rows, part_rows or PART_ROWS), part_count(least, 1))
+    renumbered = (postings.renumbered(first) for postings, first in zip(chunks, firsts))
+    cut = spilled_parts if chunks and isinstance(chunks[0], SpilledPostings) else split_by_key
+    return list(cut(renumbered, parts))
+
+
+def find_candidates(
+    shingles: Sequence[KeyPart], bands: Sequence[KeyPart], reuse: ReuseSettings, engine: Engine, documents: int, spill: str | None = None
+) -> tuple[tuple[int, int], ...]:
+    """Candidate pairs (document numbers in id order, left < right): the parts paired in the engine's
+    workers, then each pair's counts summed over the parts in the workers too, by ranges of pairs
+    (with ``spill``, a directory, the codes pass between them through files there)."""
+    bounds = code_bounds(documents)
+    weighed = [(part, reuse.candidates.common_df) for part in shingles] + [(part, None) for part in bands]  # (bands count one each)
+    tasks = [
+        (part, reuse.candidates.max_df, common_df, bounds, os.path.join(spill, f"pairs-{number}") if spill is not None else None)
+        for number, (part, common_df) in enumerate(weighed)
+    ]
+    paired = engine.map(paired_part, tasks)
+    runs = merge_tasks(paired[: len(shingles)], paired[len(shingles) :], engine.parallelism, PART_ROWS)
+    # (shingle counts are weights in sixteenths, see candidates.key_weights)
+    least = (reuse.candidates.min_shared_shingles * WEIGHT_UNIT, reuse.candidates.min_shared_bands)
+    found = engine.map(candidates_in_ranges, [(*run, *least) for run in runs])
+    return pairs_of_codes(np.concatenate(found) if found else np.zeros(0, np.int64))
