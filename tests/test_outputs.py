@@ -182,7 +182,7 @@ def test_stdout_by_its_name_is_written_through(tmp_path, into_file):
         done = subprocess.run(command, capture_output=True, text=True, timeout=120)
         written = done.stdout
     assert done.returncode == 0, done.stderr
-    assert json.loads(written)["id"] == Path(seed).stem
+    assert json.loads(written)[0]["id"] == Path(seed).stem
 
 
 def test_a_run_killed_while_writing_leaves_a_temporary_the_next_write_removes(tmp_path):
