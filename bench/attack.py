@@ -18,6 +18,7 @@ import argparse
 import importlib
 import pkgutil
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -99,6 +100,7 @@ def main() -> int:
     parser.add_argument("--list", action="store_true", help="list the cases and stop")
     parser.add_argument("--verbose", "-v", action="store_true", help="one line per case")
     options = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # (so the temporary folders are removed)
     cases = [c for c in load_cases() if not options.classes or c.klass.split()[0] in options.classes]
     if options.list:
         for c in cases:

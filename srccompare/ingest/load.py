@@ -7,7 +7,6 @@ Reading is where hostile input arrives, so every problem becomes a
 from __future__ import annotations
 
 import json
-import re
 import os
 import stat
 import sys
@@ -23,11 +22,9 @@ from srccompare.visible import visible, visible_metadata
 STDIN = "-"
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 JSONL_FIELDS = ("id", "url", "outlet", "date", "title")
-# A JSON Lines record is an object of strings: nesting deeper than this is refused before parsing
-# (Python's parser recurses once a level: 100,000 "[" end in a RecursionError).
+# A JSON Lines record is an object of strings: one nesting deeper than this is refused (Python's
+# parser recurses once a level, so 100,000 "[" end in a RecursionError, refused as well).
 MAX_JSON_DEPTH = 64
-JSON_BRACKETS = re.compile(r"[\[\]{}]")
-STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"')
 # Longest id, and longest other metadata field (title, url, ...), a record may give; longer ones
 # are refused (a 5,000-character id made file names no file system takes).
 MAX_ID_CHARS = 1_000
@@ -239,14 +236,17 @@ def _load_jsonl(text: str, source: str, stem: str) -> Iterator[JsonRecord | Load
 
 def jsonl_record(line: str, where: str, fallback_id: str) -> Article | LoadError:
     where = visible(where)
-    if _nested_deeper(line, MAX_JSON_DEPTH):
-        return LoadError(where, f"nested more than {MAX_JSON_DEPTH} levels deep; a record is an object of strings")
+    deep = LoadError(where, f"nested more than {MAX_JSON_DEPTH} levels deep; a record is an object of strings")
     try:
         record = json.loads(line)
     except json.JSONDecodeError as error:
         return LoadError(where, f"not valid JSON ({error.msg})")
-    except (ValueError, RecursionError) as error:  # an integer of over 4,300 digits; nesting past Python's limit
+    except RecursionError:
+        return deep
+    except ValueError as error:  # an integer of over 4,300 digits
         return LoadError(where, f"not valid JSON ({one_line_of(error)})")
+    if nesting_deeper(record, MAX_JSON_DEPTH):
+        return deep
     if not isinstance(record, dict):
         return LoadError(where, "a JSON Lines record must be an object")
     body_field = "html" if isinstance(record.get("html"), str) and record["html"].strip() else "text"
@@ -269,16 +269,18 @@ def jsonl_record(line: str, where: str, fallback_id: str) -> Article | LoadError
     return Article(id=visible(fields["id"] or fallback_id), source=where, kind=kind, content=body, hints=visible_metadata(hints))
 
 
-def _nested_deeper(line: str, limit: int) -> bool:
-    """Whether the JSON on ``line`` nests arrays and objects more than ``limit`` deep (brackets
-    inside strings not counted). Only lines with more brackets than ``limit`` are scanned."""
-    if line.count("[") + line.count("{") <= limit:
-        return False
-    depth = 0
-    for bracket in JSON_BRACKETS.finditer(STRINGS.sub('""', line)):
-        depth += 1 if bracket.group() in "[{" else -1
+def nesting_deeper(value: object, limit: int) -> bool:
+    """Whether parsed JSON nests arrays and objects more than ``limit`` deep (a walk with a stack of
+    its own: no recursion, and a flat record is one step)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        if children is None:
+            continue
         if depth > limit:
             return True
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
     return False
 
 
