@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from srccompare.reuse.align import Weights, align_pair
 from srccompare.settings import load_settings
-from srccompare.reuse.tokens import TokenHasher, tokenise
+from srccompare.reuse.tokens import TokenHasher, alignment_tokens
 from tests.reuse_text import filler
 
 PASSAGE = filler(60, seed=100)
@@ -16,7 +16,7 @@ PASSAGE = filler(60, seed=100)
 
 def tokens_of(*texts):
     hasher = TokenHasher()
-    return [tokenise(f"d{i}", text, hasher) for i, text in enumerate(texts)]
+    return [alignment_tokens(f"d{i}", text, hasher) for i, text in enumerate(texts)]
 
 
 def align_texts(left, right, settings):
@@ -166,9 +166,9 @@ def test_prepared_orders_are_stable_argsorts_for_short_and_long_documents(settin
 
     rng = random.Random(words)
     text = " ".join(rng.choice(["the", "a", "of", "Minsk", "said", "protest", "election", "EU"]) for _ in range(words))
-    tokens = tokenise("doc", text, TokenHasher())
+    tokens = alignment_tokens("doc", text, TokenHasher())
     assert (len(tokens) > QUICKSORT_MOST) == (words > QUICKSORT_MOST)
-    prepared = prepare(tokens, Weights.from_documents([tokens.hashes]), settings.reuse.align)
+    prepared = prepare(tokens, Weights.from_documents([tokens.hashes]), settings.reuse.align).arrays
     assert prepared.gram_order.tolist() == np.argsort(prepared.grams, kind="stable").tolist()
     assert prepared.sorted_grams.tolist() == np.sort(prepared.grams).tolist()
 
@@ -213,7 +213,7 @@ def test_low_norms_are_the_lengths_of_each_sentences_words_up_to_each_cut(seeds,
     documents = tokens_of(*(article.body for article in seeds.values()))
     weights = Weights.from_documents([doc.hashes for doc in documents])
     pruned = 0
-    for doc in (prepare(doc, weights, params) for doc in documents):
+    for doc in (prepare(doc, weights, params).arrays for doc in documents):
         for s in range(len(doc.norms)):
             idf = doc.row_idf[doc.sentence_rows[s] : doc.sentence_rows[s + 1]].astype(np.float64)
             assert (doc.row_sentence[doc.sentence_rows[s] : doc.sentence_rows[s + 1]] == s).all()
@@ -243,17 +243,12 @@ def test_sentence_seeds_are_those_of_the_dense_product(seeds, settings):
     params = settings.reuse.align
     documents = tokens_of(*(article.body for article in seeds.values()))
     weights = Weights.from_documents([doc.hashes for doc in documents])
-    prepared = [prepare(doc, weights, params) for doc in documents]
+    prepared = [prepare(doc, weights, params).arrays for doc in documents]
     found_any = 0
     for threshold, min_words in ((params.sentence_similarity, params.min_sentence_words), (0.2, 1)):
         for left in prepared:
             for right in prepared:
-                kernel = sentence_seeds(
-                    left.words, left.row_word, left.row_idf, left.low_norms, left.sentence_rows,
-                    left.norms, left.bounds, right.words, right.row_sentence, right.row_word, right.row_idf,
-                    right.word_rows, right.word_row_starts, right.sentence_rows, right.norms, right.bounds,
-                    threshold, min_words, IDF_CUTS,
-                )
+                kernel = sentence_seeds(left, right, threshold, min_words, IDF_CUTS)
                 dense = _dense_sentence_seeds(left, right, threshold, min_words)
                 assert [part.tolist() for part in kernel] == [part.tolist() for part in dense]
                 found_any += len(kernel[0])

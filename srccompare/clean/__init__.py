@@ -113,19 +113,19 @@ def find_marks(
             current[mark.index] = mark.keep
 
     take(find_blocks(current, rules, settings))
-    credit_marks, credits, source_outlets = find_credits(current, rules, _gone(marks))
-    take(credit_marks)
-    head_marks, title, byline, date = find_head(current, settings, _gone(marks), known_title)
-    take(head_marks)
+    credits = find_credits(current, rules, _gone(marks))
+    take(credits.marks)
+    head = find_head(current, settings, _gone(marks), known_title)
+    take(head.marks)
     take(find_line_boilerplate(current, rules, settings, _gone(marks) | _empty(current)))
     clue_outlets = [rules.outlet_named(m.outlet) or m.outlet for m in marks if m.outlet]
     metadata = Metadata(
-        title=title,
-        date=date,
+        title=head.title,
+        date=head.date,
         url=url_from_marks(marks, paragraphs, rules),
-        outlet=next(iter(clue_outlets + source_outlets), None),
-        byline=byline or _byline_from_credits(marks, paragraphs),
-        credits=tuple(credits),
+        outlet=next(iter(clue_outlets + credits.outlets), None),
+        byline=head.byline or _byline_from_credits(marks, paragraphs),
+        credits=tuple(credits.credits),
         photo_credits=tuple(c for m in marks for c in m.photo_credits),
     )
     return marks, metadata

@@ -28,7 +28,7 @@ from srccompare.reuse.attribute import UNNAMED_AGENCY, _judge, explicit_attribut
 from srccompare.reuse.group import _family, overlapping_spans
 from srccompare.model import CleanArticle, Credit, LoadError, Metadata, Passage, Span, to_dict
 from srccompare.reuse.align.stage import AlignTask, align_documents
-from srccompare.reuse.sketch import IndexParameters, sketch_documents
+from srccompare.reuse.sketch import IndexParameters, SketchTask, sketch_documents
 from srccompare.reuse.summary import summarise
 from srccompare.settings import AlignParameters, AttributeParameters, Settings
 
@@ -123,7 +123,7 @@ def outlet_repeats_group(group: pd.DataFrame, settings: Settings) -> pd.DataFram
 def sketch_batches(batches: Batches, params: IndexParameters) -> Batches:
     """Per document its sampled shingles and band keys; per batch one row (id null) of token frequencies."""
     for batch in batches:
-        chunk = sketch_documents((list(batch["body"]), params, None))
+        chunk = sketch_documents(SketchTask(list(batch["body"]), params))
         documents = pd.DataFrame({
             "id": batch["id"],
             "shingles": [_as_int64(keys) for keys in chunk.keys_of("shingles")],

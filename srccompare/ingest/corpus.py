@@ -63,7 +63,7 @@ def load_corpus(inputs: Sequence[str], wire: Sequence[WireInput], settings: Sett
     units: list[tuple[InputUnit, str | None]] = [(unit, None) for unit in input_units(inputs, settings)]
     units += [(unit, entry.agency) for entry in wire for unit in input_units([entry.path], settings)]
     screened = engine is not None
-    chunks = [([unit for unit, _ in units[start : start + CLEAN_CHUNK]], settings, screened) for start in range(0, len(units), CLEAN_CHUNK)]
+    chunks = [CleanTask([unit for unit, _ in units[start : start + CLEAN_CHUNK]], settings, screened) for start in range(0, len(units), CLEAN_CHUNK)]
 
     def cleaned(done: int) -> None:
         if progress is not None:
@@ -95,11 +95,20 @@ def load_corpus(inputs: Sequence[str], wire: Sequence[WireInput], settings: Sett
     return Corpus(articles, agency_of, tuple(errors), inputs)
 
 
-def load_and_clean_chunk(task: tuple[Sequence[InputUnit], Settings, bool]) -> list[list[tuple[str | None, CleanArticle | LoadError]]]:
+@dataclass(frozen=True, eq=False)
+class CleanTask:
+    """Input units to read and clean in a worker (``load_and_clean_chunk``)."""
+
+    units: Sequence[InputUnit]
+    settings: Settings
+    screened: bool  # clean with the rules' screen (worth loading in workers that go on to find reuse)
+
+
+def load_and_clean_chunk(task: CleanTask) -> list[list[tuple[str | None, CleanArticle | LoadError]]]:
     """Read and clean a chunk of input units (a worker's task): per unit, each article it holds as
     (its id as read, the article cleaned or the problem), and each problem reading it as (None, problem)."""
-    units, settings, screened = task
-    rules = load_screened_rules() if screened else load_rules()
+    units, settings = task.units, task.settings
+    rules = load_screened_rules() if task.screened else load_rules()
     found = []
     for unit in units:
         found.append([(None if isinstance(item, LoadError) else item.id, clean_loaded(item, settings, rules))

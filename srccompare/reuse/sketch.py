@@ -35,7 +35,7 @@ from srccompare.reuse.align.prepare import Weights
 from srccompare.reuse.arrays import distinct, sums_by_value
 from srccompare.reuse.candidates import BucketedPostings, Postings, SpilledPostings, shingle_sample
 from srccompare.reuse.spill import TOKEN_WRITE_BUFFER, TokensPlace, record_starts, token_record
-from srccompare.reuse.tokens import Text, body_of, mix64, process_hasher, shingle_at, shingle_hashes, token_hashes, tokenise
+from srccompare.reuse.tokens import Text, body_of, mix64, process_hasher, shingle_at, shingle_hashes, token_hashes, alignment_tokens
 from srccompare.settings import ReuseSettings, SketchParameters
 
 _ALL_ONES = np.uint64(0xFFFFFFFFFFFFFFFF)
@@ -79,11 +79,6 @@ class Sketcher:
         # One array type for the kernel (C-contiguous uint64): each other type would be compiled anew.
         hashes = np.ascontiguousarray(token_hashes, dtype=np.uint64)
         return _sketch(hashes, p.shingle, p.step, p.window // p.step, self.salts, self.band_salts, p.rows, keep_signatures)
-
-
-def jaccard_estimate(left: np.ndarray, right: np.ndarray) -> float:
-    """Share of equal signature values: the MinHash estimate of Jaccard similarity."""
-    return float(np.mean(left == right))
 
 
 # --- the kernel ----------------------------------------------------------------
@@ -204,17 +199,26 @@ def sketch_corpus(
     size = reuse.engine.chunk_documents
     # Paragraphs rather than bodies: the workers join them (joining 40k bodies here was 0.3 s of serial time).
     tasks = [
-        ([a.paragraphs for a in articles[first : first + size]], params, os.path.join(spill, str(first)) if spill else None)
+        SketchTask([a.paragraphs for a in articles[first : first + size]], params, os.path.join(spill, str(first)) if spill else None)
         for first in range(0, len(articles), size)
     ]
     return engine.map(sketch_documents, tasks, on_done=lambda done: report_progress(progress, "sketch", done, len(tasks)))
 
 
-def sketch_documents(task: tuple[Sequence[Text], IndexParameters, str | None]) -> SketchChunk:
+@dataclass(frozen=True, eq=False)
+class SketchTask:
+    """A chunk of documents to sketch in a worker (``sketch_documents``)."""
+
+    texts: Sequence[Text]  # the bodies, or their paragraphs
+    params: IndexParameters
+    spill: str | None = None  # leave the postings and tokens in files at this path (and its suffixes)
+
+
+def sketch_documents(task: SketchTask) -> SketchChunk:
     """Sampled exact shingles, band keys and token document frequencies of a chunk of bodies
     (the postings, and each document's tokens, written to files at the task's path when it has one)."""
-    texts, params, spill = task
-    bodies = list(map(body_of, texts))
+    params, spill = task.params, task.spill
+    bodies = list(map(body_of, task.texts))
     hasher = process_hasher(params.fold_names)
     sketcher = Sketcher.build(params.sketch)
     shingles, bands, vocabularies = [], [], []
@@ -228,7 +232,7 @@ def sketch_documents(task: tuple[Sequence[Text], IndexParameters, str | None]) -
             if out is None:
                 hashes = token_hashes(body, hasher)
             else:
-                tokens = tokenise("", body, hasher)
+                tokens = alignment_tokens("", body, hasher)
                 hashes = tokens.hashes
                 out.writelines(token_record(tokens))
             words[number] = len(hashes)

@@ -15,18 +15,16 @@ from srccompare.reuse.align.seeds import exact_seeds, sentence_seeds
 
 
 @numba.njit(cache=True)
-def _candidate_boxes(
-    ls, le, rs, re_,
-    left_hashes, left_word_index, left_words, left_weight, right_hashes, right_word_index, right_words, right_weight,
-    max_gap, min_words, min_seed_share, min_similarity,
-):
+def _candidate_boxes(ls, le, rs, re_, left, right, max_gap, min_words, min_seed_share, min_similarity):
     """Clusters of the seeds (left start/end, right start/end) checked: the candidate passages
     (boxes, extended at their edges) and their similarity.
 
     Each cluster's box is kept when it holds up; otherwise its seeds are
     re-clustered with half the gap, depth first, in the order of the
-    clusters' first left token.
+    clusters' first left token. ``left`` and ``right`` are the documents' DocumentArrays.
     """
+    left_hashes, left_word_index, left_words, left_weight = left.hashes, left.word_index, left.words, left.word_weight
+    right_hashes, right_word_index, right_words, right_weight = right.hashes, right.word_index, right.words, right.word_weight
     count = len(ls)
     boxes = np.empty((count, 4), np.int64)
     similarities = np.empty(count, np.float64)
@@ -61,17 +59,8 @@ def _candidate_boxes(
 
 
 @numba.njit(cache=True)
-def passage_boxes(
-    left_grams, left_sorted, left_order, left_repeats, right_sorted, right_order, right_repeats, max_repeat, ngram,
-    sentences, left_row_word, left_row_idf, left_low_norms, left_sentence_rows, left_norms, left_bounds,
-    right_row_sentence, right_row_word, right_row_idf, right_word_rows, right_word_row_starts, right_sentence_rows,
-    right_norms, right_bounds,
-    threshold, min_sentence_words,
-    left_hashes, left_word_index, left_words, left_weight, left_quoted,
-    right_hashes, right_word_index, right_words, right_weight, right_quoted,
-    max_gap, min_words, min_seed_share, min_similarity, merge_gap,
-):
-    """The passages of a pair, in left order: (left start, left end, right start, right end,
+def passage_boxes(left, right, p):
+    """The passages of a pair (two DocumentArrays, the KernelParameters ``p``), in left order: (left start, left end, right start, right end,
     quoted tokens on the left, on the right) in tokens, and their similarity.
 
     Exact and sentence seeds, then their clusters checked (``_candidate_boxes``).
@@ -82,19 +71,13 @@ def passage_boxes(
     the extension cut in two (a long paraphrase, an inserted paragraph) is
     reported once.
     """
-    ls, le, rs, re_ = exact_seeds(left_grams, left_sorted, left_order, left_repeats, right_sorted, right_order, right_repeats, max_repeat, ngram)
-    if sentences:
-        sls, sle, srs, sre = sentence_seeds(
-            left_words, left_row_word, left_row_idf, left_low_norms, left_sentence_rows, left_norms, left_bounds,
-            right_words, right_row_sentence, right_row_word, right_row_idf, right_word_rows, right_word_row_starts,
-            right_sentence_rows, right_norms, right_bounds, threshold, min_sentence_words, IDF_CUTS,
-        )
+    left_word_index, left_words, left_weight = left.word_index, left.words, left.word_weight
+    right_word_index, right_words, right_weight = right.word_index, right.words, right.word_weight
+    ls, le, rs, re_ = exact_seeds(left, right, p.max_repeat, p.ngram)
+    if p.sentences:
+        sls, sle, srs, sre = sentence_seeds(left, right, p.sentence_similarity, p.min_sentence_words, IDF_CUTS)
         ls, le, rs, re_ = _joined(ls, sls), _joined(le, sle), _joined(rs, srs), _joined(re_, sre)
-    boxes, similarities = _candidate_boxes(
-        ls, le, rs, re_,
-        left_hashes, left_word_index, left_words, left_weight, right_hashes, right_word_index, right_words, right_weight,
-        max_gap, min_words, min_seed_share, min_similarity,
-    )
+    boxes, similarities = _candidate_boxes(ls, le, rs, re_, left, right, p.max_gap, p.min_words, p.min_seed_share, p.min_similarity)
     count = len(similarities)
     # Strongest first: by -(words x similarity), then left start, then as found (two stable sorts).
     order = np.arange(count)
@@ -128,12 +111,12 @@ def passage_boxes(
     while index + 1 < kept_count:
         left_gap = merged[index + 1, 0] - merged[index, 1]
         right_gap = merged[index + 1, 2] - merged[index, 3]
-        if 0 <= left_gap <= merge_gap and 0 <= right_gap <= merge_gap:
+        if 0 <= left_gap <= p.merge_gap and 0 <= right_gap <= p.merge_gap:
             similarity = _box_similarity(
                 merged[index, 0], merged[index + 1, 1], merged[index, 2], merged[index + 1, 3],
                 left_word_index, left_words, left_weight, right_word_index, right_words, right_weight,
             )
-            if similarity >= min_similarity:
+            if similarity >= p.min_similarity:
                 merged[index, 1], merged[index, 3] = merged[index + 1, 1], merged[index + 1, 3]
                 merged_similarity[index] = similarity
                 merged[index + 1 : kept_count - 1] = merged[index + 2 : kept_count].copy()
@@ -142,8 +125,8 @@ def passage_boxes(
                 continue
         index += 1
     for k in range(kept_count):
-        merged[k, 4] = _count_true(left_quoted, merged[k, 0], merged[k, 1])
-        merged[k, 5] = _count_true(right_quoted, merged[k, 2], merged[k, 3])
+        merged[k, 4] = _count_true(left.quoted, merged[k, 0], merged[k, 1])
+        merged[k, 5] = _count_true(right.quoted, merged[k, 2], merged[k, 3])
     return merged[:kept_count], merged_similarity[:kept_count]
 
 

@@ -3,7 +3,7 @@ passages with character offsets."""
 
 from __future__ import annotations
 
-
+from typing import NamedTuple
 
 from srccompare.model import Passage, PassageKind
 from srccompare.reuse.tokens import Tokens
@@ -22,12 +22,29 @@ def align_prepared(left: Prepared, right: Prepared, params: AlignParameters) -> 
     return [passage for passage, _ in aligned_with_tokens(left, right, params)]
 
 
+class KernelParameters(NamedTuple):
+    """AlignParameters as the kernels take them (a NamedTuple of numbers: one numba argument)."""
+
+    sentences: bool  # look for sentence seeds (sentence_similarity below 1, and both documents hold words)
+    max_repeat: int
+    ngram: int
+    sentence_similarity: float
+    min_sentence_words: int
+    max_gap: int
+    min_words: int
+    min_seed_share: float
+    min_similarity: float
+    merge_gap: int
+
+
 def aligned_with_tokens(left: Prepared, right: Prepared, params: AlignParameters) -> list[tuple[Passage, tuple[int, int, int, int]]]:
     """``align_prepared``'s passages, each with its token ranges (left start, end, right start, end)."""
-    boxes, similarities = passage_boxes(
-        *_seed_arguments(left, right, params), *_box_arguments(left, right),
+    sentences = params.sentence_similarity < 1.0 and len(left.tokens) > 0 and len(right.tokens) > 0
+    kernel = KernelParameters(
+        sentences, params.max_repeat, params.ngram, params.sentence_similarity, params.min_sentence_words,
         params.max_gap, params.min_words, params.min_seed_share, params.min_similarity, params.merge_gap,
     )
+    boxes, similarities = passage_boxes(left.arrays, right.arrays, kernel)
     if len(boxes) == 0:
         return []
     found = [
@@ -35,26 +52,6 @@ def aligned_with_tokens(left: Prepared, right: Prepared, params: AlignParameters
         for box, similarity in zip(boxes.tolist(), similarities.tolist())
     ]
     return sorted(found, key=lambda item: (item[0].left_start, item[0].right_start))
-
-
-def _seed_arguments(left: Prepared, right: Prepared, params: AlignParameters) -> tuple:
-    sentences = params.sentence_similarity < 1.0 and len(left.tokens) > 0 and len(right.tokens) > 0
-    return (
-        left.grams, left.sorted_grams, left.gram_order, left.gram_repeats,
-        right.sorted_grams, right.gram_order, right.sorted_repeats, params.max_repeat, params.ngram,
-        sentences, left.row_word, left.row_idf, left.low_norms, left.sentence_rows, left.norms, left.bounds,
-        right.row_sentence, right.row_word, right.row_idf, right.word_rows, right.word_row_starts, right.sentence_rows,
-        right.norms, right.bounds,
-        params.sentence_similarity, params.min_sentence_words,
-    )
-
-
-def _box_arguments(left: Prepared, right: Prepared) -> tuple:
-    return (
-        left.tokens.hashes, left.word_index, left.words, left.word_weight, left.tokens.quoted,
-        right.tokens.hashes, right.word_index, right.words, right.word_weight, right.tokens.quoted,
-    )
-
 
 
 def _passage(box: list[int], similarity: float, left: Tokens, right: Tokens, params: AlignParameters) -> Passage:

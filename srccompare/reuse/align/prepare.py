@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numba
 import numpy as np
@@ -48,12 +49,12 @@ class Weights:
         return cls.from_frequencies(hashes, df, len(token_hashes))
 
 
-@dataclass(frozen=True, eq=False)
-class Prepared:
-    """What alignment needs of one document, computed once however many pairs it is in."""
+class DocumentArrays(NamedTuple):
+    """What the kernels read of one document (a NamedTuple: numba takes it as one argument)."""
 
-    tokens: Tokens
     grams: np.ndarray  # n-gram hash at each token position
+    hashes: np.ndarray  # per token: its hash (``Tokens.hashes``)
+    quoted: np.ndarray  # per token: inside quotation marks (``Tokens.quoted``)
     gram_order: np.ndarray  # positions sorted by n-gram hash (stable)
     sorted_grams: np.ndarray
     gram_repeats: np.ndarray  # occurrences in this document of the n-gram at each position
@@ -72,14 +73,30 @@ class Prepared:
     low_norms: np.ndarray  # per sentence and IDF_CUTS cut: squared length of its rows of idf up to the cut (see sentence_seeds)
 
 
+class IdfTable(NamedTuple):
+    """The corpus's idf as the preparation kernel looks it up (see ``Weights.buckets``)."""
+
+    hashes: np.ndarray  # sorted uint64
+    idf: np.ndarray  # float64, same length
+    starts: np.ndarray  # the hashes of top bits b run from starts[b] to starts[b + 1]
+    shift: np.uint64  # b = hash >> shift
+    default: float  # idf of a token not seen in the corpus
+
+
+@dataclass(frozen=True, eq=False)
+class Prepared:
+    """What alignment needs of one document, computed once however many pairs it is in."""
+
+    tokens: Tokens
+    arrays: DocumentArrays
+
+
 def prepare(tokens: Tokens, weights: Weights, params: AlignParameters) -> Prepared:
     grams = shingle_hashes(tokens.hashes, params.ngram)
     starts, shift = weights.buckets
-    arrays = _prepare_arrays(
-        grams, _order(grams), tokens.hashes, _order(tokens.hashes), tokens.sentences,
-        weights.hashes, weights.idf, starts, shift, weights.default,
-    )
-    return Prepared(tokens, grams, *arrays)
+    table = IdfTable(weights.hashes, weights.idf, starts, shift, weights.default)
+    arrays = _prepare_arrays(grams, _order(grams), tokens.hashes, _order(tokens.hashes), tokens.sentences, tokens.quoted, table)
+    return Prepared(tokens, arrays)
 
 
 # Up to this many values, numpy's quicksort and then ties put back in position order (by the
@@ -99,9 +116,10 @@ def _order(values: np.ndarray) -> np.ndarray:
 
 
 @numba.njit(cache=True)
-def _prepare_arrays(grams, gram_order, hashes, token_order, sentences, idf_hashes, idf, idf_starts, idf_shift, default_idf):
-    """Prepared's arrays from a document's n-grams, token hashes and sentence numbers, each given with
-    an order that sorts it (made stable here), and the corpus's idf (looked up as Weights.buckets says)."""
+def _prepare_arrays(grams, gram_order, hashes, token_order, sentences, quoted, table):
+    """A document's DocumentArrays from its n-grams, token hashes and sentence numbers, each given with
+    an order that sorts it (made stable here), its quote flags, and the corpus's idf (an IdfTable)."""
+    idf_hashes, idf, idf_starts, idf_shift, default_idf = table.hashes, table.idf, table.starts, table.shift, table.default
     _stable_ties(gram_order, grams)
     _stable_ties(token_order, hashes)
     # n-grams: sorted, and how often each occurs (its run's length).
@@ -185,8 +203,8 @@ def _prepare_arrays(grams, gram_order, hashes, token_order, sentences, idf_hashe
         while at < tokens and sentences[at] == s:
             at += 1
         bounds[s, 1] = at
-    return (
-        gram_order, sorted_grams, gram_repeats, sorted_repeats, words, word_index, word_weight,
+    return DocumentArrays(
+        grams, hashes, quoted, gram_order, sorted_grams, gram_repeats, sorted_repeats, words, word_index, word_weight,
         row_sentence, row_word, row_idf, word_rows, word_row_starts, norms, bounds,
         sentence_rows, _low_norms(row_idf, row_sentence, sentence_count, IDF_CUTS),
     )

@@ -11,12 +11,15 @@ from srccompare.reuse.align.prepare import stable_sort
 
 
 @numba.njit(cache=True)
-def exact_seeds(left_grams, left_sorted, left_order, left_repeats, right_sorted, right_order, right_repeats, max_repeat, ngram):
-    """Shared n-gram occurrence pairs, kept when a neighbour on the same diagonal matches too.
+def exact_seeds(left, right, max_repeat, ngram):
+    """Shared n-gram occurrence pairs of two documents (DocumentArrays), kept when a neighbour on the
+    same diagonal matches too.
 
     A lone shared n-gram ("said on Tuesday") is chance; copy matches in runs
     (at least n+1 words in a row).
     """
+    left_grams, left_sorted, left_order, left_repeats = left.grams, left.sorted_grams, left.gram_order, left.gram_repeats
+    right_sorted, right_order, right_repeats = right.sorted_grams, right.gram_order, right.sorted_repeats
     empty = np.zeros(0, np.int64)
     if len(left_grams) == 0 or len(right_sorted) == 0:
         return empty, empty.copy(), empty.copy(), empty.copy()
@@ -64,12 +67,9 @@ def exact_seeds(left_grams, left_sorted, left_order, left_repeats, right_sorted,
 
 
 @numba.njit(cache=True)
-def sentence_seeds(
-    left_words, left_row_word, left_row_idf, left_low_norms, left_sentence_rows, left_norms, left_bounds,
-    right_words, right_row_sentence, right_row_word, right_row_idf, right_word_rows, right_word_row_starts,
-    right_sentence_rows, right_norms, right_bounds, threshold, min_sentence_words, cuts,
-):
-    """Sentence pairs of idf-weighted cosine >= threshold that are the best match of either sentence.
+def sentence_seeds(left, right, threshold, min_sentence_words, cuts):
+    """Sentence pairs of two documents (DocumentArrays) of idf-weighted cosine >= threshold that are the
+    best match of either sentence.
 
     Best of either: keeps a sentence from seeding against every similar
     sentence of a long document (a novel repeats itself), which would stretch
@@ -81,8 +81,13 @@ def sentence_seeds(
     nothing. A best below the threshold is never used, so skipping such pairs
     changes no seed. Each pair's dot product is computed once: the pairs at or above the
     threshold are kept until the bests are known. Dot products are float32
-    sums in left row order, as the dense product was.
+    sums in left row order, as a dense float32 product of the sentences' word vectors sums them.
     """
+    left_words, left_row_word, left_row_idf, left_low_norms = left.words, left.row_word, left.row_idf, left.low_norms
+    left_sentence_rows, left_norms, left_bounds = left.sentence_rows, left.norms, left.bounds
+    right_words, right_row_sentence, right_row_word, right_row_idf = right.words, right.row_sentence, right.row_word, right.row_idf
+    right_word_rows, right_word_row_starts = right.word_rows, right.word_row_starts
+    right_sentence_rows, right_norms, right_bounds = right.sentence_rows, right.norms, right.bounds
     partner = _partners(left_words, right_words)
     left_count, right_count = len(left_norms), len(right_norms)
     row_best = np.zeros(left_count, np.float64)
