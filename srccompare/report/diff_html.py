@@ -21,8 +21,8 @@ from srccompare.report.diff_segments import (
     passage_spans,
     share_line,
     side_paragraphs,
-    visible,
 )
+from srccompare.visible import visible_lines
 
 STATUS_TITLES = {
     "same": "same",
@@ -70,7 +70,7 @@ def as_html(left: CleanArticle, right: CleanArticle, result: DiffResult) -> str:
 
 
 def _e(text: str) -> str:
-    return escape(visible(text), quote=True)
+    return escape(visible_lines(text), quote=True)  # (headings come visible already; bodies keep their lines)
 
 
 def _header(left: CleanArticle, right: CleanArticle, result: DiffResult) -> str:

@@ -13,14 +13,12 @@ from typing import Literal, NamedTuple
 
 from srccompare.model import CleanArticle, DiffResult, Row
 from srccompare.names import article_name
+from srccompare.visible import visible, visible_lines
 
 PieceKind = Literal["equal", "minor", "changed", "plain"]
 
-# Control characters shown as the Unicode pictures of themselves (ESC as ␛),
+# Control characters are shown as the pictures of themselves (srccompare/visible.py: ESC as ␛),
 # so article text can never drive a terminal; one character stays one.
-_PICTURES = {code: chr(0x2400 + code) for code in range(0x20) if code not in (0x09, 0x0A)}
-_PICTURES[0x7F] = "\u2421"
-_PICTURES.update({code: "\ufffd" for code in range(0x80, 0xA0)})
 
 
 @dataclass(frozen=True)
@@ -28,11 +26,6 @@ class Piece:
     text: str
     kind: PieceKind
     passage: bool = False  # inside a passage the reuse core finds shared (SharedWords.passages)
-
-
-def visible(text: str) -> str:
-    """``text`` with control characters (escape sequences included) made visible and inert."""
-    return text.translate(_PICTURES)
 
 
 class ArticleText(NamedTuple):
@@ -126,11 +119,11 @@ def _cut(body: str, span: tuple[int, int], runs: Sequence[tuple[int, int, PieceK
         if run_end <= run_start:
             continue
         if run_start > position:
-            pieces.append(Piece(visible(body[position:run_start]), "plain"))
-        pieces.append(Piece(visible(body[run_start:run_end]), kind))
+            pieces.append(Piece(visible_lines(body[position:run_start]), "plain"))
+        pieces.append(Piece(visible_lines(body[run_start:run_end]), kind))
         position = run_end
     if position < end:
-        pieces.append(Piece(visible(body[position:end]), "plain"))
+        pieces.append(Piece(visible_lines(body[position:end]), "plain"))
     return tuple(_join(pieces))
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Callable, Sequence
 
+import srccompare.reuse.numba_cache  # noqa: F401 (before numba: a writable cache for its kernels)
 import numba
 import numpy as np
 from scipy.sparse import csr_matrix

@@ -33,6 +33,7 @@ from srccompare.tui.browse_data import (ARTICLE_COLUMNS, PAIR_COLUMNS, PAIR_KIND
 from srccompare.tui.messages import CorpusFailed
 from srccompare.tui.screens.browse_text import LEGEND, article_detail, pair_detail, status_line
 from srccompare.tui.widgets.record_table import RecordTable
+from srccompare.visible import visible
 
 __all__ = ["BrowseScreen", "Processed", "Progress"]
 
@@ -162,7 +163,7 @@ class BrowseScreen(Screen):
         elif event.state == WorkerState.ERROR:
             error = event.worker.error
             self.query_one("#browse-step", Label).update(Text(f"Failed: {error}"))
-            self.notify(str(error), title="Cannot process the corpus", severity="error", timeout=30)
+            self.notify(visible(str(error)), title="Cannot process the corpus", severity="error", timeout=30, markup=False)
             self.app.post_message(CorpusFailed(f"{type(error).__name__}: {error}"))
 
     def _loaded(self, data: BrowseData) -> None:
@@ -184,7 +185,7 @@ class BrowseScreen(Screen):
         text = Text(f"{len(errors)} input{'s' if len(errors) != 1 else ''} could not be read (e hides this list):",
                     style="bold")
         for error in errors:
-            text.append(f"\n  {error.source}: {error.problem}")
+            text.append("\n  " + visible(f"{error.source}: {error.problem}"))
         self.query_one("#browse-failed-list", Static).update(text)
 
     # --- filters and tables --------------------------------------------------------------

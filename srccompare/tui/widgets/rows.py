@@ -30,9 +30,10 @@ from textual.strip import Strip
 
 from srccompare.model import CleanArticle, DiffResult, Removal, Row
 from srccompare.report.diff_segments import (ArticleText, move_note, paragraph_label, passage_rows, passage_spans,
-                                             side_paragraphs, visible)
+                                             side_paragraphs)
 from srccompare.report.diff_text import side_text
 from srccompare.tui.messages import CursorMoved
+from srccompare.visible import visible_lines
 
 GUTTER_WIDTH = 2
 SEPARATOR = " │ "
@@ -412,7 +413,7 @@ class AlignedRows(ScrollView, can_focus=True):
             label = Text(f"⋯ {item.count} identical paragraphs folded (f shows them)", style=self._style("fold"))
             return self._join(self._gutter("┄", index == self.cursor), self._lines(label, self._width - GUTTER_WIDTH))
         text = Text(f"✂ removed ({item.removal.rule}): ", style=self._style("removed"))
-        text.append(visible(item.removal.text), style=self._style("removed"))
+        text.append(visible_lines(item.removal.text), style=self._style("removed"))
         return self._pair_strips(self._gutter(" ", False), text if item.side == "left" else Text(""), text if item.side == "right" else Text(""))
 
     def _row_strips(self, item: Item, selected: bool) -> list[Strip]:
