@@ -31,6 +31,7 @@ class LimitSettings:
 class CleanSettings:
     recall: bool
     retry_below_words: int
+    wider_below_share: float
     promo_max_words: int
     caption_max_words: int
     block_max_paragraphs: int
