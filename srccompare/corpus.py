@@ -13,7 +13,7 @@ from contextlib import nullcontext
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from srccompare.clean import clean_article, drop_outlet_repeats
+from srccompare.clean import clean_article, drop_outlet_repeats, drop_shared_furniture
 from srccompare.engines.base import Engine, cycle_collection_paused
 from srccompare.engines.local import LocalEngine
 from srccompare.load import InputUnit, input_units, load_unit
@@ -97,7 +97,7 @@ def load_corpus(inputs: Sequence[str], wire: Sequence[WireInput], settings: Sett
         dataclasses.replace(item, id=name) if isinstance(item, CleanArticle) and item.id != name else item
         for name, (_, item, _) in zip(names, read)
     ]
-    results = drop_outlet_repeats(results, settings.clean)
+    results = drop_shared_furniture(drop_outlet_repeats(results, settings.clean), settings.clean)
     articles = tuple(item for item in results if isinstance(item, CleanArticle))
     errors += [item for item in results if isinstance(item, LoadError)]
     kept = {article.id for article in articles}

@@ -21,6 +21,7 @@ from charset_normalizer import from_bytes
 
 from srccompare.model import Article, InputKind, LoadError, Metadata
 from srccompare.settings import Settings
+from srccompare.sources import with_sources
 
 STDIN = "-"
 HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml"}
@@ -103,7 +104,8 @@ def load_unit(unit: InputUnit, settings: Settings) -> Iterator[Article | LoadErr
     """The articles (or the problems) of one of ``input_units``'s units."""
     items: Iterable[InputUnit] = _load_file(Path(unit.path), settings) if isinstance(unit, PendingFile) else (unit,)
     for item in items:
-        yield _jsonl_record(item.line, item.where, item.fallback_id) if isinstance(item, JsonRecord) else item  # type: ignore[misc]
+        found = _jsonl_record(item.line, item.where, item.fallback_id) if isinstance(item, JsonRecord) else item
+        yield with_sources(found, settings.sources) if isinstance(found, Article) else found  # type: ignore[misc]
 
 
 def _fetch_web_pages(inputs: Sequence[str], settings: Settings) -> dict[str, Article | LoadError]:

@@ -38,6 +38,8 @@ class CleanSettings:
     edge_paragraphs: int
     repeat_min_articles: int
     repeat_max_words: int
+    cross_min_outlets: int
+    cross_max_words: int
     title_max_words: int
     page_min_paragraphs: int
     page_short_share: float
@@ -47,6 +49,13 @@ class CleanSettings:
     page_short_penalty: float
     page_full_chars: int
     page_repeat_share: float
+
+
+@dataclass(frozen=True)
+class SourceSettings:
+    outlet_folder: int
+    name_pattern: str
+    sidecar: str
 
 
 @dataclass(frozen=True)
@@ -113,6 +122,7 @@ class Settings:
     diff: DiffSettings
     reuse: ReuseSettings
     web: WebSettings
+    sources: SourceSettings
 
     def replace(self, section: str, **values: Any) -> Settings:
         """A copy with some values of one section changed (used by the CLI and by tests)."""

@@ -17,6 +17,7 @@ from dataclasses import replace
 from srccompare.clean.boilerplate import Mark, find_blocks, find_line_boilerplate, find_outlet_repeats
 from srccompare.clean.extract import Extracted, NoArticle, extract, outlet_from_url
 from srccompare.clean.page_text import find_page_furniture, looks_like_page
+from srccompare.clean.shared_lines import find_shared_furniture
 from srccompare.clean.metadata import find_credits, find_head, parse_date, url_from_marks
 from srccompare.clean.text import normalise, split_paragraphs
 from srccompare.model import Article, CleanArticle, InputKind, LoadError, Metadata, Removal
@@ -177,7 +178,7 @@ def clean_articles(
     """Clean each article, then drop lines repeated across articles of the same outlet."""
     rules = rules or load_rules()
     results = [clean_article(article, settings, rules) for article in articles]
-    return drop_outlet_repeats(results, settings.clean)
+    return drop_shared_furniture(drop_outlet_repeats(results, settings.clean), settings.clean)
 
 
 def drop_outlet_repeats(results: list[CleanArticle | LoadError], settings: CleanSettings) -> list[CleanArticle | LoadError]:
@@ -201,7 +202,20 @@ def drop_outlet_repeats(results: list[CleanArticle | LoadError], settings: Clean
     return updated
 
 
-def _without(article: CleanArticle, drop: set[int]) -> CleanArticle:
+def drop_shared_furniture(results: list[CleanArticle | LoadError], settings: CleanSettings) -> list[CleanArticle | LoadError]:
+    """Short non-sentence lines that articles of many outlets carry (clean/shared_lines.py)."""
+    positions = [p for p, result in enumerate(results) if isinstance(result, CleanArticle)]
+    group: list[CleanArticle] = [results[p] for p in positions]  # type: ignore[misc]
+    sources = [a.metadata.outlet or f"\0{a.id}" for a in group]  # no outlet: a source of its own
+    drops = find_shared_furniture([a.paragraphs for a in group], sources, settings.cross_min_outlets, settings.cross_max_words)
+    updated = list(results)
+    for position, article, drop in zip(positions, group, drops):
+        if drop and len(drop) < len(article.paragraphs):
+            updated[position] = _without(article, drop, "shared-furniture")
+    return updated
+
+
+def _without(article: CleanArticle, drop: set[int], rule: str = "outlet-repeat") -> CleanArticle:
     """The article less some paragraphs, each recorded as an outlet-repeat removal."""
     old_removals = defaultdict(list)
     for removal in article.removals:
@@ -213,7 +227,7 @@ def _without(article: CleanArticle, drop: set[int]) -> CleanArticle:
         if index == len(article.paragraphs):
             break
         if index in drop:
-            removals.append(Removal("outlet-repeat", "outlet_repeat", article.paragraphs[index], len(kept)))
+            removals.append(Removal(rule, rule.replace("-", "_"), article.paragraphs[index], len(kept)))
         else:
             kept.append(article.paragraphs[index])
     return replace(article, paragraphs=tuple(kept), removals=tuple(removals))
