@@ -49,6 +49,8 @@ class CleanSettings:
     page_short_penalty: float
     page_full_chars: int
     page_repeat_share: float
+    page_join_share: float
+    page_join_min: float
 
 
 @dataclass(frozen=True)

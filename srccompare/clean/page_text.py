@@ -73,6 +73,7 @@ def find_page_furniture(
     start, end = best_run(values)
     if end == start:
         return []  # no prose at all (a results table, say): leave the page to the other steps
+    start, end = _joined_runs(values, start, end, settings)
     start = _after_headline(paragraphs, start, end)
     end = _with_closing_list(paragraphs, end, known)
     marks = [Mark(i, "page-outside-article", "page", paragraphs[i]) for i in range(len(paragraphs)) if not start <= i < end]
@@ -96,6 +97,29 @@ def paragraph_value(paragraph: str, stops: frozenset[str] | None, settings: Clea
     if density < settings.page_stopword_density:
         return -length  # long but not running text: a list of names, tags or links
     return length * min(1.0, length / settings.page_full_chars)
+
+
+def _joined_runs(values: Sequence[float], start: int, end: int, settings: CleanSettings) -> tuple[int, int]:
+    """The main run grown over runs of prose beyond it that are worth more than ``page_join_share``
+    of the short lines between and hold a paragraph of ``page_join_min`` characters of prose (an
+    article's, not a teaser's or a sign-up prompt's): an article in sections (a round-up, a review
+    with spec boxes between its parts) is one run with gaps, not the first section."""
+    while True:
+        grown = False
+        after_start, after_end = best_run(values[end:])
+        if after_end > after_start:
+            gain, gap = sum(values[end + after_start : end + after_end]), -sum(values[end : end + after_start])
+            longest = max(values[end + after_start : end + after_end])
+            if longest >= settings.page_join_min and gain >= settings.page_join_share * gap:
+                end, grown = end + after_end, True
+        before_start, before_end = best_run(values[:start])
+        if before_end > before_start:
+            gain, gap = sum(values[before_start:before_end]), -sum(values[before_end:start])
+            longest = max(values[before_start:before_end])
+            if longest >= settings.page_join_min and gain >= settings.page_join_share * gap:
+                start, grown = before_start, True
+        if not grown:
+            return start, end
 
 
 def _with_closing_list(paragraphs: Sequence[str], end: int, known: dict[int, str]) -> int:
