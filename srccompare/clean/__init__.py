@@ -27,6 +27,7 @@ from srccompare.settings import CleanSettings, Settings, load_settings
 
 # Rounds of cleaning at most; one more round than needed is enough in practice (see clean_extracted).
 MAX_ROUNDS = 3
+LONE = re.compile(r"\s*(?:\d{1,3}|[^\w\s]{1,3})\s*\Z")
 BYLINE_NAMES = re.compile(r"^by\s+(?P<names>.+?)\s*,?\s+(?:for|of|from|at|with|\|)\s+\S", re.I)
 
 __all__ = ["clean_article", "clean_articles", "clean_text", "load_and_clean", "normalise", "split_paragraphs"]
@@ -76,9 +77,17 @@ def find_all_marks(
         rules.screen.prefetch([fold_case(paragraph) for paragraph in paragraphs])
     page_marks = find_page_marks(article, paragraphs, settings, rules)
     gone = {mark.index for mark in page_marks}
+    page_marks += [mark for mark in _lone_marks(paragraphs) if mark.index not in gone]
+    gone |= {mark.index for mark in page_marks}
     kept = [index for index in range(len(paragraphs)) if index not in gone]
     marks, found = find_marks([paragraphs[i] for i in kept], rules, settings, known_title)
     return page_marks + [replace(mark, index=kept[mark.index]) for mark in marks], found
+
+
+def _lone_marks(paragraphs: list[str]) -> list[Mark]:
+    """A scraped widget's leftovers: a counter alone ("0", "12") or a few symbols alone on a line.
+    (Code, not a rule: a pattern with no words in it would be tried on every paragraph.)"""
+    return [Mark(i, "lone-number-or-symbol", "furniture", p) for i, p in enumerate(paragraphs) if LONE.match(p)]
 
 
 def reassemble(cleaned: CleanArticle, marks: Sequence[Mark], found: Metadata) -> CleanArticle:

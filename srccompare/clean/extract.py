@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -45,7 +46,18 @@ def extract(article: Article, settings: CleanSettings, rules: Rules) -> Extracte
     if article.kind == "markdown":
         text, title = markdown_to_text(article.content)
         return Extracted(text, Metadata(title=title), one_paragraph_per_line=False)
-    return Extracted(article.content, Metadata(), one_paragraph_per_line=False)
+    return Extracted(unescape_entities(article.content), Metadata(), one_paragraph_per_line=False)
+
+
+def unescape_entities(text: str) -> str:
+    """HTML entities left in scraped plain text ("&nbsp", "&amp;") decoded, again until none is
+    left, so that cleaning a cleaned text changes nothing (each pass shortens the text)."""
+    while "&" in text:
+        decoded = html.unescape(text)
+        if decoded == text:
+            break
+        text = decoded
+    return text
 
 
 def extract_html(html: str, url: str | None, settings: CleanSettings, rules: Rules) -> Extracted | NoArticle:
