@@ -104,22 +104,34 @@ def _joined_runs(values: Sequence[float], start: int, end: int, settings: CleanS
     of the short lines between and hold a paragraph of ``page_join_min`` characters of prose (an
     article's, not a teaser's or a sign-up prompt's): an article in sections (a round-up, a review
     with spec boxes between its parts) is one run with gaps, not the first section."""
+    runs = _positive_runs(values)
     while True:
-        grown = False
-        after_start, after_end = best_run(values[end:])
-        if after_end > after_start:
-            gain, gap = sum(values[end + after_start : end + after_end]), -sum(values[end : end + after_start])
-            longest = max(values[end + after_start : end + after_end])
-            if longest >= settings.page_join_min and gain >= settings.page_join_share * gap:
-                end, grown = end + after_end, True
-        before_start, before_end = best_run(values[:start])
-        if before_end > before_start:
-            gain, gap = sum(values[before_start:before_end]), -sum(values[before_end:start])
-            longest = max(values[before_start:before_end])
-            if longest >= settings.page_join_min and gain >= settings.page_join_share * gap:
-                start, grown = before_start, True
-        if not grown:
+        after = [r for r in runs if r[0] >= end and _joins(values, end, r, settings)]
+        before = [r for r in runs if r[1] <= start and _joins(values, start, r, settings)]
+        if not after and not before:
             return start, end
+        end = max([end] + [r[1] for r in after[:1]])
+        start = min([start] + [r[0] for r in before[-1:]])
+
+
+def _joins(values: Sequence[float], edge: int, run: tuple[int, int], settings: CleanSettings) -> bool:
+    """Whether a run of prose outside [.., edge) or [edge, ..) is worth the lines between."""
+    first, last = run
+    gap = -sum(values[edge:first]) if first >= edge else -sum(values[last:edge])
+    gain = sum(values[first:last])
+    return max(values[first:last]) >= settings.page_join_min and gain >= settings.page_join_share * max(gap, 0.0)
+
+
+def _positive_runs(values: Sequence[float]) -> list[tuple[int, int]]:
+    """[start, end) of each stretch of consecutive paragraphs with a positive value."""
+    runs, start = [], None
+    for index, value in enumerate([*values, 0.0]):
+        if value > 0 and start is None:
+            start = index
+        elif value <= 0 and start is not None:
+            runs.append((start, index))
+            start = None
+    return runs
 
 
 def _with_closing_list(paragraphs: Sequence[str], end: int, known: dict[int, str]) -> int:
