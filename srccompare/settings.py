@@ -47,12 +47,15 @@ class LimitSettings:
 class CleanSettings:
     recall: bool
     retry_below_words: int = _at_least(0)
+    wider_below_share: float = _share()
     promo_max_words: int = _at_least(0)
     caption_max_words: int = _at_least(0)
     block_max_paragraphs: int = _at_least(1)
     edge_paragraphs: int = _at_least(0)
     repeat_min_articles: int = _at_least(2)  # 1 would make every line boilerplate
     repeat_max_words: int = _at_least(1)
+    cross_min_outlets: int = _at_least(2)  # 1 would make every short line boilerplate
+    cross_max_words: int = _at_least(1)
     title_max_words: int = _at_least(0)
     page_min_paragraphs: int = _at_least(1)
     page_short_share: float = _share()
@@ -62,6 +65,15 @@ class CleanSettings:
     page_short_penalty: float = _at_least(0.0)
     page_full_chars: int = _at_least(0)
     page_repeat_share: float = _share()
+    page_join_share: float = _at_least(0.0)
+    page_join_min: float = _at_least(0.0)
+
+
+@dataclass(frozen=True)
+class SourceSettings:
+    outlet_folder: int = _at_least(0)
+    name_pattern: str
+    sidecar: str
 
 
 @dataclass(frozen=True)
@@ -199,6 +211,7 @@ class Settings:
     diff: DiffSettings
     reuse: ReuseSettings
     web: WebSettings
+    sources: SourceSettings
 
     def replace(self, section: str, **values: Any) -> Settings:
         """A copy with some values of one section (dotted: ``"reuse.align"``) changed (used by the CLI and by tests)."""

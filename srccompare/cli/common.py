@@ -16,6 +16,7 @@ from srccompare.model import LoadError
 from srccompare.report.output import OutputError
 from srccompare.settings import Settings, SettingsError, load_settings
 from srccompare.visible import visible
+from srccompare.ingest.sources import SourcesError, check as check_sources
 
 if TYPE_CHECKING:
     from srccompare.index import Store
@@ -60,10 +61,14 @@ def settings_from(ctx: click.Context, overrides: dict[str, dict[str, Any]] | Non
     layered = dict(overrides or {})
     if root.get("limits"):
         layered["limits"] = {**layered.get("limits", {}), **root["limits"]}
+    if root.get("sources"):
+        layered["sources"] = {**layered.get("sources", {}), **root["sources"]}
     try:
-        return load_settings(root.get("config"), layered)
-    except SettingsError as error:
+        settings = load_settings(root.get("config"), layered)
+        check_sources(settings.sources)
+    except (SettingsError, SourcesError) as error:
         fail(str(error))
+    return settings
 
 
 def wire_inputs(values: Iterable[str]) -> list[WireInput]:

@@ -18,6 +18,7 @@ from srccompare.ingest.decode import WEB_ADDRESS, article_from_text, decode, det
 from srccompare.model import Article, InputKind, LoadError, Metadata
 from srccompare.settings import Settings
 from srccompare.visible import visible, visible_metadata
+from srccompare.ingest.sources import with_sources
 
 STDIN = "-"
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
@@ -84,7 +85,8 @@ def load_unit(unit: InputUnit, settings: Settings) -> Iterator[Article | LoadErr
     """The articles (or the problems) of one of ``input_units``'s units."""
     items: Iterable[InputUnit] = _load_file(Path(unit.path), settings) if isinstance(unit, PendingFile) else (unit,)
     for item in items:
-        yield jsonl_record(item.line, item.where, item.fallback_id) if isinstance(item, JsonRecord) else item  # type: ignore[misc]
+        found = jsonl_record(item.line, item.where, item.fallback_id) if isinstance(item, JsonRecord) else item
+        yield with_sources(found, settings.sources) if isinstance(found, Article) else found  # type: ignore[misc]
 
 
 def _fetch_web_pages(inputs: Sequence[str], settings: Settings) -> dict[str, Article | LoadError]:
