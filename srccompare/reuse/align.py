@@ -315,6 +315,8 @@ def aligned_with_tokens(left: Prepared, right: Prepared, params: AlignParameters
 
 def _seed_arguments(left: Prepared, right: Prepared, params: AlignParameters) -> tuple:
     sentences = params.sentence_similarity < 1.0 and len(left.tokens) > 0 and len(right.tokens) > 0
+    # Comparing sentences costs up to their product (see max_sentence_pairs in defaults.toml).
+    sentences = sentences and len(left.norms) * len(right.norms) <= params.max_sentence_pairs
     return (
         left.grams, left.sorted_grams, left.gram_order, left.gram_repeats,
         right.sorted_grams, right.gram_order, right.sorted_repeats, params.max_repeat, params.ngram,

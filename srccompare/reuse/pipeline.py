@@ -53,7 +53,7 @@ from srccompare.engines.base import Engine, cycle_collection_paused
 from srccompare.engines.local import LocalEngine
 from srccompare.reuse.group import families_of_sides, merged_stretches
 from srccompare.model import PARAGRAPH_SEPARATOR, CleanArticle, DocumentSummary, PairSummary, Passage, ReuseResult
-from srccompare.reuse.schedule import PreparedCache, guided_chunks, next_uses, pairs_in_locality_order
+from srccompare.reuse.schedule import PreparedCache, guided_chunks, next_uses, pair_weights, pairs_in_locality_order
 from srccompare.settings import AlignParameters, ReuseSettings, Settings, SketchParameters
 from srccompare.reuse.sketch import Sketcher
 from srccompare.reuse.spill import (
@@ -367,9 +367,11 @@ def align_candidates(
     params = reuse.align
     run = uuid.uuid4().hex
     ordered = pairs_in_locality_order(pairs, len(articles), engine)
+    sizes = np.array([sum(map(len, article.paragraphs)) for article in articles], np.int64)
+    costs = pair_weights(sizes, ordered.reshape(-1, 2))
     following, pairs = next_uses(ordered).tolist(), ordered.tolist()
     tasks = []
-    for start, end in guided_chunks(len(pairs), reuse.engine.chunk_pairs, engine.parallelism):
+    for start, end in guided_chunks(len(pairs), reuse.engine.chunk_pairs, engine.parallelism, costs):
         chunk = tuple(map(tuple, pairs[start:end]))
         needed = sorted({number for pair in chunk for number in pair})
         if places is not None:

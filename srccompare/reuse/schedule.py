@@ -18,9 +18,11 @@ from srccompare.engines.base import Engine
 NEVER = 1 << 62  # the next use of a document no later pair needs
 
 
-def guided_chunks(count: int, smallest: int, parallelism: int) -> list[tuple[int, int]]:
+def guided_chunks(count: int, smallest: int, parallelism: int, weights: np.ndarray | None = None) -> list[tuple[int, int]]:
     """[start, end) ranges covering ``count`` items: each a 1 / (2 * parallelism) share of the
-    items still to hand out, down to ``smallest`` (guided self-scheduling).
+    items still to hand out, down to ``smallest`` (guided self-scheduling). With ``weights`` (one
+    positive integer an item), shares and ``smallest`` count weight rather than items; a range
+    holds at least one item.
 
     Neighbouring align tasks share documents (pairs come in locality order),
     and a document shared by two tasks that run in different workers is
@@ -28,12 +30,32 @@ def guided_chunks(count: int, smallest: int, parallelism: int) -> list[tuple[int
     7.9k preparations in tasks of 400 pairs, 7.5k in guided ones. The small
     tasks at the end keep the workers finishing together.
     """
-    chunks, start = [], 0
+    ends = np.cumsum(weights, dtype=np.int64) if weights is not None else np.arange(1, count + 1, dtype=np.int64)
+    total = int(ends[-1]) if count else 0
+    chunks, start, done = [], 0, 0
     while start < count:
-        size = max(smallest, (count - start) // (2 * max(1, parallelism)))
-        chunks.append((start, min(count, start + size)))
-        start += size
+        size = max(smallest, (total - done) // (2 * max(1, parallelism)))
+        # the first item whose cumulative weight reaches done + size ends the range
+        end = max(start + 1, min(count, int(np.searchsorted(ends, done + size, side="left")) + 1))
+        chunks.append((start, end))
+        start, done = end, int(ends[end - 1])
     return chunks
+
+
+# A pair of documents of this many characters each weighs 1 in guided_chunks, a larger pair the
+# product of its sizes over this one's (aligning costs up to that, see max_sentence_pairs): a
+# task of two 48,000-word articles is then a few pairs, not hundreds, and the progress moves.
+# News articles (a few thousand characters) all weigh 1, so their tasks are as without weights.
+HEAVY_PAIR_CHARS = 20_000
+
+
+def pair_weights(sizes: np.ndarray, pairs: np.ndarray) -> np.ndarray:
+    """Per pair (an (n, 2) array of document numbers): its weight for guided_chunks, from each
+    document's size in characters."""
+    if len(pairs) == 0:
+        return np.zeros(0, np.int64)
+    product = sizes[pairs[:, 0]].astype(np.float64) * sizes[pairs[:, 1]]
+    return np.maximum(1, product // HEAVY_PAIR_CHARS**2).astype(np.int64)
 
 
 def pairs_in_locality_order(pairs: Sequence[tuple[int, int]], documents: int, engine: Engine) -> np.ndarray:
