@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import os
-import signal
 import sys
 import tempfile
 from collections.abc import Callable, Iterable
+from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
+from srccompare.interrupts import EXIT_INTERRUPTED, Interrupted, catch_signals, say_and_exit
 from srccompare.model import LoadError
 from srccompare.settings import Settings, SettingsError, load_settings
 
@@ -25,7 +26,6 @@ EXIT_USAGE = 2  # bad arguments or settings (click uses 2 too)
 EXIT_ALL_FAILED = 3  # no input could be processed; nothing was written
 EXIT_OUTPUT = 4  # the result could not be written
 EXIT_INTERNAL = 70  # a bug in srccompare (EX_SOFTWARE); please report it
-EXIT_INTERRUPTED = 130  # Ctrl-C or SIGTERM
 
 
 class OutputError(click.ClickException):
@@ -121,10 +121,10 @@ def emit(chunks: Iterable[str]) -> None:
 def run_guarded(call: Callable[[], Any], debug: bool) -> NoReturn:
     """Run the CLI (click in non-standalone mode) and turn every ending into an exit status.
 
-    Ctrl-C and SIGTERM exit 130; unexpected errors print one line, or a
+    Ctrl-C exits 130, SIGTERM 143 (the shell's 128 + signal); unexpected errors print one line, or a
     traceback with --debug.
     """
-    signal.signal(signal.SIGTERM, _raise_interrupt)
+    catch_signals()
     try:
         status = call()
     except click.exceptions.Exit as done:
@@ -132,8 +132,10 @@ def run_guarded(call: Callable[[], Any], debug: bool) -> NoReturn:
     except click.ClickException as error:
         error.show()
         sys.exit(error.exit_code)
+    except Interrupted as stop:
+        say_and_exit(stop)
     except (click.Abort, KeyboardInterrupt):
-        click.echo("srccompare: interrupted", err=True)
+        _say("srccompare: interrupted")
         sys.exit(EXIT_INTERRUPTED)
     except Exception as error:  # the last line of defence: no tracebacks for users
         if debug:
@@ -142,5 +144,6 @@ def run_guarded(call: Callable[[], Any], debug: bool) -> NoReturn:
     sys.exit(status if isinstance(status, int) else EXIT_OK)
 
 
-def _raise_interrupt(signum: int, frame: Any) -> None:
-    raise KeyboardInterrupt
+def _say(line: str) -> None:
+    with suppress(OSError, ValueError):  # stderr closed or gone: the status still tells
+        click.echo(line, err=True)

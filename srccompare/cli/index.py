@@ -25,6 +25,7 @@ from srccompare.cli.common import (
     EXIT_ALL_FAILED,
     EXIT_OUTPUT,
     EXIT_USAGE,
+    Interrupted,
     emit,
     fail,
     one_line,
@@ -89,9 +90,8 @@ def add(ctx: click.Context, paths: tuple[str, ...], db: Path | None, wire_values
         try:
             outcome = add_articles(store, cleaned(paths, wire, settings, counts), Indexer(index_parameters(settings.reuse)),
                                    batch_size=batch, progress=report)
-        except KeyboardInterrupt:
-            click.echo(f"srccompare: {one_line(str(db))}: stopped; the {counts.added} articles added before are kept",
-                       err=True)
+        except Interrupted as stop:
+            stop.note = f"{one_line(str(db))}: the {counts.added} articles added before are kept"
             raise
     added = len(outcome.added)
     click.echo(f"srccompare: {one_line(str(db))}: {added} article{'' if added == 1 else 's'} added, "
