@@ -35,7 +35,8 @@ from urllib.parse import urlsplit
 from trafilatura.downloads import fetch_url
 
 from srccompare.ingest.cache import PageCache
-from srccompare.ingest.fetch import Page, downloader_config, fetch_pages
+from srccompare.ingest.fetch import downloader_config, fetch_pages
+from srccompare.ingest.page import Page
 from srccompare.settings import WebSettings, load_settings
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -50,7 +50,7 @@ from pathlib import Path
 
 
 from srccompare import corpus
-from srccompare.ingest.load import article_from_text
+from srccompare.ingest.decode import article_from_text
 from srccompare.model import CleanArticle
 from srccompare.engines.base import cycle_collection_paused
 from srccompare.engines.local import LocalEngine

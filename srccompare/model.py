@@ -272,6 +272,16 @@ class PairSummary:
 
 
 @dataclass(frozen=True)
+class Corpus:
+    """A corpus as read and cleaned: the articles, which are wire copy, what failed."""
+
+    articles: tuple[CleanArticle, ...]
+    wire: dict[str, str]  # article id -> agency, for wire copy
+    errors: tuple[LoadError, ...]
+    inputs: int  # how many inputs were read (articles and errors)
+
+
+@dataclass(frozen=True)
 class ReuseResult:
     """Everything ``srccompare reuse`` finds in a corpus."""
 

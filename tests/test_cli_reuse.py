@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from conftest import SEEDS
 from srccompare.cli import main
 from srccompare.ingest.corpus import parse_wire, unique_ids
-from srccompare.ingest.load import article_from_text
+from srccompare.ingest.decode import article_from_text
 
 
 def run(*args: str, cwd: str | None = None) -> subprocess.CompletedProcess[str]:

@@ -12,7 +12,8 @@ import pytest
 from local_web import BLOCKED, LocalSite, OutsideAddressError, site, stays_on_loopback  # noqa: F401 (site, stays_on_loopback: fixtures)
 from srccompare.ingest.cache import PageCache
 from srccompare.clean import clean_article
-from srccompare.ingest.fetch import HostPacer, Page, discover_links, explain_failure, fetch_articles, fetch_pages, url_id
+from srccompare.ingest.page import Page
+from srccompare.ingest.fetch import HostPacer, discover_links, explain_failure, fetch_articles, fetch_pages, url_id
 from srccompare.model import Article, LoadError
 from srccompare.settings import Settings, WebSettings, load_settings
 

@@ -228,7 +228,7 @@ def clean_text(
     kind: InputKind | None = None,
 ) -> CleanArticle:
     """Clean a string (for notebooks and tests); raises ValueError if nothing is left."""
-    from srccompare.ingest.load import article_from_text
+    from srccompare.ingest.decode import article_from_text
 
     result = clean_article(article_from_text(text, source=source, id=id, kind=kind), settings or load_settings())
     if isinstance(result, LoadError):

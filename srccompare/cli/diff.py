@@ -11,12 +11,11 @@ import click
 from srccompare.cli.common import (
     EXIT_ALL_FAILED,
     EXIT_USAGE,
-    emit,
     fail,
     one_line,
     settings_from,
-    write_atomically,
 )
+from srccompare.report.output import emit, write_atomically
 from srccompare.model import CleanArticle, LoadError
 from srccompare.settings import Settings
 

@@ -9,11 +9,10 @@ The database is --db, else $SRCCOMPARE_DB, else ./srccompare.sqlite.
 from __future__ import annotations
 
 import json
-import sqlite3
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,23 +22,24 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from srccompare.cli.common import (
     EXIT_ALL_FAILED,
-    EXIT_OUTPUT,
     EXIT_USAGE,
-    Interrupted,
-    emit,
     fail,
     one_line,
+    open_store,
     report_error,
     settings_from,
     summarise_failures,
     wire_inputs,
 )
-from srccompare.index import IndexFileError, Store, default_db_path, open_index
+from srccompare.index import default_db_path
+from srccompare.interrupts import Interrupted
 from srccompare.model import CleanArticle, LoadError
+from srccompare.report.output import emit
+from srccompare.report.reuse_report import FORMATS
 from srccompare.settings import Settings
 
 if TYPE_CHECKING:  # the loader and cleaner (trafilatura) are imported when used
-    from srccompare.ingest.corpus import Corpus, WireInput
+    from srccompare.ingest.corpus import WireInput
 
 # Articles per transaction. Postings land at random keys of large B-trees, so
 # a commit rewrites about one page per posting until batches are large enough
@@ -48,7 +48,6 @@ if TYPE_CHECKING:  # the loader and cleaner (trafilatura) are imported when used
 # bench/index_query.py's corpus). Larger batches lose more work to an
 # interruption (re-added on the next run: adding is idempotent).
 DEFAULT_BATCH = 1000
-QUERY_FORMATS = ("table", "json", "jsonl", "csv", "html")
 DB_HELP = "Index file (default: $SRCCOMPARE_DB, else ./srccompare.sqlite)."
 
 
@@ -81,7 +80,7 @@ def add(ctx: click.Context, paths: tuple[str, ...], db: Path | None, wire_values
     wire = wire_inputs(wire_values)
     db = db or default_db_path()
     counts = AddCounts()
-    with _store(db, settings, create=True) as store, add_progress(db) as progress:
+    with open_store(db, settings, create=True) as store, add_progress(db) as progress:
         def report(done: int, added: int) -> None:
             counts.added = added
             if progress is not None:
@@ -140,18 +139,18 @@ def add_progress(db: Path) -> Iterator[Callable[[int, int], None] | None]:
 @index.command("query")
 @click.argument("article")
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=None, help=DB_HELP)
-@click.option("--format", "fmt", type=click.Choice(QUERY_FORMATS), default=None,
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
               help="As for reuse: table (default on a terminal), json (default otherwise), jsonl, csv, html.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the report to this file (atomically) instead of stdout.")
 @click.pass_context
 def query(ctx: click.Context, article: str, db: Path | None, fmt: str | None, output: Path | None) -> int:
     """Which indexed articles share passages with ARTICLE (a file, a URL or - for stdin), and whose copy it is."""
-    from srccompare.cli.reuse import default_format, write_report
     from srccompare.index.query import query_index
+    from srccompare.report.reuse_report import default_format, write_report
 
     settings = settings_from(ctx)
-    with _store(db or default_db_path(), settings) as store:
+    with open_store(db or default_db_path(), settings) as store:
         answer = query_index(store, _one_article(article, settings), settings)
     if answer.known_as is not None:
         click.echo(f"srccompare: {one_line(article)}: already in the index as {one_line(answer.known_as)}", err=True)
@@ -184,7 +183,7 @@ def stats(ctx: click.Context, db: Path | None, fmt: str) -> int:
     from srccompare.model import to_dict
 
     settings = settings_from(ctx)
-    with _store(db or default_db_path(), settings) as store:
+    with open_store(db or default_db_path(), settings) as store:
         found = store.stats()
     if fmt == "json":
         emit([json.dumps(to_dict(found), indent=2, ensure_ascii=False), "\n"])
@@ -200,45 +199,3 @@ def stats(ctx: click.Context, db: Path | None, fmt: str) -> int:
     ]
     emit(["\n".join(lines), "\n"])
     return 0
-
-
-@contextmanager
-def _store(db: Path, settings: Settings, *, create: bool = False) -> Iterator[Store]:
-    """The index at ``db``, with its problems (and SQLite's) as one-line messages."""
-    try:
-        store = open_index(db, settings, create=create)
-    except IndexFileError as error:
-        fail(str(error), EXIT_USAGE)
-    try:
-        with store:
-            yield store
-    except sqlite3.Error as error:
-        fail(f"{db}: {error}", EXIT_OUTPUT)
-
-
-def index_corpus(db: Path, inputs: Sequence[str], wire: Sequence[WireInput], settings: Settings,
-                 progress: Callable[[str, int, int], None] | None = None) -> Corpus:
-    """Every article of the index at ``db``, with any INPUTS and --wire files read beside them (for ``reuse --db``)."""
-    from srccompare.ingest.corpus import Corpus, load_corpus
-    from srccompare.index.query import whole_index
-
-    with _store(db, settings) as store:
-        stored, stored_wire = whole_index(store)
-    extra = load_corpus(inputs, wire, settings, progress) if inputs or wire else Corpus((), {}, (), 0)
-    taken = {article.id for article in stored}
-    renamed = {}
-    articles = list(stored)
-    for article in extra.articles:
-        new_id, number = article.id, 1
-        while new_id in taken:
-            number += 1
-            new_id = f"{article.id}#{number}"
-        taken.add(new_id)
-        renamed[article.id] = new_id
-        articles.append(article if new_id == article.id else _renamed(article, new_id))
-    wire_ids = {**stored_wire, **{renamed[key]: agency for key, agency in extra.wire.items()}}
-    return Corpus(tuple(articles), wire_ids, extra.errors, len(stored) + extra.inputs)
-
-
-def _renamed(article: CleanArticle, new_id: str) -> CleanArticle:
-    return replace(article, id=new_id)

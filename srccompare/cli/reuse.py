@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import os
-import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -12,15 +11,14 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from srccompare.cli.common import EXIT_ALL_FAILED, emit, fail, report_error, settings_from, summarise_failures, wire_inputs, write_atomically
+from srccompare.cli.common import EXIT_ALL_FAILED, fail, open_store, report_error, settings_from, summarise_failures, wire_inputs
 from srccompare.cli.web import WebOptions, web_options
 from srccompare.ingest.corpus import load_corpus
 from srccompare.engines.base import cycle_collection_paused
 from srccompare.engines.local import LocalEngine
-from srccompare.model import CleanArticle, LoadError, ReuseResult
+from srccompare.model import Corpus, LoadError
+from srccompare.report.reuse_report import FORMATS, default_format, write_report
 
-FORMATS = ("table", "json", "jsonl", "csv", "html")
-SUFFIX_FORMATS = {".json": "json", ".jsonl": "jsonl", ".csv": "csv", ".html": "html", ".htm": "html", ".txt": "table"}
 STEP_NAMES = {"clean": "cleaning", "sketch": "sketching", "candidates": "finding candidates",
               "align": "aligning pairs", "group": "grouping", "attribute": "attributing"}
 
@@ -71,9 +69,13 @@ def reuse(ctx: click.Context, inputs: tuple[str, ...], fmt: str | None, output: 
     # One set of worker processes cleans and then finds the reuse.
     with progress_reporter() as progress, LocalEngine(workers) as running:
         if db is not None:
-            from srccompare.cli.index import index_corpus
+            from srccompare.index.query import index_corpus
 
-            corpus = index_corpus(db, inputs, wire, settings, progress)
+            def beside() -> Corpus:
+                return load_corpus(inputs, wire, settings, progress) if inputs or wire else Corpus((), {}, (), 0)
+
+            with open_store(db, settings) as store:
+                corpus = index_corpus(store, beside)
         else:
             corpus = load_corpus(inputs, wire, settings, progress, engine=running)
         for error in corpus.errors:
@@ -87,35 +89,6 @@ def reuse(ctx: click.Context, inputs: tuple[str, ...], fmt: str | None, output: 
         write_report(result, corpus.articles, fmt, output_path)
     failed = len(corpus.errors) + len(web_errors)
     return summarise_failures(failed, corpus.inputs + len(web_errors)) if failed else 0
-
-
-def default_format(output: Path | None) -> str:
-    """From --output's suffix; else table on a terminal, json in a pipe."""
-    if output is not None:
-        return SUFFIX_FORMATS.get(output.suffix.lower(), "json")
-    return "table" if sys.stdout.isatty() else "json"
-
-
-def render(result: ReuseResult, articles: Sequence[CleanArticle], fmt: str) -> str:
-    from srccompare.report import reuse_csv, reuse_html, reuse_json, reuse_jsonl, reuse_table
-
-    writers: dict[str, Callable[[ReuseResult, Sequence[CleanArticle]], str]] = {
-        "table": reuse_table.as_text, "json": reuse_json.as_json, "jsonl": reuse_jsonl.as_jsonl,
-        "csv": reuse_csv.as_csv, "html": reuse_html.as_html,
-    }
-    return writers[fmt](result, articles)
-
-
-def write_report(result: ReuseResult, articles: Sequence[CleanArticle], fmt: str, output: Path | None) -> None:
-    """A rich table on a terminal, else the chosen format to stdout or (atomically) to ``output``."""
-    if output is not None:
-        write_atomically(output, render(result, articles, fmt))
-    elif fmt == "table" and sys.stdout.isatty():
-        from srccompare.report import reuse_table
-
-        Console(highlight=False, markup=False, emoji=False).print(reuse_table.as_renderable(result, articles))
-    else:
-        emit([render(result, articles, fmt)])
 
 
 @contextmanager

@@ -14,8 +14,9 @@ from collections.abc import Sequence
 
 import click
 
-from srccompare.cli.common import EXIT_ALL_FAILED, emit, fail, summarise_failures
+from srccompare.cli.common import EXIT_ALL_FAILED, fail, summarise_failures
 from srccompare.ingest.corpus import WireInput
+from srccompare.report.output import emit
 from srccompare.settings import Settings
 
 INPUT_FORMATS = ("auto", "jsonl", "parquet")

@@ -87,7 +87,8 @@ def clean_batches(batches: Batches, settings: Settings) -> Batches:
 
 def _clean_record(line: str, file: str, wire: str | None, settings: Settings, rules) -> list | None:
     from srccompare.clean import clean_article
-    from srccompare.ingest.load import _jsonl_record, content_id
+    from srccompare.ingest.decode import content_id
+    from srccompare.ingest.load import _jsonl_record
 
     if not line or not line.strip():
         return None

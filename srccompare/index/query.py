@@ -22,7 +22,7 @@ for that article over the index plus the article.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -34,7 +34,7 @@ from srccompare.reuse.candidates import WEIGHT_UNIT, key_weights
 from srccompare.reuse.group import group_passages
 from srccompare.index.build import Indexer
 from srccompare.index.store import IndexEntry, KeyPostings, StoredArticle, Store
-from srccompare.model import CleanArticle, Passage, ReuseResult
+from srccompare.model import CleanArticle, Corpus, Passage, ReuseResult
 from srccompare.reuse.pipeline import index_parameters, summarise, summarise_pairs
 from srccompare.settings import ReuseSettings, Settings
 from srccompare.reuse.tokens import TokenHasher, Tokens, tokenise
@@ -164,3 +164,23 @@ def whole_index(store: Store) -> tuple[list[CleanArticle], dict[str, str]]:
             if stored.wire:
                 wire[stored.article.id] = stored.wire
     return articles, wire
+
+
+def index_corpus(store: Store, extra: Callable[[], Corpus]) -> Corpus:
+    """Every article of the index, then the articles ``extra`` reads (``reuse --db`` with INPUTS), read once the
+    index was (a broken index fails before any input is read); an extra article whose id is taken gets ``#2``..."""
+    stored, stored_wire = whole_index(store)
+    more = extra()
+    taken = {article.id for article in stored}
+    renamed = {}
+    articles = list(stored)
+    for article in more.articles:
+        new_id, number = article.id, 1
+        while new_id in taken:
+            number += 1
+            new_id = f"{article.id}#{number}"
+        taken.add(new_id)
+        renamed[article.id] = new_id
+        articles.append(article if new_id == article.id else replace(article, id=new_id))
+    wire_ids = {**stored_wire, **{renamed[key]: agency for key, agency in more.wire.items()}}
+    return Corpus(tuple(articles), wire_ids, more.errors, len(stored) + more.inputs)

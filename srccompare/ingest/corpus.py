@@ -17,7 +17,7 @@ from srccompare.clean import clean_article, drop_outlet_repeats
 from srccompare.engines.base import Engine, cycle_collection_paused
 from srccompare.engines.local import LocalEngine
 from srccompare.ingest.load import InputUnit, input_units, load_unit
-from srccompare.model import Article, CleanArticle, LoadError
+from srccompare.model import Article, CleanArticle, Corpus, LoadError
 from srccompare.rules import Rules, load_rules, load_screened_rules
 from srccompare.settings import Settings
 from srccompare.reuse.tokens import TOKEN_PATTERN
@@ -32,14 +32,6 @@ class WireInput:
 
     agency: str
     path: str
-
-
-@dataclass(frozen=True)
-class Corpus:
-    articles: tuple[CleanArticle, ...]
-    wire: dict[str, str]  # article id -> agency, for wire copy
-    errors: tuple[LoadError, ...]
-    inputs: int  # how many inputs were read (articles and errors)
 
 
 def parse_wire(value: str, rules: Rules | None = None) -> WireInput:

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from http import HTTPStatus
 from importlib.metadata import PackageNotFoundError, version
-from typing import TYPE_CHECKING, Literal, Protocol
+from typing import TYPE_CHECKING, Literal
 from urllib.parse import urlsplit
 
 import blake3
@@ -40,7 +40,9 @@ from trafilatura.feeds import find_feed_urls
 from trafilatura.settings import DEFAULT_CONFIG
 from trafilatura.sitemaps import sitemap_search
 
-from srccompare.ingest.load import WEB_ADDRESS, article_from_text, decode
+from srccompare.ingest.cache import CacheError, PageCache, cache_path
+from srccompare.ingest.decode import WEB_ADDRESS, article_from_text, decode
+from srccompare.ingest.page import Page, PageStore
 from srccompare.model import Article, LoadError, Metadata
 from srccompare.settings import Settings, WebSettings
 
@@ -64,28 +66,6 @@ DOWNLOAD_LOGGERS = ("trafilatura", "urllib3")
 def is_url(name: str) -> bool:
     """True for inputs that are web addresses (http:// or https://)."""
     return bool(WEB_ADDRESS.match(name))
-
-
-@dataclass(frozen=True)
-class Page:
-    """A web page as fetched: ``url`` as asked for, ``final_url`` after redirects."""
-
-    url: str
-    final_url: str
-    status: int
-    content_type: str  # the media type alone, lower case ("text/html"); "" when the server sent none
-    fetched_at: str  # ISO 8601, UTC, seconds
-    body: bytes
-    charset: str | None = None  # from the Content-Type header, when given
-    from_cache: bool = False
-
-
-class PageStore(Protocol):
-    """Where fetched pages are kept between runs (``srccompare.ingest.cache.PageCache``)."""
-
-    def get(self, url: str) -> Page | None: ...
-
-    def put(self, page: Page) -> None: ...
 
 
 # --- one page -----------------------------------------------------------------
@@ -384,7 +364,6 @@ def _download(
 
 def fetch_articles(urls: Sequence[str], settings: Settings) -> dict[str, Article | LoadError]:
     """Articles for web addresses, by URL: cached or fetched, checked, decoded."""
-    from srccompare.ingest.cache import CacheError, PageCache, cache_path  # the cache imports Page from here
 
     try:
         store = PageCache(cache_path(settings.web.cache_file))
