@@ -49,7 +49,7 @@ import time
 from pathlib import Path
 
 
-from srccompare import corpus
+from srccompare.ingest import corpus
 from srccompare.ingest.decode import article_from_text
 from srccompare.model import CleanArticle
 from srccompare.engines.base import cycle_collection_paused

@@ -77,19 +77,35 @@ def wire_inputs(values: Iterable[str]) -> list[WireInput]:
 
 
 @contextmanager
-def open_store(db: Path, settings: Settings, *, create: bool = False) -> Iterator[Store]:
-    """The index at ``db``, with its problems (and SQLite's) as one-line messages."""
+def open_store(db: Path, settings: Settings, *, create: bool = False, read_only: bool = False) -> Iterator[Store]:
+    """The index at ``db``, with its problems (and SQLite's) as one-line messages. A file made here
+    is removed again if nothing was added to it (whatever ended the command)."""
     from srccompare.index import IndexFileError, open_index
+    from srccompare.index.sqlite import remove_index_files
 
     try:
-        store = open_index(db, settings, create=create)
+        store = open_index(db, settings, create=create, read_only=read_only)
     except IndexFileError as error:
         fail(str(error), EXIT_USAGE)
+    made, empty = getattr(store, "made", False), False
     try:
         with store:
-            yield store
+            try:
+                yield store
+            finally:
+                empty = made and _holds_nothing(store)
     except sqlite3.Error as error:
         fail(f"{db}: {error}", EXIT_OUTPUT)
+    finally:
+        if empty:
+            remove_index_files(db)
+
+
+def _holds_nothing(store: Store) -> bool:
+    try:
+        return store.count() == 0
+    except sqlite3.Error:  # made here and already unusable (a full disk): nothing worth keeping
+        return True
 
 
 def run_guarded(call: Callable[[], Any], debug: bool) -> NoReturn:
