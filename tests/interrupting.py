@@ -91,7 +91,7 @@ def run_and_signal(argv: list[str], work: Path, sign: int, *, group: bool, momen
     env = {**os.environ, "TMPDIR": str(temp)}
     command = [sys.executable, "-m", "srccompare", *argv[:1], *(["-o", str(report / "out.json")] if output else []), *argv[1:]]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                               env=env, cwd=ROOT, start_new_session=True)
+                               env=env, cwd=work, start_new_session=True)
     _wait_for(process, moment, timeout)
     time.sleep(delay)
     if process.poll() is None:
