@@ -81,9 +81,10 @@ def run_and_signal(argv: list[str], work: Path, sign: int, *, group: bool, momen
     """Start ``srccompare argv`` (a report to ``work/report/out.json``), wait for ``moment`` and
     ``delay`` seconds more, send ``sign`` to the main process or (``group``) its whole group.
 
-    moment: "start" (from the launch), "workers" (once a worker process exists: while they
-    start), "running" (once a worker has used a tenth of a second of CPU), or a path (once it
-    exists). Without ``output``, no ``-o``.
+    moment: "start" (from the launch), "handled" (once the process catches SIGTERM: srccompare's
+    first line has run; before it, CPython itself is starting and a signal ends it as CPython
+    does), "workers" (once a worker process exists: while they start), "running" (once a worker
+    has used a tenth of a second of CPU), or a path (once it exists). Without ``output``, no ``-o``.
     """
     temp, report = work / "tmp", work / "report"
     temp.mkdir(parents=True, exist_ok=True)
@@ -123,12 +124,26 @@ def _wait_for(process: subprocess.Popen, moment: str | Path, timeout: float) -> 
                 return
             time.sleep(0.002)
             continue
+        if moment == "handled":
+            if _catches(process.pid, signal.SIGTERM):
+                return
+            time.sleep(0.001)
+            continue
         workers = children_of(process.pid)
         if moment == "workers" and workers:
             return
         if moment == "running" and any(_cpu_seconds(pid) >= 0.1 for pid in workers):
             return
         time.sleep(0.002)
+
+
+def _catches(pid: int, sign: int) -> bool:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    caught = next((int(line.split()[1], 16) for line in status.splitlines() if line.startswith("SigCgt:")), 0)
+    return bool(caught & (1 << (sign - 1)))
 
 
 def _cpu_seconds(pid: int) -> float:

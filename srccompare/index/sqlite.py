@@ -379,7 +379,7 @@ def _check_or_create(connection: sqlite3.Connection, path: Path, parameters: dic
         what = "an empty SQLite database" if tables == 0 else "a SQLite database of another application"
         raise IndexFileError(f"{path}: {what}, not a srccompare index")
     _check_version(connection, path)
-    _check_intact(connection, path)
+    _check_intact(connection, path, create)
     _check_parameters(connection, path, parameters)
 
 
@@ -387,12 +387,19 @@ def _check_or_create(connection: sqlite3.Connection, path: Path, parameters: dic
 TABLES = frozenset({"meta", "articles", "shingles", "bands", "tokens"})
 
 
-def _check_intact(connection: sqlite3.Connection, path: Path) -> None:
-    """SQLite's quick check of the file's structure (pages, B-trees; no index contents), and the
-    tables this schema has: a damaged index is refused before anything reads or writes it."""
-    found = connection.execute("PRAGMA quick_check(1)").fetchone()[0]
-    if found != "ok":
-        raise IndexFileError(f"{path}: the index is damaged ({found}); build a new one with srccompare index add")
+def _check_intact(connection: sqlite3.Connection, path: Path, writing: bool) -> None:
+    """SQLite's quick check of the file's structure (pages, B-trees; not index contents), and the
+    tables this schema has: a damaged index is refused before anything reads or writes it. A reader
+    skips the quick check of a file that passed it unchanged since (see ``checked``)."""
+    from srccompare.index import checked
+
+    now = checked.identity(path)
+    if writing or not checked.passed_before(path, now):
+        found = connection.execute("PRAGMA quick_check(1)").fetchone()[0]
+        if found != "ok":
+            raise IndexFileError(f"{path}: the index is damaged ({found}); build a new one with srccompare index add")
+        if not writing:
+            checked.remember(path, now)
     present = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     if not TABLES <= present:
         missing = ", ".join(sorted(TABLES - present))
