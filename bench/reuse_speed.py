@@ -107,7 +107,7 @@ def read(path: Path) -> tuple[list[tuple[str, str]], set[tuple[str, str]]]:
 def clean_chunk(task: tuple[list[tuple[str, str]], Settings]) -> list[CleanArticle]:
     texts, settings = task
     units = [article_from_text(text, source=doc_id, id=doc_id) for doc_id, text in texts]
-    articles = [item for found in corpus.load_and_clean_chunk((units, settings, True)) for _, item in found]
+    articles = [item for found in corpus.load_and_clean_chunk(corpus.CleanTask(units, settings, True)) for _, item in found]
     failed = [item for item in articles if not isinstance(item, CleanArticle)]
     if failed:
         raise ValueError(f"{failed[0].source}: {failed[0].problem}")

@@ -10,12 +10,14 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from srccompare.reuse import pipeline as reuse_module
-from srccompare.reuse import schedule, spill
+from srccompare.reuse import candidates, schedule, sketch, spill
+from srccompare.reuse.align.stage import PassageRows
 from srccompare.engines.base import Engine
 from srccompare.model import CleanArticle, Metadata, Passage
-from srccompare.reuse.pipeline import find_reuse, summarise, summarise_pairs, top_partners
+from srccompare.reuse.pipeline import find_reuse
+from srccompare.reuse.summary import summarise, summarise_pairs, top_partners
 from srccompare.reuse.schedule import HEAVY_PAIR_CHARS, guided_chunks, pair_weights
-from srccompare.reuse.tokens import process_hasher, tokenise
+from srccompare.reuse.tokens import body_of, process_hasher, tokenise
 from tests.reuse_text import filler
 
 
@@ -111,7 +113,7 @@ def test_pair_summaries_from_token_ranges_are_those_from_the_bodies(sides):
         words = min(l1 - l0, r1 - r0)
         passages.append(Passage(f"d{left}", chars[0], chars[1], f"d{right}", chars[2], chars[3], similarity, words, 0.0, kind))
         rows.append((left, right, *chars, l0, l1, r0, r1, words))
-    from_tokens = summarise_pairs(articles, passages, reuse_module.PassageRows.of(rows))
+    from_tokens = summarise_pairs(articles, passages, PassageRows.of(rows))
     assert from_tokens == summarise_pairs(articles, passages)
 
 
@@ -317,14 +319,14 @@ class InProcessEngine(Engine):
 def test_postings_in_files_or_in_memory_give_the_same_result(settings, tmp_path, monkeypatch):
     articles, planted = planted_corpus(40, 5)
     small = settings.replace("reuse.engine", chunk_documents=7)
-    monkeypatch.setattr(reuse_module, "PART_ROWS", 500)  # several parts, cut from several chunks
+    monkeypatch.setattr(candidates, "PART_ROWS", 500)  # several parts, cut from several chunks
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     in_files = find_reuse(articles, small, workers=2)
     in_memory = find_reuse(articles, small, engine=InProcessEngine())
     assert in_files == in_memory
     assert {(p.left_id, p.right_id) for p in in_files.passages} == planted
     assert list(tmp_path.iterdir()) == []  # the spilled postings are gone
-    assert reuse_module.part_count(40 * 300, reuse_module.PART_ROWS) >= 16  # (the parts really were several)
+    assert candidates.part_count(40 * 300, candidates.PART_ROWS) >= 16  # (the parts really were several)
 
 
 def test_tokens_left_in_the_sketch_files_read_back_as_the_bodies_tokens(settings, tmp_path):
@@ -334,22 +336,22 @@ def test_tokens_left_in_the_sketch_files_read_back_as_the_bodies_tokens(settings
         "lone surrogate \udc80 kept",
         "plain ASCII. " * 50,
     ]
-    params = reuse_module.index_parameters(settings.reuse)
-    chunk = reuse_module.sketch_documents((texts, params, str(tmp_path / "0")))
-    places = reuse_module.token_places([chunk])
+    params = sketch.index_parameters(settings.reuse)
+    chunk = sketch.sketch_documents(sketch.SketchTask(texts, params, str(tmp_path / "0")))
+    places = sketch.token_places([chunk])
     assert [count for _, _, count in places] == chunk.words.tolist()
     hasher = process_hasher(params.fold_names)
     for text, (path, start, count) in zip(texts, places):
         read = spill.read_token_record(spill.spilled_file(path), "id", start, count)
-        expected = tokenise("id", reuse_module.body_of(text), hasher)
+        expected = tokenise("id", body_of(text), hasher)
         for field in ("hashes", "starts", "ends", "sentences", "quoted"):
             assert getattr(read, field).dtype == getattr(expected, field).dtype
             assert getattr(read, field).tolist() == getattr(expected, field).tolist()
     assert spill._spilled_files  # open while a task reads
     spill.close_spilled_files()
     assert not spill._spilled_files
-    in_memory = reuse_module.sketch_documents((texts, params, None))  # no spill: the tasks carry the bodies
-    assert reuse_module.token_places([chunk, in_memory]) is None
+    in_memory = sketch.sketch_documents(sketch.SketchTask(texts, params))  # no spill: the tasks carry the bodies
+    assert sketch.token_places([chunk, in_memory]) is None
     assert in_memory.words.tolist() == chunk.words.tolist()
 
 

@@ -74,7 +74,7 @@ class AddCounts:
 def add(ctx: click.Context, paths: tuple[str, ...], db: Path | None, wire_values: tuple[str, ...], batch: int) -> int:
     """Clean and index articles (files, directories, JSON Lines, - for stdin); adding one twice does nothing."""
     from srccompare.index.build import Indexer, add_articles
-    from srccompare.reuse.pipeline import index_parameters
+    from srccompare.reuse.sketch import index_parameters
 
     settings = settings_from(ctx)
     wire = wire_inputs(wire_values)
@@ -101,8 +101,7 @@ def add(ctx: click.Context, paths: tuple[str, ...], db: Path | None, wire_values
 def cleaned(paths: Sequence[str], wire: Sequence[WireInput], settings: Settings,
             counts: AddCounts) -> Iterator[tuple[CleanArticle, str | None]]:
     """Each input read and cleaned on its own, with its wire agency; failures reported as they come."""
-    from srccompare.clean import clean_article
-    from srccompare.ingest.corpus import within_word_limit
+    from srccompare.ingest.corpus import clean_loaded
     from srccompare.ingest.load import load_inputs
     from srccompare.rules import load_rules
 
@@ -111,7 +110,7 @@ def cleaned(paths: Sequence[str], wire: Sequence[WireInput], settings: Settings,
     for inputs, agency in sources:
         for item in load_inputs(inputs, settings):
             counts.read += 1
-            result = item if isinstance(item, LoadError) else within_word_limit(clean_article(item, settings, rules), settings)
+            result = clean_loaded(item, settings, rules)
             if isinstance(result, LoadError):
                 counts.failed.append(result)
                 report_error(result)
@@ -159,15 +158,15 @@ def query(ctx: click.Context, article: str, db: Path | None, fmt: str | None, ou
 
 
 def _one_article(name: str, settings: Settings) -> CleanArticle:
-    from srccompare.clean import clean_article
-    from srccompare.ingest.corpus import within_word_limit
+    from srccompare.ingest.corpus import clean_loaded
     from srccompare.ingest.load import load_inputs
+    from srccompare.rules import load_rules
 
     items = list(load_inputs([name], settings))
     if len(items) != 1:
         fail(f"{name}: holds {len(items)} articles; give one article to query", EXIT_USAGE)
     item = items[0]
-    result = item if isinstance(item, LoadError) else within_word_limit(clean_article(item, settings), settings)
+    result = clean_loaded(item, settings, load_rules())
     if isinstance(result, LoadError):
         report_error(result)
         sys.exit(EXIT_ALL_FAILED)

@@ -27,10 +27,13 @@ STEP_NAMES = {"clean": "cleaning", "sketch": "sketching", "candidates": "finding
 @click.argument("inputs", nargs=-1)
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
               help="table (default on a terminal), json (default otherwise, or from --output's suffix), "
-                   "jsonl (one passage a line), csv (one article pair a line), html (a page with a heat map).")
+                   "jsonl (one passage a line), csv (one article pair a line), html (one page: outlets by agency, "
+                   "stories, an overlap matrix of every article, each pair side by side).")
 @click.option("--output", "-o", type=click.Path(), default=None,
               help="Write the report to this file (atomically) instead of stdout; "
                    "with --engine spark, the directory for its tables (a local, hdfs:// or s3a:// path).")
+@click.option("--texts", is_flag=True,
+              help="html: add each article's full text with its shared passages highlighted (a larger page).")
 @click.option("--wire", "wire_values", multiple=True, metavar="AGENCY=PATH",
               help="Agency copy to attribute against, e.g. --wire Reuters=wire/reuters/ (repeatable).")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
@@ -45,7 +48,7 @@ STEP_NAMES = {"clean": "cleaning", "sketch": "sketching", "candidates": "finding
               help="With --engine spark: local[*], spark://HOST:7077, yarn... (default: spark-submit's).")
 @web_options
 @click.pass_context
-def reuse(ctx: click.Context, inputs: tuple[str, ...], fmt: str | None, output: str | None,
+def reuse(ctx: click.Context, inputs: tuple[str, ...], fmt: str | None, output: str | None, texts: bool,
           wire_values: tuple[str, ...], workers: int | None, db: Path | None, engine: str,
           spark_inputs: tuple[str, ...], master: str | None, web: WebOptions) -> int:
     """Find passages shared across articles (files, directories, JSON Lines, URLs, - for stdin) and attribute agency copy."""
@@ -86,7 +89,7 @@ def reuse(ctx: click.Context, inputs: tuple[str, ...], fmt: str | None, output: 
 
         result = find_reuse(corpus.articles, settings, wire=corpus.wire, engine=running, progress=progress)
     with cycle_collection_paused():  # a report of 40k articles makes millions of acyclic objects: 2 s of collections
-        write_report(result, corpus.articles, fmt, output_path)
+        write_report(result, corpus.articles, fmt, output_path, texts=texts)
     failed = len(corpus.errors) + len(web_errors)
     return summarise_failures(failed, corpus.inputs + len(web_errors)) if failed else 0
 

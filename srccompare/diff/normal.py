@@ -123,7 +123,9 @@ def latin(word: str) -> str:
 
 @lru_cache(maxsize=1 << 16)
 def fold_key(word: str) -> str:
-    """The consonant skeleton of a (name) word; see the module docstring."""
+    """The consonant skeleton of a (name) word; see the module docstring. Bolder than the
+    reuse tokens' ``tokens.fold_transliteration``: it is used only on words the article treats
+    as names, with a skeleton of at least ``diff.name_min_skeleton`` letters."""
     folded = latin(word)
     for pattern, replacement in _FOLD_RULES:
         folded = pattern.sub(replacement, folded)

@@ -47,7 +47,7 @@ from pyspark.sql.types import LongType, StructField, StructType
 from srccompare.reuse.candidates import WEIGHT_UNIT
 from srccompare.engines import spark_batches as batches
 from srccompare.engines.base import Engine, Result, Task
-from srccompare.reuse.pipeline import index_parameters
+from srccompare.reuse.sketch import index_parameters
 from srccompare.settings import Settings
 
 DOCS_SCHEMA = "id string, source string, kind string, metadata string, paragraphs array<string>, wire string, problem string"
@@ -436,7 +436,7 @@ def passage_sides(passages: DataFrame) -> DataFrame:
 
 
 def summarise(docs: DataFrame, passages: DataFrame) -> DataFrame:
-    """Per document its words, reused words and top partner (``reuse.summarise``), by id."""
+    """Per document its words, reused words and top partner (``reuse.summary.summarise``), by id."""
     sides = passage_sides(passages)
     taken = sides.groupBy("doc_id").agg(F.collect_list(F.to_json(F.struct(*sides.columns))).alias("passages"))
     articles = docs.select(F.col("id").alias("doc_id"), "source", "kind", "metadata", "body")

@@ -30,7 +30,7 @@ def open_index(path: str | Path, settings: Settings, *, create: bool = False, re
     (``read_only``: opened for reading only)."""
     from srccompare.index.build import parameters_record
     from srccompare.index.sqlite import SQLiteStore
-    from srccompare.reuse.pipeline import index_parameters
+    from srccompare.reuse.sketch import index_parameters
 
     parameters: dict[str, Any] = parameters_record(index_parameters(settings.reuse))
     return SQLiteStore.open(path, parameters, create=create, read_only=read_only)

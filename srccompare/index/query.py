@@ -34,8 +34,9 @@ from srccompare.reuse.candidates import WEIGHT_UNIT, key_weights
 from srccompare.reuse.group import group_passages
 from srccompare.index.build import Indexer
 from srccompare.index.store import IndexEntry, KeyPostings, StoredArticle, Store
-from srccompare.model import CleanArticle, Corpus, Passage, ReuseResult
-from srccompare.reuse.pipeline import index_parameters, summarise, summarise_pairs
+from srccompare.model import CleanArticle, Corpus, Passage, ReuseResult, free_id
+from srccompare.reuse.sketch import index_parameters
+from srccompare.reuse.summary import summarise, summarise_pairs
 from srccompare.settings import ReuseSettings, Settings
 from srccompare.reuse.tokens import TokenHasher, Tokens, tokenise
 
@@ -175,10 +176,7 @@ def index_corpus(store: Store, extra: Callable[[], Corpus]) -> Corpus:
     renamed = {}
     articles = list(stored)
     for article in more.articles:
-        new_id, number = article.id, 1
-        while new_id in taken:
-            number += 1
-            new_id = f"{article.id}#{number}"
+        new_id = free_id(article.id, taken.__contains__)
         taken.add(new_id)
         renamed[article.id] = new_id
         articles.append(article if new_id == article.id else replace(article, id=new_id))

@@ -76,7 +76,7 @@ def load_unit(unit: InputUnit, settings: Settings) -> Iterator[Article | LoadErr
     """The articles (or the problems) of one of ``input_units``'s units."""
     items: Iterable[InputUnit] = _load_file(Path(unit.path), settings) if isinstance(unit, PendingFile) else (unit,)
     for item in items:
-        yield _jsonl_record(item.line, item.where, item.fallback_id) if isinstance(item, JsonRecord) else item  # type: ignore[misc]
+        yield jsonl_record(item.line, item.where, item.fallback_id) if isinstance(item, JsonRecord) else item  # type: ignore[misc]
 
 
 def _fetch_web_pages(inputs: Sequence[str], settings: Settings) -> dict[str, Article | LoadError]:
@@ -226,7 +226,7 @@ def _load_jsonl(text: str, source: str, stem: str) -> Iterator[JsonRecord | Load
         yield LoadError(source, "JSON Lines file holds no records")
 
 
-def _jsonl_record(line: str, where: str, fallback_id: str) -> Article | LoadError:
+def jsonl_record(line: str, where: str, fallback_id: str) -> Article | LoadError:
     try:
         record = json.loads(line)
     except ValueError as error:

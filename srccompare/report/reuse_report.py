@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 
 from srccompare.model import CleanArticle, ReuseResult
@@ -21,20 +22,21 @@ def default_format(output: Path | None) -> str:
     return "table" if sys.stdout.isatty() else "json"
 
 
-def render(result: ReuseResult, articles: Sequence[CleanArticle], fmt: str) -> str:
+def render(result: ReuseResult, articles: Sequence[CleanArticle], fmt: str, texts: bool = False) -> str:
     from srccompare.report import reuse_csv, reuse_html, reuse_json, reuse_jsonl, reuse_table
 
     writers: dict[str, Callable[[ReuseResult, Sequence[CleanArticle]], str]] = {
         "table": reuse_table.as_text, "json": reuse_json.as_json, "jsonl": reuse_jsonl.as_jsonl,
-        "csv": reuse_csv.as_csv, "html": reuse_html.as_html,
+        "csv": reuse_csv.as_csv, "html": partial(reuse_html.as_html, texts=texts),
     }
     return writers[fmt](result, articles)
 
 
-def write_report(result: ReuseResult, articles: Sequence[CleanArticle], fmt: str, output: Path | None) -> None:
+def write_report(result: ReuseResult, articles: Sequence[CleanArticle], fmt: str, output: Path | None,
+                 texts: bool = False) -> None:
     """A rich table on a terminal, else the chosen format to stdout or (atomically) to ``output``."""
     if output is not None:
-        write_atomically(output, render(result, articles, fmt))
+        write_atomically(output, render(result, articles, fmt, texts))
     elif fmt == "table" and sys.stdout.isatty():
         from rich.console import Console
 
@@ -42,4 +44,4 @@ def write_report(result: ReuseResult, articles: Sequence[CleanArticle], fmt: str
 
         Console(highlight=False, markup=False, emoji=False).print(reuse_table.as_renderable(result, articles))
     else:
-        emit([render(result, articles, fmt)])
+        emit([render(result, articles, fmt, texts)])

@@ -12,7 +12,7 @@ import numba
 import numpy as np
 from scipy.sparse import csr_matrix
 
-from srccompare.reuse.align import Prepared
+from srccompare.reuse.align.prepare import Prepared
 from srccompare.engines.base import Engine
 
 NEVER = 1 << 62  # the next use of a document no later pair needs
