@@ -360,10 +360,15 @@ def long_articles(folder: Path, code: Path, tally: Tally) -> None:
     where = corpus(20, 48000)
     started = time.monotonic()
     env = {**os.environ, "PYTHONPATH": str(code)}
-    script = ("import sys; from srccompare.cli import entry_point; import srccompare.reuse.pipeline as p; "
-              "steps = []; original = p._report\n"
-              "def report(progress, step, done, total):\n    steps.append((step, done, total)); original(progress, step, done, total)\n"
-              "p._report = report\n"
+    # The align step's progress reports, counted (the module that reports it, wherever it is).
+    script = ("import sys, importlib; from srccompare.cli import entry_point\n"
+              "steps = []\n"
+              "for name, attribute in (('srccompare.reuse.align.stage', 'report_progress'), ('srccompare.reuse.pipeline', '_report')):\n"
+              "    try:\n        module = importlib.import_module(name)\n    except ImportError:\n        continue\n"
+              "    if hasattr(module, attribute):\n"
+              "        def counted(progress, step, done, total, original=getattr(module, attribute)):\n"
+              "            steps.append((step, done, total)); original(progress, step, done, total)\n"
+              "        setattr(module, attribute, counted)\n"
               "try:\n    entry_point(sys.argv[1:])\nfinally:\n"
               "    print('ALIGN', max([t for s, d, t in steps if s == 'align'] or [0]), file=sys.stderr)\n")
     done = subprocess.run([sys.executable, "-c", script, "reuse", "--workers", "2", "--format", "json", str(where)],
