@@ -433,3 +433,20 @@ def test_guided_chunks_by_weight_give_heavy_pairs_tasks_of_their_own():
     assert len(chunks) >= 3  # the six pairs of long articles (207 each) are spread, two a task
     assert all(weights[start:end].sum() < 400 + weights.max() for start, end in chunks)
     assert [start for start, _ in chunks] == [0] + [end for _, end in chunks[:-1]] and chunks[-1][1] == len(pairs)
+
+
+def test_prepared_cache_counts_a_long_document_as_several():
+    from types import SimpleNamespace
+
+    def document(tokens):
+        return lambda n: SimpleNamespace(tokens=[0] * tokens, number=n)
+
+    cache = schedule.PreparedCache(10)
+    cache.start("a", 0)
+    for number in range(5):  # five short ones (one each) fit
+        cache.get(number, 100 + number, document(300))
+    assert len(cache) == 5
+    cache.get(9, 50, document(6 * schedule.UNIT_TOKENS))  # needed soonest: counts six, so the one needed last goes
+    assert sorted(cache._entries) == [0, 1, 2, 3, 9] and cache._used == 10
+    cache.get(8, 60, document(20 * schedule.UNIT_TOKENS))  # larger than the whole cache: not kept, nothing dropped
+    assert sorted(cache._entries) == [0, 1, 2, 3, 9] and cache._used == 10

@@ -155,6 +155,18 @@ def next_uses(pairs: Sequence[tuple[int, int]] | np.ndarray) -> np.ndarray:
     return following.reshape(-1, 2)
 
 
+# A prepared document of up to this many tokens counts as one in PreparedCache's capacity, a longer
+# one as one a UNIT_TOKENS begun: at 4,000 (news articles, ~50 KB each) a worker keeps ~200 MB,
+# and about as much when the documents are long (a 48,000-word one counts 48; 200 of them
+# were all kept before, 1,169 MB a worker).
+UNIT_TOKENS = 1000
+
+
+def _size(prepared: Prepared) -> int:
+    tokens = getattr(prepared, "tokens", None)  # (anything else counts one)
+    return 1 if tokens is None else max(1, -(-len(tokens) // UNIT_TOKENS))
+
+
 class PreparedCache:
     """Documents a worker keeps prepared between the align tasks of one run.
 
@@ -166,10 +178,11 @@ class PreparedCache:
     """
 
     def __init__(self, capacity: int) -> None:
-        self.capacity = capacity
+        self.capacity = capacity  # in documents of up to UNIT_TOKENS tokens (a longer one counts as several)
         self.run = ""
         self._entries: dict[int, tuple[Prepared, int]] = {}  # document number -> (prepared, next use)
         self._furthest: list[tuple[int, int]] = []  # heap of (-next use, number); stale ones skipped
+        self._used = 0
 
     def start(self, run: str, first: int) -> None:
         """Before a task whose first pair is at ``first``: forget another run's documents, and those
@@ -180,22 +193,29 @@ class PreparedCache:
         self._entries = {number: entry for number, entry in self._entries.items() if entry[1] >= first}
         self._furthest = [(-next_use, number) for number, (_, next_use) in self._entries.items()]
         heapq.heapify(self._furthest)
+        self._used = sum(_size(prepared) for prepared, _ in self._entries.values())
 
     def get(self, number: int, next_use: int, make: Callable[[int], Prepared]) -> Prepared:
         """Document ``number`` prepared (by ``make`` unless kept), then kept for its ``next_use``."""
         entry = self._entries.get(number)
         prepared = make(number) if entry is None else entry[0]
         if next_use >= NEVER:
-            self._entries.pop(number, None)
+            if self._entries.pop(number, None) is not None:
+                self._used -= _size(prepared)
             return prepared
-        if entry is None and len(self._entries) >= self.capacity:
-            if -self._furthest[0][0] < next_use:
-                return prepared  # needed later than anything kept: keeping it would drop a sooner one
-            while True:
-                negative_use, kept = heapq.heappop(self._furthest)
-                if self._entries[kept][1] == -negative_use:
-                    del self._entries[kept]
-                    break
+        if entry is None:
+            size = _size(prepared)
+            if size > self.capacity:
+                return prepared
+            while self._used + size > self.capacity:
+                if not self._entries or -self._furthest[0][0] < next_use:
+                    return prepared  # needed later than anything kept: keeping it would drop a sooner one
+                while True:  # the furthest kept one goes (stale heap entries skipped)
+                    negative_use, kept = heapq.heappop(self._furthest)
+                    if kept in self._entries and self._entries[kept][1] == -negative_use:
+                        self._used -= _size(self._entries.pop(kept)[0])
+                        break
+            self._used += size
         self._entries[number] = (prepared, next_use)
         heapq.heappush(self._furthest, (-next_use, number))
         return prepared
@@ -203,6 +223,7 @@ class PreparedCache:
     def clear(self) -> None:
         self._entries.clear()
         self._furthest.clear()
+        self._used = 0
 
     def __len__(self) -> int:
         return len(self._entries)
