@@ -23,6 +23,7 @@ from srccompare.model import Article, CleanArticle, InputKind, LoadError, Metada
 from srccompare.rules import Rules, load_rules
 from srccompare.rules.prefilter import fold as fold_case
 from srccompare.settings import CleanSettings, Settings, load_settings
+from srccompare.visible import visible, visible_metadata
 
 # Rounds of cleaning at most; one more round than needed is enough in practice (see clean_extracted).
 MAX_ROUNDS = 3
@@ -162,10 +163,10 @@ def assemble(article: Article | CleanArticle, paragraphs: Sequence[str], marks: 
         if text:
             kept.append(text)
     return CleanArticle(
-        id=article.id,
-        source=article.source,
+        id=visible(article.id),
+        source=visible(article.source),
         kind=article.kind,
-        metadata=metadata,
+        metadata=visible_metadata(metadata),
         paragraphs=tuple(kept),
         removals=tuple(removals),
     )

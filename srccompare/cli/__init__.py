@@ -89,7 +89,7 @@ def _status_of(code: object) -> int:
         return EXIT_OK
     if isinstance(code, int):
         return code
-    print(code, file=sys.stderr)
+    print(f"srccompare: {code}", file=sys.stderr)
     return 1
 
 

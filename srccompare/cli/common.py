@@ -15,6 +15,7 @@ from srccompare.interrupts import EXIT_INTERRUPTED, Interrupted, catch_signals, 
 from srccompare.model import LoadError
 from srccompare.report.output import OutputError
 from srccompare.settings import Settings, SettingsError, load_settings
+from srccompare.visible import visible
 
 if TYPE_CHECKING:
     from srccompare.index import Store
@@ -36,12 +37,13 @@ def fail(message: str, status: int = EXIT_USAGE) -> NoReturn:
 
 
 def one_line(text: str) -> str:
-    """A message safe to print: one line, no control characters from file names."""
-    return "".join(ch if ch.isprintable() else "?" for ch in " ".join(str(text).split()))
+    """A message safe to print: one line (runs of white space one space), its control characters
+    and escape sequences made visible and inert (srccompare/visible.py)."""
+    return visible(" ".join(str(text).split()))
 
 
 def report_error(error: LoadError) -> None:
-    click.echo(f"srccompare: {one_line(error.source)}: {one_line(error.problem)}", err=True)
+    click.echo(f"srccompare: {visible(error.source)}: {one_line(error.problem)}", err=True)
 
 
 def summarise_failures(failed: int, total: int) -> int:
@@ -119,11 +121,15 @@ def run_guarded(call: Callable[[], Any], debug: bool) -> NoReturn:
         status = call()
     except click.exceptions.Exit as done:
         sys.exit(done.exit_code)
+    except click.UsageError as error:  # one line with the one prefix, not click's usage block and "Error:"
+        command = error.ctx.command_path if error.ctx is not None else "srccompare"
+        click.echo(f"srccompare: {one_line(error.format_message()).rstrip('.')} (see '{command} --help')", err=True)
+        sys.exit(error.exit_code)
     except click.ClickException as error:
-        error.show()
+        click.echo(f"srccompare: {one_line(error.format_message())}", err=True)
         sys.exit(error.exit_code)
     except OutputError as error:
-        click.echo(f"Error: {error}", err=True)
+        click.echo(f"srccompare: {one_line(str(error))}", err=True)
         sys.exit(EXIT_OUTPUT)
     except Interrupted as stop:
         say_and_exit(stop)

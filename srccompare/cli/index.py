@@ -37,6 +37,7 @@ from srccompare.model import CleanArticle, LoadError
 from srccompare.report.output import emit
 from srccompare.report.reuse_report import FORMATS
 from srccompare.settings import Settings
+from srccompare.visible import visible
 
 if TYPE_CHECKING:  # the loader and cleaner (trafilatura) are imported when used
     from srccompare.ingest.corpus import WireInput
@@ -188,13 +189,14 @@ def stats(ctx: click.Context, db: Path | None, fmt: str) -> int:
         emit([json.dumps(to_dict(found), indent=2, ensure_ascii=False), "\n"])
         return 0
     lines = [
-        f"index        {found.path} (schema {found.schema_version}, {found.created_by})",
+        f"index        {visible(str(found.path))} (schema {found.schema_version}, {visible(str(found.created_by))})",
         f"articles     {found.articles} ({found.wire_articles} wire copy), {found.words} words",
         f"postings     {found.shingle_postings} shingles, {found.band_postings} band keys, "
         f"{found.distinct_tokens} distinct tokens",
         f"size         {found.file_bytes / 1e6:.1f} MB",
-        "outlets      " + (", ".join(f"{name} {count}" for name, count in found.outlets) or "-"),
-        "agencies     " + (", ".join(f"{name} {count}" for name, count in found.agencies) or "-"),
+        # (names are stored visible; an index written before they were is shown so too)
+        "outlets      " + (", ".join(f"{visible(name)} {count}" for name, count in found.outlets) or "-"),
+        "agencies     " + (", ".join(f"{visible(name)} {count}" for name, count in found.agencies) or "-"),
     ]
     emit(["\n".join(lines), "\n"])
     return 0

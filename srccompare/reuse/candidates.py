@@ -133,20 +133,6 @@ def shingle_sample(shingles: np.ndarray, modulus: int) -> np.ndarray:
     return shingles[shingles % np.uint64(modulus) == 0] if modulus > 1 else shingles
 
 
-def shared_key_pairs(postings: Postings, *, max_df: int, part_rows: int = 4_000_000, common_df: int | None = None) -> PairCounts:
-    """Pairs of documents sharing keys, with counts; keys in more than ``max_df`` documents dropped.
-    With ``common_df`` the counts are weights in sixteenths (see ``key_weights``).
-
-    Keys are split by their low bits into parts of about ``part_rows``
-    postings, and each part is sorted and paired on its own: a key lies in one
-    part only, so the counts add up across parts, and memory stays near that of
-    one part instead of several copies of the whole corpus's postings.
-    (``srccompare.reuse.pipeline`` runs the same three steps, the parts in its engine's workers.)
-    """
-    parts = split_by_key([BucketedPostings.of(postings)], part_count(len(postings.keys), part_rows))
-    return merge_parts([pairs_in_part(PairingTask(part, max_df, common_df)) for part in parts])
-
-
 # A shared key's weight is counted in sixteenths (integers, so that counts stay exact and pack into codes).
 WEIGHT_UNIT = 16
 
@@ -212,8 +198,14 @@ class SpilledPostings:
         return SpilledPostings(self.path, self.bucket_rows, first)
 
 
-# A slice of a spilled chunk: (path, first document number, low row, high row).
-SpilledSlice = tuple[str, int, int, int]
+@dataclass(frozen=True)
+class SpilledSlice:
+    """Rows ``low`` to ``high`` of a spilled chunk's postings, its documents numbered from ``first_doc``."""
+
+    path: str
+    first_doc: int
+    low: int
+    high: int
 
 
 def spilled_parts(chunks: Iterable[SpilledPostings], parts: int) -> list[list[SpilledSlice]]:
@@ -222,15 +214,16 @@ def spilled_parts(chunks: Iterable[SpilledPostings], parts: int) -> list[list[Sp
     for chunk in chunks:
         for part, (low, high) in enumerate(part_ranges(chunk.bucket_rows, parts)):
             if high > low:
-                slices[part].append((chunk.path, chunk.first_doc, low, high))
+                slices[part].append(SpilledSlice(chunk.path, chunk.first_doc, low, high))
     return slices
 
 
 def read_slices(slices: Sequence[SpilledSlice]) -> Postings:
     pieces = []
-    for path, first_doc, low, high in slices:
-        keys, docs = _file_rows(path + KEYS_SUFFIX, np.uint64, low, high), _file_rows(path + DOCS_SUFFIX, np.int32, low, high)
-        pieces.append(Postings(keys, docs + np.int32(first_doc)))
+    for piece in slices:
+        keys = _file_rows(piece.path + KEYS_SUFFIX, np.uint64, piece.low, piece.high)
+        docs = _file_rows(piece.path + DOCS_SUFFIX, np.int32, piece.low, piece.high)
+        pieces.append(Postings(keys, docs + np.int32(piece.first_doc)))
     return _joined(pieces)
 
 
@@ -356,22 +349,8 @@ def _empty_pairs() -> PairCounts:
     return PairCounts(empty, empty, empty)
 
 
-def candidate_pairs(
-    shingle_pairs: PairCounts,
-    band_pairs: PairCounts,
-    *,
-    min_shared_shingles: int,
-    min_shared_bands: int,
-) -> tuple[tuple[int, int], ...]:
-    """Pairs sharing at least ``min_shared_shingles`` exact shingles or ``min_shared_bands`` bands.
-
-    Sorted by (left, right), left < right.
-    """
-    return pairs_of_codes(candidate_codes(shingle_pairs, band_pairs, min_shared_shingles, min_shared_bands))
-
-
 def candidate_codes(shingle_pairs: PairCounts, band_pairs: PairCounts, min_shared_shingles: int, min_shared_bands: int) -> np.ndarray:
-    """``candidate_pairs`` as sorted pair codes."""
+    """Pairs sharing at least ``min_shared_shingles`` exact shingles or ``min_shared_bands`` bands, as sorted pair codes."""
     chosen = [
         _codes(shingle_pairs)[shingle_pairs.counts >= min_shared_shingles],
         _codes(band_pairs)[band_pairs.counts >= min_shared_bands],
@@ -484,9 +463,6 @@ def _codes(pairs: PairCounts) -> np.ndarray:
 # --- the candidates step: the sketches' postings in parts, paired in the engine's workers ---------
 
 
-# Postings per candidates task: each is sorted on its own (in a worker), so
-# this bounds the memory of that sort; 4M rows (~50 MB) keep tasks few.
-PART_ROWS = 4_000_000
 
 
 KeyPart = Postings | list[SpilledSlice]  # a part's rows, or the file slices that hold them
@@ -500,14 +476,14 @@ class SketchedChunk(Protocol):
     words: np.ndarray  # one entry a document of the chunk
 
 
-def key_parts(sketches: Sequence[SketchedChunk], field: str, part_rows: int | None = None, least: int = 1) -> list[KeyPart]:
+def key_parts(sketches: Sequence[SketchedChunk], field: str, part_rows: int, least: int = 1) -> list[KeyPart]:
     """The corpus's (key, document number) rows of the sketches' ``shingles`` or ``bands``, in parts
-    by key (of about ``part_rows``, by default PART_ROWS; at least ``least`` parts, so that every
+    by key (of about ``part_rows``; at least ``least`` parts, so that every
     worker has one)."""
     chunks = [getattr(chunk, field) for chunk in sketches]
     firsts = np.cumsum([0] + [len(chunk.words) for chunk in sketches]).tolist()
     rows = sum(int(postings.bucket_rows.sum()) for postings in chunks)
-    parts = max(part_count(rows, part_rows or PART_ROWS), part_count(least, 1))
+    parts = max(part_count(rows, part_rows), part_count(least, 1))
     renumbered = (postings.renumbered(first) for postings, first in zip(chunks, firsts))
     cut = spilled_parts if chunks and isinstance(chunks[0], SpilledPostings) else split_by_key
     return list(cut(renumbered, parts))
@@ -526,7 +502,7 @@ def find_candidates(
         for number, (part, common_df) in enumerate(weighed)
     ]
     paired = engine.map(paired_part, tasks)
-    runs = merge_tasks(paired[: len(shingles)], paired[len(shingles) :], engine.parallelism, PART_ROWS)
+    runs = merge_tasks(paired[: len(shingles)], paired[len(shingles) :], engine.parallelism, reuse.engine.part_rows)
     # (shingle counts are weights in sixteenths, see candidates.key_weights)
     least = (reuse.candidates.min_shared_shingles * WEIGHT_UNIT, reuse.candidates.min_shared_bands)
     found = engine.map(candidates_in_ranges, [RangeTask(*run, *least) for run in runs])

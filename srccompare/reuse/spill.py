@@ -10,6 +10,7 @@ rather than tokenise the body again.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 import threading
@@ -20,12 +21,14 @@ import numpy as np
 
 from srccompare.reuse.candidates import CODES_SUFFIX, COUNTS_SUFFIX, DOCS_SUFFIX, KEYS_SUFFIX
 from srccompare.engines.base import Engine
+from srccompare.leftovers import left_behind
 from srccompare.reuse.tokens import Tokens
 
 # Where a document's tokens are in the sketch step's files: (path, first byte, tokens).
 TokensPlace = tuple[str, int, int]
 
 
+SPILL_PREFIX = "srccompare-spill-"  # then the id of the process that made it, a dash and mkdtemp's letters
 POSTINGS_SUFFIXES = (KEYS_SUFFIX, DOCS_SUFFIX)  # (SpilledPostings' files)
 PAIR_CODE_SUFFIXES = (CODES_SUFFIX, COUNTS_SUFFIX)  # (PairedPart's files)
 
@@ -36,9 +39,13 @@ class SpillDirectory:
     them, and removes what they could not (raising if that fails too)."""
 
     def __init__(self, engine: Engine | None = None) -> None:
-        self.path = tempfile.mkdtemp(prefix="srccompare-spill-")
+        self.path = tempfile.mkdtemp(prefix=f"{SPILL_PREFIX}{os.getpid()}-")
         self._engine = engine
         self._removers: list[threading.Thread] = []
+        stale = stale_spill_directories(os.path.dirname(self.path))
+        if stale:  # what killed runs left (60-200 MB each), removed meanwhile
+            self._removers.append(threading.Thread(target=_remove_all, args=(stale,), daemon=True))
+            self._removers[-1].start()
 
     def remove(self, suffixes: tuple[str, ...] | None = None) -> None:
         """Start removing the files whose names end with one of ``suffixes`` (the whole directory by default)."""
@@ -71,6 +78,16 @@ class SpillDirectory:
         if kind is not None and not issubclass(kind, Exception) and self._engine is not None:
             self._engine.abort()  # an interrupt: no worker may still be writing here while it goes
         self.close()
+
+
+def stale_spill_directories(folder: str) -> list[str]:
+    """The spill directories in ``folder`` that runs killed before they could remove them left."""
+    return left_behind(folder, re.compile(rf"{SPILL_PREFIX}(\d+)-\w+"), directories=True)
+
+
+def _remove_all(folders: list[str]) -> None:
+    for folder in folders:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def spill_directory(engine: Engine) -> AbstractContextManager[SpillDirectory | None]:
@@ -112,20 +129,3 @@ def read_token_record(file: BinaryIO, doc_id: str, start: int, count: int) -> To
         sentences=int32s[2 * count :],
         quoted=record[20 * count :].view(np.bool_),
     )
-
-
-# The sketch step's token files an align task has open (until the task ends).
-_spilled_files: dict[str, BinaryIO] = {}
-
-
-def spilled_file(path: str) -> BinaryIO:
-    file = _spilled_files.get(path)
-    if file is None:
-        file = _spilled_files[path] = open(path, "rb", buffering=0)
-    return file
-
-
-def close_spilled_files() -> None:
-    for file in _spilled_files.values():
-        file.close()
-    _spilled_files.clear()
