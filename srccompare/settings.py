@@ -124,6 +124,7 @@ class AlignParameters:
     max_repeat: int = _at_least(1)  # an n-gram occurring more often than this in a document seeds nothing
     sentence_similarity: float = _at_least(0.0)  # cosine for a fuzzy sentence seed (1.0 or more: none)
     min_sentence_words: int = _at_least(1)  # shorter sentences make no fuzzy seeds
+    max_sentence_pairs: int = _at_least(1)  # a longer pair (sentences x sentences) gets exact seeds only
     max_gap: int = _at_least(1)  # tokens between seeds still joined, on both sides
     merge_gap: int = _at_least(0)  # tokens between two passages that may still be joined if similar
     min_words: int = _at_least(1)  # a passage has at least this many tokens on its shorter side

@@ -32,6 +32,7 @@ from srccompare.cli.common import (
     wire_inputs,
 )
 from srccompare.index import default_db_path
+from srccompare.interrupts import Interrupted
 from srccompare.model import CleanArticle, LoadError
 from srccompare.report.output import emit
 from srccompare.report.reuse_report import FORMATS
@@ -89,9 +90,8 @@ def add(ctx: click.Context, paths: tuple[str, ...], db: Path | None, wire_values
         try:
             outcome = add_articles(store, cleaned(paths, wire, settings, counts), Indexer(index_parameters(settings.reuse)),
                                    batch_size=batch, progress=report)
-        except KeyboardInterrupt:
-            click.echo(f"srccompare: {one_line(str(db))}: stopped; the {counts.added} articles added before are kept",
-                       err=True)
+        except Interrupted as stop:
+            stop.note = f"{one_line(str(db))}: the {counts.added} articles added before are kept"
             raise
     added = len(outcome.added)
     click.echo(f"srccompare: {one_line(str(db))}: {added} article{'' if added == 1 else 's'} added, "
@@ -150,7 +150,7 @@ def query(ctx: click.Context, article: str, db: Path | None, fmt: str | None, ou
     from srccompare.report.reuse_report import default_format, write_report
 
     settings = settings_from(ctx)
-    with open_store(db or default_db_path(), settings) as store:
+    with open_store(db or default_db_path(), settings, read_only=True) as store:
         answer = query_index(store, _one_article(article, settings), settings)
     if answer.known_as is not None:
         click.echo(f"srccompare: {one_line(article)}: already in the index as {one_line(answer.known_as)}", err=True)
@@ -183,7 +183,7 @@ def stats(ctx: click.Context, db: Path | None, fmt: str) -> int:
     from srccompare.model import to_dict
 
     settings = settings_from(ctx)
-    with open_store(db or default_db_path(), settings) as store:
+    with open_store(db or default_db_path(), settings, read_only=True) as store:
         found = store.stats()
     if fmt == "json":
         emit([json.dumps(to_dict(found), indent=2, ensure_ascii=False), "\n"])
