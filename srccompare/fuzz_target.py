@@ -19,7 +19,7 @@ from srccompare.ingest.load import load_unit, _load_jsonl
 from srccompare.model import Article, CleanArticle, DiffResult, LoadError, to_dict
 from srccompare.rules import load_rules
 from srccompare.settings import SettingsError, load_settings
-from srccompare.visible import UNSAFE
+from srccompare.display.visible import UNSAFE
 
 _SETTINGS = load_settings(user_file=None)
 TARGETS = ("clean", "jsonl", "settings", "credits")
@@ -73,7 +73,7 @@ def exercise_credits(data: bytes) -> object:
 
 
 def _check_visible(*values: object) -> None:
-    """No control character or escape in an id, a source or any metadata field (srccompare/visible.py)."""
+    """No control character or escape in an id, a source or any metadata field (srccompare/display/visible.py)."""
     for value in values:
         if isinstance(value, dict):
             _check_visible(*value.values())

@@ -22,7 +22,7 @@ from srccompare.ingest.load import article_from_text, load_inputs
 from srccompare.model import CleanArticle
 from srccompare.report import clean_out, reuse_csv, reuse_html, reuse_table
 from srccompare.reuse import find_reuse
-from srccompare.visible import UNSAFE, visible, visible_lines
+from srccompare.display.visible import UNSAFE, visible, visible_lines
 
 CLEAR, CLIPBOARD, C1_CSI = "\x1b[2J", "\x1b]52;c;cHduZWQ=\x07", "\x9b31m"
 HOSTILE = f"evil{CLEAR}{CLIPBOARD}{C1_CSI}\nname"

@@ -112,7 +112,7 @@ def test_a_new_index_on_a_full_disk_leaves_no_stub(tmp_path):
     else:  # the writes fail as on a full disk: a file size limit, its signal ignored (EFBIG)
         where.mkdir()
         command = [sys.executable, "-c", "import resource, signal; signal.signal(signal.SIGXFSZ, signal.SIG_IGN); "
-                   "resource.setrlimit(resource.RLIMIT_FSIZE, (16384, 16384)); from srccompare.start import console; console()",
+                   "resource.setrlimit(resource.RLIMIT_FSIZE, (16384, 16384)); from srccompare.process.start import console; console()",
                    "index", "add", "--db", str(where / "new.sqlite"), str(SEEDS)]
         done = subprocess.run(command, capture_output=True, text=True, timeout=120)
         left = sorted(p.name for p in where.iterdir())

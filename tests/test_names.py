@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from srccompare.model import CleanArticle, DocumentSummary, Metadata
-from srccompare.names import article_name, fitted, name_of, outlet_and_name, source_name
+from srccompare.display.names import article_name, fitted, name_of, outlet_and_name, source_name
 
 
 def test_source_names_are_short_and_still_tell_inputs_apart():

@@ -18,7 +18,7 @@ import pytest
 from conftest import SEEDS
 from srccompare.report import output
 from srccompare.report.output import OutputError, remove_stale_temporaries, write_report_file
-from srccompare.leftovers import process_alive
+from srccompare.process.leftovers import process_alive
 from srccompare.reuse.spill import SpillDirectory
 
 

@@ -24,7 +24,7 @@ from srccompare.model import Article, CleanArticle, InputKind, LoadError, Metada
 from srccompare.rules import Rules, load_rules
 from srccompare.rules.prefilter import fold as fold_case
 from srccompare.settings import CleanSettings, Settings, load_settings
-from srccompare.visible import visible, visible_metadata
+from srccompare.display.visible import visible, visible_metadata
 
 # Rounds of cleaning at most; one more round than needed is enough in practice (see clean_extracted).
 MAX_ROUNDS = 3

@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from srccompare.interrupts import EXIT_INTERRUPTED, Interrupted, catch_signals, say_and_exit
+from srccompare.process.interrupts import EXIT_INTERRUPTED, Interrupted, catch_signals, say_and_exit
 from srccompare.model import LoadError
 from srccompare.report.output import OutputError
 from srccompare.settings import Settings, SettingsError, load_settings
-from srccompare.visible import visible
+from srccompare.display.visible import visible
 from srccompare.ingest.sources import SourcesError, check as check_sources
 
 if TYPE_CHECKING:
@@ -39,7 +39,7 @@ def fail(message: str, status: int = EXIT_USAGE) -> NoReturn:
 
 def one_line(text: str) -> str:
     """A message safe to print: one line (runs of white space one space), its control characters
-    and escape sequences made visible and inert (srccompare/visible.py)."""
+    and escape sequences made visible and inert (srccompare/display/visible.py)."""
     return visible(" ".join(str(text).split()))
 
 

@@ -32,12 +32,12 @@ from srccompare.cli.common import (
     wire_inputs,
 )
 from srccompare.index import default_db_path
-from srccompare.interrupts import Interrupted
+from srccompare.process.interrupts import Interrupted
 from srccompare.model import CleanArticle, LoadError
 from srccompare.report.output import emit
 from srccompare.report.reuse_report import FORMATS
 from srccompare.settings import Settings
-from srccompare.visible import visible
+from srccompare.display.visible import visible
 
 if TYPE_CHECKING:  # the loader and cleaner (trafilatura) are imported when used
     from srccompare.ingest.corpus import WireInput

@@ -14,7 +14,7 @@ import blake3
 from charset_normalizer import from_bytes
 
 from srccompare.model import Article, InputKind, LoadError, Metadata
-from srccompare.visible import visible, visible_metadata
+from srccompare.display.visible import visible, visible_metadata
 
 HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml"}
 MARKDOWN_SUFFIXES = {".md", ".markdown", ".mdown"}

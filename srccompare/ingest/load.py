@@ -17,7 +17,7 @@ from pathlib import Path
 from srccompare.ingest.decode import WEB_ADDRESS, article_from_text, decode, detect_kind
 from srccompare.model import Article, InputKind, LoadError, Metadata
 from srccompare.settings import Settings
-from srccompare.visible import visible, visible_metadata
+from srccompare.display.visible import visible, visible_metadata
 from srccompare.ingest.sources import with_sources
 
 STDIN = "-"

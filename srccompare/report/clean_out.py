@@ -11,7 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from srccompare.model import CleanArticle, to_dict
-from srccompare.visible import visible, visible_lines
+from srccompare.display.visible import visible, visible_lines
 
 
 def as_text(article: CleanArticle) -> str:

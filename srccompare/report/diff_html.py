@@ -22,7 +22,7 @@ from srccompare.report.diff_segments import (
     share_line,
     side_paragraphs,
 )
-from srccompare.visible import visible_lines
+from srccompare.display.visible import visible_lines
 
 STATUS_TITLES = {
     "same": "same",

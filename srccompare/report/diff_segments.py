@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
 from srccompare.model import CleanArticle, DiffResult, Row
-from srccompare.names import article_name
-from srccompare.visible import visible, visible_lines
+from srccompare.display.names import article_name
+from srccompare.display.visible import visible, visible_lines
 
 PieceKind = Literal["equal", "minor", "changed", "plain"]
 
-# Control characters are shown as the pictures of themselves (srccompare/visible.py: ESC as ␛),
+# Control characters are shown as the pictures of themselves (srccompare/display/visible.py: ESC as ␛),
 # so article text can never drive a terminal; one character stays one.
 
 

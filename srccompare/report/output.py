@@ -23,8 +23,8 @@ from collections.abc import Iterable
 from contextlib import suppress
 from pathlib import Path
 
-from srccompare.leftovers import left_behind
-from srccompare.visible import visible
+from srccompare.process.leftovers import left_behind
+from srccompare.display.visible import visible
 
 
 class OutputError(Exception):

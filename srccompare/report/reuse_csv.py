@@ -11,8 +11,8 @@ import io
 from collections.abc import Sequence
 
 from srccompare.model import CleanArticle, DocumentSummary, ReuseResult
-from srccompare.names import article_name
-from srccompare.visible import visible
+from srccompare.display.names import article_name
+from srccompare.display.visible import visible
 
 COLUMNS = (
     "left_id", "left_name", "left_outlet", "left_source", "right_id", "right_name", "right_outlet", "right_source",
@@ -51,7 +51,7 @@ def _field(document: object, name: str) -> str:
 
 def inert(text: str) -> str:
     """Text a spreadsheet will not run as a formula, nor read as more than one cell: control
-    characters made visible (CR, LF and tab too, srccompare/visible.py), and a quote put first when
+    characters made visible (CR, LF and tab too, srccompare/display/visible.py), and a quote put first when
     the first character that is not white space starts a formula (" =1+1" is one to some)."""
     text = visible(text)
     return "'" + text if text.lstrip()[:1] in FORMULA_STARTS else text

@@ -21,7 +21,7 @@ import numpy as np
 
 from srccompare.reuse.candidates import CODES_SUFFIX, COUNTS_SUFFIX, DOCS_SUFFIX, KEYS_SUFFIX
 from srccompare.engines.base import Engine
-from srccompare.leftovers import left_behind
+from srccompare.process.leftovers import left_behind
 from srccompare.reuse.tokens import Tokens
 
 # Where a document's tokens are in the sketch step's files: (path, first byte, tokens).

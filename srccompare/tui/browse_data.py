@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 
 from srccompare.model import Attribution, CleanArticle, DocumentSummary, LoadError, PairSummary, ReuseResult
-from srccompare.names import article_name, source_name
+from srccompare.display.names import article_name, source_name
 from srccompare.tui.widgets.record_table import Column
 
 if TYPE_CHECKING:  # numpy is imported in the worker, after the first paint

@@ -26,14 +26,14 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, ProgressBar, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from srccompare.names import fitted
+from srccompare.display.names import fitted
 from srccompare.settings import Settings
 from srccompare.tui.browse_data import (ARTICLE_COLUMNS, PAIR_COLUMNS, PAIR_KINDS, BrowseData, Filters, NothingToBrowse, Processed,
                                         article_cells, article_sort_key, pair_cells, pair_sort_key)
 from srccompare.tui.messages import CorpusFailed
 from srccompare.tui.screens.browse_text import LEGEND, article_detail, pair_detail, status_line
 from srccompare.tui.widgets.record_table import RecordTable
-from srccompare.visible import visible
+from srccompare.display.visible import visible
 
 __all__ = ["BrowseScreen", "Processed", "Progress"]
 

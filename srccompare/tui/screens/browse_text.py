@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from srccompare.names import fitted
+from srccompare.display.names import fitted
 from srccompare.tui.browse_data import BrowseData, Filters, pair_kind
 
 EXCERPT_CHARS = 160

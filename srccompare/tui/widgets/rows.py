@@ -33,7 +33,7 @@ from srccompare.report.diff_segments import (ArticleText, move_note, paragraph_l
                                              side_paragraphs)
 from srccompare.report.diff_text import side_text
 from srccompare.tui.messages import CursorMoved
-from srccompare.visible import visible_lines
+from srccompare.display.visible import visible_lines
 
 GUTTER_WIDTH = 2
 SEPARATOR = " │ "

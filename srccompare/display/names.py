@@ -12,7 +12,7 @@ from pathlib import PurePath
 from urllib.parse import urlsplit
 
 from srccompare.model import CleanArticle, DocumentSummary
-from srccompare.visible import visible
+from srccompare.display.visible import visible
 
 ELLIPSIS = "…"
 

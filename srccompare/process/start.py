@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from srccompare.interrupts import Interrupted, catch_signals, say_and_exit
+from srccompare.process.interrupts import Interrupted, catch_signals, say_and_exit
 
 
 def console() -> None:

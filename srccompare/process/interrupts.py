@@ -1,6 +1,6 @@
 """Ctrl-C and SIGTERM as one exception, caught once at the top of the command line.
 
-Set up first thing when the command starts (``srccompare.start``), before the heavy imports, so
+Set up first thing when the command starts (``srccompare.process.start``), before the heavy imports, so
 that a signal at any moment ends the run with one line and the shell's status (128 + signal).
 """
 
