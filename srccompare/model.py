@@ -86,13 +86,14 @@ CreditHow = Literal["byline", "credit_line", "source_line", "dateline", "copyrig
 class Credit:
     """An agency credited by the article.
 
-    ``agency`` is the canonical name ("Reuters", "AFP", "AP", ...) or
-    "agencies" for an unnamed "and agencies"; ``how`` is the form of the
+    ``agency`` is the canonical name ("Reuters", "AFP", "AP", ...) or None
+    for a credit that names no agency ("and agencies", "with wire services"):
+    recorded with its text, never shown as an agency; ``how`` is the form of the
     credit; ``text`` is the words that carried it. Photo credits have
     ``how == "photo"`` and are kept apart from text credits.
     """
 
-    agency: str
+    agency: str | None
     how: CreditHow
     text: str
 
@@ -120,7 +121,7 @@ class Metadata:
     @property
     def agencies(self) -> tuple[str, ...]:
         """Agencies credited in the text (not in photo credits), in order, once each."""
-        return tuple(dict.fromkeys(c.agency for c in self.credits))
+        return tuple(dict.fromkeys(c.agency for c in self.credits if c.agency))
 
 
 def _unique(items: tuple[Any, ...]) -> tuple[Any, ...]:

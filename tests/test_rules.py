@@ -175,7 +175,7 @@ def test_credit_forms(line, agency, how):
 
 def test_source_line_with_agencies_and_the_outlet():
     article = clean_between("Source: TRTWorld and agencies")
-    assert [(c.agency, c.how) for c in article.metadata.credits] == [("agencies", "source_line")]
+    assert [(c.agency, c.how) for c in article.metadata.credits] == [(None, "source_line")]  # recorded, named no agency
     assert article.metadata.outlet == "TRT World"
 
 
