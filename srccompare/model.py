@@ -243,6 +243,11 @@ class Attribution:
     share: float  # share of the article's words in passages backing this attribution
     credits: tuple[Credit, ...] = ()  # for explicit attributions
     evidence: tuple[Evidence, ...] = ()  # for inferred attributions
+    # Inferred only: "high" or "medium" (README.md, "Attribution"), the weighted words of
+    # agency-specific text behind it, and why its passages count.
+    confidence: str | None = None
+    score: float | None = None
+    reason: str | None = None
 
 
 @dataclass(frozen=True)

@@ -1,34 +1,54 @@
-"""Agency attributions: explicit from credits, inferred from shared reporting.
+"""Agency attributions: explicit from credits, inferred from agency-specific evidence.
 
 Explicit: an article whose text credits an agency (byline, credit line,
-source line, dateline; photo credits never count), and wire copy given by the
-user (``--wire AGENCY=PATH``, credit ``how="wire"``), is that agency's; the
-credit covers the whole article, so its ``share`` is 1.0.
+source line, dateline, copyright; photo credits never count, nor credits that
+name no agency), and wire copy given by the user (``--wire AGENCY=PATH``,
+credit ``how="wire"``), is that agency's; the credit covers the whole
+article, so its ``share`` is 1.0.
 
-Inferred: an article that shares *reporting* passages with articles of an
-agency (explicitly credited ones, or wire copy) carries that agency's copy.
-Each backing passage weighs its words times a factor that falls with its
-quote share (two outlets quoting one speech is weak evidence of copy; shared
-reporting prose is strong). The article gets the agency when the weighted
-words and the share of its own words inside backing passages both pass the
-thresholds of ``[reuse]``. The evidence says which passages, through which
-articles. Inference does not chain: an article attributed by inference is not
-itself a source (one wrong step would spread).
+Inferred: an article that carries text *specific to* agency A. Texts are the
+families (reuse/group.py: copies of one text). A family is common-source for
+A, and never evidence, when
+
+- articles credited to another agency carry it too (two agencies quoting one
+  speech, one statement, one tweet), or
+- most of the articles carrying it are independent of A: at least
+  ``common_min_carriers`` articles that are neither credited to A nor A's copy,
+  and at least ``common_ratio`` times as many as those that are. "A's copy"
+  here is an uncredited article with at least ``strong_share`` of its words
+  in A's credited articles' non-common text: the masked copies of a story
+  carry its quotes along with it, the independent coverage carries only the
+  quotes.
+
+Each passage an article shares with an A-credited article, in a family that
+is not common-source for A, backs A; its words weigh less the more of them
+are in quotation marks (``quote_weight``). The article is A's when the backing
+passages cover at least ``min_score`` weighted words (``score``) and
+``min_share`` of its words. Confidence (written down in README.md):
+
+- ``high``: score at least ``high_score`` and backed through at least two
+  credited articles: a stretch of A's copy that several of A's clients ran;
+- ``medium``: above the thresholds otherwise (one credited article, or a
+  short stretch).
+
+Digest pages (reuse/group.py) are neither sources nor judged: a page of
+many stories credited to one agency for one of them would otherwise lend that
+agency to every story it carries. Inference does not chain: an article
+attributed by inference is not itself a source (one wrong step would spread).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from srccompare.model import Attribution, CleanArticle, Credit, Evidence, Passage
+from srccompare.model import Attribution, CleanArticle, Credit, Evidence, Family, Passage
 from srccompare.reuse.tokens import TOKEN_PATTERN, code_points, scan_words
 
-# "and agencies" names no agency: it is kept as an explicit attribution but
-# cannot make another article any particular agency's.
+# Main recorded "and agencies" as an agency of this name; kept for readers of old output.
 UNNAMED_AGENCY = "agencies"
 
 
@@ -36,8 +56,12 @@ UNNAMED_AGENCY = "agencies"
 class AttributeParameters:
     quote_weight: float  # weight of a word inside quotation marks (reporting words weigh 1)
     min_passage_words: int  # shorter passages are not evidence
-    min_words: int  # weighted words an article must share with an agency's articles
+    min_score: float  # weighted words of agency-specific text an article must carry
     min_share: float  # share of the article's words inside the backing passages
+    high_score: float = 150.0  # "high" confidence from this score (and two credited articles)
+    common_min_carriers: int = 3  # independent articles carrying a text that make it common-source...
+    common_ratio: float = 0.5  # ...when they are at least this many times the agency's copies carrying it
+    strong_share: float = 0.3  # an uncredited article this much of which is agency text is the agency's copy
 
 
 def explicit_attributions(articles: Sequence[CleanArticle], wire: Mapping[str, str]) -> list[Attribution]:
@@ -49,11 +73,22 @@ def explicit_attributions(articles: Sequence[CleanArticle], wire: Mapping[str, s
             credits.append(Credit(agency=wire[article.id], how="wire", text=f"--wire {wire[article.id]}"))
         by_agency: dict[str, list[Credit]] = defaultdict(list)
         for credit in credits:
-            if credit.how != "photo":
+            if credit.how != "photo" and credit.agency and credit.agency != UNNAMED_AGENCY:
                 by_agency[credit.agency].append(credit)
         for agency, agency_credits in by_agency.items():
             found.append(Attribution(article.id, agency, "explicit", 1.0, credits=tuple(agency_credits)))
     return found
+
+
+@dataclass(frozen=True)
+class _Corpus:
+    """What judging needs: passages, each passage's family and the family's articles, the sources."""
+
+    passages: Sequence[Passage]
+    family_of: Sequence[int]  # per passage: its family (-1: none)
+    carriers: Sequence[frozenset[str]]  # per family: the articles carrying it
+    sources: Mapping[str, frozenset[str]]  # article -> the agencies it is credited to (digests left out)
+    bodies: Mapping[str, str]
 
 
 def inferred_attributions(
@@ -61,57 +96,124 @@ def inferred_attributions(
     passages: Sequence[Passage],
     explicit: Sequence[Attribution],
     params: AttributeParameters,
+    families: Sequence[Family],
+    digests: Collection[str] = (),
 ) -> list[Attribution]:
-    """Agencies an article's shared reporting points to, with the evidence."""
-    sources = _sources(explicit)
+    """Agencies an article's agency-specific shared text points to, with the evidence."""
+    sources: dict[str, set[str]] = defaultdict(set)
+    for attribution in explicit:
+        if attribution.doc_id not in digests:
+            sources[attribution.doc_id].add(attribution.agency)
     if not sources:
         return []
+    family_of = [-1] * len(passages)
+    for number, family in enumerate(families):
+        for index in family.passages:
+            family_of[index] = number
+    corpus = _Corpus(passages, family_of, [frozenset(s.doc_id for s in f.spans) for f in families],
+                     {doc: frozenset(found) for doc, found in sources.items()}, {a.id: a.body for a in articles})
     credited = {(a.doc_id, a.agency) for a in explicit}
-    by_id = {article.id: article for article in articles}  # bodies only of the articles judged
-    backing: dict[tuple[str, str], dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
-    for index, passage in enumerate(passages):
-        if passage.words < params.min_passage_words:
-            continue
-        for doc_id, other in ((passage.left_id, passage.right_id), (passage.right_id, passage.left_id)):
-            for agency in sources.get(other, ()):
-                if (doc_id, agency) not in credited:
-                    backing[(doc_id, agency)][other].append(index)
+    backing = _backing(corpus, credited, digests, params)
+    copies = _agency_copies(corpus, backing, _common_for(corpus, None, params), params)
+    common = _common_for(corpus, copies, params)
     found = []
     for (doc_id, agency), via in sorted(backing.items()):
-        attribution = _judge(doc_id, agency, via, passages, by_id[doc_id].body, params)
+        attribution = _judge(doc_id, agency, via, corpus, common, params)
         if attribution is not None:
             found.append(attribution)
     return found
 
 
-def _sources(explicit: Sequence[Attribution]) -> dict[str, list[str]]:
-    sources: dict[str, list[str]] = defaultdict(list)
-    for attribution in explicit:
-        if attribution.agency != UNNAMED_AGENCY:
-            sources[attribution.doc_id].append(attribution.agency)
-    return sources
+def _backing(corpus: _Corpus, credited: set[tuple[str, str]], digests: Collection[str],
+             params: AttributeParameters) -> dict[tuple[str, str], dict[str, list[int]]]:
+    """(article, agency) -> {credited article: passages shared with it}, for articles not credited to it."""
+    backing: dict[tuple[str, str], dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for index, passage in enumerate(corpus.passages):
+        if passage.words < params.min_passage_words:
+            continue
+        for doc_id, other in ((passage.left_id, passage.right_id), (passage.right_id, passage.left_id)):
+            if doc_id in digests:
+                continue
+            for agency in sorted(corpus.sources.get(other, ())):
+                if (doc_id, agency) not in credited:
+                    backing[(doc_id, agency)][other].append(index)
+    return backing
+
+
+def _common_for(corpus: _Corpus, copies: Mapping[str, set[str]] | None, params: AttributeParameters) -> dict[str, set[int]]:
+    """agency -> the families that are common-source for it (see the module's docstring). Without
+    ``copies`` (the agencies' uncredited copies not known yet), only what other agencies carry is."""
+    common: dict[str, set[int]] = defaultdict(set)
+    agencies = {agency for found in corpus.sources.values() for agency in found}
+    for number, carriers in enumerate(corpus.carriers):
+        credited: dict[str, int] = defaultdict(int)
+        for doc in carriers:
+            for agency in corpus.sources.get(doc, ()):
+                credited[agency] += 1
+        for agency in agencies:
+            if any(other != agency for other in credited):
+                common[agency].add(number)
+                continue
+            if copies is None:
+                continue
+            own = credited.get(agency, 0) + len(carriers & copies.get(agency, set()))
+            independent = sum(1 for doc in carriers if doc not in corpus.sources) - len(carriers & copies.get(agency, set()))
+            if independent >= params.common_min_carriers and independent >= params.common_ratio * own:
+                common[agency].add(number)
+    return common
+
+
+def _agency_copies(corpus: _Corpus, backing: Mapping[tuple[str, str], Mapping[str, list[int]]],
+                   common: Mapping[str, set[int]], params: AttributeParameters) -> dict[str, set[str]]:
+    """agency -> uncredited articles at least ``strong_share`` of whose words are in its non-common text."""
+    copies: dict[str, set[str]] = defaultdict(set)
+    for (doc_id, agency), via in backing.items():
+        if doc_id in corpus.sources:
+            continue
+        kept = _kept(via, corpus, common.get(agency, set()))
+        inside, words = word_counts(corpus.bodies[doc_id], [side_of(corpus.passages[i], doc_id) for i in kept])
+        if kept and inside >= params.strong_share * max(1, words):
+            copies[agency].add(doc_id)
+    return copies
+
+
+def _kept(via: Mapping[str, list[int]], corpus: _Corpus, common: set[int]) -> list[int]:
+    return sorted({i for found in via.values() for i in found if corpus.family_of[i] not in common})
 
 
 def _judge(
     doc_id: str,
     agency: str,
     via: Mapping[str, list[int]],
-    passages: Sequence[Passage],
-    body: str,
+    corpus: _Corpus,
+    common: Mapping[str, set[int]],
     params: AttributeParameters,
 ) -> Attribution | None:
-    indexes = sorted({i for found in via.values() for i in found})
-    weighted = sum(passage_weight(passages[i], params.quote_weight) for i in indexes)
-    spans = [side_of(passages[i], doc_id) for i in indexes]
-    inside, words = word_counts(body, spans)
-    share = inside / max(1, words)
-    if weighted < params.min_words or share < params.min_share:
+    kept = _kept(via, corpus, common.get(agency, set()))
+    if not kept:
         return None
+    passages = corpus.passages
+    inside, words = word_counts(corpus.bodies[doc_id], [side_of(passages[i], doc_id) for i in kept])
+    quoted = sum(passages[i].quote_share * passages[i].words for i in kept) / max(1, sum(passages[i].words for i in kept))
+    score = inside * (1.0 - quoted * (1.0 - params.quote_weight))
+    share = inside / max(1, words)
+    if score < params.min_score or share < params.min_share:
+        return None
+    kept_set = set(kept)
     evidence = tuple(
         Evidence(via_id=other, passages=tuple(found), words=sum(passages[i].words for i in found))
-        for other, found in sorted(via.items(), key=lambda item: (-sum(passages[i].words for i in item[1]), item[0]))
+        for other, found in sorted(((o, [i for i in f if i in kept_set]) for o, f in via.items()),
+                                   key=lambda item: (-sum(passages[i].words for i in item[1]), item[0]))
+        if found
     )
-    return Attribution(doc_id, agency, "inferred", round(share, 4), evidence=evidence)
+    dropped = len({i for found in via.values() for i in found}) - len(kept)
+    confidence = "high" if score >= params.high_score and len(evidence) >= 2 else "medium"
+    reason = (f"{inside} words ({score:.0f} weighted for quotation) in {len(kept)} passages carried by articles "
+              f"credited to {agency} and by no article credited to another agency, nor mostly by independent "
+              f"coverage; through {len(evidence)} credited articles"
+              + (f"; {dropped} shared passages left out as common-source" if dropped else ""))
+    return Attribution(doc_id, agency, "inferred", round(share, 4), evidence=evidence, confidence=confidence,
+                       score=round(score, 1), reason=reason)
 
 
 def passage_weight(passage: Passage, quote_weight: float) -> float:
@@ -176,8 +278,16 @@ def attribute(
     passages: Sequence[Passage],
     wire: Mapping[str, str],
     params: AttributeParameters,
+    families: Sequence[Family] | None = None,
+    digests: Collection[str] = (),
 ) -> tuple[Attribution, ...]:
-    """Explicit then inferred attributions, ordered by article id, then explicit first, then agency."""
+    """Explicit then inferred attributions, ordered by article id, then explicit first, then agency.
+
+    ``families``: the passages' families (``group.group_passages``; made here when not given)."""
+    if families is None:
+        from srccompare.reuse.group import group_passages
+
+        families = group_passages(passages)
     explicit = explicit_attributions(articles, wire)
-    inferred = inferred_attributions(articles, passages, explicit, params)
+    inferred = inferred_attributions(articles, passages, explicit, params, families, digests)
     return tuple(sorted(explicit + inferred, key=lambda a: (a.doc_id, a.how != "explicit", a.agency)))
