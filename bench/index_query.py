@@ -160,7 +160,7 @@ def ensure_index(size: int, generator: Generator, settings: Settings) -> tuple[S
 def lookup_seconds(store: Store, article: CleanArticle, settings: Settings, bounded: bool) -> tuple[float, int]:
     indexer = Indexer(index_parameters(settings.reuse))
     entry = indexer.entry(article)
-    reuse = settings.reuse if bounded else settings.replace("reuse", max_df=10**9).reuse
+    reuse = settings.reuse if bounded else settings.replace("reuse.candidates", max_df=10**9).reuse
     began = time.perf_counter()
     with store.snapshot():
         found = find_candidates(store, entry, reuse, None)
@@ -175,7 +175,7 @@ def brute_force(store: Store, article: CleanArticle, settings: Settings) -> tupl
     rows = store.connection.execute(  # type: ignore[attr-defined]
         "SELECT doc, count(*) FROM shingles WHERE +hash IN (SELECT value FROM json_each(?)) GROUP BY doc", (keys,)
     ).fetchall()
-    found = {doc for doc, count in rows if count >= settings.reuse.min_shared_shingles}
+    found = {doc for doc, count in rows if count >= settings.reuse.candidates.min_shared_shingles}
     return time.perf_counter() - began, found
 
 
@@ -246,11 +246,11 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=30)
     parser.add_argument("--throughput-articles", type=int, default=1000)
     parser.add_argument("--brute-force", type=int, default=3, help="queries checked by a full scan")
-    parser.add_argument("--shingle-sample", type=int, default=None, help="override [reuse] shingle_sample")
+    parser.add_argument("--shingle-sample", type=int, default=None, help="override [reuse.candidates] shingle_sample")
     args = parser.parse_args()
     settings = load_settings()
     if args.shingle_sample is not None:
-        settings = settings.replace("reuse", shingle_sample=args.shingle_sample)
+        settings = settings.replace("reuse.candidates", shingle_sample=args.shingle_sample)
     print(f"index parameters: {json.dumps(parameters_record(index_parameters(settings.reuse)), sort_keys=True)}")
     generator = Generator()
     OUT.mkdir(parents=True, exist_ok=True)

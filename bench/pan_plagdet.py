@@ -1,6 +1,6 @@
 """PAN text-alignment quality of srccompare's reuse detection on pan-id.
 
-    .venv/bin/python bench/pan_plagdet.py [--config bench/pan.toml] [--data ../shared/eval/pan-id] [--set reuse.max_gap=30 ...]
+    .venv/bin/python bench/pan_plagdet.py [--config bench/pan.toml] [--data ../shared/eval/pan-id] [--set reuse.align.max_gap=30 ...]
 
 pan-id (CC BY 4.0, Felik Junvianto): 30 source and 35 suspicious Indonesian
 documents, 94 labelled cases of reuse. Every document goes through
@@ -142,23 +142,27 @@ def per_type(cases: list[Case], found: list[Case]) -> dict[str, dict[str, float]
 
 def baseline_settings(settings: Settings) -> Settings:
     """Exact n-gram seeds only: no sentence seeds, no LSH candidates."""
-    return settings.replace("reuse", sentence_similarity=1.0, min_shared_bands=10**9)
+    return settings.replace("reuse.align", sentence_similarity=1.0).replace("reuse.candidates", min_shared_bands=10**9)
 
 
 def overrides(pairs: list[str]) -> dict[str, dict[str, object]]:
-    result: dict[str, dict[str, object]] = defaultdict(dict)
+    """``section.key=value`` (sections dotted: reuse.align.max_gap=30) as nested dicts, like a settings file."""
+    result: dict[str, object] = {}
     for pair in pairs:
         key, value = pair.split("=", 1)
-        section, name = key.split(".", 1)
-        result[section][name] = float(value) if "." in value else int(value)
-    return dict(result)
+        *sections, name = key.split(".")
+        table = result
+        for section in sections:
+            table = table.setdefault(section, {})
+        table[name] = float(value) if "." in value else int(value)
+    return result
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--config", type=Path, default=Path(__file__).resolve().parent / "pan.toml")
-    parser.add_argument("--set", action="append", default=[], help="override a setting, e.g. reuse.max_gap=30")
+    parser.add_argument("--set", action="append", default=[], help="override a setting, e.g. reuse.align.max_gap=30")
     args = parser.parse_args()
     if not (args.data / "suspicious-documents").is_dir():
         print(f"{args.data}: not a pan-id corpus (no suspicious-documents/)", file=sys.stderr)

@@ -286,7 +286,7 @@ def attribution_scores(corpus: Corpus, result) -> dict[str, float]:
 
 def baseline_settings(settings: Settings) -> Settings:
     """Exact n-gram seeds only: no sentence seeds, no LSH candidates."""
-    return settings.replace("reuse", sentence_similarity=1.0, min_shared_bands=10**9)
+    return settings.replace("reuse.align", sentence_similarity=1.0).replace("reuse.candidates", min_shared_bands=10**9)
 
 
 def main() -> int:

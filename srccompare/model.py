@@ -224,6 +224,8 @@ class Family:
     id: str
     spans: tuple[Span, ...]
     passages: tuple[int, ...]  # indexes into ReuseResult.passages
+    size: int = 0  # the articles carrying it
+    label: str = ""  # its most widely carried sentence
 
 
 @dataclass(frozen=True)
@@ -286,6 +288,7 @@ class ReuseResult:
     families: tuple[Family, ...]
     attributions: tuple[Attribution, ...]
     pairs: tuple[PairSummary, ...]  # every pair of articles sharing a passage, most shared words first
+    digests: tuple[str, ...] = ()  # digest and aggregator pages (many unrelated stories): neither sources nor judged
 
 
 # --- diff -------------------------------------------------------------------

@@ -7,7 +7,6 @@ from hypothesis import assume, given, settings as hsettings
 from hypothesis import strategies as st
 
 from srccompare.reuse.align import Weights, align_pair
-from srccompare.reuse.pipeline import align_parameters
 from srccompare.settings import load_settings
 from srccompare.reuse.tokens import TokenHasher, tokenise
 from tests.reuse_text import filler
@@ -23,7 +22,7 @@ def tokens_of(*texts):
 def align_texts(left, right, settings):
     left_tokens, right_tokens = tokens_of(left, right)
     weights = Weights.from_documents([left_tokens.hashes, right_tokens.hashes])
-    return align_pair(left_tokens, right_tokens, weights, align_parameters(settings.reuse))
+    return align_pair(left_tokens, right_tokens, weights, settings.reuse.align)
 
 
 def test_planted_passage_has_exact_offsets(settings):
@@ -169,7 +168,7 @@ def test_prepared_orders_are_stable_argsorts_for_short_and_long_documents(settin
     text = " ".join(rng.choice(["the", "a", "of", "Minsk", "said", "protest", "election", "EU"]) for _ in range(words))
     tokens = tokenise("doc", text, TokenHasher())
     assert (len(tokens) > QUICKSORT_MOST) == (words > QUICKSORT_MOST)
-    prepared = prepare(tokens, Weights.from_documents([tokens.hashes]), align_parameters(settings.reuse))
+    prepared = prepare(tokens, Weights.from_documents([tokens.hashes]), settings.reuse.align)
     assert prepared.gram_order.tolist() == np.argsort(prepared.grams, kind="stable").tolist()
     assert prepared.sorted_grams.tolist() == np.sort(prepared.grams).tolist()
 
@@ -210,7 +209,7 @@ def test_low_norms_are_the_lengths_of_each_sentences_words_up_to_each_cut(seeds,
     """The bound prefix filtering in _sentence_seeds prunes with."""
     from srccompare.reuse.align import IDF_CUTS, prepare
 
-    params = align_parameters(settings.reuse)
+    params = settings.reuse.align
     documents = tokens_of(*(article.body for article in seeds.values()))
     weights = Weights.from_documents([doc.hashes for doc in documents])
     pruned = 0
@@ -240,7 +239,7 @@ def test_partners_are_each_left_values_place_on_the_right(left, right):
 def test_sentence_seeds_are_those_of_the_dense_product(seeds, settings):
     from srccompare.reuse.align import IDF_CUTS, _sentence_seeds, prepare
 
-    params = align_parameters(settings.reuse)
+    params = settings.reuse.align
     documents = tokens_of(*(article.body for article in seeds.values()))
     weights = Weights.from_documents([doc.hashes for doc in documents])
     prepared = [prepare(doc, weights, params) for doc in documents]

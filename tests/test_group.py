@@ -43,13 +43,13 @@ span_lists = st.lists(
 
 
 def brute_overlaps(spans, min_overlap):
-    """Every pair (i < j) of spans in one document overlapping by min_overlap of the shorter."""
+    """Every pair (i < j) of spans in one document overlapping by min_overlap of the longer."""
     found = set()
     for i, one in enumerate(spans):
         for j, other in enumerate(spans[i + 1 :], start=i + 1):
             overlap = min(one.end, other.end) - max(one.start, other.start)
-            shorter = min(one.end - one.start, other.end - other.start)
-            if one.doc_id == other.doc_id and overlap > 0 and overlap >= min_overlap * shorter:
+            longer = max(one.end - one.start, other.end - other.start)
+            if one.doc_id == other.doc_id and overlap > 0 and overlap >= min_overlap * longer:
                 found.add((i, j))
     return found
 

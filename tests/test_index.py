@@ -114,7 +114,7 @@ def planted_corpus(copies: int):
 
 @pytest.mark.parametrize("max_df", [2, 4, 100])
 def test_document_frequency_bound_is_the_one_of_reuse(tmp_path, settings, max_df):
-    bounded = settings.replace("reuse", max_df=max_df)
+    bounded = settings.replace("reuse.candidates", max_df=max_df)
     corpus = planted_corpus(4)
     query, rest = corpus[0], corpus[1:]
     store = build(tmp_path / "x.sqlite", rest, bounded)
@@ -130,7 +130,7 @@ def test_shingle_weights_are_the_ones_of_reuse(tmp_path, settings, common_df):
     """A 13-word passage carried by 5 articles (the query among them, not stored) makes 10 shared
     shingles: enough at full weight (common_df 20) and at 12/16 of one each (common_df 4: 7.5), not
     at 6/16 or 3/16 (common_df 2 or 1: below the 4 of min_shared_shingles), in the index as in reuse."""
-    weighed = settings.replace("reuse", common_df=common_df)
+    weighed = settings.replace("reuse.candidates", common_df=common_df)
     passage = "Officials met behind closed doors for hours before the vote was delayed again."
     corpus = [clean_text(f"{filler(80, 300 + n)}\n\n{passage}\n\n{filler(80, 400 + n)}", id=f"c{n:02d}") for n in range(5)]
     query, rest = corpus[0], corpus[1:]
@@ -167,10 +167,10 @@ def test_another_schema_version_is_refused(tmp_path, seed_list, settings):
 def test_other_index_settings_are_refused(tmp_path, seed_list, settings):
     path = tmp_path / "x.sqlite"
     build(path, seed_list[:1], settings).close()
-    words = settings.reuse.shingle_words
+    words = settings.reuse.candidates.shingle_words
     with pytest.raises(IndexFileError, match=f"shingle_words: index {words}, settings {words + 1}"):
-        open_index(path, settings.replace("reuse", shingle_words=words + 1))
-    open_index(path, settings.replace("reuse", min_words=30)).close()  # alignment settings do not matter
+        open_index(path, settings.replace("reuse.candidates", shingle_words=words + 1))
+    open_index(path, settings.replace("reuse.align", min_words=30)).close()  # alignment settings do not matter
 
 
 def test_files_that_are_not_our_index_are_refused(tmp_path, settings):

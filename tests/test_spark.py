@@ -65,7 +65,7 @@ def corpus_files(tmp_path_factory):
 def weighed(settings):
     """Shingles carried by more than 3 documents weighed down: on this corpus that drops 4 of the 367
     passages the defaults find, so the engines must weigh alike to agree."""
-    return settings.replace("reuse", common_df=3)
+    return settings.replace("reuse.candidates", common_df=3)
 
 
 @pytest.fixture(scope="module")

@@ -24,7 +24,9 @@ DATE = (
     r"|\d{1,2}[./]\d{1,2}[./]\d{4})"
 )
 DATE_PREFIX = re.compile(
-    rf"^(?:(?:date|published|posted|updated|last updated)\s*:?\s*(?:on\s+)?)?(?:\w+day,?\s+)?(?P<date>{DATE})"
+    rf"^(?:(?:date|published|posted|updated|last updated)\s*:?\s*(?:on\s+)?)?"
+    r"(?:\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\b\.?)?\s*(?:[A-Z]{2,4}\s+)?)?"  # "Published 3:04 PM ET Aug 19, 2020"
+    rf"(?:\w+day,?\s+)?(?P<date>{DATE})"
     r"(?:(?:,|\s[-–|])?\s*(?:at\s+)?\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\b\.?)?(?:\s*[A-Z]{2,4})?)?\s*",
     re.I,
 )

@@ -29,13 +29,13 @@ import numpy as np
 
 from srccompare.reuse.align import Weights, align_pair
 from srccompare.reuse.arrays import distinct
-from srccompare.reuse.attribute import attribute
 from srccompare.reuse.candidates import WEIGHT_UNIT, key_weights
 from srccompare.reuse.group import group_passages
+from srccompare.reuse.stories import stories
 from srccompare.index.build import Indexer
 from srccompare.index.store import IndexEntry, KeyPostings, StoredArticle, Store
 from srccompare.model import CleanArticle, Passage, ReuseResult
-from srccompare.reuse.pipeline import align_parameters, attribute_parameters, index_parameters, summarise, summarise_pairs
+from srccompare.reuse.pipeline import index_parameters, summarise, summarise_pairs
 from srccompare.settings import ReuseSettings, Settings
 from srccompare.reuse.tokens import TokenHasher, Tokens, tokenise
 
@@ -77,12 +77,15 @@ def query_index(store: Store, article: CleanArticle, settings: Settings, indexer
     chosen = sorted([query, *(p for p in partners if p.article.id in sharing)], key=lambda s: s.article.id)
     articles = tuple(stored.article for stored in chosen)
     wire = {stored.article.id: stored.wire for stored in chosen if stored.wire}
+    grouped = group_passages(passages, min_overlap=reuse.group.min_overlap)
+    found = stories(articles, passages, grouped, wire, reuse.group, reuse.attribute)
     result = ReuseResult(
         documents=summarise(articles, passages),
         passages=passages,
-        families=group_passages(passages, min_overlap=reuse.family_min_overlap),
-        attributions=attribute(articles, passages, wire, attribute_parameters(reuse)),
+        families=found.families,
+        attributions=found.attributions,
         pairs=summarise_pairs(articles, passages),
+        digests=found.digests,
     )
     known_as = query.article.id if known is not None else None
     return QueryResult(query.article.id, known_as, len(partners), found.dropped_keys, result, articles, wire)
@@ -91,13 +94,13 @@ def query_index(store: Store, article: CleanArticle, settings: Settings, indexer
 def find_candidates(store: Store, entry: IndexEntry, reuse: ReuseSettings, known: int | None) -> Candidates:
     """Stored articles sharing at least min_shared_shingles shingles or min_shared_bands band keys."""
     # A key is kept when at most max_df documents carry it, the query among them.
-    bound = reuse.max_df if known is not None else reuse.max_df - 1
+    bound = reuse.candidates.max_df if known is not None else reuse.candidates.max_df - 1
     shingles = store.postings("shingles", entry.shingles, bound)
     bands = store.postings("bands", entry.bands, bound)
     # Shingles weighed by the documents carrying them, the query among them, as over a whole corpus.
     query_weight = 0 if known is not None else 1
-    chosen = _sharing(shingles, reuse.min_shared_shingles * WEIGHT_UNIT, reuse.common_df, query_weight)
-    chosen |= _sharing(bands, reuse.min_shared_bands)
+    chosen = _sharing(shingles, reuse.candidates.min_shared_shingles * WEIGHT_UNIT, reuse.candidates.common_df, query_weight)
+    chosen |= _sharing(bands, reuse.candidates.min_shared_bands)
     chosen.discard(known if known is not None else -1)
     return Candidates(tuple(sorted(chosen)), shingles.dropped + bands.dropped)
 
@@ -146,7 +149,7 @@ def align_partners(
     tokens: dict[str, Tokens], query_id: str, partner_ids: Sequence[str], weights: Weights, reuse: ReuseSettings
 ) -> tuple[Passage, ...]:
     """Passages of every (query, partner) pair, pairs in id order, the smaller id on the left."""
-    params = align_parameters(reuse)
+    params = reuse.align
     pairs = sorted(tuple(sorted((query_id, other))) for other in partner_ids)
     passages: list[Passage] = []
     for left, right in pairs:

@@ -31,6 +31,7 @@ def as_data(result: ReuseResult, articles: Sequence[CleanArticle]) -> dict[str, 
             {
                 "id": family.id,
                 "size": len({span.doc_id for span in family.spans}),
+                "label": family.label,
                 "spans": [
                     {**vars(span), "text": bodies.get(span.doc_id, "")[span.start:span.end]} for span in family.spans  # (flat)
                 ],
@@ -40,6 +41,7 @@ def as_data(result: ReuseResult, articles: Sequence[CleanArticle]) -> dict[str, 
         ],
         "pairs": [pair_record(pair) for pair in result.pairs],
         "attributions": [to_dict(attribution) for attribution in result.attributions],
+        "digests": list(result.digests),
     }
 
 
@@ -51,7 +53,7 @@ def as_json(result: ReuseResult, articles: Sequence[CleanArticle]) -> str:
     """
     data = as_data(result, articles)
     parts = [f'{{\n"schema": {json.dumps(data["schema"])}']
-    for section in ("documents", "passages", "families", "pairs", "attributions"):
+    for section in ("documents", "passages", "families", "pairs", "attributions", "digests"):
         records = ",\n".join(map(RECORD_ENCODER.encode, data[section]))
         parts.append(f'"{section}": [\n{records}\n]' if records else f'"{section}": []')
     return ",\n".join(parts) + "\n}\n"

@@ -36,21 +36,7 @@ import numpy as np
 from srccompare.reuse.arrays import distinct
 from srccompare.model import Passage, PassageKind, computed_once
 from srccompare.reuse.tokens import Tokens, shingle_hashes
-
-
-@dataclass(frozen=True)
-class AlignParameters:
-    ngram: int  # tokens per exact seed
-    max_repeat: int  # an n-gram occurring more often than this in a document seeds nothing
-    sentence_similarity: float  # cosine for a fuzzy sentence seed (1.0 or more: none)
-    min_sentence_words: int  # shorter sentences make no fuzzy seeds
-    max_gap: int  # tokens between seeds still joined, on both sides
-    merge_gap: int  # tokens between two passages that may still be joined if similar
-    min_words: int  # a passage has at least this many tokens on its shorter side
-    min_seed_share: float  # share of the passage's tokens inside exact seeds or fuzzy sentences
-    min_similarity: float  # idf-weighted cosine of the two stretches' words
-    quote_kind_share: float  # quote share at or above which a passage is a "quote"
-    reporting_max_quote_share: float  # at or below which it is "reporting"; "mixed" between
+from srccompare.settings import AlignParameters
 
 
 @dataclass(frozen=True, eq=False)

@@ -47,21 +47,10 @@ import numpy as np
 
 from srccompare.model import Attribution, CleanArticle, Credit, Evidence, Family, Passage
 from srccompare.reuse.tokens import TOKEN_PATTERN, code_points, scan_words
+from srccompare.settings import AttributeParameters
 
 # Main recorded "and agencies" as an agency of this name; kept for readers of old output.
 UNNAMED_AGENCY = "agencies"
-
-
-@dataclass(frozen=True)
-class AttributeParameters:
-    quote_weight: float  # weight of a word inside quotation marks (reporting words weigh 1)
-    min_passage_words: int  # shorter passages are not evidence
-    min_score: float  # weighted words of agency-specific text an article must carry
-    min_share: float  # share of the article's words inside the backing passages
-    high_score: float = 150.0  # "high" confidence from this score (and two credited articles)
-    common_min_carriers: int = 3  # independent articles carrying a text that make it common-source...
-    common_ratio: float = 0.5  # ...when they are at least this many times the agency's copies carrying it
-    strong_share: float = 0.3  # an uncredited article this much of which is agency text is the agency's copy
 
 
 def explicit_attributions(articles: Sequence[CleanArticle], wire: Mapping[str, str]) -> list[Attribution]:

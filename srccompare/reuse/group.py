@@ -1,8 +1,12 @@
-"""Families of passages: connected components of overlapping spans.
+"""Families of passages: connected components of overlapping spans; digest pages.
 
 Every passage puts one span in each of its two documents and joins them.
-Spans of one document that overlap are the same text, so they are joined
-too. A family is then a stretch of copy and every place it appears: the
+Spans of one document that are mostly the same text (their overlap covers
+``min_overlap`` of the *longer* one) are joined too: a family is copies of
+one text. A long span does not join the short ones inside it (a whole story
+copied by one outlet does not join the quote another outlet shares with it),
+so families do not chain through long documents, and a page carrying
+several stories is in several families. A family is then a stretch of copy and every place it appears: the
 Reuters paragraph carried by twelve outlets is one family of twelve spans,
 not sixty-six pairs. Connected components over spans; deterministic output
 (families ordered by size, then by their first span).
@@ -16,7 +20,10 @@ family, ~0.3 s on arrays from the align step.
 
 from __future__ import annotations
 
+import re
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 import numpy as np
 from scipy.sparse import coo_matrix
@@ -38,8 +45,8 @@ def group_passages(passages: Sequence[Passage], *, min_overlap: float = 0.5) -> 
     """Families of passages joined through shared or overlapping spans.
 
     Two spans of one document are joined when their overlap covers at least
-    ``min_overlap`` of the shorter one (a bare touch does not join two
-    different paragraphs of copy).
+    ``min_overlap`` of the longer one (copies of one text; a span inside a much
+    longer one is another text).
     """
     return families_of_sides(*_side_arrays(passage_sides(passages)), min_overlap=min_overlap)
 
@@ -126,7 +133,7 @@ def merged_stretches(
 
 
 def overlapping_spans(spans: Sequence[Span], min_overlap: float) -> list[tuple[int, int]]:
-    """Index pairs of spans in one document overlapping by at least ``min_overlap`` of the shorter."""
+    """Index pairs of spans in one document overlapping by at least ``min_overlap`` of the longer."""
     if not spans:
         return []
     numbers: dict[str, int] = {}
@@ -152,8 +159,8 @@ def _overlapping(doc: np.ndarray, start: np.ndarray, end: np.ndarray, *, min_ove
     earlier = np.repeat(np.arange(count), after)
     later = earlier + 1 + np.arange(len(earlier)) - np.repeat(np.cumsum(after) - after, after)
     overlap = np.minimum(end[earlier], end[later]) - start[later]
-    shorter = np.minimum(end[earlier] - start[earlier], end[later] - start[later])
-    joined = (shorter > 0) & (overlap >= min_overlap * shorter)
+    longer = np.maximum(end[earlier] - start[earlier], end[later] - start[later])
+    joined = (longer > 0) & (overlap > 0) & (overlap >= min_overlap * longer)
     return order[earlier[joined]], order[later[joined]]
 
 
@@ -163,3 +170,77 @@ def _family(spans: Mapping[int, Span], indexes: list[int]) -> Family:
     _, doc, start, end = merged_stretches(np.zeros(len(indexes), np.int64), *sides)
     merged = tuple(Span(names[d], a, b) for d, a, b in zip(doc.tolist(), start.tolist(), end.tolist()))
     return Family(id="", spans=merged, passages=tuple(sorted({i // 2 for i in indexes})))
+
+
+def find_digests(passages: Sequence[Passage], bodies: Mapping[str, str], min_stories: int, min_words: int) -> tuple[str, ...]:
+    """Articles carrying at least ``min_stories`` unrelated stories: digest and aggregator pages.
+
+    An article's shared text falls into stretches (its passages' spans merged
+    where they overlap); a stretch of at least ``min_words`` words is a story
+    of its own when at most half of the articles it is shared with (of the
+    smaller side) share one of the other stories counted. A story copied whole
+    is one stretch; the quotes an article shares with many are short. (Two
+    digests carrying two neighbouring items alike share one passage across
+    both, which makes them one stretch: such digests are missed.)"""
+    sides: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+    for passage in passages:
+        sides[passage.left_id].append((passage.left_start, passage.left_end, passage.right_id))
+        sides[passage.right_id].append((passage.right_start, passage.right_end, passage.left_id))
+    found = []
+    for doc_id, spans in sorted(sides.items()):
+        if len({partner for *_, partner in spans}) < min_stories:
+            continue
+        body = bodies.get(doc_id, "")
+        stretches = [p for a, b, p in _stretches(spans) if len(body[a:b].split()) >= min_words]
+        stories: list[set[str]] = []
+        for partners in sorted(stretches, key=len, reverse=True):
+            if not any(len(partners & other) * 2 > min(len(partners), len(other)) for other in stories):
+                stories.append(partners)
+        if len(stories) >= min_stories:
+            found.append(doc_id)
+    return tuple(found)
+
+
+def _stretches(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, set[str]]]:
+    """(start, end, partners) of an article's shared text merged where its spans overlap."""
+    stretches: list[tuple[int, int, set[str]]] = []
+    for start, end, partner in sorted(spans):
+        if stretches and start < stretches[-1][1]:
+            first, reach, partners = stretches[-1]
+            stretches[-1] = (first, max(reach, end), partners | {partner})
+        else:
+            stretches.append((start, end, {partner}))
+    return stretches
+
+
+SENTENCE_END = re.compile(r"(?<=[.!?\u201d\"])\s+(?=[A-Z\u201c\"])|\n+")
+LABEL_CHARS = 200
+
+
+def label_families(families: Sequence[Family], passages: Sequence[Passage], bodies: Mapping[str, str]) -> tuple[Family, ...]:
+    """Each family with its size (articles) and label: the sentence of its most connected article
+    that the most of the family's other articles share (the most widely carried sentence)."""
+    return tuple(replace(f, size=len({s.doc_id for s in f.spans}), label=_label(f, passages, bodies)) for f in families)
+
+
+def _label(family: Family, passages: Sequence[Passage], bodies: Mapping[str, str]) -> str:
+    touching: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+    for index in family.passages:
+        p = passages[index]
+        touching[p.left_id].append((p.left_start, p.left_end, p.right_id))
+        touching[p.right_id].append((p.right_start, p.right_end, p.left_id))
+    hub = min(touching, key=lambda doc: (-len({partner for *_, partner in touching[doc]}), doc))
+    body = bodies.get(hub, "")
+    start, end = min(s for s, *_ in touching[hub]), max(e for _, e, _ in touching[hub])
+    best, best_count, at = "", -1, start
+    for piece in SENTENCE_END.split(body[start:end]) + [""]:
+        if not piece:
+            continue
+        at = body.find(piece, at)
+        middle = at + len(piece) // 2
+        count = len({partner for s, e, partner in touching[hub] if s <= middle < e})
+        if count > best_count and len(piece.split()) >= 4:
+            best, best_count = piece, count
+        at += len(piece)
+    text = " ".join((best or body[start:end]).split())
+    return text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1].rsplit(" ", 1)[0] + "\u2026"

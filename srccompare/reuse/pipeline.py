@@ -30,9 +30,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from srccompare.reuse.align import AlignParameters, Prepared, Weights, aligned_with_tokens, prepare
+from srccompare.reuse.align import Prepared, Weights, aligned_with_tokens, prepare
 from srccompare.reuse.arrays import distinct, first_of_runs, sums_by_value
-from srccompare.reuse.attribute import AttributeParameters, attribute, count_words, side_of, word_bounds, words_in_each, words_in_spans
+from srccompare.reuse.stories import stories
+from srccompare.reuse.attribute import count_words, side_of, word_bounds, words_in_each, words_in_spans
 from srccompare.reuse.candidates import (
     WEIGHT_UNIT,
     BucketedPostings,
@@ -54,8 +55,8 @@ from srccompare.engines.local import LocalEngine
 from srccompare.reuse.group import families_of_sides, merged_stretches
 from srccompare.model import PARAGRAPH_SEPARATOR, CleanArticle, DocumentSummary, PairSummary, Passage, ReuseResult
 from srccompare.reuse.schedule import PreparedCache, guided_chunks, next_uses, pairs_in_locality_order
-from srccompare.settings import ReuseSettings, Settings
-from srccompare.reuse.sketch import Sketcher, SketchParameters
+from srccompare.settings import AlignParameters, ReuseSettings, Settings, SketchParameters
+from srccompare.reuse.sketch import Sketcher
 from srccompare.reuse.spill import (
     PAIR_CODE_SUFFIXES,
     POSTINGS_SUFFIXES,
@@ -203,12 +204,13 @@ def find_reuse(
             if spill is not None:
                 spill.remove()  # while this process groups and attributes
             _prepared_cache.clear()  # aligning ran in this process when there is one worker: release what it kept
-            families = families_of_sides([a.id for a in ordered], *rows.sides(), min_overlap=reuse.family_min_overlap)
+            families = families_of_sides([a.id for a in ordered], *rows.sides(), min_overlap=reuse.group.min_overlap)
             _report(progress, "group", 1, 1)
-            attributions = attribute(ordered, passages, wire or {}, attribute_parameters(reuse))
+            found = stories(ordered, passages, families, wire or {}, reuse.group, reuse.attribute)
             _report(progress, "attribute", 1, 1)
             documents = summarise(ordered, passages, words.tolist(), rows)
-            return ReuseResult(documents, passages, families, attributions, summarise_pairs(ordered, passages, rows))
+            pairs = summarise_pairs(ordered, passages, rows)
+            return ReuseResult(documents, passages, found.families, found.attributions, pairs, found.digests)
 
 
 def _check_unique_ids(articles: Sequence[CleanArticle]) -> None:
@@ -223,40 +225,8 @@ def _report(progress: Progress | None, step: str, done: int, total: int) -> None
 
 
 def index_parameters(reuse: ReuseSettings) -> IndexParameters:
-    sketch = SketchParameters(
-        shingle=reuse.sketch_shingle_words,
-        window=reuse.window_words,
-        step=reuse.window_step,
-        bands=reuse.bands,
-        rows=reuse.rows,
-        seed=reuse.sketch_seed,
-    )
-    return IndexParameters(reuse.fold_names, reuse.shingle_words, reuse.shingle_sample, sketch)
-
-
-def align_parameters(reuse: ReuseSettings) -> AlignParameters:
-    return AlignParameters(
-        ngram=reuse.align_ngram,
-        max_repeat=reuse.max_repeat,
-        sentence_similarity=reuse.sentence_similarity,
-        min_sentence_words=reuse.min_sentence_words,
-        max_gap=reuse.max_gap,
-        merge_gap=reuse.merge_gap,
-        min_words=reuse.min_words,
-        min_seed_share=reuse.min_seed_share,
-        min_similarity=reuse.min_similarity,
-        quote_kind_share=reuse.quote_kind_share,
-        reporting_max_quote_share=reuse.reporting_max_quote_share,
-    )
-
-
-def attribute_parameters(reuse: ReuseSettings) -> AttributeParameters:
-    return AttributeParameters(
-        quote_weight=reuse.quote_weight,
-        min_passage_words=reuse.attribute_min_passage_words,
-        min_words=reuse.attribute_min_words,
-        min_share=reuse.attribute_min_share,
-    )
+    """What shapes an article's postings (an index stores them and refuses others)."""
+    return IndexParameters(reuse.tokens.fold_names, reuse.candidates.shingle_words, reuse.candidates.shingle_sample, reuse.sketch)
 
 
 # --- step 1: sketch -------------------------------------------------------------
@@ -271,7 +241,7 @@ def sketch_corpus(
 ) -> list[SketchChunk]:
     """The chunks' sketches; with ``spill`` (a directory) their postings are left in files there."""
     params = index_parameters(reuse)
-    size = max(1, reuse.chunk_documents)
+    size = reuse.engine.chunk_documents
     # Paragraphs rather than bodies: the workers join them (joining 40k bodies here was 0.3 s of serial time).
     tasks = [
         ([a.paragraphs for a in articles[first : first + size]], params, os.path.join(spill, str(first)) if spill else None)
@@ -368,15 +338,15 @@ def find_candidates(
     workers, then each pair's counts summed over the parts in the workers too, by ranges of pairs
     (with ``spill``, a directory, the codes pass between them through files there)."""
     bounds = code_bounds(documents)
-    weighed = [(part, reuse.common_df) for part in shingles] + [(part, None) for part in bands]  # (bands count one each)
+    weighed = [(part, reuse.candidates.common_df) for part in shingles] + [(part, None) for part in bands]  # (bands count one each)
     tasks = [
-        (part, reuse.max_df, common_df, bounds, os.path.join(spill, f"pairs-{number}") if spill is not None else None)
+        (part, reuse.candidates.max_df, common_df, bounds, os.path.join(spill, f"pairs-{number}") if spill is not None else None)
         for number, (part, common_df) in enumerate(weighed)
     ]
     paired = engine.map(paired_part, tasks)
     runs = merge_tasks(paired[: len(shingles)], paired[len(shingles) :], engine.parallelism, PART_ROWS)
     # (shingle counts are weights in sixteenths, see candidates.key_weights)
-    least = (reuse.min_shared_shingles * WEIGHT_UNIT, reuse.min_shared_bands)
+    least = (reuse.candidates.min_shared_shingles * WEIGHT_UNIT, reuse.candidates.min_shared_bands)
     found = engine.map(candidates_in_ranges, [(*run, *least) for run in runs])
     return pairs_of_codes(np.concatenate(found) if found else np.zeros(0, np.int64))
 
@@ -396,12 +366,12 @@ def align_candidates(
     """The passages of the candidate pairs (in id order), and their numbers in the same order.
     With ``places`` (see token_places) the tasks say where each document's tokens are instead of
     carrying its body."""
-    params = align_parameters(reuse)
+    params = reuse.align
     run = uuid.uuid4().hex
     ordered = pairs_in_locality_order(pairs, len(articles), engine)
     following, pairs = next_uses(ordered).tolist(), ordered.tolist()
     tasks = []
-    for start, end in guided_chunks(len(pairs), max(1, reuse.chunk_pairs), engine.parallelism):
+    for start, end in guided_chunks(len(pairs), reuse.engine.chunk_pairs, engine.parallelism):
         chunk = tuple(map(tuple, pairs[start:end]))
         needed = sorted({number for pair in chunk for number in pair})
         if places is not None:
@@ -411,7 +381,7 @@ def align_candidates(
             texts = {number: (articles[number].id, places[number]) for number in needed}
         else:  # joined here but not kept (the main process holds no second copy of every text)
             texts = {number: (articles[number].id, body_of(articles[number].paragraphs)) for number in needed}
-        tasks.append(AlignTask(chunk, texts, weights, reuse.fold_names, params, run, start, tuple(map(tuple, following[start:end]))))
+        tasks.append(AlignTask(chunk, texts, weights, reuse.tokens.fold_names, params, run, start, tuple(map(tuple, following[start:end]))))
     found = engine.map(_aligned_documents, tasks, on_done=lambda done: _report(progress, "align", done, len(tasks)))
     passages = [passage for chunk, _ in found for passage in chunk]
     rows = PassageRows.joined([chunk for _, chunk in found]) if found else PassageRows.of([])

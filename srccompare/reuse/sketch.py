@@ -27,22 +27,9 @@ import numba
 import numpy as np
 
 from srccompare.reuse.tokens import mix64, shingle_at
+from srccompare.settings import SketchParameters
 
 _ALL_ONES = np.uint64(0xFFFFFFFFFFFFFFFF)
-
-
-@dataclass(frozen=True)
-class SketchParameters:
-    shingle: int  # tokens per shingle
-    window: int  # tokens per window (a multiple of step)
-    step: int  # tokens between window starts
-    bands: int
-    rows: int  # signature values per band; permutations = bands * rows
-    seed: int
-
-    @property
-    def permutations(self) -> int:
-        return self.bands * self.rows
 
 
 @dataclass(frozen=True, eq=False)

@@ -1,0 +1,37 @@
+"""After grouping, for every engine alike: digest pages, family labels, attributions.
+
+The local pipeline, the index query and the Spark engine (on its driver) all
+call ``stories``, so that one corpus gets one answer from each.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from srccompare.model import Attribution, CleanArticle, Family, Passage
+from srccompare.reuse.attribute import attribute
+from srccompare.reuse.group import find_digests, label_families
+from srccompare.settings import AttributeParameters, GroupParameters
+
+
+@dataclass(frozen=True)
+class Stories:
+    families: tuple[Family, ...]  # labelled, with their sizes
+    digests: tuple[str, ...]
+    attributions: tuple[Attribution, ...]
+
+
+def stories(
+    articles: Sequence[CleanArticle],
+    passages: Sequence[Passage],
+    families: Sequence[Family],
+    wire: Mapping[str, str],
+    group: GroupParameters,
+    params: AttributeParameters,
+) -> Stories:
+    """Digest pages, labelled families and attributions of grouped passages."""
+    bodies = {article.id: article.body for article in articles}
+    digests = find_digests(passages, bodies, group.digest_min_stories, group.digest_min_words)
+    labelled = label_families(families, passages, bodies)
+    return Stories(labelled, digests, attribute(articles, passages, wire, params, labelled, digests))
