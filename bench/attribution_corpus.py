@@ -270,13 +270,14 @@ def build_corpus(half: int, seed: int, plan: Plan | None = None) -> tuple[list[A
             add("masked", chrome(rng, headline_of(body)) + body, agency=story.agency, story=story.id)
     for _ in range(plan.mixed):
         story, own = rng.choice(stories), pool.pop()
-        start = rng.randrange(0, max(1, len(story.paragraphs) - 3))
-        taken = story.paragraphs[start: start + rng.randint(2, 4)]
+        taken = agency_chunk(rng, story, event)
         at = rng.randint(1, min(3, len(own)))
         add("mixed", chrome(rng, headline_of(own)) + own[:at] + taken + own[at:], agency=story.agency, story=story.id)
+    leads = []  # outlets' own leads, which aggregators carry
     for _ in range(plan.quotes):
-        own = pool.pop()
-        add("quotes", chrome(rng, headline_of(own)) + with_remarks(rng, own, event))
+        own = with_remarks(rng, pool.pop(), event)
+        leads.append(own[:2])
+        add("quotes", chrome(rng, headline_of(own)) + own)
     for n in range(plan.photo):
         own = with_remarks(rng, pool.pop(), event) if n % 2 else pool.pop()
         form, agency = PHOTO_FORMS[n % len(PHOTO_FORMS)], AGENCIES[n % 3]
@@ -288,16 +289,30 @@ def build_corpus(half: int, seed: int, plan: Plan | None = None) -> tuple[list[A
         label = rng.choice(("Source: TRTWorld and agencies", "Source: Al Jazeera and news agencies",
                             "With wire services", "\u2014 Agencies"))
         add("unnamed", chrome(rng, headline_of(own)) + own + [label])
-    for _ in range(plan.digests):
+    for n in range(plan.digests):
         chosen = rng.sample(stories, 3) + [None, None]
         items: list[str] = []
         carried = []
         for story in chosen:
-            lead = story.paragraphs[:2] if story else pool.pop()[:2]
+            lead = story.paragraphs[:2] if story else rng.choice(leads)
             items += [headline_of(lead)] + lead
-            carried.append(story.id if story else "own")
-        add("digest", ["News in brief"] + items, stories=carried)
+            carried.append(story.id if story else "outlet")
+        # half are an agency's own digest ("AP News in Brief"): credited, carrying outlets' leads too
+        head = "AP News in Brief at 6:04 p.m. EDT" if n % 2 == 0 else "News in brief"
+        add("digest", [head] + items, stories=carried, agency="AP" if n % 2 == 0 else None)
     return articles, event
+
+
+def agency_chunk(rng: random.Random, story: Story, event: Event) -> list[str]:
+    """Two to four neighbouring paragraphs of a story, at least two of them the agency's own reporting
+    (a chunk of only remarks and the statement would be common-source, not agency copy)."""
+    shared = {f"\u201c{remark}\u201d" for remark in event.remarks}
+    own = [not (p == event.statement or any(p.startswith(q) for q in shared)) for p in story.paragraphs]
+    while True:
+        start = rng.randrange(0, max(1, len(story.paragraphs) - 3))
+        length = rng.randint(2, 4)
+        if sum(own[start: start + length]) >= 2:
+            return story.paragraphs[start: start + length]
 
 
 def with_remarks(rng: random.Random, own: list[str], event: Event) -> list[str]:

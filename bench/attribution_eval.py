@@ -154,6 +154,9 @@ def score(truth: dict[str, Article], data: dict, threshold: float) -> dict[str, 
     digests = {a.id for a in truth.values() if a.truth == "digest"}
     reported = set(data.get("digests", []))
     out["digests_found"] = (len(reported & digests), len(digests))
+    agency_digests = [a for a in truth.values() if a.truth == "digest" and a.agency]
+    out["digest_credits"] = (sum(any(x["how"] == "explicit" and x["agency"] == a.agency for x in by_doc[a.id])
+                                 for a in agency_digests), len(agency_digests))
     out["digests_wrong"] = len(reported - digests)
     out["coherence"] = family_coherence(data)
     return out
@@ -195,7 +198,7 @@ ROWS = (("explicit credit recall", "credit_recall"), ("masked credits recovered"
         ("inferred recall", "inferred_recall"), ("unmarked originals unattributed", "originals_clean"),
         ("  quote-only sharing unattributed", "quotes_clean"), ("  photo-only unattributed", "photo_clean"),
         ("  'and agencies' unattributed", "unnamed_clean"), ("  'and agencies' recorded unnamed", "unnamed_recorded"),
-        ("digest pages recognised", "digests_found"))
+        ("digest pages recognised", "digests_found"), ("agency digests credited", "digest_credits"))
 
 
 def print_table(title: str, columns: dict[str, dict]) -> None:

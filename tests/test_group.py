@@ -3,7 +3,7 @@ from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from srccompare.reuse.group import group_passages, overlapping_spans
+from srccompare.reuse.group import find_digests, group_passages, label_families, overlapping_spans
 from srccompare.model import Passage, Span
 
 
@@ -27,6 +27,41 @@ def test_a_bare_touch_does_not_join():
     passages = [passage("a", 0, 100, "b", 0, 100), passage("a", 95, 400, "c", 0, 305)]
     assert len(group_passages(passages, min_overlap=0.5)) == 2
     assert len(group_passages(passages, min_overlap=0.01)) == 1
+
+
+def test_a_long_span_does_not_chain_the_short_texts_inside_it():
+    """A whole story copied by b (a's 0-1000) and two quotes a shares with c and d: three texts, three
+    families (of the shorter, the quotes would join the story and each other through it)."""
+    passages = [passage("a", 0, 1000, "b", 0, 1000), passage("a", 100, 200, "c", 0, 100), passage("a", 700, 800, "d", 0, 100)]
+    assert sorted(f.passages for f in group_passages(passages, min_overlap=0.7)) == [(0,), (1,), (2,)]
+    edited = [passage("a", 0, 1000, "b", 0, 1000), passage("a", 0, 900, "e", 0, 900)]  # copies of one text
+    assert [f.passages for f in group_passages(edited, min_overlap=0.7)] == [(0, 1)]
+
+
+STORY = " ".join(f"Sentence {n} of the story says something of its own." for n in range(12))
+
+
+def test_a_page_of_unrelated_stories_is_a_digest_and_a_story_copied_whole_is_not():
+    digest = [passage("digest", 0, 300, f"copy{n}", 0, 300) for n in range(3)]
+    digest += [passage("digest", 400, 700, f"other{n}", 0, 300) for n in range(3)]
+    digest += [passage("digest", 800, 1100, f"third{n}", 0, 300) for n in range(3)]
+    bodies = {"digest": STORY * 3}
+    assert find_digests(digest, bodies, {}, 3, 20) == ("digest",)
+    copied = [passage("copy", 0, 1100, f"copy{n}", 0, 1100) for n in range(5)]
+    assert find_digests(copied, {"copy": STORY * 3}, {}, 3, 20) == ()
+    # stretches carried by articles credited to two agencies are quotations, not stories
+    credited = {"copy0": {"AP"}, "copy1": {"Reuters"}, "other0": {"AP"}, "other1": {"AFP"}}
+    assert find_digests(digest, bodies, credited, 3, 20) == ()
+
+
+def test_a_family_is_labelled_with_its_most_widely_carried_sentence():
+    body = "Only two carry this opening sentence here. Everyone carries this sentence of the story. The end is rare too."
+    middle = body.index("Everyone")
+    passages = [passage("hub", 0, len(body), "b", 0, 10), passage("hub", middle, middle + 45, "c", 0, 10),
+                passage("hub", middle, middle + 45, "d", 0, 10)]
+    families = group_passages(passages, min_overlap=0.0)
+    (family,) = label_families(families, passages, {"hub": body})
+    assert family.label == "Everyone carries this sentence of the story." and family.size == 4
 
 
 def test_order_of_passages_does_not_change_families():

@@ -6,19 +6,23 @@ name no agency), and wire copy given by the user (``--wire AGENCY=PATH``,
 credit ``how="wire"``), is that agency's; the credit covers the whole
 article, so its ``share`` is 1.0.
 
-Inferred: an article that carries text *specific to* agency A. Texts are the
-families (reuse/group.py: copies of one text). A family is common-source for
-A, and never evidence, when
+Inferred: an article that carries text *specific to* agency A. A passage
+shared with an article S credited to A is a stretch of S's text; the
+articles carrying that text are those whose passages with S cover at least
+half of it. The text is common-source for A, and never
+evidence, when
 
-- articles credited to another agency carry it too (two agencies quoting one
+- an article credited to another agency carries it (two agencies quoting one
   speech, one statement, one tweet), or
-- most of the articles carrying it are independent of A: at least
-  ``common_min_carriers`` articles that are neither credited to A nor A's copy,
-  and at least ``common_ratio`` times as many as those that are. "A's copy"
-  here is an uncredited article with at least ``strong_share`` of its words
-  in A's credited articles' non-common text: the masked copies of a story
-  carry its quotes along with it, the independent coverage carries only the
-  quotes.
+- most of it is carried by coverage independent of A: half of its words or
+  more are in passages of at least ``common_min_carriers`` articles neither
+  credited to A nor A's copy, and of at least ``common_ratio`` times as many
+  as the articles credited to A or A's copies that carry it (two remarks that
+  happen to stand together in one story and in one independent article are
+  each carried by many others). "A's copy" here is an uncredited article
+  with at least ``strong_share`` of its words in text of A's articles that no
+  other agency's carry: the masked copies of a story carry its quotes along
+  with it, the independent coverage carries only the quotes.
 
 Each passage an article shares with an A-credited article, in a family that
 is not common-source for A, backs A; its words weigh less the more of them
@@ -45,7 +49,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from srccompare.model import Attribution, CleanArticle, Credit, Evidence, Family, Passage
+from srccompare.model import Attribution, CleanArticle, Credit, Evidence, Passage
 from srccompare.reuse.tokens import TOKEN_PATTERN, code_points, scan_words
 from srccompare.settings import AttributeParameters
 
@@ -71,12 +75,12 @@ def explicit_attributions(articles: Sequence[CleanArticle], wire: Mapping[str, s
 
 @dataclass(frozen=True)
 class _Corpus:
-    """What judging needs: passages, each passage's family and the family's articles, the sources."""
+    """What judging needs: the passages, the sources, who carries each source's text, the bodies."""
 
     passages: Sequence[Passage]
-    family_of: Sequence[int]  # per passage: its family (-1: none)
-    carriers: Sequence[frozenset[str]]  # per family: the articles carrying it
     sources: Mapping[str, frozenset[str]]  # article -> the agencies it is credited to (digests left out)
+    carriers: Mapping[tuple[int, str], _Text]  # (passage, its credited side) -> who carries that text
+    digests: Collection[str]
     bodies: Mapping[str, str]
 
 
@@ -85,7 +89,6 @@ def inferred_attributions(
     passages: Sequence[Passage],
     explicit: Sequence[Attribution],
     params: AttributeParameters,
-    families: Sequence[Family],
     digests: Collection[str] = (),
 ) -> list[Attribution]:
     """Agencies an article's agency-specific shared text points to, with the evidence."""
@@ -95,25 +98,59 @@ def inferred_attributions(
             sources[attribution.doc_id].add(attribution.agency)
     if not sources:
         return []
-    family_of = [-1] * len(passages)
-    for number, family in enumerate(families):
-        for index in family.passages:
-            family_of[index] = number
-    corpus = _Corpus(passages, family_of, [frozenset(s.doc_id for s in f.spans) for f in families],
-                     {doc: frozenset(found) for doc, found in sources.items()}, {a.id: a.body for a in articles})
+    corpus = _Corpus(passages, {doc: frozenset(found) for doc, found in sources.items()},
+                     _carriers(passages, sources), digests, {a.id: a.body for a in articles})
     credited = {(a.doc_id, a.agency) for a in explicit}
-    backing = _backing(corpus, credited, digests, params)
-    copies = _agency_copies(corpus, backing, _common_for(corpus, None, params), params)
-    common = _common_for(corpus, copies, params)
+    backing = _backing(corpus, credited, params)
+    copies = _agency_copies(corpus, backing, params)
     found = []
     for (doc_id, agency), via in sorted(backing.items()):
-        attribution = _judge(doc_id, agency, via, corpus, common, params)
+        attribution = _judge(doc_id, agency, via, corpus, copies.get(agency, set()), params)
         if attribution is not None:
             found.append(attribution)
     return found
 
 
-def _backing(corpus: _Corpus, credited: set[tuple[str, str]], digests: Collection[str],
+@dataclass(frozen=True)
+class _Text:
+    """A passage's side in a credited article: who carries it, and who carries pieces of it."""
+
+    length: int
+    carriers: frozenset[str]  # articles whose passages with the credited one cover half of it or more (it too)
+    pieces: tuple[tuple[int, int, str], ...]  # (start, end, article) of every passage overlapping it, clipped to it
+
+
+def _carriers(passages: Sequence[Passage], sources: Mapping[str, object]) -> dict[tuple[int, str], _Text]:
+    """For each passage side in a credited article, the articles carrying that text (see _Text)."""
+    sides: dict[str, list[tuple[int, int, str, int]]] = defaultdict(list)
+    for index, p in enumerate(passages):
+        if p.left_id in sources:
+            sides[p.left_id].append((p.left_start, p.left_end, p.right_id, index))
+        if p.right_id in sources:
+            sides[p.right_id].append((p.right_start, p.right_end, p.left_id, index))
+    texts: dict[tuple[int, str], _Text] = {}
+    for doc_id, found in sides.items():
+        start = np.array([f[0] for f in found], dtype=np.int64)
+        end = np.array([f[1] for f in found], dtype=np.int64)
+        for first in range(0, len(found), CARRIER_ROWS):  # rows at a time: k x k would be large for a hub
+            rows = slice(first, first + CARRIER_ROWS)
+            low = np.maximum(start[rows, None], start[None, :])
+            high = np.minimum(end[rows, None], end[None, :])
+            overlap = high - low
+            near = (overlap > 0) & (2 * overlap >= (end[rows] - start[rows])[:, None])
+            for row in range(near.shape[0]):
+                touching = np.flatnonzero(overlap[row] > 0).tolist()
+                pieces = tuple((int(low[row, j]), int(high[row, j]), found[j][2]) for j in touching)
+                carriers = frozenset(found[j][2] for j in np.flatnonzero(near[row]).tolist()) | {doc_id}
+                item = found[first + row]
+                texts[(item[3], doc_id)] = _Text(item[1] - item[0], carriers, pieces)
+    return texts
+
+
+CARRIER_ROWS = 512
+
+
+def _backing(corpus: _Corpus, credited: set[tuple[str, str]],
              params: AttributeParameters) -> dict[tuple[str, str], dict[str, list[int]]]:
     """(article, agency) -> {credited article: passages shared with it}, for articles not credited to it."""
     backing: dict[tuple[str, str], dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
@@ -121,7 +158,7 @@ def _backing(corpus: _Corpus, credited: set[tuple[str, str]], digests: Collectio
         if passage.words < params.min_passage_words:
             continue
         for doc_id, other in ((passage.left_id, passage.right_id), (passage.right_id, passage.left_id)):
-            if doc_id in digests:
+            if doc_id in corpus.digests:
                 continue
             for agency in sorted(corpus.sources.get(other, ())):
                 if (doc_id, agency) not in credited:
@@ -129,45 +166,53 @@ def _backing(corpus: _Corpus, credited: set[tuple[str, str]], digests: Collectio
     return backing
 
 
-def _common_for(corpus: _Corpus, copies: Mapping[str, set[str]] | None, params: AttributeParameters) -> dict[str, set[int]]:
-    """agency -> the families that are common-source for it (see the module's docstring). Without
-    ``copies`` (the agencies' uncredited copies not known yet), only what other agencies carry is."""
-    common: dict[str, set[int]] = defaultdict(set)
-    agencies = {agency for found in corpus.sources.values() for agency in found}
-    for number, carriers in enumerate(corpus.carriers):
-        credited: dict[str, int] = defaultdict(int)
-        for doc in carriers:
-            for agency in corpus.sources.get(doc, ()):
-                credited[agency] += 1
-        for agency in agencies:
-            if any(other != agency for other in credited):
-                common[agency].add(number)
-                continue
-            if copies is None:
-                continue
-            own = credited.get(agency, 0) + len(carriers & copies.get(agency, set()))
-            independent = sum(1 for doc in carriers if doc not in corpus.sources) - len(carriers & copies.get(agency, set()))
-            if independent >= params.common_min_carriers and independent >= params.common_ratio * own:
-                common[agency].add(number)
-    return common
+def _common(corpus: _Corpus, index: int, source: str, agency: str, copies: set[str] | None,
+            params: AttributeParameters) -> bool:
+    """Whether the text of passage ``index`` in credited article ``source`` is common-source for
+    ``agency`` (see the module's docstring). Without ``copies`` (the agency's uncredited copies not
+    known yet), only what articles credited to other agencies carry is."""
+    text = corpus.carriers[(index, source)]
+    if any(other != agency for doc in text.carriers for other in corpus.sources.get(doc, ())):
+        return True
+    if copies is None:
+        return False
+    own = sum(1 for doc in text.carriers if doc in corpus.sources or doc in copies)
+    needed = max(params.common_min_carriers, params.common_ratio * own)
+    independent = [(a, b, doc) for a, b, doc in text.pieces
+                   if doc not in corpus.sources and doc not in copies and doc not in corpus.digests]
+    return 2 * _covered(independent, needed) >= text.length
+
+
+def _covered(pieces: Sequence[tuple[int, int, str]], needed: float) -> int:
+    """Characters covered by pieces of at least ``needed`` different articles."""
+    if len({doc for *_, doc in pieces}) < needed:
+        return 0
+    bounds = sorted({at for a, b, _ in pieces for at in (a, b)})
+    covered = 0
+    for low, high in zip(bounds, bounds[1:]):
+        if len({doc for a, b, doc in pieces if a <= low and high <= b}) >= needed:
+            covered += high - low
+    return covered
+
+
+def _kept(via: Mapping[str, list[int]], corpus: _Corpus, agency: str, copies: set[str] | None,
+          params: AttributeParameters) -> list[int]:
+    """The backing passages whose text is not common-source for the agency."""
+    return sorted({i for source, found in via.items() for i in found if not _common(corpus, i, source, agency, copies, params)})
 
 
 def _agency_copies(corpus: _Corpus, backing: Mapping[tuple[str, str], Mapping[str, list[int]]],
-                   common: Mapping[str, set[int]], params: AttributeParameters) -> dict[str, set[str]]:
-    """agency -> uncredited articles at least ``strong_share`` of whose words are in its non-common text."""
+                   params: AttributeParameters) -> dict[str, set[str]]:
+    """agency -> uncredited articles at least ``strong_share`` of whose words are text only its articles carry."""
     copies: dict[str, set[str]] = defaultdict(set)
     for (doc_id, agency), via in backing.items():
         if doc_id in corpus.sources:
             continue
-        kept = _kept(via, corpus, common.get(agency, set()))
+        kept = _kept(via, corpus, agency, None, params)
         inside, words = word_counts(corpus.bodies[doc_id], [side_of(corpus.passages[i], doc_id) for i in kept])
         if kept and inside >= params.strong_share * max(1, words):
             copies[agency].add(doc_id)
     return copies
-
-
-def _kept(via: Mapping[str, list[int]], corpus: _Corpus, common: set[int]) -> list[int]:
-    return sorted({i for found in via.values() for i in found if corpus.family_of[i] not in common})
 
 
 def _judge(
@@ -175,10 +220,10 @@ def _judge(
     agency: str,
     via: Mapping[str, list[int]],
     corpus: _Corpus,
-    common: Mapping[str, set[int]],
+    copies: set[str],
     params: AttributeParameters,
 ) -> Attribution | None:
-    kept = _kept(via, corpus, common.get(agency, set()))
+    kept = _kept(via, corpus, agency, copies, params)
     if not kept:
         return None
     passages = corpus.passages
@@ -197,9 +242,9 @@ def _judge(
     )
     dropped = len({i for found in via.values() for i in found}) - len(kept)
     confidence = "high" if score >= params.high_score and len(evidence) >= 2 else "medium"
-    reason = (f"{inside} words ({score:.0f} weighted for quotation) in {len(kept)} passages carried by articles "
-              f"credited to {agency} and by no article credited to another agency, nor mostly by independent "
-              f"coverage; through {len(evidence)} credited articles"
+    reason = (f"{inside} words ({score:.0f} weighted for quotation) in {len(kept)} passages whose text articles "
+              f"credited to {agency} carry, no article credited to another agency does, and independent "
+              f"coverage mostly does not; through {len(evidence)} credited articles"
               + (f"; {dropped} shared passages left out as common-source" if dropped else ""))
     return Attribution(doc_id, agency, "inferred", round(share, 4), evidence=evidence, confidence=confidence,
                        score=round(score, 1), reason=reason)
@@ -267,16 +312,15 @@ def attribute(
     passages: Sequence[Passage],
     wire: Mapping[str, str],
     params: AttributeParameters,
-    families: Sequence[Family] | None = None,
     digests: Collection[str] = (),
 ) -> tuple[Attribution, ...]:
     """Explicit then inferred attributions, ordered by article id, then explicit first, then agency.
 
-    ``families``: the passages' families (``group.group_passages``; made here when not given)."""
-    if families is None:
-        from srccompare.reuse.group import group_passages
-
-        families = group_passages(passages)
+    ``digests``: digest pages (``group.find_digests``), neither sources nor judged."""
     explicit = explicit_attributions(articles, wire)
-    inferred = inferred_attributions(articles, passages, explicit, params, families, digests)
-    return tuple(sorted(explicit + inferred, key=lambda a: (a.doc_id, a.how != "explicit", a.agency)))
+    return in_order(explicit + inferred_attributions(articles, passages, explicit, params, digests))
+
+
+def in_order(attributions: Iterable[Attribution]) -> tuple[Attribution, ...]:
+    """By article id, then explicit first, then agency."""
+    return tuple(sorted(attributions, key=lambda a: (a.doc_id, a.how != "explicit", a.agency)))

@@ -21,8 +21,8 @@ family, ~0.3 s on arrays from the align step.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
 
 import numpy as np
@@ -172,44 +172,85 @@ def _family(spans: Mapping[int, Span], indexes: list[int]) -> Family:
     return Family(id="", spans=merged, passages=tuple(sorted({i // 2 for i in indexes})))
 
 
-def find_digests(passages: Sequence[Passage], bodies: Mapping[str, str], min_stories: int, min_words: int) -> tuple[str, ...]:
+def find_digests(
+    passages: Sequence[Passage],
+    bodies: Mapping[str, str],
+    credited: Mapping[str, Collection[str]],
+    min_stories: int,
+    min_words: int,
+) -> tuple[str, ...]:
     """Articles carrying at least ``min_stories`` unrelated stories: digest and aggregator pages.
 
-    An article's shared text falls into stretches (its passages' spans merged
-    where they overlap); a stretch of at least ``min_words`` words is a story
-    of its own when at most half of the articles it is shared with (of the
-    smaller side) share one of the other stories counted. A story copied whole
-    is one stretch; the quotes an article shares with many are short. (Two
-    digests carrying two neighbouring items alike share one passage across
-    both, which makes them one stretch: such digests are missed.)"""
+    An article's shared text is cut where the articles sharing it change:
+    neighbouring pieces shared with mostly the same articles (more than half
+    of the smaller set) are one stretch. A stretch of at least ``min_words``
+    words is a story when the articles sharing it are credited to at most one
+    agency (text that several agencies' copy carries is a quotation or a
+    statement, not a story), and a story of its own when it is not shared
+    with mostly the same articles as a story counted before. A story copied
+    whole is one stretch; one passage shared with another digest across two
+    of its items does not join them. The credits of the digests found are
+    then set aside and the articles looked at again (an agency's digest
+    carries other agencies' stories and would make them look like quotes)."""
     sides: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
     for passage in passages:
         sides[passage.left_id].append((passage.left_start, passage.left_end, passage.right_id))
         sides[passage.right_id].append((passage.right_start, passage.right_end, passage.left_id))
-    found = []
-    for doc_id, spans in sorted(sides.items()):
-        if len({partner for *_, partner in spans}) < min_stories:
+    stretches = {doc_id: _stretches(spans) for doc_id, spans in sides.items()
+                 if len({partner for *_, partner in spans}) >= min_stories}
+    found: set[str] = set()
+    for _ in range(DIGEST_ROUNDS):  # a digest's credit says nothing about the stories it carries: drop it, look again
+        credits = {doc: agencies for doc, agencies in credited.items() if doc not in found}
+        again = {doc for doc, found_stretches in stretches.items()
+                 if _stories(found_stretches, bodies.get(doc, ""), credits, min_words) >= min_stories}
+        if again == found:
+            break
+        found = again
+    return tuple(sorted(found))
+
+
+DIGEST_ROUNDS = 3
+
+
+def _stories(stretches: list[tuple[int, int, set[str]]], body: str, credited: Mapping[str, Collection[str]],
+             min_words: int) -> int:
+    """How many of an article's stretches are stories of their own (see find_digests)."""
+    stories: list[set[str]] = []
+    for start, end, partners in sorted(stretches, key=lambda s: -len(s[2])):
+        agencies = {agency for partner in partners for agency in credited.get(partner, ())}
+        if len(agencies) > 1 or len(body[start:end].split()) < min_words:
             continue
-        body = bodies.get(doc_id, "")
-        stretches = [p for a, b, p in _stretches(spans) if len(body[a:b].split()) >= min_words]
-        stories: list[set[str]] = []
-        for partners in sorted(stretches, key=len, reverse=True):
-            if not any(len(partners & other) * 2 > min(len(partners), len(other)) for other in stories):
-                stories.append(partners)
-        if len(stories) >= min_stories:
-            found.append(doc_id)
-    return tuple(found)
+        if not any(_alike(partners, other) for other in stories):
+            stories.append(partners)
+    return len(stories)
+
+
+def _alike(one: set[str], other: set[str]) -> bool:
+    return len(one & other) * 2 > min(len(one), len(other))
 
 
 def _stretches(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, set[str]]]:
-    """(start, end, partners) of an article's shared text merged where its spans overlap."""
+    """(start, end, partners) of the stretches of an article's shared text (see find_digests): one sweep
+    over the spans' ends, the partners covering each piece between two ends counted as it goes."""
+    events = sorted([(start, 1, partner) for start, _, partner in spans] + [(end, -1, partner) for _, end, partner in spans])
+    active: Counter[str] = Counter()
     stretches: list[tuple[int, int, set[str]]] = []
-    for start, end, partner in sorted(spans):
-        if stretches and start < stretches[-1][1]:
-            first, reach, partners = stretches[-1]
-            stretches[-1] = (first, max(reach, end), partners | {partner})
+    next_event = 0
+    while next_event < len(events):
+        low = events[next_event][0]
+        while next_event < len(events) and events[next_event][0] == low:  # every span starting or ending here
+            _, step, partner = events[next_event]
+            active[partner] += step
+            if not active[partner]:
+                del active[partner]
+            next_event += 1
+        if next_event == len(events) or not active:
+            continue
+        high, partners = events[next_event][0], set(active)
+        if stretches and stretches[-1][1] == low and _alike(partners, stretches[-1][2]):
+            stretches[-1] = (stretches[-1][0], high, stretches[-1][2] | partners)
         else:
-            stretches.append((start, end, {partner}))
+            stretches.append((low, high, partners))
     return stretches
 
 

@@ -6,11 +6,12 @@ call ``stories``, so that one corpus gets one answer from each.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from srccompare.model import Attribution, CleanArticle, Family, Passage
-from srccompare.reuse.attribute import attribute
+from srccompare.reuse.attribute import explicit_attributions, in_order, inferred_attributions
 from srccompare.reuse.group import find_digests, label_families
 from srccompare.settings import AttributeParameters, GroupParameters
 
@@ -32,6 +33,10 @@ def stories(
 ) -> Stories:
     """Digest pages, labelled families and attributions of grouped passages."""
     bodies = {article.id: article.body for article in articles}
-    digests = find_digests(passages, bodies, group.digest_min_stories, group.digest_min_words)
-    labelled = label_families(families, passages, bodies)
-    return Stories(labelled, digests, attribute(articles, passages, wire, params, labelled, digests))
+    explicit = explicit_attributions(articles, wire)
+    credited: dict[str, set[str]] = defaultdict(set)
+    for attribution in explicit:
+        credited[attribution.doc_id].add(attribution.agency)
+    digests = find_digests(passages, bodies, credited, group.digest_min_stories, group.digest_min_words)
+    inferred = inferred_attributions(articles, passages, explicit, params, digests)
+    return Stories(label_families(families, passages, bodies), digests, in_order(explicit + inferred))
