@@ -78,14 +78,14 @@ def query_index(store: Store, article: CleanArticle, settings: Settings, indexer
     articles = tuple(stored.article for stored in chosen)
     wire = {stored.article.id: stored.wire for stored in chosen if stored.wire}
     grouped = group_passages(passages, min_overlap=reuse.group.min_overlap)
-    found = stories(articles, passages, grouped, wire, reuse.group, reuse.attribute)
+    grouped_stories = stories(articles, passages, grouped, wire, reuse.group, reuse.attribute)
     result = ReuseResult(
         documents=summarise(articles, passages),
         passages=passages,
-        families=found.families,
-        attributions=found.attributions,
+        families=grouped_stories.families,
+        attributions=grouped_stories.attributions,
         pairs=summarise_pairs(articles, passages),
-        digests=found.digests,
+        digests=grouped_stories.digests,
     )
     known_as = query.article.id if known is not None else None
     return QueryResult(query.article.id, known_as, len(partners), found.dropped_keys, result, articles, wire)

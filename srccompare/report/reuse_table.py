@@ -66,7 +66,7 @@ def articles_table(result: ReuseResult, limit: int = ARTICLES_SHOWN) -> Table:
 
 
 def agencies_text(attributions: Sequence[Attribution]) -> Text:
-    """"AFP credited, Reuters inferred 5%": explicit in bold, inferred in italics."""
+    """"AFP credited, Reuters inferred 5% (high)": explicit in bold, inferred in italics with its confidence."""
     text = Text()
     for number, attribution in enumerate(attributions):
         if number:
@@ -74,7 +74,8 @@ def agencies_text(attributions: Sequence[Attribution]) -> Text:
         if attribution.how == "explicit":
             text.append(f"{attribution.agency} credited", style="bold")
         else:
-            text.append(f"{attribution.agency} inferred {attribution.share:.0%}", style="italic")
+            level = f" ({attribution.confidence})" if attribution.confidence else ""
+            text.append(f"{attribution.agency} inferred {attribution.share:.0%}{level}", style="italic")
     return text if attributions else Text("-")
 
 
@@ -92,16 +93,16 @@ def families_table(result: ReuseResult, articles: Sequence[CleanArticle]) -> Ren
     table.add_column("articles", justify="right")
     table.add_column("kind")
     table.add_column("where", overflow="fold")
-    table.add_column("text (first place)", overflow="fold")
+    table.add_column("label (most widely carried sentence)", overflow="fold")
     for family in result.families[:FAMILIES_SHOWN]:
         kinds = sorted({result.passages[i].kind for i in family.passages})
         first = family.spans[0]
-        excerpt = " ".join(bodies.get(first.doc_id, "")[first.start:first.end].split())
+        excerpt = family.label or " ".join(bodies.get(first.doc_id, "")[first.start:first.end].split())
         if len(excerpt) > EXCERPT_CHARS:
             excerpt = excerpt[: EXCERPT_CHARS - 1] + "…"
         table.add_row(
             family.id,
-            str(len({span.doc_id for span in family.spans})),
+            str(family.size or len({span.doc_id for span in family.spans})),
             "/".join(kinds),
             Text(", ".join(dict.fromkeys(span.doc_id for span in family.spans))),
             Text(excerpt),
