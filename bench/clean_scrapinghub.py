@@ -32,7 +32,7 @@ import trafilatura
 
 from srccompare.clean import clean_extracted
 from srccompare.clean.extract import NoArticle, extract
-from srccompare.ingest.load import article_from_text, decode
+from srccompare.ingest.decode import article_from_text, decode
 from srccompare.model import LoadError, Metadata
 from srccompare.rules import load_rules
 from srccompare.settings import load_settings

@@ -46,7 +46,8 @@ import srccompare
 from srccompare.clean import clean_article, clean_articles, clean_extracted, clean_text
 from srccompare.clean.extract import NoArticle, extract
 from srccompare.clean.text import normalise, split_paragraphs
-from srccompare.ingest.load import article_from_text, load_inputs
+from srccompare.ingest.decode import article_from_text
+from srccompare.ingest.load import load_inputs
 from srccompare.model import Article, LoadError, Metadata
 from srccompare.rules import load_rules
 from srccompare.settings import Settings, load_settings

@@ -42,7 +42,7 @@ from srccompare.index import Store, open_index
 from srccompare.index.build import Indexer, add_articles, parameters_record
 from srccompare.index.query import find_candidates, query_index
 from srccompare.model import CleanArticle, Credit, Metadata
-from srccompare.reuse.pipeline import index_parameters
+from srccompare.reuse.sketch import index_parameters
 from srccompare.settings import Settings, load_settings
 
 ROOT = Path(__file__).resolve().parent.parent

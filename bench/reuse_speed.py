@@ -49,8 +49,8 @@ import time
 from pathlib import Path
 
 
-from srccompare import corpus
-from srccompare.ingest.load import article_from_text
+from srccompare.ingest import corpus
+from srccompare.ingest.decode import article_from_text
 from srccompare.model import CleanArticle
 from srccompare.engines.base import cycle_collection_paused
 from srccompare.engines.local import LocalEngine
@@ -107,7 +107,7 @@ def read(path: Path) -> tuple[list[tuple[str, str]], set[tuple[str, str]]]:
 def clean_chunk(task: tuple[list[tuple[str, str]], Settings]) -> list[CleanArticle]:
     texts, settings = task
     units = [article_from_text(text, source=doc_id, id=doc_id) for doc_id, text in texts]
-    articles = [item for found in corpus.load_and_clean_chunk((units, settings, True)) for _, item in found]
+    articles = [item for found in corpus.load_and_clean_chunk(corpus.CleanTask(units, settings, True)) for _, item in found]
     failed = [item for item in articles if not isinstance(item, CleanArticle)]
     if failed:
         raise ValueError(f"{failed[0].source}: {failed[0].problem}")

@@ -27,11 +27,11 @@ _EXPORTS = {
     "Settings": "srccompare.settings",
     "load_settings": "srccompare.settings",
     "load_inputs": "srccompare.ingest.load",
-    "article_from_text": "srccompare.ingest.load",
+    "article_from_text": "srccompare.ingest.decode",
     "clean_article": "srccompare.clean",
     "clean_articles": "srccompare.clean",
     "clean_text": "srccompare.clean",
-    "load_and_clean": "srccompare.clean",
+    "load_and_clean": "srccompare.ingest.corpus",
     "diff_articles": "srccompare.diff",
     "find_reuse": "srccompare.reuse",
     "DiffResult": "srccompare.model",
@@ -45,10 +45,12 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 if TYPE_CHECKING:
-    from srccompare.clean import clean_article, clean_articles, clean_text, load_and_clean
+    from srccompare.clean import clean_article, clean_articles, clean_text
+    from srccompare.ingest.corpus import load_and_clean
     from srccompare.diff.align import diff_articles
     from srccompare.reuse.pipeline import find_reuse
-    from srccompare.ingest.load import article_from_text, load_inputs
+    from srccompare.ingest.decode import article_from_text
+    from srccompare.ingest.load import load_inputs
     from srccompare.model import (
         Article, Attribution, CleanArticle, Credit, DiffResult, Family, LoadError, Metadata, Passage, Removal,
         ReuseResult, Row, to_dict,

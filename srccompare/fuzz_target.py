@@ -7,7 +7,7 @@ replays crashes through exactly the code the fuzzer drove.
 from __future__ import annotations
 
 from srccompare.clean import clean_article
-from srccompare.ingest.load import article_from_text, decode
+from srccompare.ingest.decode import article_from_text, decode
 from srccompare.model import CleanArticle, DiffResult, LoadError
 from srccompare.settings import load_settings
 

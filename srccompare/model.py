@@ -279,6 +279,26 @@ class PairSummary:
     similarity: float  # passages' similarity weighted by their words
 
 
+def free_id(wanted: str, taken: Callable[[str], bool]) -> str:
+    """``wanted``, or ``wanted#2``, ``#3``... the first that ``taken`` says is free (ids are file stems:
+    two folders can hold the same name; an index may hold the id already)."""
+    name, number = wanted, 1
+    while taken(name):
+        number += 1
+        name = f"{wanted}#{number}"
+    return name
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """A corpus as read and cleaned: the articles, which are wire copy, what failed."""
+
+    articles: tuple[CleanArticle, ...]
+    wire: dict[str, str]  # article id -> agency, for wire copy
+    errors: tuple[LoadError, ...]
+    inputs: int  # how many inputs were read (articles and errors)
+
+
 @dataclass(frozen=True)
 class ReuseResult:
     """Everything ``srccompare reuse`` finds in a corpus."""

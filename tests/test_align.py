@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from srccompare.reuse.align import Weights, align_pair
 from srccompare.settings import load_settings
-from srccompare.reuse.tokens import TokenHasher, tokenise
+from srccompare.reuse.tokens import TokenHasher, alignment_tokens
 from tests.reuse_text import filler
 
 PASSAGE = filler(60, seed=100)
@@ -16,7 +16,7 @@ PASSAGE = filler(60, seed=100)
 
 def tokens_of(*texts):
     hasher = TokenHasher()
-    return [tokenise(f"d{i}", text, hasher) for i, text in enumerate(texts)]
+    return [alignment_tokens(f"d{i}", text, hasher) for i, text in enumerate(texts)]
 
 
 def align_texts(left, right, settings):
@@ -115,7 +115,7 @@ def test_a_word_shared_beside_the_passage_joins_it(settings):
 
 
 def test_edges_extend_past_an_edited_word():
-    from srccompare.reuse.align import _extend_edges
+    from srccompare.reuse.align.extend import _extend_edges
 
     left = np.array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11], dtype=np.uint64)
     right = np.array([50, 1, 2, 99, 4, 5, 6, 7, 8, 77, 10, 11, 60], dtype=np.uint64)
@@ -141,7 +141,7 @@ def test_a_passage_cut_by_an_inserted_paragraph_is_reported_once(settings):
 @given(st.lists(st.floats(0, 1e6, allow_nan=False), max_size=1200), st.integers(0, 9))
 @hsettings(max_examples=200, deadline=None)
 def test_kernel_sums_add_as_numpy_does(values, skip):
-    from srccompare.reuse.align import _numpy_sum
+    from srccompare.reuse.align.extend import _numpy_sum
 
     array = np.array(values, dtype=np.float64)
     skip = min(skip, len(array))
@@ -151,24 +151,24 @@ def test_kernel_sums_add_as_numpy_does(values, skip):
 @given(st.lists(st.integers(0, 6), max_size=300))
 @hsettings(max_examples=200, deadline=None)
 def test_kernel_sort_is_a_stable_argsort(keys):
-    from srccompare.reuse.align import _stable_sort
+    from srccompare.reuse.align.prepare import stable_sort
 
     keys = np.array(keys, dtype=np.int64)
     items = np.arange(len(keys))
-    _stable_sort(items, keys)
+    stable_sort(items, keys)
     assert items.tolist() == np.argsort(keys, kind="stable").tolist()
 
 
 @pytest.mark.parametrize("words", [300, 20_000])
 def test_prepared_orders_are_stable_argsorts_for_short_and_long_documents(settings, words):
     """Below QUICKSORT_MOST tokens a quicksort and the kernel's ties, above a stable sort: the same orders."""
-    from srccompare.reuse.align import QUICKSORT_MOST, prepare
+    from srccompare.reuse.align.prepare import QUICKSORT_MOST, prepare
 
     rng = random.Random(words)
     text = " ".join(rng.choice(["the", "a", "of", "Minsk", "said", "protest", "election", "EU"]) for _ in range(words))
-    tokens = tokenise("doc", text, TokenHasher())
+    tokens = alignment_tokens("doc", text, TokenHasher())
     assert (len(tokens) > QUICKSORT_MOST) == (words > QUICKSORT_MOST)
-    prepared = prepare(tokens, Weights.from_documents([tokens.hashes]), settings.reuse.align)
+    prepared = prepare(tokens, Weights.from_documents([tokens.hashes]), settings.reuse.align).arrays
     assert prepared.gram_order.tolist() == np.argsort(prepared.grams, kind="stable").tolist()
     assert prepared.sorted_grams.tolist() == np.sort(prepared.grams).tolist()
 
@@ -206,14 +206,14 @@ def _dense_sentence_seeds(left, right, threshold, min_words):
 
 
 def test_low_norms_are_the_lengths_of_each_sentences_words_up_to_each_cut(seeds, settings):
-    """The bound prefix filtering in _sentence_seeds prunes with."""
-    from srccompare.reuse.align import IDF_CUTS, prepare
+    """The bound prefix filtering in sentence_seeds prunes with."""
+    from srccompare.reuse.align.prepare import IDF_CUTS, prepare
 
     params = settings.reuse.align
     documents = tokens_of(*(article.body for article in seeds.values()))
     weights = Weights.from_documents([doc.hashes for doc in documents])
     pruned = 0
-    for doc in (prepare(doc, weights, params) for doc in documents):
+    for doc in (prepare(doc, weights, params).arrays for doc in documents):
         for s in range(len(doc.norms)):
             idf = doc.row_idf[doc.sentence_rows[s] : doc.sentence_rows[s + 1]].astype(np.float64)
             assert (doc.row_sentence[doc.sentence_rows[s] : doc.sentence_rows[s + 1]] == s).all()
@@ -229,7 +229,7 @@ _SMALL_OR_HIGH = st.one_of(st.integers(0, 40), st.integers(2**64 - 40, 2**64 - 1
 @given(st.lists(_SMALL_OR_HIGH, max_size=60, unique=True), st.lists(_SMALL_OR_HIGH, max_size=60, unique=True))
 @hsettings(max_examples=300, deadline=None)
 def test_partners_are_each_left_values_place_on_the_right(left, right):
-    from srccompare.reuse.align import _partners
+    from srccompare.reuse.align.seeds import _partners
 
     left, right = np.array(sorted(left), dtype=np.uint64), np.array(sorted(right), dtype=np.uint64)
     expected = [right.tolist().index(value) if value in right else -1 for value in left.tolist()]
@@ -237,22 +237,18 @@ def test_partners_are_each_left_values_place_on_the_right(left, right):
 
 
 def test_sentence_seeds_are_those_of_the_dense_product(seeds, settings):
-    from srccompare.reuse.align import IDF_CUTS, _sentence_seeds, prepare
+    from srccompare.reuse.align.prepare import IDF_CUTS, prepare
+    from srccompare.reuse.align.seeds import sentence_seeds
 
     params = settings.reuse.align
     documents = tokens_of(*(article.body for article in seeds.values()))
     weights = Weights.from_documents([doc.hashes for doc in documents])
-    prepared = [prepare(doc, weights, params) for doc in documents]
+    prepared = [prepare(doc, weights, params).arrays for doc in documents]
     found_any = 0
     for threshold, min_words in ((params.sentence_similarity, params.min_sentence_words), (0.2, 1)):
         for left in prepared:
             for right in prepared:
-                kernel = _sentence_seeds(
-                    left.words, left.row_word, left.row_idf, left.low_norms, left.sentence_rows,
-                    left.norms, left.bounds, right.words, right.row_sentence, right.row_word, right.row_idf,
-                    right.word_rows, right.word_row_starts, right.sentence_rows, right.norms, right.bounds,
-                    threshold, min_words, IDF_CUTS,
-                )
+                kernel = sentence_seeds(left, right, threshold, min_words, IDF_CUTS)
                 dense = _dense_sentence_seeds(left, right, threshold, min_words)
                 assert [part.tolist() for part in kernel] == [part.tolist() for part in dense]
                 found_any += len(kernel[0])

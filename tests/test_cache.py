@@ -7,7 +7,7 @@ import sqlite3
 import pytest
 
 from srccompare.ingest.cache import CacheError, PageCache
-from srccompare.ingest.fetch import Page
+from srccompare.ingest.page import Page
 
 FIXTURE = "fixtures/web/aljazeera-helicopter.html"
 

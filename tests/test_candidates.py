@@ -9,7 +9,10 @@ from hypothesis import strategies as st
 from srccompare.reuse.candidates import (
     BucketedPostings,
     Postings,
-    candidate_pairs,
+    PairCounts,
+    candidate_codes,
+    PairingTask,
+    RangeTask,
     candidates_in_ranges,
     code_bounds,
     merge_parts,
@@ -19,11 +22,24 @@ from srccompare.reuse.candidates import (
     pairs_in_part,
     part_count,
     sampled_shingles,
-    shared_key_pairs,
     split_by_key,
     _repeated_keys,
 )
-from srccompare.reuse.pipeline import SketchChunk, key_parts
+from srccompare.reuse.sketch import SketchChunk
+from srccompare.reuse.candidates import key_parts
+
+
+def shared_key_pairs(postings: Postings, *, max_df: int, part_rows: int = 4_000_000, common_df: int | None = None) -> PairCounts:
+    """Reference: the candidates step's three steps in one process (find_candidates runs them in an
+    engine's workers): keys split by their low bits into parts, each part paired on its own, the
+    parts' counts merged (a key lies in one part only, so they add up)."""
+    parts = split_by_key([BucketedPostings.of(postings)], part_count(len(postings.keys), part_rows))
+    return merge_parts([pairs_in_part(PairingTask(part, max_df, common_df)) for part in parts])
+
+
+def candidate_pairs(shingle_pairs: PairCounts, band_pairs: PairCounts, *, min_shared_shingles: int, min_shared_bands: int):
+    """Reference: pairs sharing enough shingles or bands, sorted by (left, right), left < right."""
+    return pairs_of_codes(candidate_codes(shingle_pairs, band_pairs, min_shared_shingles, min_shared_bands))
 
 
 # Keys far apart in their high bits (as hashes are), and a pair that differs in its lowest bit only.
@@ -113,7 +129,7 @@ def test_parts_from_chunks_count_what_the_whole_counts(chunks, part_rows, least)
         sketches.append(SketchChunk(shingles, no_bands, empty, empty, np.array([len(doc) for doc in docs])))
         assert [keys.tolist() for keys in sketches[-1].keys_of("shingles")] == [doc.tolist() for doc in docs]
     parts = key_parts(sketches, "shingles", part_rows, least=least)
-    merged = merge_parts([pairs_in_part((part, 3, None)) for part in parts])
+    merged = merge_parts([pairs_in_part(PairingTask(part, 3, None)) for part in parts])
     whole = shared_key_pairs(Postings.from_lists(per_doc), max_df=3)
     assert len(parts) == max(part_count(sum(len(d) for d in per_doc), part_rows), 4 if least == 3 else least)
     for number, part in enumerate(parts):  # each part holds the keys whose low bits are its number
@@ -203,8 +219,8 @@ def test_pairing_and_merging_by_ranges_in_tasks_finds_the_candidates_of_the_whol
         bounds = code_bounds(documents)
         def paired(postings, name):
             cut = split_by_key([BucketedPostings.of(postings)], parts)
-            return [paired_part((part, 4, None, bounds, os.path.join(scratch, f"{name}{n}") if on_disk else None)) for n, part in enumerate(cut)]
+            return [paired_part(PairingTask(part, 4, None, bounds, os.path.join(scratch, f"{name}{n}") if on_disk else None)) for n, part in enumerate(cut)]
         runs = merge_tasks(paired(shingles, "s"), paired(bands, "b"), tasks, task_rows=10**9)
-        found = [candidates_in_ranges((*run, 2, 1)) for run in runs]
+        found = [candidates_in_ranges(RangeTask(*run, 2, 1)) for run in runs]
     assert len(runs) <= tasks
     assert pairs_of_codes(np.concatenate(found) if found else np.zeros(0, np.int64)) == expected

@@ -15,7 +15,7 @@ import pytest
 
 from conftest import FIXTURES
 from srccompare.clean import clean_article, clean_text
-from srccompare.ingest.load import article_from_text, decode
+from srccompare.ingest.decode import article_from_text, decode
 from srccompare.model import CleanArticle, Metadata
 
 PAGES = FIXTURES / "scrapinghub"

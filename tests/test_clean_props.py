@@ -9,7 +9,7 @@ import unicodedata
 from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
 
 from srccompare.clean import clean_article
-from srccompare.ingest.load import article_from_text
+from srccompare.ingest.decode import article_from_text
 from srccompare.model import CleanArticle, LoadError
 from srccompare.settings import load_settings
 

@@ -58,6 +58,14 @@ def test_good_inputs_are_cleaned_and_failures_summed_up(tmp_path):
     assert "Traceback" not in result.stderr
 
 
+def test_json_is_an_array_whatever_the_number_of_inputs():
+    one = json.loads(run("clean", "--format", "json", str(SEEDS / "004_afed851dedc7de4e.txt")).stdout)
+    two = json.loads(run("clean", "--format", "json", str(SEEDS / "004_afed851dedc7de4e.txt"),
+                         str(SEEDS / "000_a89f6ea31e7902d2.txt")).stdout)
+    assert isinstance(one, list) and isinstance(two, list) and len(one) == 1 and len(two) == 2
+    assert one[0]["metadata"]["outlet"] == "The Moscow Times" and set(one[0]) == set(two[1])
+
+
 def test_all_inputs_failing_exits_3_and_writes_nothing(tmp_path):
     result = run("clean", str(tmp_path / "missing.html"))
     assert result.returncode == 3 and result.stdout == ""
@@ -77,7 +85,7 @@ def test_output_dir_gets_one_file_per_input(tmp_path):
     assert result.returncode == 0 and result.stdout == ""
     names = sorted(p.name for p in out.iterdir())
     assert len(names) == 5 and all(n.endswith(".json") for n in names)
-    record = json.loads((out / "004_afed851dedc7de4e.json").read_text())
+    [record] = json.loads((out / "004_afed851dedc7de4e.json").read_text())
     assert record["metadata"]["outlet"] == "The Moscow Times"
 
 

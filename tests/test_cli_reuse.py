@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import subprocess
@@ -13,8 +14,9 @@ from click.testing import CliRunner
 
 from conftest import SEEDS
 from srccompare.cli import main
-from srccompare.ingest.corpus import parse_wire, unique_ids
-from srccompare.ingest.load import article_from_text
+from srccompare.ingest.corpus import parse_wire
+from srccompare.model import free_id
+from srccompare.ingest.decode import article_from_text
 
 
 def run(*args: str, cwd: str | None = None) -> subprocess.CompletedProcess[str]:
@@ -79,10 +81,21 @@ def test_parse_wire_names_the_agency_as_the_rules_do():
         parse_wire("=path")
 
 
+def unique_ids(articles):
+    """Reference: the articles as load_corpus names them, a repeated id getting ``#2``, ``#3``."""
+    seen: set[str] = set()
+    renamed = []
+    for article in articles:
+        seen.add(name := free_id(article.id, seen.__contains__))
+        renamed.append(article if name == article.id else dataclasses.replace(article, id=name))
+    return renamed
+
+
 def test_unique_ids_keep_the_first_and_number_the_rest():
     articles = [article_from_text(text, id="story") for text in ("one", "two", "three")]
     assert [a.id for a in unique_ids(articles)] == ["story", "story#2", "story#3"]
     assert [a.content for a in unique_ids(articles)] == ["one", "two", "three"]
+    assert free_id("story", {"story", "story#2"}.__contains__) == "story#3"
 
 
 def test_reading_in_the_workers_gives_what_reading_everything_first_gives(tmp_path, settings):

@@ -3,7 +3,7 @@ from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from srccompare.reuse.group import find_digests, group_passages, label_families, overlapping_spans
+from srccompare.reuse.group import find_digests, group_passages, overlapping_spans
 from srccompare.model import Passage, Span
 
 
@@ -52,16 +52,6 @@ def test_a_page_of_unrelated_stories_is_a_digest_and_a_story_copied_whole_is_not
     # stretches carried by articles credited to two agencies are quotations, not stories
     credited = {"copy0": {"AP"}, "copy1": {"Reuters"}, "other0": {"AP"}, "other1": {"AFP"}}
     assert find_digests(digest, bodies, credited, 3, 20) == ()
-
-
-def test_a_family_is_labelled_with_its_most_widely_carried_sentence():
-    body = "Only two carry this opening sentence here. Everyone carries this sentence of the story. The end is rare too."
-    middle = body.index("Everyone")
-    passages = [passage("hub", 0, len(body), "b", 0, 10), passage("hub", middle, middle + 45, "c", 0, 10),
-                passage("hub", middle, middle + 45, "d", 0, 10)]
-    families = group_passages(passages, min_overlap=0.0)
-    (family,) = label_families(families, passages, {"hub": body})
-    assert family.label == "Everyone carries this sentence of the story." and family.size == 4
 
 
 def test_order_of_passages_does_not_change_families():

@@ -21,7 +21,8 @@ from srccompare.index import IndexFileError, open_index
 from srccompare.index.build import Indexer, add_articles
 from srccompare.index.query import query_index, whole_index
 from srccompare.model import ReuseResult, to_dict
-from srccompare.reuse.pipeline import find_reuse, index_parameters
+from srccompare.reuse.pipeline import find_reuse
+from srccompare.reuse.sketch import index_parameters
 from srccompare.reuse.tokens import TokenHasher, shingle_hashes, token_hashes
 
 

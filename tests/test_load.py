@@ -10,7 +10,8 @@ import threading
 import pytest
 from hypothesis import given, settings as hypothesis_settings, strategies as st
 
-from srccompare.ingest.load import MARKDOWN_CLUES, decode, detect_kind, load_inputs, markdown_clues
+from srccompare.ingest.decode import MARKDOWN_CLUES, decode, detect_kind, markdown_clues
+from srccompare.ingest.load import load_inputs
 from srccompare.model import Article, LoadError
 
 

@@ -7,6 +7,7 @@ import io
 import json
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 
@@ -82,13 +83,17 @@ def test_csv_parses_with_one_row_a_pair(corpus):
         assert 0 < float(row["similarity"]) <= 1
 
 
-def test_table_lists_articles_with_agencies_and_families(corpus):
+def test_table_names_articles_by_title_else_file_name(corpus):
     result, articles = corpus
-    text = reuse_table.as_text(result, articles, width=160)
-    for article in articles:
-        assert article.id in text
+    text = reuse_table.as_text(result, articles, width=200)
+    listed = text.split("Stories:")[0]
+    for document in result.documents:
+        expected = document.title or Path(document.source).name
+        assert expected[:30] in listed, expected
+    assert "EU Leaders Urge Putin to Push for Talks" in listed  # 003's title, from its metadata
+    assert "002_f1fbc4a1f97f33cb.txt" in listed  # no title known: the file name
     assert "AFP credited" in text and "inferred" in text
-    assert "F1" in text and "Largest passage families" in text
+    assert "F1" in text and "Stories: passages carried by several articles" in text
 
 
 def test_html_is_self_contained_and_highlights_shared_passages(corpus):
@@ -96,9 +101,11 @@ def test_html_is_self_contained_and_highlights_shared_passages(corpus):
     page = reuse_html.as_html(result, articles)
     assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
     assert "<script" not in page.lower() and not re.search(r"(src|href)=\"(https?:)?//", page)
-    assert page.count("<section class=\"article\"") == 5
-    assert page.count("<mark class=") >= len(result.families)
-    assert page.count("<tr><th class=\"row\">") == 5
+    assert page.count("<section class=\"article\"") == 5 and page.count("<th class=\"row\">") == 5
+    assert "<mark class=" not in page and "<div class=\"body\">" not in page  # full texts only when asked
+    with_texts = reuse_html.as_html(result, articles, texts=True)
+    assert with_texts.count("<div class=\"body\">") == 5
+    assert with_texts.count("<mark class=") >= len(result.families)
 
 
 def test_html_escapes_article_text(settings):
@@ -109,9 +116,10 @@ def test_html_escapes_article_text(settings):
                        id="right", kind="text")
     result = find_reuse([left, right], settings)
     assert result.passages, "the shared paragraph should be found"
-    page = reuse_html.as_html(result, [left, right])
-    assert "<script" not in page.lower() and "<b>" not in page
-    assert "&lt;script&gt;alert(&#x27;owned&#x27;)&lt;/script&gt;" in page and "&lt;b&gt;bold&lt;/b&gt;" in page
+    for page in (reuse_html.as_html(result, [left, right]), reuse_html.as_html(result, [left, right], texts=True)):
+        assert "<script" not in page.lower() and "<b>" not in page
+        assert "&lt;script&gt;alert(&#x27;owned&#x27;)&lt;/script&gt;" in page  # in the pair's side-by-side view
+    assert "&lt;b&gt;bold&lt;/b&gt;" in reuse_html.as_html(result, [left, right], texts=True)
 
 
 def test_segments_tile_the_body_and_name_partners(corpus):
@@ -147,8 +155,9 @@ def test_every_format_handles_a_corpus_sharing_nothing(settings):
     assert reuse_jsonl.as_jsonl(result, [cats, dogs]) == ""
     assert reuse_csv.as_csv(result, [cats, dogs]).splitlines() == [",".join(reuse_csv.COLUMNS)]
     assert "No passage is shared" in reuse_table.as_text(result, [cats, dogs])
-    page = reuse_html.as_html(result, [cats, dogs])
+    page = reuse_html.as_html(result, [cats, dogs], texts=True)
     assert "title=\"shared with" not in page and page.count("<section class=\"article\"") == 2
+    assert "No passage is shared" in page and "<section class=\"pair\"" not in page
 
 
 class TagBalance(HTMLParser):
@@ -174,18 +183,22 @@ class TagBalance(HTMLParser):
 
 def test_html_tags_nest_and_close(corpus):
     result, articles = corpus
-    checker = TagBalance()
-    checker.feed(reuse_html.as_html(result, articles))
-    assert checker.errors == [] and checker.open == []
+    for texts in (False, True):
+        checker = TagBalance()
+        checker.feed(reuse_html.as_html(result, articles, texts=texts))
+        assert checker.errors == [] and checker.open == []
 
 
 def test_table_leaves_out_the_least_reused_articles_past_its_limit(corpus):
     result, articles = corpus
-    text = reuse_table.as_text(result, articles, width=160, limit=2)
-    ranked = [d.doc_id for d in sorted(result.documents, key=lambda d: -d.reused_words / d.words)]
-    listed = text.split("Largest passage families")[0]
+    text = reuse_table.as_text(result, articles, width=200, limit=2)
+    ranked = [Path(d.source).name for d in sorted(result.documents, key=lambda d: -d.reused_words / d.words)]
+    listed = text.split("Stories:")[0]
     assert f"│ {ranked[0]} " in listed and f"│ {ranked[-1]} " not in listed and listed.count("\n│ ") == 2
-    assert f"and {len(ranked) - 2:,} less reused articles" in text
+    assert f"and {len(ranked) - 2:,} less reused articles (--format json lists every article, --format csv every pair)" in text
+    # the footer's promise holds: json has a record per article, csv a row per pair
+    assert len(json.loads(reuse_json.as_json(result, articles))["documents"]) == len(ranked)
+    assert len(list(csv.DictReader(io.StringIO(reuse_csv.as_csv(result, articles))))) == len(result.pairs)
 
 
 def test_csv_cells_cannot_run_as_spreadsheet_formulas(seeds, settings):
@@ -197,3 +210,15 @@ def test_csv_cells_cannot_run_as_spreadsheet_formulas(seeds, settings):
     rows = list(csv.DictReader(io.StringIO(reuse_csv.as_csv(result, hostile))))
     assert rows and all(row["left_outlet"].startswith("'=") and row["right_outlet"].startswith("'=") for row in rows)
     assert reuse_csv.inert("-12 protesters") == "'-12 protesters" and reuse_csv.inert("Reuters") == "Reuters"
+
+
+def test_readme_documents_every_csv_column_and_json_field(corpus):
+    result, articles = corpus
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    data = json.loads(reuse_json.as_json(result, articles))
+    schema = readme.split("## reuse JSON", 1)[1]
+    fields = set(data) | set(data["documents"][0]) | set(data["passages"][0]) | set(data["pairs"][0])
+    assert [name for name in fields if f"`{name}`" not in schema] == []
+    csv_options = readme.split("| `--format csv` |", 1)[1].split("\n", 1)[0]
+    named = {name for name in reuse_csv.COLUMNS if f"`{name}`" in csv_options}
+    assert named | {c.replace("left_", "right_") for c in named} >= set(reuse_csv.COLUMNS)

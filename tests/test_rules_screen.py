@@ -12,7 +12,8 @@ import pytest
 from hypothesis import given, settings as hypothesis_settings, strategies as st
 
 from srccompare.clean import clean_article
-from srccompare.ingest.load import article_from_text, load_inputs
+from srccompare.ingest.decode import article_from_text
+from srccompare.ingest.load import load_inputs
 from srccompare.model import Article
 from srccompare.rules import Rules, load_rules, load_screened_rules
 from srccompare.rules.prefilter import fold

@@ -28,7 +28,7 @@ from srccompare.settings import CleanSettings, Settings, load_settings
 MAX_ROUNDS = 3
 BYLINE_NAMES = re.compile(r"^by\s+(?P<names>.+?)\s*,?\s+(?:for|of|from|at|with|\|)\s+\S", re.I)
 
-__all__ = ["clean_article", "clean_articles", "clean_text", "load_and_clean", "normalise", "split_paragraphs"]
+__all__ = ["clean_article", "clean_articles", "clean_text", "normalise", "split_paragraphs"]
 
 
 def clean_article(article: Article, settings: Settings, rules: Rules | None = None) -> CleanArticle | LoadError:
@@ -112,19 +112,19 @@ def find_marks(
             current[mark.index] = mark.keep
 
     take(find_blocks(current, rules, settings))
-    credit_marks, credits, source_outlets = find_credits(current, rules, _gone(marks))
-    take(credit_marks)
-    head_marks, title, byline, date = find_head(current, settings, _gone(marks), known_title)
-    take(head_marks)
+    credits = find_credits(current, rules, _gone(marks))
+    take(credits.marks)
+    head = find_head(current, settings, _gone(marks), known_title)
+    take(head.marks)
     take(find_line_boilerplate(current, rules, settings, _gone(marks) | _empty(current)))
     clue_outlets = [rules.outlet_named(m.outlet) or m.outlet for m in marks if m.outlet]
     metadata = Metadata(
-        title=title,
-        date=date,
+        title=head.title,
+        date=head.date,
         url=url_from_marks(marks, paragraphs, rules),
-        outlet=next(iter(clue_outlets + source_outlets), None),
-        byline=byline or _byline_from_credits(marks, paragraphs),
-        credits=tuple(credits),
+        outlet=next(iter(clue_outlets + credits.outlets), None),
+        byline=head.byline or _byline_from_credits(marks, paragraphs),
+        credits=tuple(credits.credits),
         photo_credits=tuple(c for m in marks for c in m.photo_credits),
     )
     return marks, metadata
@@ -228,23 +228,9 @@ def clean_text(
     kind: InputKind | None = None,
 ) -> CleanArticle:
     """Clean a string (for notebooks and tests); raises ValueError if nothing is left."""
-    from srccompare.ingest.load import article_from_text
+    from srccompare.ingest.decode import article_from_text
 
     result = clean_article(article_from_text(text, source=source, id=id, kind=kind), settings or load_settings())
     if isinstance(result, LoadError):
         raise ValueError(f"{result.source}: {result.problem}")
     return result
-
-
-def load_and_clean(
-    inputs: Sequence[str], settings: Settings, rules: Rules | None = None
-) -> tuple[list[CleanArticle], list[LoadError]]:
-    """Read and clean every input; the articles in input order, and the inputs that failed."""
-    from srccompare.ingest.load import load_inputs
-
-    loaded = list(load_inputs(inputs, settings))
-    errors = [item for item in loaded if isinstance(item, LoadError)]
-    cleaned = clean_articles((item for item in loaded if isinstance(item, Article)), settings, rules)
-    articles = [item for item in cleaned if isinstance(item, CleanArticle)]
-    errors += [item for item in cleaned if isinstance(item, LoadError)]
-    return articles, errors

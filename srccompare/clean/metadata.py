@@ -37,19 +37,6 @@ CREDIT_MAX_WORDS = 40
 DATE_FORMATS = ("%Y-%m-%d", "%B %d %Y", "%b %d %Y", "%d %B %Y", "%d %b %Y", "%d.%m.%Y", "%d/%m/%Y")
 
 
-@dataclass(frozen=True)
-class TextMetadata:
-    """What the text says about itself, and the marks for the lines that said it."""
-
-    marks: tuple[Mark, ...]
-    credits: tuple[Credit, ...]
-    title: str | None
-    date: str | None
-    byline: str | None
-    url: str | None
-    outlets: tuple[str, ...]  # outlet names found in credit lines ("Source: TRTWorld and agencies")
-
-
 def parse_date(text: str) -> str | None:
     """ISO date (YYYY-MM-DD) from one of the common written forms, else None."""
     cleaned = re.sub(r"(?<=\d)(?:st|nd|rd|th)\b|,|\.(?=\s)", "", text.strip()).replace("Sept", "Sep")
@@ -62,7 +49,26 @@ def parse_date(text: str) -> str | None:
     return None
 
 
-def find_credits(paragraphs: Sequence[str], rules: Rules, taken: set[int]) -> tuple[list[Mark], list[Credit], list[str]]:
+@dataclass(frozen=True)
+class FoundCredits:
+    """What ``find_credits`` found: the lines to remove, the agencies credited, the outlets named as sources."""
+
+    marks: list[Mark]
+    credits: list[Credit]
+    outlets: list[str]
+
+
+@dataclass(frozen=True)
+class FoundHead:
+    """What ``find_head`` found at the top of an article: its marks, and the title, byline and date (or None)."""
+
+    marks: list[Mark]
+    title: str | None
+    byline: str | None
+    date: str | None
+
+
+def find_credits(paragraphs: Sequence[str], rules: Rules, taken: set[int]) -> FoundCredits:
     """Agency credits: bylines, credit lines, source lines, copyright lines (removed) and datelines (kept).
 
     The head (page chrome, then the first paragraph of prose) is searched
@@ -100,7 +106,7 @@ def find_credits(paragraphs: Sequence[str], rules: Rules, taken: set[int]) -> tu
             if rule.remove:
                 marks.append(_credit_mark(index, rule.id, paragraph, match))
             break
-    return marks, credits, outlets
+    return FoundCredits(marks, credits, outlets)
 
 
 LEAD_WORDS = 20  # the first paragraph this long is the story's first paragraph of prose
@@ -169,8 +175,8 @@ def _source_list(listed: str, text: str, rules: Rules) -> tuple[list[Credit], li
 
 def find_head(
     paragraphs: Sequence[str], settings: CleanSettings, taken: set[int], known_title: str | None = None
-) -> tuple[list[Mark], str | None, str | None, str | None]:
-    """Title, byline and date lines at the top of an article; (marks, title, byline, date).
+) -> FoundHead:
+    """Title, byline and date lines at the top of an article.
 
     ``known_title`` is the title the page declared (HTML metadata), if any.
     """
@@ -193,7 +199,7 @@ def find_head(
         marks.append(Mark(0, "title", "title", paragraphs[0]))
     elif known_title:
         marks.extend(_known_title_marks(paragraphs, known_title, taken | {m.index for m in marks}))
-    return marks, title, byline, date
+    return FoundHead(marks, title, byline, date)
 
 
 def _known_title_marks(paragraphs: Sequence[str], known_title: str, taken: set[int]) -> list[Mark]:

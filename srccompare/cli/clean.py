@@ -8,9 +8,10 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from srccompare.clean import load_and_clean
+from srccompare.ingest.corpus import load_and_clean
 from srccompare.cli.web import WebOptions, web_options
-from srccompare.cli.common import emit, report_error, settings_from, summarise_failures, write_atomically, fail, EXIT_ALL_FAILED
+from srccompare.cli.common import report_error, settings_from, summarise_failures, fail, EXIT_ALL_FAILED
+from srccompare.report.output import emit, write_atomically
 from srccompare.model import CleanArticle
 from srccompare.report import clean_out
 from srccompare.rules import RulesError, load_rules

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-import os
 import signal
+import sqlite3
 import sys
-import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from srccompare.model import LoadError
+from srccompare.report.output import OutputError
 from srccompare.settings import Settings, SettingsError, load_settings
 
 if TYPE_CHECKING:
+    from srccompare.index import Store
     from srccompare.ingest.corpus import WireInput
 
 # Exit statuses (listed in README.md).
@@ -26,10 +28,6 @@ EXIT_ALL_FAILED = 3  # no input could be processed; nothing was written
 EXIT_OUTPUT = 4  # the result could not be written
 EXIT_INTERNAL = 70  # a bug in srccompare (EX_SOFTWARE); please report it
 EXIT_INTERRUPTED = 130  # Ctrl-C or SIGTERM
-
-
-class OutputError(click.ClickException):
-    exit_code = EXIT_OUTPUT
 
 
 def fail(message: str, status: int = EXIT_USAGE) -> NoReturn:
@@ -79,43 +77,20 @@ def wire_inputs(values: Iterable[str]) -> list[WireInput]:
     return parsed
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary file and a rename: never a half-written file."""
-    directory = path.parent if str(path.parent) else Path(".")
+@contextmanager
+def open_store(db: Path, settings: Settings, *, create: bool = False) -> Iterator[Store]:
+    """The index at ``db``, with its problems (and SQLite's) as one-line messages."""
+    from srccompare.index import IndexFileError, open_index
+
     try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    except OSError as error:
-        raise OutputError(f"{directory}: cannot write there ({error.strerror or error})") from None
+        store = open_index(db, settings, create=create)
+    except IndexFileError as error:
+        fail(str(error), EXIT_USAGE)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-        # mkstemp makes the file private (0600); give it the mode any new file would get.
-        os.chmod(temporary, 0o666 & ~_umask())
-        os.replace(temporary, path)
-    except BaseException as error:
-        Path(temporary).unlink(missing_ok=True)
-        if isinstance(error, OSError):
-            raise OutputError(f"{path}: cannot write ({error.strerror or error})") from None
-        raise
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
-
-
-def emit(chunks: Iterable[str]) -> None:
-    """Write the result to stdout; a closed pipe (``| head``) ends quietly."""
-    try:
-        for chunk in chunks:
-            sys.stdout.write(chunk)
-        sys.stdout.flush()
-    except BrokenPipeError:
-        # Python flushes stdout again at exit; point it at devnull so that is quiet too.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        sys.exit(EXIT_OK)
+        with store:
+            yield store
+    except sqlite3.Error as error:
+        fail(f"{db}: {error}", EXIT_OUTPUT)
 
 
 def run_guarded(call: Callable[[], Any], debug: bool) -> NoReturn:
@@ -132,6 +107,9 @@ def run_guarded(call: Callable[[], Any], debug: bool) -> NoReturn:
     except click.ClickException as error:
         error.show()
         sys.exit(error.exit_code)
+    except OutputError as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(EXIT_OUTPUT)
     except (click.Abort, KeyboardInterrupt):
         click.echo("srccompare: interrupted", err=True)
         sys.exit(EXIT_INTERRUPTED)

@@ -11,12 +11,11 @@ import click
 from srccompare.cli.common import (
     EXIT_ALL_FAILED,
     EXIT_USAGE,
-    emit,
     fail,
     one_line,
     settings_from,
-    write_atomically,
 )
+from srccompare.report.output import emit, write_atomically
 from srccompare.model import CleanArticle, LoadError
 from srccompare.settings import Settings
 
@@ -103,8 +102,7 @@ def load_pair(left: str, right: str, settings: Settings) -> tuple[CleanArticle, 
 def _load_one(source: str, settings: Settings) -> CleanArticle | list[LoadError]:
     """Load and clean one input on its own (cleaning both together would drop the lines
     two versions of one outlet's story share, as that outlet's boilerplate)."""
-    from srccompare.clean import load_and_clean
-    from srccompare.ingest.corpus import within_word_limit
+    from srccompare.ingest.corpus import load_and_clean, within_word_limit
 
     loaded, errors = load_and_clean([source], settings)
     checked = [within_word_limit(article, settings) for article in loaded]

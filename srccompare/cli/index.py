@@ -9,11 +9,10 @@ The database is --db, else $SRCCOMPARE_DB, else ./srccompare.sqlite.
 from __future__ import annotations
 
 import json
-import sqlite3
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,22 +22,23 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from srccompare.cli.common import (
     EXIT_ALL_FAILED,
-    EXIT_OUTPUT,
     EXIT_USAGE,
-    emit,
     fail,
     one_line,
+    open_store,
     report_error,
     settings_from,
     summarise_failures,
     wire_inputs,
 )
-from srccompare.index import IndexFileError, Store, default_db_path, open_index
+from srccompare.index import default_db_path
 from srccompare.model import CleanArticle, LoadError
+from srccompare.report.output import emit
+from srccompare.report.reuse_report import FORMATS
 from srccompare.settings import Settings
 
 if TYPE_CHECKING:  # the loader and cleaner (trafilatura) are imported when used
-    from srccompare.ingest.corpus import Corpus, WireInput
+    from srccompare.ingest.corpus import WireInput
 
 # Articles per transaction. Postings land at random keys of large B-trees, so
 # a commit rewrites about one page per posting until batches are large enough
@@ -47,7 +47,6 @@ if TYPE_CHECKING:  # the loader and cleaner (trafilatura) are imported when used
 # bench/index_query.py's corpus). Larger batches lose more work to an
 # interruption (re-added on the next run: adding is idempotent).
 DEFAULT_BATCH = 1000
-QUERY_FORMATS = ("table", "json", "jsonl", "csv", "html")
 DB_HELP = "Index file (default: $SRCCOMPARE_DB, else ./srccompare.sqlite)."
 
 
@@ -74,13 +73,13 @@ class AddCounts:
 def add(ctx: click.Context, paths: tuple[str, ...], db: Path | None, wire_values: tuple[str, ...], batch: int) -> int:
     """Clean and index articles (files, directories, JSON Lines, - for stdin); adding one twice does nothing."""
     from srccompare.index.build import Indexer, add_articles
-    from srccompare.reuse.pipeline import index_parameters
+    from srccompare.reuse.sketch import index_parameters
 
     settings = settings_from(ctx)
     wire = wire_inputs(wire_values)
     db = db or default_db_path()
     counts = AddCounts()
-    with _store(db, settings, create=True) as store, add_progress(db) as progress:
+    with open_store(db, settings, create=True) as store, add_progress(db) as progress:
         def report(done: int, added: int) -> None:
             counts.added = added
             if progress is not None:
@@ -102,8 +101,7 @@ def add(ctx: click.Context, paths: tuple[str, ...], db: Path | None, wire_values
 def cleaned(paths: Sequence[str], wire: Sequence[WireInput], settings: Settings,
             counts: AddCounts) -> Iterator[tuple[CleanArticle, str | None]]:
     """Each input read and cleaned on its own, with its wire agency; failures reported as they come."""
-    from srccompare.clean import clean_article
-    from srccompare.ingest.corpus import within_word_limit
+    from srccompare.ingest.corpus import clean_loaded
     from srccompare.ingest.load import load_inputs
     from srccompare.rules import load_rules
 
@@ -112,7 +110,7 @@ def cleaned(paths: Sequence[str], wire: Sequence[WireInput], settings: Settings,
     for inputs, agency in sources:
         for item in load_inputs(inputs, settings):
             counts.read += 1
-            result = item if isinstance(item, LoadError) else within_word_limit(clean_article(item, settings, rules), settings)
+            result = clean_loaded(item, settings, rules)
             if isinstance(result, LoadError):
                 counts.failed.append(result)
                 report_error(result)
@@ -140,18 +138,18 @@ def add_progress(db: Path) -> Iterator[Callable[[int, int], None] | None]:
 @index.command("query")
 @click.argument("article")
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=None, help=DB_HELP)
-@click.option("--format", "fmt", type=click.Choice(QUERY_FORMATS), default=None,
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
               help="As for reuse: table (default on a terminal), json (default otherwise), jsonl, csv, html.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the report to this file (atomically) instead of stdout.")
 @click.pass_context
 def query(ctx: click.Context, article: str, db: Path | None, fmt: str | None, output: Path | None) -> int:
     """Which indexed articles share passages with ARTICLE (a file, a URL or - for stdin), and whose copy it is."""
-    from srccompare.cli.reuse import default_format, write_report
     from srccompare.index.query import query_index
+    from srccompare.report.reuse_report import default_format, write_report
 
     settings = settings_from(ctx)
-    with _store(db or default_db_path(), settings) as store:
+    with open_store(db or default_db_path(), settings) as store:
         answer = query_index(store, _one_article(article, settings), settings)
     if answer.known_as is not None:
         click.echo(f"srccompare: {one_line(article)}: already in the index as {one_line(answer.known_as)}", err=True)
@@ -160,15 +158,15 @@ def query(ctx: click.Context, article: str, db: Path | None, fmt: str | None, ou
 
 
 def _one_article(name: str, settings: Settings) -> CleanArticle:
-    from srccompare.clean import clean_article
-    from srccompare.ingest.corpus import within_word_limit
+    from srccompare.ingest.corpus import clean_loaded
     from srccompare.ingest.load import load_inputs
+    from srccompare.rules import load_rules
 
     items = list(load_inputs([name], settings))
     if len(items) != 1:
         fail(f"{name}: holds {len(items)} articles; give one article to query", EXIT_USAGE)
     item = items[0]
-    result = item if isinstance(item, LoadError) else within_word_limit(clean_article(item, settings), settings)
+    result = clean_loaded(item, settings, load_rules())
     if isinstance(result, LoadError):
         report_error(result)
         sys.exit(EXIT_ALL_FAILED)
@@ -184,7 +182,7 @@ def stats(ctx: click.Context, db: Path | None, fmt: str) -> int:
     from srccompare.model import to_dict
 
     settings = settings_from(ctx)
-    with _store(db or default_db_path(), settings) as store:
+    with open_store(db or default_db_path(), settings) as store:
         found = store.stats()
     if fmt == "json":
         emit([json.dumps(to_dict(found), indent=2, ensure_ascii=False), "\n"])
@@ -200,45 +198,3 @@ def stats(ctx: click.Context, db: Path | None, fmt: str) -> int:
     ]
     emit(["\n".join(lines), "\n"])
     return 0
-
-
-@contextmanager
-def _store(db: Path, settings: Settings, *, create: bool = False) -> Iterator[Store]:
-    """The index at ``db``, with its problems (and SQLite's) as one-line messages."""
-    try:
-        store = open_index(db, settings, create=create)
-    except IndexFileError as error:
-        fail(str(error), EXIT_USAGE)
-    try:
-        with store:
-            yield store
-    except sqlite3.Error as error:
-        fail(f"{db}: {error}", EXIT_OUTPUT)
-
-
-def index_corpus(db: Path, inputs: Sequence[str], wire: Sequence[WireInput], settings: Settings,
-                 progress: Callable[[str, int, int], None] | None = None) -> Corpus:
-    """Every article of the index at ``db``, with any INPUTS and --wire files read beside them (for ``reuse --db``)."""
-    from srccompare.ingest.corpus import Corpus, load_corpus
-    from srccompare.index.query import whole_index
-
-    with _store(db, settings) as store:
-        stored, stored_wire = whole_index(store)
-    extra = load_corpus(inputs, wire, settings, progress) if inputs or wire else Corpus((), {}, (), 0)
-    taken = {article.id for article in stored}
-    renamed = {}
-    articles = list(stored)
-    for article in extra.articles:
-        new_id, number = article.id, 1
-        while new_id in taken:
-            number += 1
-            new_id = f"{article.id}#{number}"
-        taken.add(new_id)
-        renamed[article.id] = new_id
-        articles.append(article if new_id == article.id else _renamed(article, new_id))
-    wire_ids = {**stored_wire, **{renamed[key]: agency for key, agency in extra.wire.items()}}
-    return Corpus(tuple(articles), wire_ids, extra.errors, len(stored) + extra.inputs)
-
-
-def _renamed(article: CleanArticle, new_id: str) -> CleanArticle:
-    return replace(article, id=new_id)

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import os
-import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -12,15 +11,14 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from srccompare.cli.common import EXIT_ALL_FAILED, emit, fail, report_error, settings_from, summarise_failures, wire_inputs, write_atomically
+from srccompare.cli.common import EXIT_ALL_FAILED, fail, open_store, report_error, settings_from, summarise_failures, wire_inputs
 from srccompare.cli.web import WebOptions, web_options
 from srccompare.ingest.corpus import load_corpus
 from srccompare.engines.base import cycle_collection_paused
 from srccompare.engines.local import LocalEngine
-from srccompare.model import CleanArticle, LoadError, ReuseResult
+from srccompare.model import Corpus, LoadError
+from srccompare.report.reuse_report import FORMATS, default_format, write_report
 
-FORMATS = ("table", "json", "jsonl", "csv", "html")
-SUFFIX_FORMATS = {".json": "json", ".jsonl": "jsonl", ".csv": "csv", ".html": "html", ".htm": "html", ".txt": "table"}
 STEP_NAMES = {"clean": "cleaning", "sketch": "sketching", "candidates": "finding candidates",
               "align": "aligning pairs", "group": "grouping", "attribute": "attributing"}
 
@@ -29,10 +27,13 @@ STEP_NAMES = {"clean": "cleaning", "sketch": "sketching", "candidates": "finding
 @click.argument("inputs", nargs=-1)
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
               help="table (default on a terminal), json (default otherwise, or from --output's suffix), "
-                   "jsonl (one passage a line), csv (one article pair a line), html (a page with a heat map).")
+                   "jsonl (one passage a line), csv (one article pair a line), html (one page: outlets by agency, "
+                   "stories, an overlap matrix of every article, each pair side by side).")
 @click.option("--output", "-o", type=click.Path(), default=None,
               help="Write the report to this file (atomically) instead of stdout; "
                    "with --engine spark, the directory for its tables (a local, hdfs:// or s3a:// path).")
+@click.option("--texts", is_flag=True,
+              help="html: add each article's full text with its shared passages highlighted (a larger page).")
 @click.option("--wire", "wire_values", multiple=True, metavar="AGENCY=PATH",
               help="Agency copy to attribute against, e.g. --wire Reuters=wire/reuters/ (repeatable).")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
@@ -47,7 +48,7 @@ STEP_NAMES = {"clean": "cleaning", "sketch": "sketching", "candidates": "finding
               help="With --engine spark: local[*], spark://HOST:7077, yarn... (default: spark-submit's).")
 @web_options
 @click.pass_context
-def reuse(ctx: click.Context, inputs: tuple[str, ...], fmt: str | None, output: str | None,
+def reuse(ctx: click.Context, inputs: tuple[str, ...], fmt: str | None, output: str | None, texts: bool,
           wire_values: tuple[str, ...], workers: int | None, db: Path | None, engine: str,
           spark_inputs: tuple[str, ...], master: str | None, web: WebOptions) -> int:
     """Find passages shared across articles (files, directories, JSON Lines, URLs, - for stdin) and attribute agency copy."""
@@ -71,9 +72,13 @@ def reuse(ctx: click.Context, inputs: tuple[str, ...], fmt: str | None, output: 
     # One set of worker processes cleans and then finds the reuse.
     with progress_reporter() as progress, LocalEngine(workers) as running:
         if db is not None:
-            from srccompare.cli.index import index_corpus
+            from srccompare.index.query import index_corpus
 
-            corpus = index_corpus(db, inputs, wire, settings, progress)
+            def beside() -> Corpus:
+                return load_corpus(inputs, wire, settings, progress) if inputs or wire else Corpus((), {}, (), 0)
+
+            with open_store(db, settings) as store:
+                corpus = index_corpus(store, beside)
         else:
             corpus = load_corpus(inputs, wire, settings, progress, engine=running)
         for error in corpus.errors:
@@ -84,38 +89,9 @@ def reuse(ctx: click.Context, inputs: tuple[str, ...], fmt: str | None, output: 
 
         result = find_reuse(corpus.articles, settings, wire=corpus.wire, engine=running, progress=progress)
     with cycle_collection_paused():  # a report of 40k articles makes millions of acyclic objects: 2 s of collections
-        write_report(result, corpus.articles, fmt, output_path)
+        write_report(result, corpus.articles, fmt, output_path, texts=texts)
     failed = len(corpus.errors) + len(web_errors)
     return summarise_failures(failed, corpus.inputs + len(web_errors)) if failed else 0
-
-
-def default_format(output: Path | None) -> str:
-    """From --output's suffix; else table on a terminal, json in a pipe."""
-    if output is not None:
-        return SUFFIX_FORMATS.get(output.suffix.lower(), "json")
-    return "table" if sys.stdout.isatty() else "json"
-
-
-def render(result: ReuseResult, articles: Sequence[CleanArticle], fmt: str) -> str:
-    from srccompare.report import reuse_csv, reuse_html, reuse_json, reuse_jsonl, reuse_table
-
-    writers: dict[str, Callable[[ReuseResult, Sequence[CleanArticle]], str]] = {
-        "table": reuse_table.as_text, "json": reuse_json.as_json, "jsonl": reuse_jsonl.as_jsonl,
-        "csv": reuse_csv.as_csv, "html": reuse_html.as_html,
-    }
-    return writers[fmt](result, articles)
-
-
-def write_report(result: ReuseResult, articles: Sequence[CleanArticle], fmt: str, output: Path | None) -> None:
-    """A rich table on a terminal, else the chosen format to stdout or (atomically) to ``output``."""
-    if output is not None:
-        write_atomically(output, render(result, articles, fmt))
-    elif fmt == "table" and sys.stdout.isatty():
-        from srccompare.report import reuse_table
-
-        Console(highlight=False, markup=False, emoji=False).print(reuse_table.as_renderable(result, articles))
-    else:
-        emit([render(result, articles, fmt)])
 
 
 @contextmanager

@@ -14,11 +14,11 @@ from collections.abc import Sequence
 
 import click
 
-from srccompare.cli.common import EXIT_ALL_FAILED, emit, fail, summarise_failures
+from srccompare.cli.common import EXIT_ALL_FAILED, fail, summarise_failures
 from srccompare.ingest.corpus import WireInput
+from srccompare.report.output import emit
 from srccompare.settings import Settings
 
-INPUT_FORMATS = ("auto", "jsonl", "parquet")
 
 
 def run_spark(settings: Settings, inputs: Sequence[str], output: str | None, wire: Sequence[WireInput],

@@ -123,7 +123,9 @@ def latin(word: str) -> str:
 
 @lru_cache(maxsize=1 << 16)
 def fold_key(word: str) -> str:
-    """The consonant skeleton of a (name) word; see the module docstring."""
+    """The consonant skeleton of a (name) word; see the module docstring. Bolder than the
+    reuse tokens' ``tokens.fold_transliteration``: it is used only on words the article treats
+    as names, with a skeleton of at least ``diff.name_min_skeleton`` letters."""
     folded = latin(word)
     for pattern, replacement in _FOLD_RULES:
         folded = pattern.sub(replacement, folded)
@@ -162,7 +164,7 @@ def names_in(scans: Iterable[Scan]) -> frozenset[str]:
     return frozenset(capitalised - {word_key(w) for w in seen if w[0].islower()})
 
 
-def tokenize(
+def diff_tokens(
     text: str,
     offset: int = 0,
     names: frozenset[str] = frozenset(),
@@ -180,7 +182,7 @@ def tokenize(
 
 
 def tokens_of(text: Scan, offset: int, names: frozenset[str], min_skeleton: int, memo: dict[str, str]) -> list[Token]:
-    """``tokenize`` for a text already scanned."""
+    """``diff_tokens`` for a text already scanned."""
     if not text.spans:
         if not text.text.strip():
             return []

@@ -1,8 +1,8 @@
 """The small interface every engine offers: map a core function over tasks, in order.
 
 An engine knows nothing about reuse detection; the core functions it runs
-(``srccompare.reuse.pipeline.sketch_documents``,
-``srccompare.reuse.candidates.paired_part``, ``srccompare.reuse.pipeline.align_documents``) are plain,
+(``srccompare.reuse.sketch.sketch_documents``,
+``srccompare.reuse.candidates.paired_part``, ``srccompare.reuse.align.stage.align_documents``) are plain,
 picklable top-level functions of one task each, so a local process pool and a
 Spark cluster run exactly the same code and give exactly the same results.
 """
@@ -68,3 +68,12 @@ def cycle_collection_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+# progress(step, done, total): done and total count the step's tasks (or inputs, for cleaning).
+Progress = Callable[[str, int, int], None]
+
+
+def report_progress(progress: Progress | None, step: str, done: int, total: int) -> None:
+    if progress is not None:
+        progress(step, done, total)

@@ -21,11 +21,11 @@ engine (``srccompare.engines.spark_batches``), so both give the same answer:
 5. group: spans joined by their passage and by overlaps within a document,
    connected components by large-star/small-star rounds of DataFrame
    operations (Kiveris et al. 2014; no GraphFrames, nothing collected);
-6. attribute and summarise: the passages, families and the bodies of the
-   documents that share any are collected to the driver, where
-   ``reuse.stories`` finds digest pages, labels families and attributes, as
-   the local engine and the index query do (which text is common-source is a
-   question about the whole corpus); summaries per document in tasks;
+6. attribute and summarise: the passages, families and the cleaned
+   documents are collected to the driver, where ``reuse.stories`` finds
+   digest pages, labels families and attributes, as the local engine and the
+   index query do (which text is common-source is a question about the whole
+   corpus); summaries per document in tasks;
 7. write passages, families, attributions, documents and errors to DIR, each
    as ``NAME.parquet/`` and ``NAME.jsonl/`` (Spark part files; the JSON Lines
    records are those of ``srccompare.model.to_dict``).
@@ -51,7 +51,7 @@ from pyspark.sql.types import LongType, StructField, StructType
 from srccompare.reuse.candidates import WEIGHT_UNIT
 from srccompare.engines import spark_batches as batches
 from srccompare.engines.base import Engine, Result, Task
-from srccompare.reuse.pipeline import index_parameters
+from srccompare.reuse.sketch import index_parameters
 from srccompare.model import Family, Span, to_dict
 from srccompare.reuse.stories import stories
 from srccompare.settings import Settings
@@ -245,12 +245,6 @@ def _is_parquet(path: str, input_format: str) -> bool:
     return os.path.isdir(path) and any(name.endswith(".parquet") for name in os.listdir(path))
 
 
-def clean_documents(records: DataFrame, settings: Settings) -> tuple[DataFrame, DataFrame]:
-    """Cleaned documents (id, source, kind, metadata JSON, body, wire) and records that failed."""
-    cleaned = records.mapInPandas(_bound(batches.clean_batches, settings=settings), DOCS_SCHEMA)
-    return split_cleaned(cleaned, settings)
-
-
 def split_cleaned(cleaned: DataFrame, settings: Settings) -> tuple[DataFrame, DataFrame]:
     """Documents less their outlet's repeated lines, with ``body``; and the records that failed."""
     errors = cleaned.filter(F.col("problem").isNotNull()).select("source", "problem")
@@ -421,8 +415,8 @@ def is_star_forest(edges: DataFrame) -> bool:
 def attribute(spark: SparkSession, docs: DataFrame, passages: DataFrame, families: DataFrame,
               settings: Settings) -> tuple[DataFrame, DataFrame, list[str]]:
     """Labelled families, attributions (typed, ordered as ``attribute.attribute`` orders them) and
-    digest pages, from ``reuse.stories`` on the driver: the passages, the families, and the documents
-    that share a passage or are credited are collected (explicit credits need no passage)."""
+    digest pages, from ``reuse.stories`` on the driver: the passages, the families and the cleaned
+    documents are collected (common-source text is a question about the whole corpus)."""
     found_passages = [batches.passage_from_row(row.asDict()) for row in passages.orderBy("index").collect()]
     grouped = [Family(row["id"], tuple(Span(s["doc_id"], s["start"], s["end"]) for s in row["spans"]),
                       tuple(row["passages"])) for row in families.orderBy("index").collect()]
@@ -430,9 +424,9 @@ def attribute(spark: SparkSession, docs: DataFrame, passages: DataFrame, familie
     articles = [batches.article_from_row(row.asDict()) for row in rows]
     wired = {row["id"]: row["wire"] for row in rows if row["wire"]}
     found = stories(articles, found_passages, grouped, wired, settings.reuse.group, settings.reuse.attribute)
-    labelled = spark.createDataFrame([(json.dumps(to_dict(f), ensure_ascii=False),) for f in found.families] or [],
+    labelled = spark.createDataFrame([(json.dumps(to_dict(f), ensure_ascii=False),) for f in found.families],
                                      "family string")
-    attributions = spark.createDataFrame([(json.dumps(to_dict(a), ensure_ascii=False),) for a in found.attributions] or [],
+    attributions = spark.createDataFrame([(json.dumps(to_dict(a), ensure_ascii=False),) for a in found.attributions],
                                          "attribution string")
     families.unpersist()
     return (labelled.select(F.from_json("family", LABELLED_FAMILY_SCHEMA).alias("f")).select("f.*").persist(),
@@ -448,7 +442,7 @@ def passage_sides(passages: DataFrame) -> DataFrame:
 
 
 def summarise(docs: DataFrame, passages: DataFrame) -> DataFrame:
-    """Per document its words, reused words and top partner (``reuse.summarise``), by id."""
+    """Per document its words, reused words and top partner (``reuse.summary.summarise``), by id."""
     sides = passage_sides(passages)
     taken = sides.groupBy("doc_id").agg(F.collect_list(F.to_json(F.struct(*sides.columns))).alias("passages"))
     articles = docs.select(F.col("id").alias("doc_id"), "source", "kind", "metadata", "body")

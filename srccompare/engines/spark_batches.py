@@ -22,11 +22,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from srccompare.reuse.align import AlignParameters, Weights
+from srccompare.reuse.align import Weights
 from srccompare.reuse.group import _family, overlapping_spans
-from srccompare.model import Article, CleanArticle, Credit, LoadError, Metadata, Passage, Span, to_dict
-from srccompare.reuse.pipeline import AlignTask, IndexParameters, align_documents, sketch_documents, summarise
-from srccompare.settings import Settings
+from srccompare.model import CleanArticle, Credit, LoadError, Metadata, Passage, Span, to_dict
+from srccompare.reuse.align.stage import AlignTask, align_documents
+from srccompare.reuse.sketch import IndexParameters, SketchTask, sketch_documents
+from srccompare.reuse.summary import summarise
+from srccompare.settings import AlignParameters, Settings
 
 Batches = Iterator[pd.DataFrame]
 
@@ -84,15 +86,14 @@ def clean_batches(batches: Batches, settings: Settings) -> Batches:
 
 
 def _clean_record(line: str, file: str, wire: str | None, settings: Settings, rules) -> list | None:
-    from srccompare.clean import clean_article
-    from srccompare.ingest.load import _jsonl_record, content_id
+    from srccompare.ingest.corpus import clean_loaded
+    from srccompare.ingest.decode import content_id
+    from srccompare.ingest.load import jsonl_record
 
     if not line or not line.strip():
         return None
     fallback = content_id(line)
-    record = _jsonl_record(line, f"{file}#{fallback}", fallback)
-    if isinstance(record, Article):
-        record = clean_article(record, settings, rules)
+    record = clean_loaded(jsonl_record(line, f"{file}#{fallback}", fallback), settings, rules, word_limit=False)
     if isinstance(record, LoadError):
         return [None, record.source, None, None, None, wire, record.problem]
     return _document_row(record, wire)
@@ -120,7 +121,7 @@ def outlet_repeats_group(group: pd.DataFrame, settings: Settings) -> pd.DataFram
 def sketch_batches(batches: Batches, params: IndexParameters) -> Batches:
     """Per document its sampled shingles and band keys; per batch one row (id null) of token frequencies."""
     for batch in batches:
-        chunk = sketch_documents((list(batch["body"]), params, None))
+        chunk = sketch_documents(SketchTask(list(batch["body"]), params))
         documents = pd.DataFrame({
             "id": batch["id"],
             "shingles": [_as_int64(keys) for keys in chunk.keys_of("shingles")],
@@ -136,7 +137,7 @@ def sketch_batches(batches: Batches, params: IndexParameters) -> Batches:
 
 
 def weights_from_frequencies(vocabulary: np.ndarray, frequency: np.ndarray, documents: int) -> Weights:
-    """The corpus idf from (token hash as int64, document count) rows, as ``reuse.corpus_weights`` makes it."""
+    """The corpus idf from (token hash as int64, document count) rows, as ``reuse.sketch.corpus_weights`` makes it."""
     hashes = _as_uint64(vocabulary)
     order = np.argsort(hashes)
     return Weights.from_frequencies(hashes[order], np.asarray(frequency, np.float64)[order], documents)
@@ -154,7 +155,7 @@ class AlignSetup:
 
 
 def align_batches(batches: Batches, setup: AlignSetup) -> Batches:
-    """Candidate pairs with both bodies -> their passages, through ``reuse.align_documents``."""
+    """Candidate pairs with both bodies -> their passages, through ``reuse.align.stage.align_documents``."""
     for batch in batches:
         for start in range(0, len(batch), max(1, setup.chunk_pairs)):
             yield _align_chunk(batch.iloc[start : start + setup.chunk_pairs], setup)
@@ -214,7 +215,7 @@ def _family_row(found: list[dict]) -> list:
 
 
 def summary_batches(batches: Batches) -> Batches:
-    """Documents with the passages they take part in (JSON) -> their summaries (``reuse.summarise``)."""
+    """Documents with the passages they take part in (JSON) -> their summaries (``reuse.summary.summarise``)."""
     for batch in batches:
         summaries = []
         for _, row in batch.iterrows():

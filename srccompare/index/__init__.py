@@ -29,7 +29,7 @@ def open_index(path: str | Path, settings: Settings, *, create: bool = False) ->
     """The SQLite index at ``path``, checked against the [reuse] settings that shape postings."""
     from srccompare.index.build import parameters_record
     from srccompare.index.sqlite import SQLiteStore
-    from srccompare.reuse.pipeline import index_parameters
+    from srccompare.reuse.sketch import index_parameters
 
     parameters: dict[str, Any] = parameters_record(index_parameters(settings.reuse))
     return SQLiteStore.open(path, parameters, create=create)

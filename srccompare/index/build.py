@@ -20,7 +20,7 @@ from blake3 import blake3
 from srccompare.reuse.arrays import distinct
 from srccompare.index.store import AddOutcome, IndexEntry, Store
 from srccompare.model import CleanArticle
-from srccompare.reuse.pipeline import IndexParameters
+from srccompare.reuse.sketch import IndexParameters
 from srccompare.reuse.sketch import Sketcher
 from srccompare.reuse.tokens import TokenHasher, shingle_hashes, token_hashes
 

@@ -22,7 +22,7 @@ for that article over the index plus the article.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -34,10 +34,11 @@ from srccompare.reuse.group import group_passages
 from srccompare.reuse.stories import stories
 from srccompare.index.build import Indexer
 from srccompare.index.store import IndexEntry, KeyPostings, StoredArticle, Store
-from srccompare.model import CleanArticle, Passage, ReuseResult
-from srccompare.reuse.pipeline import index_parameters, summarise, summarise_pairs
+from srccompare.model import CleanArticle, Corpus, Passage, ReuseResult, free_id
+from srccompare.reuse.sketch import index_parameters
+from srccompare.reuse.summary import summarise, summarise_pairs
 from srccompare.settings import ReuseSettings, Settings
-from srccompare.reuse.tokens import TokenHasher, Tokens, tokenise
+from srccompare.reuse.tokens import TokenHasher, Tokens, alignment_tokens
 
 
 @dataclass(frozen=True)
@@ -127,7 +128,7 @@ def _distinct_id(query: StoredArticle, partners: Sequence[StoredArticle]) -> Sto
 
 
 def _tokenise(articles: Sequence[StoredArticle], hasher: TokenHasher) -> dict[str, Tokens]:
-    return {s.article.id: tokenise(s.article.id, s.article.body, hasher) for s in articles}
+    return {s.article.id: alignment_tokens(s.article.id, s.article.body, hasher) for s in articles}
 
 
 def query_weights(store: Store, tokens: dict[str, Tokens], *, query_stored: bool) -> Weights:
@@ -167,3 +168,20 @@ def whole_index(store: Store) -> tuple[list[CleanArticle], dict[str, str]]:
             if stored.wire:
                 wire[stored.article.id] = stored.wire
     return articles, wire
+
+
+def index_corpus(store: Store, extra: Callable[[], Corpus]) -> Corpus:
+    """Every article of the index, then the articles ``extra`` reads (``reuse --db`` with INPUTS), read once the
+    index was (a broken index fails before any input is read); an extra article whose id is taken gets ``#2``..."""
+    stored, stored_wire = whole_index(store)
+    more = extra()
+    taken = {article.id for article in stored}
+    renamed = {}
+    articles = list(stored)
+    for article in more.articles:
+        new_id = free_id(article.id, taken.__contains__)
+        taken.add(new_id)
+        renamed[article.id] = new_id
+        articles.append(article if new_id == article.id else replace(article, id=new_id))
+    wire_ids = {**stored_wire, **{renamed[key]: agency for key, agency in more.wire.items()}}
+    return Corpus(tuple(articles), wire_ids, more.errors, len(stored) + more.inputs)

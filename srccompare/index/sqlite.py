@@ -38,7 +38,7 @@ from srccompare.index.store import (
     StoredArticle,
     Store,
 )
-from srccompare.model import PARAGRAPH_SEPARATOR, CleanArticle, Credit, Metadata, Removal, to_dict
+from srccompare.model import PARAGRAPH_SEPARATOR, CleanArticle, Credit, Metadata, Removal, free_id, to_dict
 from srccompare.reuse.arrays import distinct
 
 APPLICATION_ID = 0x53524358  # "SRCX": marks the file as a srccompare index
@@ -162,11 +162,7 @@ class SQLiteStore(Store):
 
     def _free_id(self, wanted: str) -> str:
         """``wanted``, or ``wanted#2``, ``#3``... when another article has the id."""
-        candidate, number = wanted, 1
-        while self.connection.execute("SELECT 1 FROM articles WHERE id = ?", (candidate,)).fetchone():
-            number += 1
-            candidate = f"{wanted}#{number}"
-        return candidate
+        return free_id(wanted, lambda name: self.connection.execute("SELECT 1 FROM articles WHERE id = ?", (name,)).fetchone() is not None)
 
     def _id_of(self, number: int) -> str:
         return str(self.connection.execute("SELECT id FROM articles WHERE number = ?", (number,)).fetchone()[0])

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
-from srccompare.ingest.fetch import Page
+from srccompare.ingest.page import Page
 from srccompare.settings import cache_directory
 
 SCHEMA_VERSION = 2  # 2: the charset of the Content-Type header is kept

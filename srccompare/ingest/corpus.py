@@ -10,20 +10,18 @@ from __future__ import annotations
 
 import dataclasses
 from contextlib import nullcontext
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from srccompare.clean import clean_article, drop_outlet_repeats
-from srccompare.engines.base import Engine, cycle_collection_paused
+from srccompare.engines.base import Engine, Progress, cycle_collection_paused
 from srccompare.engines.local import LocalEngine
-from srccompare.ingest.load import InputUnit, input_units, load_unit
-from srccompare.model import Article, CleanArticle, LoadError
+from srccompare.ingest.load import InputUnit, input_units, load_inputs, load_unit
+from srccompare.model import Article, CleanArticle, Corpus, LoadError, free_id
 from srccompare.rules import Rules, load_rules, load_screened_rules
 from srccompare.settings import Settings
 from srccompare.reuse.tokens import TOKEN_PATTERN
 
-# progress(step, done, total), the same shape as srccompare.reuse.pipeline's.
-Progress = Callable[[str, int, int], None]
 
 
 @dataclass(frozen=True)
@@ -32,14 +30,6 @@ class WireInput:
 
     agency: str
     path: str
-
-
-@dataclass(frozen=True)
-class Corpus:
-    articles: tuple[CleanArticle, ...]
-    wire: dict[str, str]  # article id -> agency, for wire copy
-    errors: tuple[LoadError, ...]
-    inputs: int  # how many inputs were read (articles and errors)
 
 
 def parse_wire(value: str, rules: Rules | None = None) -> WireInput:
@@ -73,7 +63,7 @@ def load_corpus(inputs: Sequence[str], wire: Sequence[WireInput], settings: Sett
     units: list[tuple[InputUnit, str | None]] = [(unit, None) for unit in input_units(inputs, settings)]
     units += [(unit, entry.agency) for entry in wire for unit in input_units([entry.path], settings)]
     screened = engine is not None
-    chunks = [([unit for unit, _ in units[start : start + CLEAN_CHUNK]], settings, screened) for start in range(0, len(units), CLEAN_CHUNK)]
+    chunks = [CleanTask([unit for unit, _ in units[start : start + CLEAN_CHUNK]], settings, screened) for start in range(0, len(units), CLEAN_CHUNK)]
 
     def cleaned(done: int) -> None:
         if progress is not None:
@@ -105,21 +95,49 @@ def load_corpus(inputs: Sequence[str], wire: Sequence[WireInput], settings: Sett
     return Corpus(articles, agency_of, tuple(errors), inputs)
 
 
-def load_and_clean_chunk(task: tuple[Sequence[InputUnit], Settings, bool]) -> list[list[tuple[str | None, CleanArticle | LoadError]]]:
+@dataclass(frozen=True, eq=False)
+class CleanTask:
+    """Input units to read and clean in a worker (``load_and_clean_chunk``)."""
+
+    units: Sequence[InputUnit]
+    settings: Settings
+    screened: bool  # clean with the rules' screen (worth loading in workers that go on to find reuse)
+
+
+def load_and_clean_chunk(task: CleanTask) -> list[list[tuple[str | None, CleanArticle | LoadError]]]:
     """Read and clean a chunk of input units (a worker's task): per unit, each article it holds as
     (its id as read, the article cleaned or the problem), and each problem reading it as (None, problem)."""
-    units, settings, screened = task
-    rules = load_screened_rules() if screened else load_rules()
+    units, settings = task.units, task.settings
+    rules = load_screened_rules() if task.screened else load_rules()
     found = []
     for unit in units:
-        items = []
-        for item in load_unit(unit, settings):
-            if isinstance(item, LoadError):
-                items.append((None, item))
-            else:
-                items.append((item.id, within_word_limit(clean_article(item, settings, rules), settings)))
-        found.append(items)
+        found.append([(None if isinstance(item, LoadError) else item.id, clean_loaded(item, settings, rules))
+                      for item in load_unit(unit, settings)])
     return found
+
+
+def clean_loaded(item: Article | LoadError, settings: Settings, rules: Rules, *, word_limit: bool = True) -> CleanArticle | LoadError:
+    """One input as read, cleaned: its reading problem as it was, else the cleaned article or why there is none,
+    then (unless ``word_limit`` is off: ``clean`` and the Spark engine) checked against ``limits.max_words``."""
+    if isinstance(item, LoadError):
+        return item
+    cleaned = clean_article(item, settings, rules)
+    return within_word_limit(cleaned, settings) if word_limit else cleaned
+
+
+def load_and_clean(
+    inputs: Sequence[str], settings: Settings, rules: Rules | None = None
+) -> tuple[list[CleanArticle], list[LoadError]]:
+    """Read and clean every input in this process (``clean``, ``diff``); the articles in input order, lines
+    repeated across one outlet's articles dropped, and the inputs that failed (reading's problems first)."""
+    rules = rules or load_rules()
+    loaded = list(load_inputs(inputs, settings))
+    errors = [item for item in loaded if isinstance(item, LoadError)]
+    cleaned = [clean_loaded(item, settings, rules, word_limit=False) for item in loaded if isinstance(item, Article)]
+    cleaned = drop_outlet_repeats(cleaned, settings.clean)
+    articles = [item for item in cleaned if isinstance(item, CleanArticle)]
+    errors += [item for item in cleaned if isinstance(item, LoadError)]
+    return articles, errors
 
 
 def within_word_limit(item: CleanArticle | LoadError, settings: Settings) -> CleanArticle | LoadError:
@@ -142,21 +160,12 @@ def within_word_limit(item: CleanArticle | LoadError, settings: Settings) -> Cle
     return item
 
 
-def unique_ids(articles: Sequence[Article]) -> list[Article]:
-    """The articles, a repeated id getting a ``#2``, ``#3`` suffix (ids are file stems: two folders can clash)."""
-    names = unique_names([article.id for article in articles])
-    return [article if name == article.id else dataclasses.replace(article, id=name) for article, name in zip(articles, names)]
-
-
 def unique_names(ids: Sequence[str]) -> list[str]:
     """The ids, a repeated one getting a ``#2``, ``#3`` suffix."""
     seen: set[str] = set()
     names = []
     for article_id in ids:
-        name, number = article_id, 1
-        while name in seen:
-            number += 1
-            name = f"{article_id}#{number}"
+        name = free_id(article_id, seen.__contains__)
         seen.add(name)
         names.append(name)
     return names

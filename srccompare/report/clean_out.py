@@ -38,8 +38,8 @@ def as_record(article: CleanArticle) -> dict[str, object]:
 
 
 def as_json(articles: Sequence[CleanArticle]) -> str:
-    records = [as_record(a) for a in articles]
-    return json.dumps(records[0] if len(records) == 1 else records, ensure_ascii=False, indent=2) + "\n"
+    """An array of article records, however many articles (one input gives an array of one)."""
+    return json.dumps([as_record(a) for a in articles], ensure_ascii=False, indent=2) + "\n"
 
 
 def as_jsonl(articles: Sequence[CleanArticle]) -> str:

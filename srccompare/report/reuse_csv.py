@@ -1,4 +1,8 @@
-"""``srccompare reuse --format csv``: one article pair a line, ranked by shared words."""
+"""``srccompare reuse --format csv``: one article pair a line, ranked by shared words.
+
+Each side is named as the other reports name it (``left_name``: the title,
+else the file name) beside its id, outlet and source.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +10,11 @@ import csv
 import io
 from collections.abc import Sequence
 
-from srccompare.model import CleanArticle, ReuseResult
+from srccompare.model import CleanArticle, DocumentSummary, ReuseResult
+from srccompare.names import article_name
 
 COLUMNS = (
-    "left_id", "left_outlet", "left_source", "right_id", "right_outlet", "right_source",
+    "left_id", "left_name", "left_outlet", "left_source", "right_id", "right_name", "right_outlet", "right_source",
     "passages", "shared_words", "left_shared_words", "left_share", "right_shared_words", "right_share",
     "reporting_words", "quote_words", "similarity",
 )
@@ -23,13 +28,18 @@ def as_csv(result: ReuseResult, articles: Sequence[CleanArticle]) -> str:
     for pair in result.pairs:
         left, right = documents.get(pair.left_id), documents.get(pair.right_id)
         writer.writerow((
-            inert(pair.left_id), _field(left, "outlet"), _field(left, "source"),
-            inert(pair.right_id), _field(right, "outlet"), _field(right, "source"),
+            inert(pair.left_id), _name(left), _field(left, "outlet"), _field(left, "source"),
+            inert(pair.right_id), _name(right), _field(right, "outlet"), _field(right, "source"),
             len(pair.passages), pair.words,
             pair.left_words, _share(pair.left_words, left), pair.right_words, _share(pair.right_words, right),
             pair.reporting_words, pair.quote_words, pair.similarity,
         ))
     return buffer.getvalue()
+
+
+def _name(document: DocumentSummary | None) -> str:
+    """The article's title, else its file name (as the table and the HTML page call it)."""
+    return inert(article_name(document.title, document.source, document.doc_id)) if document is not None else ""
 
 
 def _field(document: object, name: str) -> str:

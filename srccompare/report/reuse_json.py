@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from srccompare.model import CleanArticle, PairSummary, Passage, ReuseResult, to_dict
+from srccompare.names import article_name
 from srccompare.report.reuse_views import attributions_by_doc, reused_share
 
 SCHEMA = "srccompare.reuse/1"
@@ -68,6 +69,7 @@ def _documents(result: ReuseResult, articles: Sequence[CleanArticle]) -> list[di
         article = by_id.get(summary.doc_id)
         records.append({
             **vars(summary),  # flat: plain values only
+            "name": article_name(summary.title, summary.source, summary.doc_id),
             "reused_share": round(reused_share(summary), 4),
             "agencies": [{"agency": a.agency, "how": a.how, "share": a.share} for a in attributions.get(summary.doc_id, ())],
             "metadata": to_dict(article.metadata) if article else None,

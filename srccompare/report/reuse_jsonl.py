@@ -1,7 +1,8 @@
 """``srccompare reuse --format jsonl``: one shared passage a line, for other tools.
 
 Each line is the passage record of the JSON report (offsets, text of both
-sides, kind, family) plus the two articles' sources and outlets.
+sides, kind, family) plus the two articles' sources, outlets and names
+(title, else file name).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import json
 from collections.abc import Sequence
 
 from srccompare.model import CleanArticle, ReuseResult
+from srccompare.names import article_name
 from srccompare.report.reuse_json import passage_record
 
 
@@ -24,5 +26,6 @@ def as_jsonl(result: ReuseResult, articles: Sequence[CleanArticle]) -> str:
             document = documents.get(doc_id)
             record[f"{side}_source"] = document.source if document else None
             record[f"{side}_outlet"] = document.outlet if document else None
+            record[f"{side}_name"] = article_name(document.title, document.source, doc_id) if document else None
         lines.append(json.dumps(record, ensure_ascii=False) + "\n")
     return "".join(lines)

@@ -15,13 +15,17 @@ per posting (and one compiled counting sort, in the sketch workers).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import numba
 import numpy as np
 
+from srccompare.engines.base import Engine
 from srccompare.reuse.arrays import distinct, first_of_runs, sums_by_value
+from srccompare.settings import ReuseSettings
 
 # Pair ids pack (left, right) document numbers into one int64.
 _PAIR_BASE = np.int64(1 << 31)
@@ -127,20 +131,6 @@ def shingle_sample(shingles: np.ndarray, modulus: int) -> np.ndarray:
     """``sampled_shingles`` with repeats left in (and in text order): for postings, whose pairing
     drops a document's repeated rows anyway (see ``_distinct_postings``)."""
     return shingles[shingles % np.uint64(modulus) == 0] if modulus > 1 else shingles
-
-
-def shared_key_pairs(postings: Postings, *, max_df: int, part_rows: int = 4_000_000, common_df: int | None = None) -> PairCounts:
-    """Pairs of documents sharing keys, with counts; keys in more than ``max_df`` documents dropped.
-    With ``common_df`` the counts are weights in sixteenths (see ``key_weights``).
-
-    Keys are split by their low bits into parts of about ``part_rows``
-    postings, and each part is sorted and paired on its own: a key lies in one
-    part only, so the counts add up across parts, and memory stays near that of
-    one part instead of several copies of the whole corpus's postings.
-    (``srccompare.reuse.pipeline`` runs the same three steps, the parts in its engine's workers.)
-    """
-    parts = split_by_key([BucketedPostings.of(postings)], part_count(len(postings.keys), part_rows))
-    return merge_parts([pairs_in_part((part, max_df, common_df)) for part in parts])
 
 
 # A shared key's weight is counted in sixteenths (integers, so that counts stay exact and pack into codes).
@@ -257,15 +247,35 @@ def merge_parts(found: Sequence[tuple[np.ndarray, np.ndarray]]) -> PairCounts:
     return PairCounts(unique // _PAIR_BASE, unique % _PAIR_BASE, summed)
 
 
-def pairs_in_part(task: tuple[Postings | Sequence[SpilledSlice], int, int | None]) -> tuple[np.ndarray, np.ndarray]:
+@dataclass(frozen=True, eq=False)
+class PairingTask:
+    """One part of the keys, to pair in a worker (``pairs_in_part``, ``paired_part``)."""
+
+    part: Postings | Sequence[SpilledSlice]  # the part's rows, or the file slices holding them
+    max_df: int  # keys held by more documents make no pairs
+    common_df: int | None  # shingles: keys held by more count common_df / df of one; None: one each (bands)
+    bounds: np.ndarray | None = None  # for paired_part: the code bounds to cut the pairs at
+    path: str | None = None  # for paired_part: leave the codes and counts in files here
+
+
+@dataclass(frozen=True, eq=False)
+class RangeTask:
+    """A run of code ranges, to sum each pair's counts over the parts in a worker (``candidates_in_ranges``)."""
+
+    shingles: list[PairPiece]  # the shingle parts' pieces of the run
+    bands: list[PairPiece]  # the band parts'
+    min_shared_shingles: int  # in sixteenths (see key_weights)
+    min_shared_bands: int
+
+
+def pairs_in_part(task: PairingTask) -> tuple[np.ndarray, np.ndarray]:
     """Distinct pair codes of one part of the keys and how many keys each pair shares (with a
     ``common_df``, their weights in sixteenths, see ``key_weights``).
 
-    A task of its own (``(part, max_df, common_df)``, the part as postings or as the
-    file slices holding them), so that an engine can run the parts in its workers.
+    A task of its own, so that an engine can run the parts in its workers.
     """
-    part, max_df, common_df = task
-    postings = part if isinstance(part, Postings) else read_slices(part)
+    max_df, common_df = task.max_df, task.common_df
+    postings = task.part if isinstance(task.part, Postings) else read_slices(task.part)
     keys, docs = _distinct_postings(postings)
     if len(keys) == 0:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
@@ -332,22 +342,8 @@ def _empty_pairs() -> PairCounts:
     return PairCounts(empty, empty, empty)
 
 
-def candidate_pairs(
-    shingle_pairs: PairCounts,
-    band_pairs: PairCounts,
-    *,
-    min_shared_shingles: int,
-    min_shared_bands: int,
-) -> tuple[tuple[int, int], ...]:
-    """Pairs sharing at least ``min_shared_shingles`` exact shingles or ``min_shared_bands`` bands.
-
-    Sorted by (left, right), left < right.
-    """
-    return pairs_of_codes(candidate_codes(shingle_pairs, band_pairs, min_shared_shingles, min_shared_bands))
-
-
 def candidate_codes(shingle_pairs: PairCounts, band_pairs: PairCounts, min_shared_shingles: int, min_shared_bands: int) -> np.ndarray:
-    """``candidate_pairs`` as sorted pair codes."""
+    """Pairs sharing at least ``min_shared_shingles`` exact shingles or ``min_shared_bands`` bands, as sorted pair codes."""
     chosen = [
         _codes(shingle_pairs)[shingle_pairs.counts >= min_shared_shingles],
         _codes(band_pairs)[band_pairs.counts >= min_shared_bands],
@@ -398,12 +394,12 @@ def code_bounds(documents: int, ranges: int = CODE_RANGES) -> np.ndarray:
     return (np.arange(ranges + 1, dtype=np.int64) * documents // ranges) * _PAIR_BASE
 
 
-def paired_part(task: tuple[Postings | Sequence[SpilledSlice], int, int | None, np.ndarray, str | None]) -> PairedPart:
-    """``pairs_in_part`` of one part (``(part, max_df, common_df, bounds, path)``), cut at the code
-    ``bounds``; with a ``path`` the codes and counts are left in files there."""
-    part, max_df, common_df, bounds, path = task
-    codes, counts = pairs_in_part((part, max_df, common_df))
-    offsets = np.searchsorted(codes, bounds).astype(np.int64)
+def paired_part(task: PairingTask) -> PairedPart:
+    """``pairs_in_part`` of one part, cut at the code ``bounds``; with a ``path`` the codes and
+    counts are left in files there."""
+    path = task.path
+    codes, counts = pairs_in_part(task)
+    offsets = np.searchsorted(codes, task.bounds).astype(np.int64)
     if path is None:
         return PairedPart(offsets, codes, counts)
     codes.tofile(path + CODES_SUFFIX)
@@ -435,12 +431,10 @@ def merge_tasks(
     return runs
 
 
-def candidates_in_ranges(task: tuple[list[PairPiece], list[PairPiece], int, int]) -> np.ndarray:
-    """The candidate codes of a run of code ranges (``(shingle pieces, band pieces, least shingle
-    count, least band count)``): each pair's counts summed over the parts."""
-    shingles, bands, min_shared_shingles, min_shared_bands = task
-    return candidate_codes(merge_parts(list(map(_read_piece, shingles))), merge_parts(list(map(_read_piece, bands))),
-                           min_shared_shingles, min_shared_bands)
+def candidates_in_ranges(task: RangeTask) -> np.ndarray:
+    """The candidate codes of a run of code ranges: each pair's counts summed over the parts."""
+    return candidate_codes(merge_parts(list(map(_read_piece, task.shingles))), merge_parts(list(map(_read_piece, task.bands))),
+                           task.min_shared_shingles, task.min_shared_bands)
 
 
 def _read_piece(piece: PairPiece) -> tuple[np.ndarray, np.ndarray]:
@@ -457,3 +451,52 @@ def _file_rows(path: str, dtype: type[np.generic], low: int, high: int) -> np.nd
 
 def _codes(pairs: PairCounts) -> np.ndarray:
     return pairs.left * _PAIR_BASE + pairs.right
+
+
+# --- the candidates step: the sketches' postings in parts, paired in the engine's workers ---------
+
+
+
+
+KeyPart = Postings | list[SpilledSlice]  # a part's rows, or the file slices that hold them
+
+
+class SketchedChunk(Protocol):
+    """What the candidates step takes of a chunk of sketched documents (``sketch.SketchChunk``)."""
+
+    shingles: BucketedPostings | SpilledPostings
+    bands: BucketedPostings | SpilledPostings
+    words: np.ndarray  # one entry a document of the chunk
+
+
+def key_parts(sketches: Sequence[SketchedChunk], field: str, part_rows: int, least: int = 1) -> list[KeyPart]:
+    """The corpus's (key, document number) rows of the sketches' ``shingles`` or ``bands``, in parts
+    by key (of about ``part_rows``; at least ``least`` parts, so that every
+    worker has one)."""
+    chunks = [getattr(chunk, field) for chunk in sketches]
+    firsts = np.cumsum([0] + [len(chunk.words) for chunk in sketches]).tolist()
+    rows = sum(int(postings.bucket_rows.sum()) for postings in chunks)
+    parts = max(part_count(rows, part_rows), part_count(least, 1))
+    renumbered = (postings.renumbered(first) for postings, first in zip(chunks, firsts))
+    cut = spilled_parts if chunks and isinstance(chunks[0], SpilledPostings) else split_by_key
+    return list(cut(renumbered, parts))
+
+
+def find_candidates(
+    shingles: Sequence[KeyPart], bands: Sequence[KeyPart], reuse: ReuseSettings, engine: Engine, documents: int, spill: str | None = None
+) -> tuple[tuple[int, int], ...]:
+    """Candidate pairs (document numbers in id order, left < right): the parts paired in the engine's
+    workers, then each pair's counts summed over the parts in the workers too, by ranges of pairs
+    (with ``spill``, a directory, the codes pass between them through files there)."""
+    bounds = code_bounds(documents)
+    weighed = [(part, reuse.candidates.common_df) for part in shingles] + [(part, None) for part in bands]  # (bands count one each)
+    tasks = [
+        PairingTask(part, reuse.candidates.max_df, common_df, bounds, os.path.join(spill, f"pairs-{number}") if spill is not None else None)
+        for number, (part, common_df) in enumerate(weighed)
+    ]
+    paired = engine.map(paired_part, tasks)
+    runs = merge_tasks(paired[: len(shingles)], paired[len(shingles) :], engine.parallelism, reuse.engine.part_rows)
+    # (shingle counts are weights in sixteenths, see candidates.key_weights)
+    least = (reuse.candidates.min_shared_shingles * WEIGHT_UNIT, reuse.candidates.min_shared_bands)
+    found = engine.map(candidates_in_ranges, [RangeTask(*run, *least) for run in runs])
+    return pairs_of_codes(np.concatenate(found) if found else np.zeros(0, np.int64))

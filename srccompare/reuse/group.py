@@ -20,10 +20,8 @@ family, ~0.3 s on arrays from the align step.
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import replace
 
 import numpy as np
 from scipy.sparse import coo_matrix
@@ -254,34 +252,3 @@ def _stretches(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, set[st
     return stretches
 
 
-SENTENCE_END = re.compile(r"(?<=[.!?\u201d\"])\s+(?=[A-Z\u201c\"])|\n+")
-LABEL_CHARS = 200
-
-
-def label_families(families: Sequence[Family], passages: Sequence[Passage], bodies: Mapping[str, str]) -> tuple[Family, ...]:
-    """Each family with its size (articles) and label: the sentence of its most connected article
-    that the most of the family's other articles share (the most widely carried sentence)."""
-    return tuple(replace(f, size=len({s.doc_id for s in f.spans}), label=_label(f, passages, bodies)) for f in families)
-
-
-def _label(family: Family, passages: Sequence[Passage], bodies: Mapping[str, str]) -> str:
-    touching: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
-    for index in family.passages:
-        p = passages[index]
-        touching[p.left_id].append((p.left_start, p.left_end, p.right_id))
-        touching[p.right_id].append((p.right_start, p.right_end, p.left_id))
-    hub = min(touching, key=lambda doc: (-len({partner for *_, partner in touching[doc]}), doc))
-    body = bodies.get(hub, "")
-    start, end = min(s for s, *_ in touching[hub]), max(e for _, e, _ in touching[hub])
-    best, best_count, at = "", -1, start
-    for piece in SENTENCE_END.split(body[start:end]) + [""]:
-        if not piece:
-            continue
-        at = body.find(piece, at)
-        middle = at + len(piece) // 2
-        count = len({partner for s, e, partner in touching[hub] if s <= middle < e})
-        if count > best_count and len(piece.split()) >= 4:
-            best, best_count = piece, count
-        at += len(piece)
-    text = " ".join((best or body[start:end]).split())
-    return text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1].rsplit(" ", 1)[0] + "\u2026"

@@ -30,6 +30,7 @@ import numba
 import numpy as np
 from blake3 import blake3
 
+from srccompare.model import PARAGRAPH_SEPARATOR
 from srccompare.reuse.arrays import distinct
 
 TOKEN_PATTERN = re.compile(r"\w+")
@@ -264,6 +265,11 @@ def fold_transliteration(word: str) -> str:
 
     Diacritics go, y/j become i, w becomes v, kh becomes h and doubled letters
     are single: Tsikhanovskaya and Tsihanovskaja, Sergey and Sergei fold alike.
+    Milder than the diff's ``normal.fold_key`` (a consonant skeleton) on
+    purpose: this runs on every capitalised token (sentence starts too, with
+    no view of which words are names), where a skeleton would merge ordinary
+    words (These / Those) into shared shingles; and the index stores hashes
+    made with it.
     """
     decomposed = unicodedata.normalize("NFKD", word)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
@@ -286,7 +292,7 @@ def token_hashes(text: str, hasher: TokenHasher) -> np.ndarray:
     return hasher.hash_spans(text, starts, ends, keys)
 
 
-def tokenise(doc_id: str, text: str, hasher: TokenHasher) -> Tokens:
+def alignment_tokens(doc_id: str, text: str, hasher: TokenHasher) -> Tokens:
     """Tokens of ``text`` with offsets, hashes, sentence numbers and quote flags."""
     codes = code_points(text)
     starts, ends, keys = scan_words(codes)
@@ -477,3 +483,12 @@ def mix64(value):
     value ^= value >> _SHIFT_2
     value *= _MIX_2
     return value ^ (value >> _SHIFT_3)
+
+
+# A body, or its paragraphs (what CleanArticle.body joins): sketch tasks carry paragraphs and the
+# workers join them, rather than the main process joining every article's before it hands out a task.
+Text = str | tuple[str, ...]
+
+
+def body_of(text: Text) -> str:
+    return text if isinstance(text, str) else PARAGRAPH_SEPARATOR.join(text)

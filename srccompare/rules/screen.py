@@ -24,6 +24,7 @@ from collections import deque
 from collections.abc import Sequence
 from itertools import accumulate
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import re
 
@@ -39,13 +40,35 @@ MOST_STRINGS = 64  # per test of a rule (prefilter.py allows 12: each costs it a
 CACHED_TEXTS = 4096  # the finders ask about the same paragraphs in turn; remember that many answers
 
 
+class Automaton(NamedTuple):
+    """The prefilters' strings as one byte automaton (``_automaton``), as the kernel takes it."""
+
+    classes: np.ndarray  # per byte: its class
+    steps: np.ndarray  # per (state row, class): the target's row shifted left, and whether strings end there
+    width: np.int64  # classes (a state's row is state x width)
+    out_starts: np.ndarray  # the strings ending in state s are out_strings[out_starts[s] : out_starts[s + 1]]
+    out_strings: np.ndarray
+    lengths: np.ndarray  # per string: its length in bytes
+
+
+class RuleTests(NamedTuple):
+    """Per check (two a rule): the tests its prefilter makes, as bit sets over the automaton's strings."""
+
+    first_codes: np.ndarray  # the code points some check's match must start with, sorted
+    first_ok: np.ndarray  # (checks, first codes): which of them each check allows
+    masks: np.ndarray  # (checks, 3, words): the strings of its prefix, required and floating tests
+    has: np.ndarray  # (checks, 5): which tests exist (columns FIRST ... ANCHORED_ONLY)
+    anchored: np.ndarray  # per check: every alternative anchored at the start
+
+
 @dataclass(frozen=True, eq=False)
 class Screen:
     """Which of ``lines`` line rules, ``credits`` credit rules and the block rules after them can match."""
 
     lines: int
     credits: int
-    tables: tuple[np.ndarray, ...]  # the automaton and the tests, as _passing takes them
+    automaton: Automaton
+    tests: RuleTests
     answers: dict[str, tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]] = field(default_factory=dict)
 
     def candidates(self, folded: str) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]:
@@ -71,7 +94,7 @@ class Screen:
         sizes = [len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass")) for text in new]
         data = np.frombuffer("".join(new).encode("utf-8", "surrogatepass"), dtype=np.uint8)
         offsets = np.fromiter(accumulate(sizes, initial=0), dtype=np.int64, count=len(sizes) + 1)
-        positions, ends = _passing(data, offsets, self.lines, self.credits, *self.tables)
+        positions, ends = _passing(data, offsets, self.lines, self.credits, self.automaton, self.tests)
         positions, start = positions.tolist(), 0
         for text, (lines_end, credits_end, end) in zip(new, ends.tolist()):
             self.answers[text] = (
@@ -113,10 +136,10 @@ def build_screen(
     anchored = np.array([check.anchored for check in checks], dtype=np.bool_)
     first_codes = np.array([ord(char) for char in first_chars], dtype=np.int64)
     automaton = _automaton([string.encode("utf-8", "surrogatepass") for string in strings])
-    return Screen(len(lines), len(credits), automaton + (first_codes, first_ok, masks, has, anchored))
+    return Screen(len(lines), len(credits), automaton, RuleTests(first_codes, first_ok, masks, has, anchored))
 
 
-def _automaton(strings: list[bytes]) -> tuple[np.ndarray, ...]:
+def _automaton(strings: list[bytes]) -> Automaton:
     """Aho-Corasick over bytes: (byte classes, transitions, their width, the strings ending at
     each state as starts and numbers, the strings' lengths). Bytes in no string share class 0."""
     classes = np.zeros(256, dtype=np.int32)
@@ -165,19 +188,19 @@ def _automaton(strings: list[bytes]) -> tuple[np.ndarray, ...]:
     out_starts = np.cumsum([0] + [len(e) for e in ends]).astype(np.int64)
     out_strings = np.array([s for e in ends for s in e], dtype=np.int64)
     lengths = np.array([len(s) for s in strings], dtype=np.int64)
-    return classes, steps, np.int64(width), out_starts, out_strings, lengths
+    return Automaton(classes, steps, np.int64(width), out_starts, out_strings, lengths)
 
 
 @numba.njit(cache=True)
-def _passing(
-    text, offsets, lines, credits, classes, steps, width, out_starts, out_strings, lengths,
-    first_codes, first_ok, masks, has, anchored,
-):
+def _passing(text, offsets, lines, credits, automaton, tests):
     """For each text text[offsets[k] : offsets[k + 1]] (a folded paragraph's UTF-8 bytes), the
     rules whose first-character set and prefilter let them try their regex: Prefilter.search's
     tests on what one pass over the text found. Returns the rules' positions, numbered within their
     kind (lines, credits, blocks: rules 0 .., lines .., lines + credits ..), and per text the ends of
     its line, credit and block positions."""
+    classes, steps, width = automaton.classes, automaton.steps, automaton.width
+    out_starts, out_strings, lengths = automaton.out_starts, automaton.out_strings, automaton.lengths
+    first_codes, first_ok, masks, has, anchored = tests.first_codes, tests.first_ok, tests.masks, tests.has, tests.anchored
     rules, words = masks.shape[0] // 2, masks.shape[2]  # checks c and c + rules are rule c's two prefilters
     texts = len(offsets) - 1
     positions = np.empty(rules * texts, np.int64)

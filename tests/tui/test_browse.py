@@ -13,7 +13,7 @@ from srccompare.reuse.attribute import count_words
 from srccompare.cli.browse import find_in
 from srccompare.ingest.corpus import load_corpus
 from srccompare.model import Attribution, CleanArticle, Credit, Evidence, Metadata, Passage, ReuseResult
-from srccompare.reuse.pipeline import summarise, summarise_pairs
+from srccompare.reuse.summary import summarise, summarise_pairs
 from srccompare.tui.browse_app import BrowseApp
 from srccompare.tui.screens.browse import BrowseScreen, Processed
 from srccompare.tui.widgets.article_table import ArticleTable
