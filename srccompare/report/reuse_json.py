@@ -11,6 +11,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from srccompare.report.stories import story_label
 from srccompare.model import CleanArticle, PairSummary, Passage, ReuseResult, to_dict
 from srccompare.names import article_name
 from srccompare.report.reuse_views import attributions_by_doc, reused_share
@@ -32,7 +33,7 @@ def as_data(result: ReuseResult, articles: Sequence[CleanArticle]) -> dict[str, 
             {
                 "id": family.id,
                 "size": len({span.doc_id for span in family.spans}),
-                "label": family.label,
+                "label": family.label or story_label(family, bodies)[0],
                 "spans": [
                     {**vars(span), "text": bodies.get(span.doc_id, "")[span.start:span.end]} for span in family.spans  # (flat)
                 ],

@@ -11,7 +11,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from srccompare.model import Attribution, CleanArticle, Family, Passage
-from srccompare.report.stories import story_label  # the reports' label: the sentence most members carry
 from srccompare.reuse.attribute import explicit_attributions, in_order, inferred_attributions
 from srccompare.reuse.group import find_digests
 from srccompare.settings import AttributeParameters, GroupParameters
@@ -40,5 +39,6 @@ def stories(
         credited[attribution.doc_id].add(attribution.agency)
     digests = find_digests(passages, bodies, credited, group.digest_min_stories, group.digest_min_words)
     inferred = inferred_attributions(articles, passages, explicit, params, digests)
-    labelled = tuple(replace(f, size=len({s.doc_id for s in f.spans}), label=story_label(f, bodies)[0]) for f in families)
-    return Stories(labelled, digests, in_order(explicit + inferred))
+    # (labels are the reports' job, report.stories: labelling every family here cost 3 s at 10k articles)
+    sized = tuple(replace(f, size=len({s.doc_id for s in f.spans})) for f in families)
+    return Stories(sized, digests, in_order(explicit + inferred))
