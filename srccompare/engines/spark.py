@@ -414,7 +414,7 @@ def is_star_forest(edges: DataFrame) -> bool:
 
 def attribute(spark: SparkSession, docs: DataFrame, passages: DataFrame, families: DataFrame,
               settings: Settings) -> tuple[DataFrame, DataFrame, list[str]]:
-    """Labelled families, attributions (typed, ordered as ``attribute.attribute`` orders them) and
+    """Families with their sizes, attributions (typed, ordered as ``attribute.attribute`` orders them) and
     digest pages, from ``reuse.stories`` on the driver: the passages, the families and the cleaned
     documents are collected (common-source text is a question about the whole corpus)."""
     found_passages = [batches.passage_from_row(row.asDict()) for row in passages.orderBy("index").collect()]

@@ -1,4 +1,4 @@
-"""After grouping, for every engine alike: digest pages, family labels, attributions.
+"""After grouping, for every engine alike: digest pages, family sizes, attributions.
 
 The local pipeline, the index query and the Spark engine (on its driver) all
 call ``stories``, so that one corpus gets one answer from each.
@@ -18,7 +18,7 @@ from srccompare.settings import AttributeParameters, GroupParameters
 
 @dataclass(frozen=True)
 class Stories:
-    families: tuple[Family, ...]  # labelled, with their sizes
+    families: tuple[Family, ...]  # with their sizes (labels: report.stories)
     digests: tuple[str, ...]
     attributions: tuple[Attribution, ...]
 
