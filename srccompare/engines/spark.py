@@ -23,7 +23,7 @@ engine (``srccompare.engines.spark_batches``), so both give the same answer:
    operations (Kiveris et al. 2014; no GraphFrames, nothing collected);
 6. attribute and summarise: the passages, families and the cleaned
    documents are collected to the driver, where ``reuse.stories`` finds
-   digest pages, labels families and attributes, as the local engine and the
+   digest pages, sizes families and attributes, as the local engine and the
    index query do (which text is common-source is a question about the whole
    corpus); summaries per document in tasks;
 7. write passages, families, attributions, documents and errors to DIR, each
