@@ -86,13 +86,14 @@ CreditHow = Literal["byline", "credit_line", "source_line", "dateline", "copyrig
 class Credit:
     """An agency credited by the article.
 
-    ``agency`` is the canonical name ("Reuters", "AFP", "AP", ...) or
-    "agencies" for an unnamed "and agencies"; ``how`` is the form of the
+    ``agency`` is the canonical name ("Reuters", "AFP", "AP", ...) or None
+    for a credit that names no agency ("and agencies", "with wire services"):
+    recorded with its text, never shown as an agency; ``how`` is the form of the
     credit; ``text`` is the words that carried it. Photo credits have
     ``how == "photo"`` and are kept apart from text credits.
     """
 
-    agency: str
+    agency: str | None
     how: CreditHow
     text: str
 
@@ -120,7 +121,7 @@ class Metadata:
     @property
     def agencies(self) -> tuple[str, ...]:
         """Agencies credited in the text (not in photo credits), in order, once each."""
-        return tuple(dict.fromkeys(c.agency for c in self.credits))
+        return tuple(dict.fromkeys(c.agency for c in self.credits if c.agency))
 
 
 def _unique(items: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -223,6 +224,8 @@ class Family:
     id: str
     spans: tuple[Span, ...]
     passages: tuple[int, ...]  # indexes into ReuseResult.passages
+    size: int = 0  # the articles carrying it
+    label: str = ""  # its most widely carried sentence
 
 
 @dataclass(frozen=True)
@@ -242,6 +245,11 @@ class Attribution:
     share: float  # share of the article's words in passages backing this attribution
     credits: tuple[Credit, ...] = ()  # for explicit attributions
     evidence: tuple[Evidence, ...] = ()  # for inferred attributions
+    # Inferred only: "high" or "medium" (README.md, "Attribution"), the weighted words of
+    # agency-specific text behind it, and why its passages count.
+    confidence: str | None = None
+    score: float | None = None
+    reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -300,6 +308,7 @@ class ReuseResult:
     families: tuple[Family, ...]
     attributions: tuple[Attribution, ...]
     pairs: tuple[PairSummary, ...]  # every pair of articles sharing a passage, most shared words first
+    digests: tuple[str, ...] = ()  # digest and aggregator pages (many unrelated stories): neither sources nor judged
 
 
 # --- diff -------------------------------------------------------------------

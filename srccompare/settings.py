@@ -136,15 +136,21 @@ class AlignParameters:
 
 @dataclass(frozen=True)
 class GroupParameters:
-    min_overlap: float = _share()  # two spans of one article overlapping this much are one family
+    min_overlap: float = _share()  # two spans of one article overlapping this much (of the longer) are one family
+    digest_min_stories: int = _at_least(2)  # a page carrying this many unrelated stories is a digest
+    digest_min_words: int = _at_least(1)  # a stretch of shared text this long is a story of its own
 
 
 @dataclass(frozen=True)
 class AttributeParameters:
     quote_weight: float = _at_least(0.0)  # weight of a word inside quotation marks (reporting words weigh 1)
     min_passage_words: int = _at_least(0)  # shorter passages are not evidence
-    min_words: int = _at_least(0)  # weighted words an article must share with an agency's articles
+    min_score: float = _at_least(0.0)  # weighted words of agency-specific text an article must carry
     min_share: float = _share()  # share of the article's words inside the backing passages
+    high_score: float = _at_least(0.0)  # "high" confidence from this score (and two credited articles)
+    common_min_carriers: int = _at_least(1)  # independent articles carrying a text that make it common-source...
+    common_ratio: float = _at_least(0.0)  # ...when at least this many times the agency's copies carrying it
+    strong_share: float = _share()  # an uncredited article this much of which is agency text is its copy
 
 
 @dataclass(frozen=True)
@@ -253,7 +259,7 @@ MOVED_REUSE_KEYS = {
     "family_min_overlap": "reuse.group.min_overlap",
     "quote_weight": "reuse.attribute.quote_weight",
     "attribute_min_passage_words": "reuse.attribute.min_passage_words",
-    "attribute_min_words": "reuse.attribute.min_words",
+    "attribute_min_words": "reuse.attribute.min_score",
     "attribute_min_share": "reuse.attribute.min_share",
     "chunk_documents": "reuse.engine.chunk_documents",
     "chunk_pairs": "reuse.engine.chunk_pairs",

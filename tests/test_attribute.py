@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 from hypothesis import given, settings as hsettings
 from hypothesis import strategies as st
 
@@ -5,7 +7,8 @@ from srccompare.reuse.attribute import AttributeParameters, attribute, count_wor
 from srccompare.model import CleanArticle, Credit, Metadata, Passage
 from tests.reuse_text import filler
 
-PARAMS = AttributeParameters(quote_weight=0.25, min_passage_words=12, min_words=25, min_share=0.02)
+PARAMS = AttributeParameters(quote_weight=0.25, min_passage_words=12, min_score=25, min_share=0.02, high_score=150,
+                             common_min_carriers=3, common_ratio=0.5, strong_share=0.3)
 
 
 def article(doc_id, credits=(), photo=()):
@@ -49,11 +52,50 @@ def test_wire_copy_given_by_the_user_is_a_source():
     assert result[1].credits[0].how == "wire"
 
 
-def test_unnamed_agencies_are_explicit_but_make_nobody_else_anything():
-    agencies = Credit("agencies", "source_line", "Source: TRT World and agencies")
+def test_unnamed_agencies_are_no_agency_and_make_nobody_else_anything():
+    agencies = Credit(None, "source_line", "Source: TRT World and agencies")
     articles = [article("trt", credits=(agencies,)), article("copier")]
-    result = attribute(articles, [shared("copier", "trt", 80)], {}, PARAMS)
-    assert [(a.doc_id, a.agency) for a in result] == [("trt", "agencies")]
+    assert attribute(articles, [shared("copier", "trt", 80)], {}, PARAMS) == ()
+
+
+AP = Credit("AP", "byline", "By Jane Doe, Associated Press")
+REUTERS = Credit("Reuters", "dateline", "HELSINKI (Reuters) -")
+
+
+def test_text_carried_by_two_agencies_is_common_source():
+    """The same remarks in an AP story and a Reuters story are nobody's copy."""
+    articles = [article("ap", credits=(AP,)), article("reuters", credits=(REUTERS,)), article("quoter")]
+    passages = [shared("quoter", "ap", 60), shared("quoter", "reuters", 60), shared("ap", "reuters", 60)]
+    assert [(a.doc_id, a.how) for a in attribute(articles, passages, {}, PARAMS)] == [("ap", "explicit"), ("reuters", "explicit")]
+
+
+def test_text_carried_mostly_by_independent_articles_is_common_source():
+    """A statement one AP story carries and five unrelated articles carry too is not AP's."""
+    others = [f"indep{n}" for n in range(5)]
+    articles = [article("ap", credits=(AP,)), *(article(o) for o in others)]
+    passages = [shared(o, "ap", 60) for o in others] + [shared(a, b, 60) for a in others for b in others if a < b]
+    assert [a.doc_id for a in attribute(articles, passages, {}, PARAMS)] == ["ap"]
+
+
+def test_a_story_carried_by_its_copies_stays_the_agencys_with_confidence_and_reason():
+    """Credited and masked copies of one story: the masked ones are the agency's, through every credited copy."""
+    credited = [f"ap{n}" for n in range(3)]
+    masked = ["copy1", "copy2"]
+    articles = [*(article(c, credits=(AP,)) for c in credited), *(article(m) for m in masked)]
+    ids = credited + masked
+    passages = [shared(a, b, 200) for a in ids for b in ids if a < b]
+    params = replace(PARAMS, high_score=100)
+    inferred = [a for a in attribute(articles, passages, {}, params) if a.how == "inferred"]
+    assert [(a.doc_id, a.agency, a.confidence) for a in inferred] == [("copy1", "AP", "high"), ("copy2", "AP", "high")]
+    assert sorted(e.via_id for e in inferred[0].evidence) == credited
+    assert inferred[0].score >= 100 and "credited to AP" in inferred[0].reason
+    one_source = [a for a in attribute(articles[2:], passages[-3:], {}, params) if a.how == "inferred"]
+    assert [(a.doc_id, a.confidence) for a in one_source] == [("copy1", "medium"), ("copy2", "medium")]
+
+
+def test_a_digest_page_is_not_a_source():
+    articles = [article("digest", credits=(AP,)), article("story")]
+    assert [a.how for a in attribute(articles, [shared("story", "digest", 60)], {}, PARAMS, digests=("digest",))] == ["explicit"]
 
 
 def _regex_words_in_spans(body, spans):

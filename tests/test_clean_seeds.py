@@ -87,7 +87,7 @@ def test_nbc_metadata(seeds):
 def test_trt_metadata(seeds):
     meta = seeds["trt"].metadata
     assert meta.outlet == "TRT World"
-    assert [(c.agency, c.how) for c in meta.credits] == [("agencies", "source_line")]
+    assert [(c.agency, c.how) for c in meta.credits] == [(None, "source_line")]  # names no agency
     assert [c.agency for c in meta.photo_credits] == ["AP"]
 
 

@@ -3,7 +3,7 @@ from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from srccompare.reuse.group import group_passages, overlapping_spans
+from srccompare.reuse.group import find_digests, group_passages, overlapping_spans
 from srccompare.model import Passage, Span
 
 
@@ -29,6 +29,31 @@ def test_a_bare_touch_does_not_join():
     assert len(group_passages(passages, min_overlap=0.01)) == 1
 
 
+def test_a_long_span_does_not_chain_the_short_texts_inside_it():
+    """A whole story copied by b (a's 0-1000) and two quotes a shares with c and d: three texts, three
+    families (of the shorter, the quotes would join the story and each other through it)."""
+    passages = [passage("a", 0, 1000, "b", 0, 1000), passage("a", 100, 200, "c", 0, 100), passage("a", 700, 800, "d", 0, 100)]
+    assert sorted(f.passages for f in group_passages(passages, min_overlap=0.7)) == [(0,), (1,), (2,)]
+    edited = [passage("a", 0, 1000, "b", 0, 1000), passage("a", 0, 900, "e", 0, 900)]  # copies of one text
+    assert [f.passages for f in group_passages(edited, min_overlap=0.7)] == [(0, 1)]
+
+
+STORY = " ".join(f"Sentence {n} of the story says something of its own." for n in range(12))
+
+
+def test_a_page_of_unrelated_stories_is_a_digest_and_a_story_copied_whole_is_not():
+    digest = [passage("digest", 0, 300, f"copy{n}", 0, 300) for n in range(3)]
+    digest += [passage("digest", 400, 700, f"other{n}", 0, 300) for n in range(3)]
+    digest += [passage("digest", 800, 1100, f"third{n}", 0, 300) for n in range(3)]
+    bodies = {"digest": STORY * 3}
+    assert find_digests(digest, bodies, {}, 3, 20) == ("digest",)
+    copied = [passage("copy", 0, 1100, f"copy{n}", 0, 1100) for n in range(5)]
+    assert find_digests(copied, {"copy": STORY * 3}, {}, 3, 20) == ()
+    # stretches carried by articles credited to two agencies are quotations, not stories
+    credited = {"copy0": {"AP"}, "copy1": {"Reuters"}, "other0": {"AP"}, "other1": {"AFP"}}
+    assert find_digests(digest, bodies, credited, 3, 20) == ()
+
+
 def test_order_of_passages_does_not_change_families():
     passages = [passage("a", 0, 100, "b", 0, 100), passage("c", 0, 100, "b", 10, 90), passage("x", 0, 50, "y", 0, 50)]
     forward = group_passages(passages)
@@ -43,13 +68,13 @@ span_lists = st.lists(
 
 
 def brute_overlaps(spans, min_overlap):
-    """Every pair (i < j) of spans in one document overlapping by min_overlap of the shorter."""
+    """Every pair (i < j) of spans in one document overlapping by min_overlap of the longer."""
     found = set()
     for i, one in enumerate(spans):
         for j, other in enumerate(spans[i + 1 :], start=i + 1):
             overlap = min(one.end, other.end) - max(one.start, other.start)
-            shorter = min(one.end - one.start, other.end - other.start)
-            if one.doc_id == other.doc_id and overlap > 0 and overlap >= min_overlap * shorter:
+            longer = max(one.end - one.start, other.end - other.start)
+            if one.doc_id == other.doc_id and overlap > 0 and overlap >= min_overlap * longer:
                 found.add((i, j))
     return found
 

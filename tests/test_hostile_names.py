@@ -178,3 +178,15 @@ def test_the_formula_guard_holds_for_every_leading_character():
                                         ("-12 protesters", "'-12 protesters"), ("Reuters", "Reuters"), ("", "")])
 def test_inert_cells(text, cell):
     assert reuse_csv.inert(text) == cell
+
+
+def test_credits_naming_no_agency_pass_the_sanitiser_as_unnamed():
+    """A credit such as "and agencies" has no agency (None): made visible, it stays unnamed, its text inert."""
+    from srccompare.display.visible import visible_metadata
+    from srccompare.model import Credit, Metadata
+
+    unnamed = Credit(None, "source_line", "Source: TRT World and agencies\x1b[2J")
+    cleaned = visible_metadata(Metadata(outlet="TRT World", credits=(unnamed,)))
+    assert cleaned.credits[0].agency is None
+    assert "\x1b" not in cleaned.credits[0].text and "␛" in cleaned.credits[0].text
+    assert visible_metadata(Metadata(credits=(Credit(None, "source_line", "and agencies"),))).credits[0].agency is None

@@ -27,7 +27,7 @@ def corpus(seeds, settings):
 def test_json_has_every_section_and_offsets_point_at_the_text(corpus):
     result, articles = corpus
     data = json.loads(reuse_json.as_json(result, articles))
-    assert set(data) == {"schema", "documents", "passages", "families", "pairs", "attributions"}
+    assert set(data) == {"schema", "documents", "passages", "families", "pairs", "attributions", "digests"}
     texts = {doc["doc_id"]: doc["text"] for doc in data["documents"]}
     assert len(texts) == 5 and data["passages"]
     for number, passage in enumerate(data["passages"]):

@@ -175,7 +175,7 @@ def test_credit_forms(line, agency, how):
 
 def test_source_line_with_agencies_and_the_outlet():
     article = clean_between("Source: TRTWorld and agencies")
-    assert [(c.agency, c.how) for c in article.metadata.credits] == [("agencies", "source_line")]
+    assert [(c.agency, c.how) for c in article.metadata.credits] == [(None, "source_line")]  # recorded, named no agency
     assert article.metadata.outlet == "TRT World"
 
 
@@ -198,3 +198,64 @@ def test_reporting_that_names_an_agency_is_not_a_credit(line):
     article = clean_between(line)
     assert article.metadata.credits == ()
     assert line in article.paragraphs
+
+
+# Page chrome above a story as a page's text carries it (headline, share bar, byline, times).
+CHROME = ["EU Rejects Belarus Election Result, Readies Sanctions", "Share", "Tweet", "Email",
+          "Published 3:04 PM ET Aug 19, 2020"]
+
+
+def test_a_dateline_after_page_chrome_is_found():
+    first = "HELSINKI (Reuters) - " + LEAD
+    article = clean_text("\n\n".join([*CHROME, "By Anne Kauranen", first, CLOSE]))
+    assert [(c.agency, c.how) for c in article.metadata.credits] == [("Reuters", "dateline")]
+    assert article.paragraphs[-2:] == (first, CLOSE)  # the dateline begins the story and stays
+
+
+@pytest.mark.parametrize(
+    "byline",
+    [
+        "Jonathan Lemire, Jill Colvin and Vladimir Isachenkov, Associated Press",
+        "By JONATHAN LEMIRE and VLADIMIR ISACHENKOV / Associated Press",
+        "By Jonathan Lemire, Associated PressPublished 5:03 p.m. ET July 16, 2018",
+    ],
+)
+def test_bylines_naming_reporters_then_the_agency(byline):
+    article = clean_text("\n\n".join([CHROME[0], byline, LEAD, CLOSE]))
+    assert [(c.agency, c.how) for c in article.metadata.credits] == [("AP", "byline")]
+    assert article.paragraphs[-2:] == (LEAD, CLOSE) and byline not in article.body
+
+
+def test_a_byline_fused_with_the_story_keeps_the_story():
+    article = clean_text("\n\n".join([CHROME[0], "By Jonathan Lemire, Associated Press" + LEAD, CLOSE]))
+    assert [(c.agency, c.how) for c in article.metadata.credits] == [("AP", "byline")]
+    assert article.paragraphs[-2:] == (LEAD, CLOSE)
+
+
+CAPTION = "European Council President Charles Michel speaks during a video summit in Brussels, August 19, 2020."
+
+
+@pytest.mark.parametrize("credit", ["AP", "Reuters", "(AFP)"])
+def test_a_bare_agency_line_under_a_caption_is_a_photo_credit(credit):
+    article = clean_text("\n\n".join([LEAD, CAPTION, credit, CLOSE]))
+    assert article.metadata.credits == ()
+    assert [c.how for c in article.metadata.photo_credits] == ["photo"]
+    assert credit not in article.paragraphs
+
+
+@pytest.mark.parametrize(("line", "agency"), [("\u2014 AFP", "AFP"), ("(Reuters)", "Reuters"), ("AP", "AP")])
+def test_a_bare_agency_line_ending_the_story_is_its_credit(line, agency):
+    article = clean_text("\n\n".join([LEAD, CLOSE, line]))
+    assert [(c.agency, c.how) for c in article.metadata.credits] == [(agency, "credit_line" if line != "AP" else "byline")]
+
+
+@pytest.mark.parametrize("line", ["With wire services", "\u2014 Agencies", "Agencies contributed to this report."])
+def test_credits_naming_no_agency_are_recorded_without_one(line):
+    article = clean_between(line)
+    assert [c.agency for c in article.metadata.credits] == [None]
+    assert article.metadata.agencies == () and line not in article.body
+
+
+def test_an_agency_news_digest_is_credited():
+    article = clean_text("\n\n".join(["AP News in Brief at 6:04 p.m. EDT", LEAD, CLOSE]))
+    assert [(c.agency, c.how) for c in article.metadata.credits] == [("AP", "credit_line")]

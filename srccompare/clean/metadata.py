@@ -24,7 +24,9 @@ DATE = (
     r"|\d{1,2}[./]\d{1,2}[./]\d{4})"
 )
 DATE_PREFIX = re.compile(
-    rf"^(?:(?:date|published|posted|updated|last updated)\s*:?\s*(?:on\s+)?)?(?:\w+day,?\s+)?(?P<date>{DATE})"
+    rf"^(?:(?:date|published|posted|updated|last updated)\s*:?\s*(?:on\s+)?)?"
+    r"(?:\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\b\.?)?\s*(?:[A-Z]{2,4}\s+)?)?"  # "Published 3:04 PM ET Aug 19, 2020"
+    rf"(?:\w+day,?\s+)?(?P<date>{DATE})"
     r"(?:(?:,|\s[-–|])?\s*(?:at\s+)?\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\b\.?)?(?:\s*[A-Z]{2,4})?)?\s*",
     re.I,
 )
@@ -67,36 +69,83 @@ class FoundHead:
 
 
 def find_credits(paragraphs: Sequence[str], rules: Rules, taken: set[int]) -> FoundCredits:
-    """Agency credits: bylines, credit lines, source lines, copyright lines (removed) and datelines (kept)."""
+    """Agency credits: bylines, credit lines, source lines, copyright lines (removed) and datelines (kept).
+
+    The head (page chrome, then the first paragraph of prose) is searched
+    whatever its paragraphs' length, so that a dateline after the headline,
+    share bar and byline lines is found; elsewhere only short paragraphs are.
+    A form marked ``where = "edge"`` in the middle of the text, or under a
+    caption, is a photo credit (a Mark with photo credits, no text credit).
+    """
     marks: list[Mark] = []
     credits: list[Credit] = []
     outlets: list[str] = []
+    lead = _lead_index(paragraphs, taken)
+    last = max((i for i in range(len(paragraphs)) if i not in taken and paragraphs[i].strip()), default=-1)
     for index, paragraph in enumerate(paragraphs):
         if index in taken:
             continue
         folded = fold_case(paragraph)
         positions = rules.credits_for(folded)
-        if not positions or word_count(paragraph) > CREDIT_MAX_WORDS and not index == 0:
+        if not positions or word_count(paragraph) > CREDIT_MAX_WORDS and index > lead:
             continue  # (no rule can match: then the words go uncounted)
         for position in positions:
             rule = rules.credits[position]
             match = rule.cheap.search(rule.pattern, paragraph, folded)
-            if match is None:
+            if match is None or (rule.how == "dateline" and index > lead):
                 continue
-            found, named_outlets = _credits_from(match, rule.how, rule.agency, rules)
+            found, named_outlets = _credits_from(match, rule.how, rule.agency, rules, rule.unnamed)
             if not found and not named_outlets:
                 continue
+            if rule.where == "edge" and not _at_edge(paragraphs, index, lead, last):
+                photos = tuple(Credit(c.agency, "photo", c.text) for c in found if c.agency)
+                marks.append(Mark(index, rule.id, "caption", paragraph, photo_credits=photos))
+                break
             credits.extend(found)
             outlets.extend(named_outlets)
             if rule.remove:
-                marks.append(Mark(index, rule.id, "credit", paragraph))
+                marks.append(_credit_mark(index, rule.id, paragraph, match))
             break
     return FoundCredits(marks, credits, outlets)
 
 
-def _credits_from(match: re.Match[str], how: str, fixed: str | None, rules: Rules) -> tuple[list[Credit], list[str]]:
+LEAD_WORDS = 20  # the first paragraph this long is the story's first paragraph of prose
+HEAD_LINES = 12  # page chrome above the story: at most this many lines
+
+
+def _lead_index(paragraphs: Sequence[str], taken: set[int]) -> int:
+    """The index of the story's first paragraph of prose (the head ends with it)."""
+    for index, paragraph in enumerate(paragraphs[:HEAD_LINES]):
+        if index not in taken and word_count(paragraph) >= LEAD_WORDS:
+            return index
+    return 0
+
+
+def _at_edge(paragraphs: Sequence[str], index: int, lead: int, last: int) -> bool:
+    """In the head and not under a caption, or the last line: where a bare credit line is the article's."""
+    if index == last and index > lead:
+        return True
+    if index > lead:
+        return False
+    before = paragraphs[index - 1].rstrip() if index > 0 else ""
+    return not (word_count(before) >= 8 and before[-1:] in ".)")  # a sentence above it: a caption
+
+
+def _credit_mark(index: int, rule_id: str, paragraph: str, match: re.Match[str]) -> Mark:
+    """The credit's paragraph goes; a byline fused with the story's text (no break between them) loses only the byline."""
+    rest = paragraph[match.end():].strip()
+    if word_count(rest) >= LEAD_WORDS:
+        return Mark(index, rule_id, "credit", match.group(0), keep=rest)
+    return Mark(index, rule_id, "credit", paragraph)
+
+
+def _credits_from(
+    match: re.Match[str], how: str, fixed: str | None, rules: Rules, unnamed: bool = False
+) -> tuple[list[Credit], list[str]]:
     groups = match.groupdict()
     text = match.group(0).strip()
+    if unnamed:
+        return [Credit(None, how, text)], []  # type: ignore[arg-type]
     if fixed:
         return [Credit(fixed, how, text)], []  # type: ignore[arg-type]
     if groups.get("list"):
@@ -116,7 +165,7 @@ def _source_list(listed: str, text: str, rules: Rules) -> tuple[list[Credit], li
         if agency is not None:
             credits.append(Credit(agency.name, "source_line", text))
         elif re.fullmatch(r"(?:other\s+|news\s+|wire\s+)?(?:agencies|wires|news agencies|wire services)", item, re.I):
-            credits.append(Credit("agencies", "source_line", text))
+            credits.append(Credit(None, "source_line", text))
         elif word_count(item) <= 4:
             outlets.append(rules.outlet_named(item) or item)
     if not credits and not outlets:

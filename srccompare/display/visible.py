@@ -58,7 +58,7 @@ def visible_metadata(metadata: Metadata) -> Metadata:
     """``metadata`` with each of its text fields (and its credits' words) passed through ``visible``."""
     credits = (*metadata.credits, *metadata.photo_credits)
     values = [getattr(metadata, name) or "" for name in TEXT_FIELDS]
-    if UNSAFE.search("".join([*values, *(c.agency + c.text for c in credits)])) is None:  # (one scan, the usual case)
+    if UNSAFE.search("".join([*values, *((c.agency or "") + c.text for c in credits)])) is None:  # (one scan, the usual case)
         return metadata
     fields = {name: visible_or_none(getattr(metadata, name)) for name in TEXT_FIELDS}
     return replace(metadata, **fields, credits=_visible_credits(metadata.credits),
@@ -66,4 +66,4 @@ def visible_metadata(metadata: Metadata) -> Metadata:
 
 
 def _visible_credits(credits: tuple[Credit, ...]) -> tuple[Credit, ...]:
-    return tuple(replace(c, agency=visible(c.agency), text=visible(c.text)) for c in credits)
+    return tuple(replace(c, agency=visible_or_none(c.agency), text=visible(c.text)) for c in credits)

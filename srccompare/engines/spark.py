@@ -21,8 +21,11 @@ engine (``srccompare.engines.spark_batches``), so both give the same answer:
 5. group: spans joined by their passage and by overlaps within a document,
    connected components by large-star/small-star rounds of DataFrame
    operations (Kiveris et al. 2014; no GraphFrames, nothing collected);
-6. attribute and summarise: explicit credits per document, inferred
-   attributions per (document, agency), summaries per document;
+6. attribute and summarise: the passages, families and the cleaned
+   documents are collected to the driver, where ``reuse.stories`` finds
+   digest pages, sizes families and attributes, as the local engine and the
+   index query do (which text is common-source is a question about the whole
+   corpus); summaries per document in tasks;
 7. write passages, families, attributions, documents and errors to DIR, each
    as ``NAME.parquet/`` and ``NAME.jsonl/`` (Spark part files; the JSON Lines
    records are those of ``srccompare.model.to_dict``).
@@ -32,6 +35,7 @@ Every stage is persisted and counted before the next, so its time is its own.
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import time
@@ -48,6 +52,8 @@ from srccompare.reuse.candidates import WEIGHT_UNIT
 from srccompare.engines import spark_batches as batches
 from srccompare.engines.base import Engine, Result, Task
 from srccompare.reuse.sketch import index_parameters
+from srccompare.model import Family, Span, to_dict
+from srccompare.reuse.stories import stories
 from srccompare.settings import Settings
 
 DOCS_SCHEMA = "id string, source string, kind string, metadata string, paragraphs array<string>, wire string, problem string"
@@ -56,10 +62,12 @@ PASSAGE_SCHEMA = ("left_id string, left_start int, left_end int, right_id string
                   "similarity double, words int, quote_share double, kind string")
 FAMILY_ROW_SCHEMA = "span_count long, span_chars long, first_doc string, first_start long, family string"
 FAMILY_SCHEMA = "spans array<struct<doc_id:string,start:int,end:int>>, passages array<long>"
-ATTRIBUTION_ROW_SCHEMA = "doc_id string, agency string, how string, attribution string"
+LABELLED_FAMILY_SCHEMA = ("id string, spans array<struct<doc_id:string,start:int,end:int>>, passages array<long>, "
+                          "size int, label string")
 ATTRIBUTION_SCHEMA = ("doc_id string, agency string, how string, share double, "
                       "credits array<struct<agency:string,how:string,text:string>>, "
-                      "evidence array<struct<via_id:string,passages:array<long>,words:int>>")
+                      "evidence array<struct<via_id:string,passages:array<long>,words:int>>, "
+                      "confidence string, score double, reason string")
 SUMMARY_SCHEMA = ("doc_id string, source string, outlet string, title string, date string, "
                   "words int, reused_words int, top_partner string")
 OUTPUTS = ("passages", "families", "attributions", "documents", "errors")
@@ -111,6 +119,7 @@ class SparkRun:
     passages: int = 0
     families: int = 0
     attributions: int = 0
+    digests: tuple[str, ...] = ()
     component_rounds: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
 
@@ -173,17 +182,16 @@ def run_reuse(spark: SparkSession, inputs: Sequence[str], output: str, settings:
         families, run.component_rounds = group_passages(passages, reuse.group.min_overlap)
         run.families = _materialise(families)
     with run.stage("attribute"):
-        explicit = docs.mapInPandas(batches.explicit_batches, ATTRIBUTION_ROW_SCHEMA)
-        _materialise(explicit)
-        attributions = attribute(docs, passages, explicit, settings)
+        families, attributions, digests = attribute(spark, docs, passages, families, settings)
         run.attributions = _materialise(attributions)
+        run.digests = tuple(digests)
         documents = summarise(docs, passages)
         _materialise(documents)  # written twice (Parquet, JSON Lines): computed once
     with run.stage("write"):
         tables = dict(zip(OUTPUTS, (passages, families, attributions, documents, errors)))
         for name, table in tables.items():
             write_table(table, output, name)
-    for frame in (docs, sketches, pairs, explicit, *tables.values()):
+    for frame in (docs, sketches, pairs, *tables.values()):
         frame.unpersist()
     return run
 
@@ -404,22 +412,26 @@ def is_star_forest(edges: DataFrame) -> bool:
 # --- 6. attribute and summarise ------------------------------------------------------------
 
 
-def attribute(docs: DataFrame, passages: DataFrame, explicit: DataFrame, settings: Settings) -> DataFrame:
-    """Attributions (typed) ordered by document, explicit first, agency, as ``attribute.attribute`` orders them.
-
-    ``explicit``: the documents' explicit attributions (``batches.explicit_batches``) as rows.
-    """
-    params = settings.reuse.attribute
-    sources = explicit.filter(F.col("agency") != batches.UNNAMED_AGENCY).select(
-        F.col("doc_id").alias("other"), "agency")
-    sides = passage_sides(passages.filter(F.col("words") >= params.min_passage_words))
-    backing = (sides.join(sources, "other")
-               .join(explicit.select("doc_id", "agency"), ["doc_id", "agency"], "left_anti")
-               .groupBy("doc_id", "agency").agg(F.collect_list(F.to_json(F.struct(*sides.columns))).alias("backing"))
-               .join(docs.select(F.col("id").alias("doc_id"), "body"), "doc_id"))
-    inferred = backing.mapInPandas(_bound(batches.inferred_batches, params=params), ATTRIBUTION_ROW_SCHEMA)
-    found = explicit.unionByName(inferred).orderBy("doc_id", F.col("how") != "explicit", "agency")
-    return found.select(F.from_json("attribution", ATTRIBUTION_SCHEMA).alias("a")).select("a.*")
+def attribute(spark: SparkSession, docs: DataFrame, passages: DataFrame, families: DataFrame,
+              settings: Settings) -> tuple[DataFrame, DataFrame, list[str]]:
+    """Families with their sizes, attributions (typed, ordered as ``attribute.attribute`` orders them) and
+    digest pages, from ``reuse.stories`` on the driver: the passages, the families and the cleaned
+    documents are collected (common-source text is a question about the whole corpus)."""
+    found_passages = [batches.passage_from_row(row.asDict()) for row in passages.orderBy("index").collect()]
+    grouped = [Family(row["id"], tuple(Span(s["doc_id"], s["start"], s["end"]) for s in row["spans"]),
+                      tuple(row["passages"])) for row in families.orderBy("index").collect()]
+    rows = docs.select("id", "source", "kind", "metadata", "body", "wire").orderBy("id").collect()
+    articles = [batches.article_from_row(row.asDict()) for row in rows]
+    wired = {row["id"]: row["wire"] for row in rows if row["wire"]}
+    found = stories(articles, found_passages, grouped, wired, settings.reuse.group, settings.reuse.attribute)
+    labelled = spark.createDataFrame([(json.dumps(to_dict(f), ensure_ascii=False),) for f in found.families],
+                                     "family string")
+    attributions = spark.createDataFrame([(json.dumps(to_dict(a), ensure_ascii=False),) for a in found.attributions],
+                                         "attribution string")
+    families.unpersist()
+    return (labelled.select(F.from_json("family", LABELLED_FAMILY_SCHEMA).alias("f")).select("f.*").persist(),
+            attributions.select(F.from_json("attribution", ATTRIBUTION_SCHEMA).alias("a")).select("a.*").persist(),
+            list(found.digests))
 
 
 def passage_sides(passages: DataFrame) -> DataFrame:

@@ -16,7 +16,6 @@ summaries) travel as JSON of ``to_dict`` and are typed by the engine.
 from __future__ import annotations
 
 import json
-from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -24,17 +23,16 @@ import numpy as np
 import pandas as pd
 
 from srccompare.reuse.align import Weights
-from srccompare.reuse.attribute import UNNAMED_AGENCY, _judge, explicit_attributions
 from srccompare.reuse.group import _family, overlapping_spans
 from srccompare.model import CleanArticle, Credit, LoadError, Metadata, Passage, Span, to_dict
 from srccompare.reuse.align.stage import AlignTask, align_documents
 from srccompare.reuse.sketch import IndexParameters, SketchTask, sketch_documents
 from srccompare.reuse.summary import summarise
-from srccompare.settings import AlignParameters, AttributeParameters, Settings
+from srccompare.settings import AlignParameters, Settings
 
 Batches = Iterator[pd.DataFrame]
 
-__all__ = ["UNNAMED_AGENCY", "Weights"]  # re-exported for the engine
+__all__ = ["Weights"]  # re-exported for the engine
 
 # Cleaned documents keep their paragraphs until the outlet step; the engine then joins them into ``body``.
 DOC_COLUMNS = ["id", "source", "kind", "metadata", "paragraphs", "wire", "problem"]
@@ -214,40 +212,6 @@ def _family_row(found: list[dict]) -> list:
 
 
 # --- attribute and summarise -------------------------------------------------------------
-
-
-def explicit_batches(batches: Batches) -> Batches:
-    """Documents -> their explicit attributions (credits, wire copy)."""
-    for batch in batches:
-        found = []
-        for _, row in batch.iterrows():
-            wire = {row["id"]: row["wire"]} if isinstance(row["wire"], str) else {}
-            found += explicit_attributions([article_from_row(row)], wire)
-        yield _attribution_frame(found)
-
-
-def inferred_batches(batches: Batches, params: AttributeParameters) -> Batches:
-    """(document, agency, body, backing passages as JSON) rows -> the inferred attributions that hold."""
-    for batch in batches:
-        found = []
-        for doc_id, agency, body, backing in zip(batch["doc_id"], batch["agency"], batch["body"], batch["backing"]):
-            via: dict[str, list[int]] = defaultdict(list)
-            passages: dict[int, Passage] = {}
-            for row in sorted((json.loads(item) for item in backing), key=lambda row: row["index"]):
-                via[row["other"]].append(row["index"])
-                passages[row["index"]] = passage_from_row(row)
-            attribution = _judge(doc_id, agency, via, passages, body, params)  # type: ignore[arg-type]
-            found += [attribution] if attribution is not None else []
-        yield _attribution_frame(found)
-
-
-def _attribution_frame(attributions: list) -> pd.DataFrame:
-    return pd.DataFrame({
-        "doc_id": [a.doc_id for a in attributions],
-        "agency": [a.agency for a in attributions],
-        "how": [a.how for a in attributions],
-        "attribution": [json.dumps(to_dict(a), ensure_ascii=False) for a in attributions],
-    }, dtype=object)
 
 
 def summary_batches(batches: Batches) -> Batches:

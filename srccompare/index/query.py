@@ -29,9 +29,9 @@ import numpy as np
 
 from srccompare.reuse.align import Weights, align_pair
 from srccompare.reuse.arrays import distinct
-from srccompare.reuse.attribute import attribute
 from srccompare.reuse.candidates import WEIGHT_UNIT, key_weights
 from srccompare.reuse.group import group_passages
+from srccompare.reuse.stories import stories
 from srccompare.index.build import Indexer
 from srccompare.index.store import IndexEntry, KeyPostings, StoredArticle, Store
 from srccompare.model import CleanArticle, Corpus, Passage, ReuseResult, free_id
@@ -78,12 +78,15 @@ def query_index(store: Store, article: CleanArticle, settings: Settings, indexer
     chosen = sorted([query, *(p for p in partners if p.article.id in sharing)], key=lambda s: s.article.id)
     articles = tuple(stored.article for stored in chosen)
     wire = {stored.article.id: stored.wire for stored in chosen if stored.wire}
+    grouped = group_passages(passages, min_overlap=reuse.group.min_overlap)
+    grouped_stories = stories(articles, passages, grouped, wire, reuse.group, reuse.attribute)
     result = ReuseResult(
         documents=summarise(articles, passages),
         passages=passages,
-        families=group_passages(passages, min_overlap=reuse.group.min_overlap),
-        attributions=attribute(articles, passages, wire, reuse.attribute),
+        families=grouped_stories.families,
+        attributions=grouped_stories.attributions,
         pairs=summarise_pairs(articles, passages),
+        digests=grouped_stories.digests,
     )
     known_as = query.article.id if known is not None else None
     return QueryResult(query.article.id, known_as, len(partners), found.dropped_keys, result, articles, wire)

@@ -306,6 +306,7 @@ FROM articles GROUP BY outlet ORDER BY articles DESC, outlet LIMIT ?
 AGENCY_COUNTS = """
 SELECT agency, count(*) AS articles FROM (
     SELECT a.number, json_extract(c.value, '$.agency') AS agency FROM articles AS a, json_each(a.metadata, '$.credits') AS c
+    WHERE json_extract(c.value, '$.agency') IS NOT NULL  -- a credit naming no agency ("and agencies") is none
     UNION
     SELECT number, wire FROM articles WHERE wire IS NOT NULL
 ) GROUP BY agency ORDER BY articles DESC, agency LIMIT ?

@@ -11,6 +11,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from srccompare.report.stories import story_label
 from srccompare.model import CleanArticle, PairSummary, Passage, ReuseResult, to_dict
 from srccompare.display.names import article_name
 from srccompare.report.reuse_views import attributions_by_doc, reused_share
@@ -32,6 +33,7 @@ def as_data(result: ReuseResult, articles: Sequence[CleanArticle]) -> dict[str, 
             {
                 "id": family.id,
                 "size": len({span.doc_id for span in family.spans}),
+                "label": family.label or story_label(family, bodies)[0],
                 "spans": [
                     {**vars(span), "text": bodies.get(span.doc_id, "")[span.start:span.end]} for span in family.spans  # (flat)
                 ],
@@ -41,6 +43,7 @@ def as_data(result: ReuseResult, articles: Sequence[CleanArticle]) -> dict[str, 
         ],
         "pairs": [pair_record(pair) for pair in result.pairs],
         "attributions": [to_dict(attribution) for attribution in result.attributions],
+        "digests": list(result.digests),
     }
 
 
@@ -52,7 +55,7 @@ def as_json(result: ReuseResult, articles: Sequence[CleanArticle]) -> str:
     """
     data = as_data(result, articles)
     parts = [f'{{\n"schema": {json.dumps(data["schema"])}']
-    for section in ("documents", "passages", "families", "pairs", "attributions"):
+    for section in ("documents", "passages", "families", "pairs", "attributions", "digests"):
         records = ",\n".join(map(RECORD_ENCODER.encode, data[section]))
         parts.append(f'"{section}": [\n{records}\n]' if records else f'"{section}": []')
     return ",\n".join(parts) + "\n}\n"

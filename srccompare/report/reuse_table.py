@@ -72,7 +72,7 @@ def articles_table(result: ReuseResult, limit: int = ARTICLES_SHOWN) -> Table:
 
 
 def agencies_text(attributions: Sequence[Attribution]) -> Text:
-    """"AFP credited, Reuters inferred 5%": explicit in bold, inferred in italics."""
+    """"AFP credited, Reuters inferred 5% (medium)": explicit in bold, inferred in italics with its confidence."""
     text = Text()
     for number, attribution in enumerate(attributions):
         if number:
@@ -80,7 +80,8 @@ def agencies_text(attributions: Sequence[Attribution]) -> Text:
         if attribution.how == "explicit":
             text.append(f"{attribution.agency} credited", style="bold")
         else:
-            text.append(f"{attribution.agency} inferred {attribution.share:.0%}", style="italic")
+            level = f" ({attribution.confidence})" if attribution.confidence else ""
+            text.append(f"{attribution.agency} inferred {attribution.share:.0%}{level}", style="italic")
     return text if attributions else Text("-")
 
 

@@ -1,25 +1,51 @@
-"""Agency attributions: explicit from credits, inferred from shared reporting.
+"""Agency attributions: explicit from credits, inferred from agency-specific evidence.
 
 Explicit: an article whose text credits an agency (byline, credit line,
-source line, dateline; photo credits never count), and wire copy given by the
-user (``--wire AGENCY=PATH``, credit ``how="wire"``), is that agency's; the
-credit covers the whole article, so its ``share`` is 1.0.
+source line, dateline, copyright; photo credits never count, nor credits that
+name no agency), and wire copy given by the user (``--wire AGENCY=PATH``,
+credit ``how="wire"``), is that agency's; the credit covers the whole
+article, so its ``share`` is 1.0.
 
-Inferred: an article that shares *reporting* passages with articles of an
-agency (explicitly credited ones, or wire copy) carries that agency's copy.
-Each backing passage weighs its words times a factor that falls with its
-quote share (two outlets quoting one speech is weak evidence of copy; shared
-reporting prose is strong). The article gets the agency when the weighted
-words and the share of its own words inside backing passages both pass the
-thresholds of ``[reuse.attribute]``. The evidence says which passages, through which
-articles. Inference does not chain: an article attributed by inference is not
-itself a source (one wrong step would spread).
+Inferred: an article that carries text *specific to* agency A. A passage
+shared with an article S credited to A is a stretch of S's text; the
+articles carrying that text are those whose passages with S cover at least
+half of it. The text is common-source for A, and never
+evidence, when
+
+- an article credited to another agency carries it (two agencies quoting one
+  speech, one statement, one tweet), or
+- most of it is carried by coverage independent of A: half of its words or
+  more are in passages of at least ``common_min_carriers`` articles neither
+  credited to A nor A's copy, and of at least ``common_ratio`` times as many
+  as the articles credited to A or A's copies that carry it (two remarks that
+  happen to stand together in one story and in one independent article are
+  each carried by many others). "A's copy" here is an uncredited article
+  with at least ``strong_share`` of its words in text of A's articles that no
+  other agency's carry: the masked copies of a story carry its quotes along
+  with it, the independent coverage carries only the quotes.
+
+Each passage an article shares with an A-credited article, in a family that
+is not common-source for A, backs A; its words weigh less the more of them
+are in quotation marks (``quote_weight``). The article is A's when the backing
+passages cover at least ``min_score`` weighted words (``score``) and
+``min_share`` of its words. Confidence (written down in README.md):
+
+- ``high``: score at least ``high_score`` and backed through at least two
+  credited articles: a stretch of A's copy that several of A's clients ran;
+- ``medium``: above the thresholds otherwise (one credited article, or a
+  short stretch).
+
+Digest pages (reuse/group.py) are neither sources nor judged: a page of
+many stories credited to one agency for one of them would otherwise lend that
+agency to every story it carries. Inference does not chain: an article
+attributed by inference is not itself a source (one wrong step would spread).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -27,8 +53,7 @@ from srccompare.model import Attribution, CleanArticle, Credit, Evidence, Passag
 from srccompare.reuse.tokens import TOKEN_PATTERN, code_points, scan_words
 from srccompare.settings import AttributeParameters
 
-# "and agencies" names no agency: it is kept as an explicit attribution but
-# cannot make another article any particular agency's.
+# Main recorded "and agencies" as an agency of this name; kept for readers of old output.
 UNNAMED_AGENCY = "agencies"
 
 
@@ -41,11 +66,22 @@ def explicit_attributions(articles: Sequence[CleanArticle], wire: Mapping[str, s
             credits.append(Credit(agency=wire[article.id], how="wire", text=f"--wire {wire[article.id]}"))
         by_agency: dict[str, list[Credit]] = defaultdict(list)
         for credit in credits:
-            if credit.how != "photo":
+            if credit.how != "photo" and credit.agency and credit.agency != UNNAMED_AGENCY:
                 by_agency[credit.agency].append(credit)
         for agency, agency_credits in by_agency.items():
             found.append(Attribution(article.id, agency, "explicit", 1.0, credits=tuple(agency_credits)))
     return found
+
+
+@dataclass(frozen=True)
+class _Corpus:
+    """What judging needs: the passages, the sources, who carries each source's text, the bodies."""
+
+    passages: Sequence[Passage]
+    sources: Mapping[str, frozenset[str]]  # article -> the agencies it is credited to (digests left out)
+    carriers: Mapping[tuple[int, str], _Text]  # (passage, its credited side) -> who carries that text
+    digests: Collection[str]
+    bodies: Mapping[str, str]
 
 
 def inferred_attributions(
@@ -53,57 +89,165 @@ def inferred_attributions(
     passages: Sequence[Passage],
     explicit: Sequence[Attribution],
     params: AttributeParameters,
+    digests: Collection[str] = (),
 ) -> list[Attribution]:
-    """Agencies an article's shared reporting points to, with the evidence."""
-    sources = _sources(explicit)
+    """Agencies an article's agency-specific shared text points to, with the evidence."""
+    sources: dict[str, set[str]] = defaultdict(set)
+    for attribution in explicit:
+        if attribution.doc_id not in digests:
+            sources[attribution.doc_id].add(attribution.agency)
     if not sources:
         return []
+    corpus = _Corpus(passages, {doc: frozenset(found) for doc, found in sources.items()},
+                     _carriers(passages, sources), digests, {a.id: a.body for a in articles})
     credited = {(a.doc_id, a.agency) for a in explicit}
-    by_id = {article.id: article for article in articles}  # bodies only of the articles judged
-    backing: dict[tuple[str, str], dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
-    for index, passage in enumerate(passages):
-        if passage.words < params.min_passage_words:
-            continue
-        for doc_id, other in ((passage.left_id, passage.right_id), (passage.right_id, passage.left_id)):
-            for agency in sources.get(other, ()):
-                if (doc_id, agency) not in credited:
-                    backing[(doc_id, agency)][other].append(index)
+    backing = _backing(corpus, credited, params)
+    copies = _agency_copies(corpus, backing, params)
     found = []
     for (doc_id, agency), via in sorted(backing.items()):
-        attribution = _judge(doc_id, agency, via, passages, by_id[doc_id].body, params)
+        attribution = _judge(doc_id, agency, via, corpus, copies.get(agency, set()), params)
         if attribution is not None:
             found.append(attribution)
     return found
 
 
-def _sources(explicit: Sequence[Attribution]) -> dict[str, list[str]]:
-    sources: dict[str, list[str]] = defaultdict(list)
-    for attribution in explicit:
-        if attribution.agency != UNNAMED_AGENCY:
-            sources[attribution.doc_id].append(attribution.agency)
-    return sources
+@dataclass(frozen=True)
+class _Text:
+    """A passage's side in a credited article: who carries it, and who carries pieces of it."""
+
+    length: int
+    carriers: frozenset[str]  # articles whose passages with the credited one cover half of it or more (it too)
+    pieces: tuple[tuple[int, int, str], ...]  # (start, end, article) of every passage overlapping it, clipped to it
+
+
+def _carriers(passages: Sequence[Passage], sources: Mapping[str, object]) -> dict[tuple[int, str], _Text]:
+    """For each passage side in a credited article, the articles carrying that text (see _Text)."""
+    sides: dict[str, list[tuple[int, int, str, int]]] = defaultdict(list)
+    for index, p in enumerate(passages):
+        if p.left_id in sources:
+            sides[p.left_id].append((p.left_start, p.left_end, p.right_id, index))
+        if p.right_id in sources:
+            sides[p.right_id].append((p.right_start, p.right_end, p.left_id, index))
+    texts: dict[tuple[int, str], _Text] = {}
+    for doc_id, found in sides.items():
+        start = np.array([f[0] for f in found], dtype=np.int64)
+        end = np.array([f[1] for f in found], dtype=np.int64)
+        for first in range(0, len(found), CARRIER_ROWS):  # rows at a time: k x k would be large for a hub
+            rows = slice(first, first + CARRIER_ROWS)
+            low = np.maximum(start[rows, None], start[None, :])
+            high = np.minimum(end[rows, None], end[None, :])
+            overlap = high - low
+            near = (overlap > 0) & (2 * overlap >= (end[rows] - start[rows])[:, None])
+            for row in range(near.shape[0]):
+                touching = np.flatnonzero(overlap[row] > 0).tolist()
+                pieces = tuple((int(low[row, j]), int(high[row, j]), found[j][2]) for j in touching)
+                carriers = frozenset(found[j][2] for j in np.flatnonzero(near[row]).tolist()) | {doc_id}
+                item = found[first + row]
+                texts[(item[3], doc_id)] = _Text(item[1] - item[0], carriers, pieces)
+    return texts
+
+
+CARRIER_ROWS = 512
+
+
+def _backing(corpus: _Corpus, credited: set[tuple[str, str]],
+             params: AttributeParameters) -> dict[tuple[str, str], dict[str, list[int]]]:
+    """(article, agency) -> {credited article: passages shared with it}, for articles not credited to it."""
+    backing: dict[tuple[str, str], dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for index, passage in enumerate(corpus.passages):
+        if passage.words < params.min_passage_words:
+            continue
+        for doc_id, other in ((passage.left_id, passage.right_id), (passage.right_id, passage.left_id)):
+            if doc_id in corpus.digests:
+                continue
+            for agency in sorted(corpus.sources.get(other, ())):
+                if (doc_id, agency) not in credited:
+                    backing[(doc_id, agency)][other].append(index)
+    return backing
+
+
+def _common(corpus: _Corpus, index: int, source: str, agency: str, copies: set[str] | None,
+            params: AttributeParameters) -> bool:
+    """Whether the text of passage ``index`` in credited article ``source`` is common-source for
+    ``agency`` (see the module's docstring). Without ``copies`` (the agency's uncredited copies not
+    known yet), only what articles credited to other agencies carry is."""
+    text = corpus.carriers[(index, source)]
+    if any(other != agency for doc in text.carriers for other in corpus.sources.get(doc, ())):
+        return True
+    if copies is None:
+        return False
+    own = sum(1 for doc in text.carriers if doc in corpus.sources or doc in copies)
+    needed = max(params.common_min_carriers, params.common_ratio * own)
+    independent = [(a, b, doc) for a, b, doc in text.pieces
+                   if doc not in corpus.sources and doc not in copies and doc not in corpus.digests]
+    return 2 * _covered(independent, needed) >= text.length
+
+
+def _covered(pieces: Sequence[tuple[int, int, str]], needed: float) -> int:
+    """Characters covered by pieces of at least ``needed`` different articles."""
+    if len({doc for *_, doc in pieces}) < needed:
+        return 0
+    bounds = sorted({at for a, b, _ in pieces for at in (a, b)})
+    covered = 0
+    for low, high in zip(bounds, bounds[1:]):
+        if len({doc for a, b, doc in pieces if a <= low and high <= b}) >= needed:
+            covered += high - low
+    return covered
+
+
+def _kept(via: Mapping[str, list[int]], corpus: _Corpus, agency: str, copies: set[str] | None,
+          params: AttributeParameters) -> list[int]:
+    """The backing passages whose text is not common-source for the agency."""
+    return sorted({i for source, found in via.items() for i in found if not _common(corpus, i, source, agency, copies, params)})
+
+
+def _agency_copies(corpus: _Corpus, backing: Mapping[tuple[str, str], Mapping[str, list[int]]],
+                   params: AttributeParameters) -> dict[str, set[str]]:
+    """agency -> uncredited articles at least ``strong_share`` of whose words are text only its articles carry."""
+    copies: dict[str, set[str]] = defaultdict(set)
+    for (doc_id, agency), via in backing.items():
+        if doc_id in corpus.sources:
+            continue
+        kept = _kept(via, corpus, agency, None, params)
+        inside, words = word_counts(corpus.bodies[doc_id], [side_of(corpus.passages[i], doc_id) for i in kept])
+        if kept and inside >= params.strong_share * max(1, words):
+            copies[agency].add(doc_id)
+    return copies
 
 
 def _judge(
     doc_id: str,
     agency: str,
     via: Mapping[str, list[int]],
-    passages: Sequence[Passage],
-    body: str,
+    corpus: _Corpus,
+    copies: set[str],
     params: AttributeParameters,
 ) -> Attribution | None:
-    indexes = sorted({i for found in via.values() for i in found})
-    weighted = sum(passage_weight(passages[i], params.quote_weight) for i in indexes)
-    spans = [side_of(passages[i], doc_id) for i in indexes]
-    inside, words = word_counts(body, spans)
-    share = inside / max(1, words)
-    if weighted < params.min_words or share < params.min_share:
+    kept = _kept(via, corpus, agency, copies, params)
+    if not kept:
         return None
+    passages = corpus.passages
+    inside, words = word_counts(corpus.bodies[doc_id], [side_of(passages[i], doc_id) for i in kept])
+    quoted = sum(passages[i].quote_share * passages[i].words for i in kept) / max(1, sum(passages[i].words for i in kept))
+    score = inside * (1.0 - quoted * (1.0 - params.quote_weight))
+    share = inside / max(1, words)
+    if score < params.min_score or share < params.min_share:
+        return None
+    kept_set = set(kept)
     evidence = tuple(
         Evidence(via_id=other, passages=tuple(found), words=sum(passages[i].words for i in found))
-        for other, found in sorted(via.items(), key=lambda item: (-sum(passages[i].words for i in item[1]), item[0]))
+        for other, found in sorted(((o, [i for i in f if i in kept_set]) for o, f in via.items()),
+                                   key=lambda item: (-sum(passages[i].words for i in item[1]), item[0]))
+        if found
     )
-    return Attribution(doc_id, agency, "inferred", round(share, 4), evidence=evidence)
+    dropped = len({i for found in via.values() for i in found}) - len(kept)
+    confidence = "high" if score >= params.high_score and len(evidence) >= 2 else "medium"
+    reason = (f"{inside} words ({score:.0f} weighted for quotation) in {len(kept)} passages whose text articles "
+              f"credited to {agency} carry, no article credited to another agency does, and independent "
+              f"coverage mostly does not; through {len(evidence)} credited articles"
+              + (f"; {dropped} shared passages left out as common-source" if dropped else ""))
+    return Attribution(doc_id, agency, "inferred", round(share, 4), evidence=evidence, confidence=confidence,
+                       score=round(score, 1), reason=reason)
 
 
 def passage_weight(passage: Passage, quote_weight: float) -> float:
@@ -168,8 +312,15 @@ def attribute(
     passages: Sequence[Passage],
     wire: Mapping[str, str],
     params: AttributeParameters,
+    digests: Collection[str] = (),
 ) -> tuple[Attribution, ...]:
-    """Explicit then inferred attributions, ordered by article id, then explicit first, then agency."""
+    """Explicit then inferred attributions, ordered by article id, then explicit first, then agency.
+
+    ``digests``: digest pages (``group.find_digests``), neither sources nor judged."""
     explicit = explicit_attributions(articles, wire)
-    inferred = inferred_attributions(articles, passages, explicit, params)
-    return tuple(sorted(explicit + inferred, key=lambda a: (a.doc_id, a.how != "explicit", a.agency)))
+    return in_order(explicit + inferred_attributions(articles, passages, explicit, params, digests))
+
+
+def in_order(attributions: Iterable[Attribution]) -> tuple[Attribution, ...]:
+    """By article id, then explicit first, then agency."""
+    return tuple(sorted(attributions, key=lambda a: (a.doc_id, a.how != "explicit", a.agency)))

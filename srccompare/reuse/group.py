@@ -1,8 +1,12 @@
-"""Families of passages: connected components of overlapping spans.
+"""Families of passages: connected components of overlapping spans; digest pages.
 
 Every passage puts one span in each of its two documents and joins them.
-Spans of one document that overlap are the same text, so they are joined
-too. A family is then a stretch of copy and every place it appears: the
+Spans of one document that are mostly the same text (their overlap covers
+``min_overlap`` of the *longer* one) are joined too: a family is copies of
+one text. A long span does not join the short ones inside it (a whole story
+copied by one outlet does not join the quote another outlet shares with it),
+so families do not chain through long documents, and a page carrying
+several stories is in several families. A family is then a stretch of copy and every place it appears: the
 Reuters paragraph carried by twelve outlets is one family of twelve spans,
 not sixty-six pairs. Connected components over spans; deterministic output
 (families ordered by size, then by their first span).
@@ -16,7 +20,8 @@ family, ~0.3 s on arrays from the align step.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Collection, Mapping, Sequence
 
 import numpy as np
 from scipy.sparse import coo_matrix
@@ -38,8 +43,8 @@ def group_passages(passages: Sequence[Passage], *, min_overlap: float = 0.5) -> 
     """Families of passages joined through shared or overlapping spans.
 
     Two spans of one document are joined when their overlap covers at least
-    ``min_overlap`` of the shorter one (a bare touch does not join two
-    different paragraphs of copy).
+    ``min_overlap`` of the longer one (copies of one text; a span inside a much
+    longer one is another text).
     """
     return families_of_sides(*_side_arrays(passage_sides(passages)), min_overlap=min_overlap)
 
@@ -126,7 +131,7 @@ def merged_stretches(
 
 
 def overlapping_spans(spans: Sequence[Span], min_overlap: float) -> list[tuple[int, int]]:
-    """Index pairs of spans in one document overlapping by at least ``min_overlap`` of the shorter."""
+    """Index pairs of spans in one document overlapping by at least ``min_overlap`` of the longer."""
     if not spans:
         return []
     numbers: dict[str, int] = {}
@@ -152,8 +157,8 @@ def _overlapping(doc: np.ndarray, start: np.ndarray, end: np.ndarray, *, min_ove
     earlier = np.repeat(np.arange(count), after)
     later = earlier + 1 + np.arange(len(earlier)) - np.repeat(np.cumsum(after) - after, after)
     overlap = np.minimum(end[earlier], end[later]) - start[later]
-    shorter = np.minimum(end[earlier] - start[earlier], end[later] - start[later])
-    joined = (shorter > 0) & (overlap >= min_overlap * shorter)
+    longer = np.maximum(end[earlier] - start[earlier], end[later] - start[later])
+    joined = (longer > 0) & (overlap > 0) & (overlap >= min_overlap * longer)
     return order[earlier[joined]], order[later[joined]]
 
 
@@ -163,3 +168,87 @@ def _family(spans: Mapping[int, Span], indexes: list[int]) -> Family:
     _, doc, start, end = merged_stretches(np.zeros(len(indexes), np.int64), *sides)
     merged = tuple(Span(names[d], a, b) for d, a, b in zip(doc.tolist(), start.tolist(), end.tolist()))
     return Family(id="", spans=merged, passages=tuple(sorted({i // 2 for i in indexes})))
+
+
+def find_digests(
+    passages: Sequence[Passage],
+    bodies: Mapping[str, str],
+    credited: Mapping[str, Collection[str]],
+    min_stories: int,
+    min_words: int,
+) -> tuple[str, ...]:
+    """Articles carrying at least ``min_stories`` unrelated stories: digest and aggregator pages.
+
+    An article's shared text is cut where the articles sharing it change:
+    neighbouring pieces shared with mostly the same articles (more than half
+    of the smaller set) are one stretch. A stretch of at least ``min_words``
+    words is a story when the articles sharing it are credited to at most one
+    agency (text that several agencies' copy carries is a quotation or a
+    statement, not a story), and a story of its own when it is not shared
+    with mostly the same articles as a story counted before. A story copied
+    whole is one stretch; one passage shared with another digest across two
+    of its items does not join them. The credits of the digests found are
+    then set aside and the articles looked at again (an agency's digest
+    carries other agencies' stories and would make them look like quotes)."""
+    sides: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+    for passage in passages:
+        sides[passage.left_id].append((passage.left_start, passage.left_end, passage.right_id))
+        sides[passage.right_id].append((passage.right_start, passage.right_end, passage.left_id))
+    stretches = {doc_id: _stretches(spans) for doc_id, spans in sides.items()
+                 if len({partner for *_, partner in spans}) >= min_stories}
+    found: set[str] = set()
+    for _ in range(DIGEST_ROUNDS):  # a digest's credit says nothing about the stories it carries: drop it, look again
+        credits = {doc: agencies for doc, agencies in credited.items() if doc not in found}
+        again = {doc for doc, found_stretches in stretches.items()
+                 if _stories(found_stretches, bodies.get(doc, ""), credits, min_words) >= min_stories}
+        if again == found:
+            break
+        found = again
+    return tuple(sorted(found))
+
+
+DIGEST_ROUNDS = 3
+
+
+def _stories(stretches: list[tuple[int, int, set[str]]], body: str, credited: Mapping[str, Collection[str]],
+             min_words: int) -> int:
+    """How many of an article's stretches are stories of their own (see find_digests)."""
+    stories: list[set[str]] = []
+    for start, end, partners in sorted(stretches, key=lambda s: -len(s[2])):
+        agencies = {agency for partner in partners for agency in credited.get(partner, ())}
+        if len(agencies) > 1 or len(body[start:end].split()) < min_words:
+            continue
+        if not any(_alike(partners, other) for other in stories):
+            stories.append(partners)
+    return len(stories)
+
+
+def _alike(one: set[str], other: set[str]) -> bool:
+    return len(one & other) * 2 > min(len(one), len(other))
+
+
+def _stretches(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, set[str]]]:
+    """(start, end, partners) of the stretches of an article's shared text (see find_digests): one sweep
+    over the spans' ends, the partners covering each piece between two ends counted as it goes."""
+    events = sorted([(start, 1, partner) for start, _, partner in spans] + [(end, -1, partner) for _, end, partner in spans])
+    active: Counter[str] = Counter()
+    stretches: list[tuple[int, int, set[str]]] = []
+    next_event = 0
+    while next_event < len(events):
+        low = events[next_event][0]
+        while next_event < len(events) and events[next_event][0] == low:  # every span starting or ending here
+            _, step, partner = events[next_event]
+            active[partner] += step
+            if not active[partner]:
+                del active[partner]
+            next_event += 1
+        if next_event == len(events) or not active:
+            continue
+        high, partners = events[next_event][0], set(active)
+        if stretches and stretches[-1][1] == low and _alike(partners, stretches[-1][2]):
+            stretches[-1] = (stretches[-1][0], high, stretches[-1][2] | partners)
+        else:
+            stretches.append((low, high, partners))
+    return stretches
+
+

@@ -31,9 +31,9 @@ from srccompare.engines.base import Engine, Progress, cycle_collection_paused, r
 from srccompare.engines.local import LocalEngine
 from srccompare.model import CleanArticle, ReuseResult
 from srccompare.reuse.align.stage import align_candidates, worker
-from srccompare.reuse.attribute import attribute
 from srccompare.reuse.candidates import find_candidates, key_parts
 from srccompare.reuse.group import families_of_sides
+from srccompare.reuse.stories import stories
 from srccompare.reuse.sketch import corpus_weights, sketch_corpus, token_places
 from srccompare.reuse.spill import PAIR_CODE_SUFFIXES, POSTINGS_SUFFIXES, spill_directory
 from srccompare.reuse.summary import summarise, summarise_pairs
@@ -78,10 +78,11 @@ def find_reuse(
             worker.clear()  # aligning ran in this process when there is one worker: release what it kept
             families = families_of_sides([a.id for a in ordered], *rows.sides(), min_overlap=reuse.group.min_overlap)
             report_progress(progress, "group", 1, 1)
-            attributions = attribute(ordered, passages, wire or {}, reuse.attribute)
+            found = stories(ordered, passages, families, wire or {}, reuse.group, reuse.attribute)
             report_progress(progress, "attribute", 1, 1)
             documents = summarise(ordered, passages, words.tolist(), rows)
-            return ReuseResult(documents, passages, families, attributions, summarise_pairs(ordered, passages, rows))
+            pairs = summarise_pairs(ordered, passages, rows)
+            return ReuseResult(documents, passages, found.families, found.attributions, pairs, found.digests)
 
 
 def _check_unique_ids(articles: Sequence[CleanArticle]) -> None:

@@ -65,6 +65,8 @@ class CreditRule:
     pattern: re.Pattern[str]
     agency: str | None  # fixed agency for forms that name none
     remove: bool
+    where: str | None = None  # "edge": only in the article's head (up to its first prose paragraph) or last line
+    unnamed: bool = False  # the form credits agencies without naming one ("with wire services")
     cheap: Prefilter = field(default=NO_PREFILTER, compare=False, repr=False)
 
     def search(self, text: str, folded: str) -> re.Match[str] | None:
@@ -235,7 +237,8 @@ def _agency_alternation(agencies: tuple[Agency, ...]) -> str:
 def _credit_rule(data: dict[str, Any], agency_pattern: str) -> CreditRule:
     pattern = _compile(data["pattern"].replace("{agency}", agency_pattern))
     return CreditRule(
-        data["id"], data["how"], pattern, data.get("agency"), bool(data.get("remove", True)), prefilter_of(pattern)
+        data["id"], data["how"], pattern, data.get("agency"), bool(data.get("remove", True)), data.get("where"),
+        bool(data.get("unnamed", False)), prefilter_of(pattern),
     )
 
 
