@@ -1,13 +1,14 @@
 """The kernels run by the interpreter on a small corpus, so that its first run compiles nothing.
 
 numba compiles srccompare's kernels on their first call (then caches them beside
-the code): ~22 s of CPU on a fresh install, 95% of its first ``reuse`` of the
+the code): ~28 s of CPU on a fresh install, 95% of its first ``reuse`` of the
 seeds. The kernels are plain loops over numpy arrays and scalars, which Python
 runs as written, giving the same results: uint64 arithmetic wraps on numpy
-scalars as in numba (numpy's overflow warnings are silenced here), and float32
-and float64 values are combined the same way (tests/test_interpreted.py holds
-each kernel to its compiled self on random inputs). Interpreted, a kernel is
-some hundred times slower: worth it only while the corpus is small, below
+scalars as in numba (numpy's overflow warnings are silenced here), and the
+float arithmetic names its types (float32 products, np.float64 conversions),
+which numpy's scalars keep as numba does (tests/test_interpreted.py holds the
+interpreted kernels to the compiled ones on random corpora and extreme hashes). Interpreted, a kernel is
+some hundred times slower: worth it only while the corpus is small, up to
 ``reuse.engine.interpret_characters`` (see defaults.toml).
 
 Inside ``interpreting()``, ``kernel_to_call(f)`` is the Python function of the kernel
