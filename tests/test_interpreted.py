@@ -127,3 +127,41 @@ def test_the_first_run_on_the_seeds_compiles_nothing_and_writes_what_the_compile
     assert compiled.returncode == 0
     assert json.loads(first.stdout)["passages"]
     assert first.stdout == compiled.stdout
+
+
+def test_a_corpus_is_interpreted_up_to_the_limit_of_characters_and_only_on_the_local_engine():
+    from srccompare.engines.local import LocalEngine
+    from srccompare.reuse.pipeline import _interpreted_here
+
+    articles = [CleanArticle(name, name, "text", Metadata(), ("abc", "de")) for name in ("a", "b")]  # 10 characters
+    assert _interpreted_here(articles, 10, None)
+    assert _interpreted_here(articles, 10, LocalEngine(2))
+    assert not _interpreted_here(articles, 9, None)
+    assert not _interpreted_here(articles, 10, RecordingEngine())
+
+
+class RecordingEngine:
+    """Tasks run here, and kept (an engine that is not the local one)."""
+
+    def __init__(self):
+        self.tasks = []
+
+    def map(self, function, tasks, *, on_done=None):
+        self.tasks += tasks
+        return [function(task) for task in tasks]
+
+
+def test_the_screen_cleans_only_inputs_that_make_several_tasks(tmp_path, settings):
+    from srccompare.ingest.corpus import CLEAN_CHUNK, load_corpus
+
+    text = (SEEDS / "003_e9706742b5579535.txt").read_text()
+    for count in (CLEAN_CHUNK, CLEAN_CHUNK + 1):
+        folder = tmp_path / str(count)
+        folder.mkdir()
+        for number in range(count):
+            (folder / f"{number:03d}.txt").write_text(text)
+        for config, expected in ((settings, count > CLEAN_CHUNK), (settings.replace("reuse.engine", interpret_characters=0), True)):
+            engine = RecordingEngine()
+            corpus = load_corpus([str(folder)], [], config, engine=engine)
+            assert {task.screened for task in engine.tasks} == {expected}
+            assert len(corpus.articles) == count

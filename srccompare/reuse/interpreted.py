@@ -75,6 +75,12 @@ def python_kernel(compiled: Any) -> FunctionType:
     return copy
 
 
-def corpus_characters(paragraph_lists: Iterable[Sequence[str]]) -> int:
-    """Characters of a corpus's paragraphs (what ``reuse.engine.interpret_characters`` is compared with)."""
-    return sum(len(paragraph) for paragraphs in paragraph_lists for paragraph in paragraphs)
+def within_characters(paragraph_lists: Iterable[Sequence[str]], most: int) -> bool:
+    """Whether a corpus's paragraphs hold at most ``most`` characters (``reuse.engine.interpret_characters``);
+    it stops counting beyond."""
+    total = 0
+    for paragraphs in paragraph_lists:
+        total += sum(map(len, paragraphs))
+        if total > most:
+            return False
+    return True

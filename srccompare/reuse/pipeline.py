@@ -34,7 +34,7 @@ from srccompare.reuse.align.stage import align_candidates, prepared_cache
 from srccompare.reuse.attribute import attribute
 from srccompare.reuse.candidates import find_candidates, key_parts
 from srccompare.reuse.group import families_of_sides
-from srccompare.reuse.interpreted import corpus_characters, interpreting
+from srccompare.reuse.interpreted import interpreting, within_characters
 from srccompare.reuse.sketch import corpus_weights, sketch_corpus, token_places
 from srccompare.reuse.spill import PAIR_CODE_SUFFIXES, POSTINGS_SUFFIXES, spill_directory
 from srccompare.reuse.summary import summarise, summarise_pairs
@@ -92,7 +92,7 @@ def _interpreted_here(articles: Sequence[CleanArticle], most_characters: int, en
     """Whether a corpus is small enough to find its reuse in this process with the kernels interpreted
     (see ``reuse.interpreted``); never on an engine other than the local one (Spark)."""
     local = engine is None or isinstance(engine, LocalEngine)
-    return local and corpus_characters(article.paragraphs for article in articles) <= most_characters
+    return local and within_characters((article.paragraphs for article in articles), most_characters)
 
 
 def _check_unique_ids(articles: Sequence[CleanArticle]) -> None:
