@@ -7,7 +7,7 @@ network (on loopback alone every fetcher is instant). Rows, in one run:
 
 - baseline       a plain loop over ``trafilatura.downloads.fetch_url`` (no pacing, no cache)
 - parallel=N     ``srccompare.ingest.fetch.fetch_pages`` with N downloads at once and the default
-                 1 s per-host delay, no cache
+                 1 s per-host delay, no cache (robots.txt read once a site: one more request each)
 - cached         the same URLs again from a warm page cache (no request reaches a server)
 - one site       --one-site pages all from one host: bound by the per-host delay, whatever N
 
@@ -33,9 +33,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from trafilatura.downloads import fetch_url
+from trafilatura.settings import use_config
 
 from srccompare.ingest.cache import PageCache
-from srccompare.ingest.fetch import downloader_config, fetch_pages
+from srccompare.ingest.fetch import fetch_pages, user_agent
 from srccompare.ingest.page import Page
 from srccompare.settings import WebSettings, load_settings
 
@@ -121,7 +122,9 @@ def main() -> None:
 
 
 def baseline(urls: list[str], web: WebSettings) -> dict[str, str | None]:
-    config = downloader_config(web)
+    config = use_config()
+    config["DEFAULT"].update({"DOWNLOAD_TIMEOUT": str(web.timeout), "MAX_FILE_SIZE": str(web.max_page_bytes),
+                              "USER_AGENTS": user_agent(web).replace("%", "%%"), "SSRF_PROTECTION": "off"})
     return {url: fetch_url(url, config=config) for url in urls}
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import os
+import re
 import tomllib
 import typing
 from dataclasses import dataclass, field
@@ -137,6 +138,7 @@ class AttributeParameters:
 class EngineParameters:
     chunk_documents: int = _at_least(1)  # documents per sketch task
     chunk_pairs: int = _at_least(1)  # candidate pairs in the smallest align task
+    part_rows: int = _at_least(1)  # postings a candidates task sorts
     interpret_characters: int = _at_least(0)  # a corpus this small runs in this process, its kernels interpreted
 
 
@@ -155,14 +157,40 @@ class ReuseSettings:
 class WebSettings:
     user_agent: str
     timeout: int = _at_least(1)
+    deadline: int = _at_least(1)
+    retries: int = _at_least(0)
     host_delay: float = _at_least(0.0)
     parallel: int = _at_least(1)
     max_page_bytes: int = _at_least(1)
     max_redirects: int = _at_least(0)
+    max_header_bytes: int = _at_least(1)
+    obey_robots_txt: bool
     max_links: int = _at_least(1)
     allow_private_addresses: bool
     cache_file: str
     refresh: bool
+    max_age: str
+
+    def problem(self) -> str | None:
+        try:
+            max_age_seconds(self.max_age)
+        except SettingsError as error:
+            return str(error).removeprefix("web.")
+        return None
+
+
+AGE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*", re.I)
+AGE_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86_400, "w": 604_800}
+
+
+def max_age_seconds(text: str) -> float | None:
+    """Seconds a ``web.max_age`` such as "90m", "12h" or "7d" stands for; None when empty (no limit)."""
+    if not text.strip():
+        return None
+    found = AGE.fullmatch(text)
+    if found is None:
+        raise SettingsError(f"web.max_age should be a number and a unit (s, m, h, d or w) such as 12h, got {text!r}")
+    return float(found.group(1)) * AGE_UNITS[found.group(2).lower()]
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from srccompare.reuse.align import Weights, align_pair
 from srccompare.settings import load_settings
-from srccompare.reuse.tokens import TokenHasher, tokenise
+from srccompare.reuse.tokens import TokenHasher, alignment_tokens
 from tests.reuse_text import filler
 
 PASSAGE = filler(60, seed=100)
@@ -16,7 +16,7 @@ PASSAGE = filler(60, seed=100)
 
 def tokens_of(*texts):
     hasher = TokenHasher()
-    return [tokenise(f"d{i}", text, hasher) for i, text in enumerate(texts)]
+    return [alignment_tokens(f"d{i}", text, hasher) for i, text in enumerate(texts)]
 
 
 def align_texts(left, right, settings):
@@ -166,7 +166,7 @@ def test_prepared_orders_are_stable_argsorts_for_short_and_long_documents(settin
 
     rng = random.Random(words)
     text = " ".join(rng.choice(["the", "a", "of", "Minsk", "said", "protest", "election", "EU"]) for _ in range(words))
-    tokens = tokenise("doc", text, TokenHasher())
+    tokens = alignment_tokens("doc", text, TokenHasher())
     assert (len(tokens) > QUICKSORT_MOST) == (words > QUICKSORT_MOST)
     prepared = prepare(tokens, Weights.from_documents([tokens.hashes]), settings.reuse.align).arrays
     assert prepared.gram_order.tolist() == np.argsort(prepared.grams, kind="stable").tolist()

@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 from srccompare.reuse.candidates import (
     BucketedPostings,
     Postings,
-    candidate_pairs,
+    PairCounts,
+    candidate_codes,
     PairingTask,
     RangeTask,
     candidates_in_ranges,
@@ -21,12 +22,24 @@ from srccompare.reuse.candidates import (
     pairs_in_part,
     part_count,
     sampled_shingles,
-    shared_key_pairs,
     split_by_key,
     _repeated_keys,
 )
 from srccompare.reuse.sketch import SketchChunk
 from srccompare.reuse.candidates import key_parts
+
+
+def shared_key_pairs(postings: Postings, *, max_df: int, part_rows: int = 4_000_000, common_df: int | None = None) -> PairCounts:
+    """Reference: the candidates step's three steps in one process (find_candidates runs them in an
+    engine's workers): keys split by their low bits into parts, each part paired on its own, the
+    parts' counts merged (a key lies in one part only, so they add up)."""
+    parts = split_by_key([BucketedPostings.of(postings)], part_count(len(postings.keys), part_rows))
+    return merge_parts([pairs_in_part(PairingTask(part, max_df, common_df)) for part in parts])
+
+
+def candidate_pairs(shingle_pairs: PairCounts, band_pairs: PairCounts, *, min_shared_shingles: int, min_shared_bands: int):
+    """Reference: pairs sharing enough shingles or bands, sorted by (left, right), left < right."""
+    return pairs_of_codes(candidate_codes(shingle_pairs, band_pairs, min_shared_shingles, min_shared_bands))
 
 
 # Keys far apart in their high bits (as hashes are), and a pair that differs in its lowest bit only.

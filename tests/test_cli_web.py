@@ -17,6 +17,9 @@ host_delay = 0.0
 timeout = 1
 max_redirects = 2
 max_page_bytes = 200_000
+retries = 0
+deadline = 5
+obey_robots_txt = false
 """
 ARTICLES = ("/news/helicopter.html", "/news/tories.html", "/news/assange.html")
 
@@ -97,7 +100,7 @@ def test_feeds_and_sitemaps_bring_their_articles(site, config, tmp_path, option,
     status, result = run(config, "clean", "--format", "jsonl", "--cache", str(tmp_path / "c.sqlite"), given, option, site.url(path))
     assert status == 0, result.stderr
     sources = [r["source"] for r in records(result)]
-    assert sources[0] == given and sorted(sources) == sorted(site.url(p) for p in ARTICLES)
+    assert sources == [given] + [site.url(p) for p in ARTICLES if site.url(p) != given]  # then the feed's order
 
 
 def test_cache_stats_and_clear(site, config, tmp_path):
@@ -165,3 +168,35 @@ def test_reuse_takes_a_url_file_and_urls_beside_files(site, config, tmp_path):
     assert result.stderr.splitlines()[0] == f"srccompare: {site.url('/gone.html')}: HTTP 404 Not Found"
     sources = [document["source"] for document in json.loads(result.stdout)["documents"]]
     assert site.url("/news/helicopter.html") in sources and str(SEEDS / "002_f1fbc4a1f97f33cb.txt") in sources
+
+
+def test_max_age_fetches_again_what_is_older(site, config, tmp_path):
+    cache, url = str(tmp_path / "pages.sqlite"), site.url("/news/helicopter.html")
+    before = site.requests["/news/helicopter.html"]
+    first = run(config, "clean", "--format", "jsonl", "--cache", cache, url)[1]
+    fetched = records(first)[0]["metadata"]["fetched"]
+    again = run(config, "clean", "--format", "jsonl", "--cache", cache, "--max-age", "1h", url)[1]
+    assert site.requests["/news/helicopter.html"] == before + 1
+    assert records(again)[0]["metadata"]["fetched"] == fetched  # a cached page keeps the time it was fetched
+    status, _ = run(config, "clean", "--cache", cache, "--max-age", "0s", url)
+    assert status == 0 and site.requests["/news/helicopter.html"] == before + 2
+
+
+def test_an_unreadable_max_age_is_a_usage_error(config):
+    result = CliRunner().invoke(main, ["--config", str(config), "clean", "--max-age", "soon", "x.html"])
+    assert result.exit_code == 2
+    assert "Invalid value for '--max-age': should be a number and a unit" in result.stderr
+
+
+def test_a_refused_address_is_one_line_without_a_connection(site, tmp_path):
+    config = tmp_path / "strict.toml"
+    config.write_text("[web]\ntimeout = 1\ndeadline = 5\nobey_robots_txt = false\n")
+    before = sum(site.requests.values())
+    status, result = run(config, "clean", "--cache", str(tmp_path / "c.sqlite"), site.url("/news/tories.html"),
+                         "http://169.254.169.254/latest/meta-data/")
+    assert status == 3 and sum(site.requests.values()) == before
+    assert result.stderr.splitlines()[:2] == [
+        f"srccompare: {site.url('/news/tories.html')}: refused: not a public internet address; srccompare connects "
+        f"only to public addresses (see web.allow_private_addresses)",
+        "srccompare: http://169.254.169.254/latest/meta-data/: refused: not a public internet address; srccompare "
+        "connects only to public addresses (see web.allow_private_addresses)"]

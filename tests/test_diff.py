@@ -8,7 +8,7 @@ from hypothesis import given, settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from srccompare.diff.align import Group, diff_articles, heaviest_chain, swap_sides
-from srccompare.diff.normal import tokenize
+from srccompare.diff.normal import diff_tokens
 from srccompare.diff.word_diff import word_ops
 from srccompare.model import CleanArticle, DiffResult, Metadata, Row
 from srccompare.settings import load_settings
@@ -257,7 +257,7 @@ def test_sentence_mode_finds_what_the_plain_word_diff_finds(story: CleanArticle)
     text = " ".join(story.paragraphs)
     sentences = text.split(". ")
     edited = ". ".join(sentences[:3] + sentences[4:9] + ["A new sentence here"] + sentences[9:]).replace("Minsk", "Kyiv")
-    left_tokens, right_tokens = tokenize(text), tokenize(edited)
+    left_tokens, right_tokens = diff_tokens(text), diff_tokens(edited)
     plain = word_ops(left_tokens, right_tokens, 2.0, text, edited, long_run=10**9)
     by_sentence = word_ops(left_tokens, right_tokens, 2.0, text, edited, long_run=10)
     def shared(ops):

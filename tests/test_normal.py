@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from srccompare.diff.normal import find_names, fold_key, normal_form, tokenize, word_key
+from srccompare.diff.normal import find_names, fold_key, normal_form, diff_tokens, word_key
 
 
 @pytest.mark.parametrize(
@@ -54,20 +54,20 @@ def test_names_are_capitalised_mid_sentence_and_never_lower_case() -> None:
 
 def test_tokenize_folds_only_names() -> None:
     names = frozenset({"tsikhanouskaya"})
-    left = tokenize("Tsikhanouskaya said these", names=names)
-    right = tokenize("Tikhanovskaya said those", names=frozenset({"tikhanovskaya"}))
+    left = diff_tokens("Tsikhanouskaya said these", names=names)
+    right = diff_tokens("Tikhanovskaya said those", names=frozenset({"tikhanovskaya"}))
     assert left[0].key == right[0].key
     assert left[2].key != right[2].key  # these / those: not names, not folded
 
 
 def test_short_skeletons_are_not_folded() -> None:
-    tokens = tokenize("Ivan", names=frozenset({"ivan"}), min_skeleton=3)
+    tokens = diff_tokens("Ivan", names=frozenset({"ivan"}), min_skeleton=3)
     assert tokens[0].key == "ivan"
 
 
 @given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=80), st.integers(0, 500))
 def test_tokens_cover_the_text_without_gaps(text: str, offset: int) -> None:
-    tokens = tokenize(text, offset)
+    tokens = diff_tokens(text, offset)
     if not text.strip():
         assert tokens == []
         return
@@ -80,7 +80,7 @@ def test_tokens_cover_the_text_without_gaps(text: str, offset: int) -> None:
 
 def test_token_words_point_at_their_words() -> None:
     text = "“Violence—has to stop,” Michel wrote."
-    tokens = tokenize(text, 10)
+    tokens = diff_tokens(text, 10)
     words = [text[t.word_start - 10 : t.word_end - 10] for t in tokens]
     assert words == ["Violence", "has", "to", "stop", "Michel", "wrote"]
     assert [t.key for t in tokens] == [word_key(w) for w in words]

@@ -11,13 +11,13 @@ from hypothesis import strategies as st
 
 from srccompare.reuse import pipeline as reuse_module
 from srccompare.reuse import candidates, schedule, sketch, spill
-from srccompare.reuse.align.stage import PassageRows
+from srccompare.reuse.align.stage import PassageRows, WorkerContext
 from srccompare.engines.base import Engine
 from srccompare.model import CleanArticle, Metadata, Passage
 from srccompare.reuse.pipeline import find_reuse
 from srccompare.reuse.summary import summarise, summarise_pairs, top_partners
 from srccompare.reuse.schedule import guided_chunks
-from srccompare.reuse.tokens import body_of, process_hasher, tokenise
+from srccompare.reuse.tokens import body_of, process_hasher, alignment_tokens
 from tests.reuse_text import filler
 
 
@@ -103,7 +103,7 @@ def test_pair_summaries_from_token_ranges_are_those_from_the_bodies(sides):
     them): counted from token ranges, each side's words are still those of the union of its spans;
     the sums, similarity and ranking are those the passages and bodies give."""
     articles = [CleanArticle(f"d{n}", f"d{n}", "text", Metadata(), (" ".join(f"w{n}x{k}" for k in range(50)),)) for n in range(4)]
-    bounds = [tokenise(a.id, a.body, process_hasher(False)) for a in articles]
+    bounds = [alignment_tokens(a.id, a.body, process_hasher(False)) for a in articles]
     found = []  # (left, right, left tokens, right tokens), grouped by pair as find_reuse's rows are
     for pair, left_start, left_size, right_start, right_size, kind, similarity in sorted(sides, key=lambda side: side[0]):
         found.append((pair, pair + 1, (left_start, left_start + left_size), (right_start, right_start + right_size), kind, similarity / 10000))
@@ -319,15 +319,14 @@ class InProcessEngine(Engine):
 
 def test_postings_in_files_or_in_memory_give_the_same_result(settings, tmp_path, monkeypatch):
     articles, planted = planted_corpus(40, 5)
-    small = settings.replace("reuse.engine", chunk_documents=7, interpret_characters=0)
-    monkeypatch.setattr(candidates, "PART_ROWS", 500)  # several parts, cut from several chunks
+    small = settings.replace("reuse.engine", chunk_documents=7, part_rows=500, interpret_characters=0)  # several parts, cut from several chunks
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     in_files = find_reuse(articles, small, workers=2)
     in_memory = find_reuse(articles, small, engine=InProcessEngine())
     assert in_files == in_memory
     assert {(p.left_id, p.right_id) for p in in_files.passages} == planted
     assert list(tmp_path.iterdir()) == []  # the spilled postings are gone
-    assert candidates.part_count(40 * 300, candidates.PART_ROWS) >= 16  # (the parts really were several)
+    assert candidates.part_count(40 * 300, small.reuse.engine.part_rows) >= 16  # (the parts really were several)
 
 
 def test_tokens_left_in_the_sketch_files_read_back_as_the_bodies_tokens(settings, tmp_path):
@@ -342,15 +341,16 @@ def test_tokens_left_in_the_sketch_files_read_back_as_the_bodies_tokens(settings
     places = sketch.token_places([chunk])
     assert [count for _, _, count in places] == chunk.words.tolist()
     hasher = process_hasher(params.fold_names)
+    context = WorkerContext()
     for text, (path, start, count) in zip(texts, places):
-        read = spill.read_token_record(spill.spilled_file(path), "id", start, count)
-        expected = tokenise("id", body_of(text), hasher)
+        read = spill.read_token_record(context.token_file(path), "id", start, count)
+        expected = alignment_tokens("id", body_of(text), hasher)
         for field in ("hashes", "starts", "ends", "sentences", "quoted"):
             assert getattr(read, field).dtype == getattr(expected, field).dtype
             assert getattr(read, field).tolist() == getattr(expected, field).tolist()
-    assert spill._spilled_files  # open while a task reads
-    spill.close_spilled_files()
-    assert not spill._spilled_files
+    assert context.files  # open while a task reads
+    context.close_files()
+    assert not context.files
     in_memory = sketch.sketch_documents(sketch.SketchTask(texts, params))  # no spill: the tasks carry the bodies
     assert sketch.token_places([chunk, in_memory]) is None
     assert in_memory.words.tolist() == chunk.words.tolist()

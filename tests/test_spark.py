@@ -25,6 +25,7 @@ from bench.synthetic_news import seed_records, synthetic_corpus, write_jsonl  # 
 from srccompare.cli import main  # noqa: E402
 from srccompare.ingest.corpus import WireInput, load_corpus  # noqa: E402
 from srccompare.engines import spark as engine  # noqa: E402
+from srccompare.engines import spark_batches as batches  # noqa: E402
 from srccompare.model import to_dict  # noqa: E402
 from srccompare.reuse.pipeline import find_reuse  # noqa: E402
 
@@ -142,15 +143,22 @@ def test_parquet_tables_hold_the_jsonl_rows(spark, spark_run):
         assert sorted(stored, key=key) == sorted(read_table(output, name), key=key)
 
 
+def clean_documents(records, settings):
+    """Reference: run_reuse's clean stage without its materialising: cleaned documents (id, source,
+    kind, metadata JSON, body, wire) and the records that failed."""
+    cleaned = records.mapInPandas(engine._bound(batches.clean_batches, settings=settings), engine.DOCS_SCHEMA)
+    return engine.split_cleaned(cleaned, settings)
+
+
 def test_parquet_input_reads_as_json_lines(spark, settings, tmp_path):
     records = list(seed_records()) + synthetic_corpus(12, seed=2, with_seeds=False)
     import pandas as pd
 
     pd.DataFrame(records).to_parquet(tmp_path / "corpus.parquet")
     jsonl = write_jsonl(records, tmp_path / "corpus.jsonl")
-    from_parquet, _ = engine.clean_documents(engine.read_records(spark, [str(tmp_path / "corpus.parquet")], {}, "auto"),
+    from_parquet, _ = clean_documents(engine.read_records(spark, [str(tmp_path / "corpus.parquet")], {}, "auto"),
                                              settings)
-    from_jsonl, _ = engine.clean_documents(engine.read_records(spark, [str(jsonl)], {}, "auto"), settings)
+    from_jsonl, _ = clean_documents(engine.read_records(spark, [str(jsonl)], {}, "auto"), settings)
     columns = ["id", "kind", "metadata", "body"]
     assert sorted(from_parquet.select(columns).collect()) == sorted(from_jsonl.select(columns).collect())
     assert from_jsonl.count() == len(records)

@@ -23,14 +23,14 @@ from srccompare.reuse.tokens import (
     shingle_hashes,
     token_hash,
     token_hashes,
-    tokenise,
+    alignment_tokens,
 )
 
 
 @given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=300))
 @hsettings(max_examples=200, deadline=None)
 def test_offsets_point_at_the_tokens(text):
-    tokens = tokenise("doc", text, TokenHasher())
+    tokens = alignment_tokens("doc", text, TokenHasher())
     hasher = TokenHasher()
     for start, end, value in zip(tokens.starts, tokens.ends, tokens.hashes):
         raw = text[start:end]
@@ -80,14 +80,14 @@ def test_shingles_depend_on_window_content_and_order():
 
 def test_quote_flags_straight_curly_and_guillemets():
     text = 'He said "we will win" and then “they lost” and «nous» and after.\n\n"Open quote runs on\n\nnot here'
-    tokens = tokenise("doc", text, TokenHasher())
+    tokens = alignment_tokens("doc", text, TokenHasher())
     quoted = {text[s:e] for s, e, q in zip(tokens.starts, tokens.ends, tokens.quoted) if q}
     assert quoted == {"we", "will", "win", "they", "lost", "nous", "Open", "quote", "runs", "on"}
 
 
 def test_sentences_split_on_end_marks_and_paragraphs():
     text = 'One two three. Four five? "Six seven." Eight\n\nNine'
-    tokens = tokenise("doc", text, TokenHasher())
+    tokens = alignment_tokens("doc", text, TokenHasher())
     words = {text[s:e]: int(n) for s, e, n in zip(tokens.starts, tokens.ends, tokens.sentences)}
     assert words["One"] == words["three"] < words["Four"] < words["Six"] == words["seven"] < words["Eight"] < words["Nine"]
 
@@ -195,7 +195,7 @@ def test_look_up_finds_the_known_keys_of_keyed_tokens(known_list, wanted):
 
 
 def sentences_and_quotes(text, starts):
-    """What tokenise should give as sentence numbers and quote flags, character by character."""
+    """What alignment_tokens should give as sentence numbers and quote flags, character by character."""
     sentence, inside = 0, False
     sentence_at, inside_at = [], []  # before the character at each offset
     for i, ch in enumerate(text):
@@ -217,7 +217,7 @@ def sentences_and_quotes(text, starts):
 @example('He said "no." Then: «oui» „ja“ “yes”\n\nx. "Open\nclosed')
 @hsettings(max_examples=300)
 def test_sentence_numbers_and_quote_flags(text):
-    tokens = tokenise("doc", text, TokenHasher())
+    tokens = alignment_tokens("doc", text, TokenHasher())
     sentences, quoted = sentences_and_quotes(text, tokens.starts.tolist())
     assert tokens.sentences.dtype == np.int32 and tokens.sentences.tolist() == sentences
     assert tokens.quoted.dtype == bool and tokens.quoted.tolist() == quoted

@@ -19,7 +19,6 @@ from srccompare.ingest.corpus import WireInput
 from srccompare.report.output import emit
 from srccompare.settings import Settings
 
-INPUT_FORMATS = ("auto", "jsonl", "parquet")
 
 
 def run_spark(settings: Settings, inputs: Sequence[str], output: str | None, wire: Sequence[WireInput],

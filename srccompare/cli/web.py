@@ -1,4 +1,4 @@
-"""Web inputs for any command that reads articles: --urls, --feed, --sitemap, --refresh, --cache.
+"""Web inputs for any command that reads articles: --urls, --feed, --sitemap, --refresh, --max-age, --cache.
 
 A command takes them with one decorator and one call::
 
@@ -40,6 +40,7 @@ class WebOptions:
     feeds: tuple[str, ...] = ()
     sitemaps: tuple[str, ...] = ()
     refresh: bool = False
+    max_age: str | None = None
     cache: str | None = None
 
     def overrides(self) -> dict[str, dict[str, Any]]:
@@ -47,6 +48,8 @@ class WebOptions:
         web: dict[str, Any] = {}
         if self.refresh:
             web["refresh"] = True
+        if self.max_age is not None:
+            web["max_age"] = self.max_age
         if self.cache:
             web["cache_file"] = self.cache
         return {"web": web} if web else {}
@@ -78,19 +81,32 @@ SOURCE_OPTIONS = (
 )
 CACHE_OPTIONS = (
     click.option("--refresh", is_flag=True, help="Fetch web pages anew instead of from the page cache."),
+    click.option("--max-age", "max_age", default=None, metavar="AGE", callback=lambda ctx, param, value: _age(value),
+                 help="Fetch again cached pages older than AGE (90m, 12h, 7d; s, m, h, d or w)."),
     click.option("--cache", "cache", type=click.Path(dir_okay=False), default=None, metavar="FILE",
                  help="Page cache file (SQLite); default ~/.cache/srccompare/pages.sqlite."),
 )
 
 
+def _age(value: str | None) -> str | None:
+    from srccompare.settings import SettingsError, max_age_seconds
+
+    if value is not None:
+        try:
+            max_age_seconds(value)
+        except SettingsError as error:
+            raise click.BadParameter(str(error).replace("web.max_age should be", "should be")) from None
+    return value
+
+
 def web_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Click decorator adding --urls, --feed, --sitemap, --refresh and --cache; the command
+    """Click decorator adding --urls, --feed, --sitemap, --refresh, --max-age and --cache; the command
     receives them as one ``web: WebOptions`` argument. For commands taking many inputs."""
     return _with_options(command, SOURCE_OPTIONS + CACHE_OPTIONS)
 
 
 def cache_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Click decorator adding only --refresh and --cache (as ``web: WebOptions``), for commands
+    """Click decorator adding only --refresh, --max-age and --cache (as ``web: WebOptions``), for commands
     with a fixed number of inputs such as ``diff LEFT RIGHT``; URLs among them are fetched anyway."""
     return _with_options(command, CACHE_OPTIONS)
 
@@ -145,7 +161,8 @@ def _read_text(name: str) -> str | LoadError:
 
 
 def _discover(source: str, kind: str, settings: Settings) -> tuple[list[str], list[LoadError]]:
-    from srccompare.ingest.fetch import Discovered, discover_links, is_url
+    from srccompare.ingest.discover import Discovered, discover_links
+    from srccompare.ingest.fetch import is_url
 
     if not is_url(source):
         return [], [LoadError(source, f"a {kind} must be an http:// or https:// URL")]

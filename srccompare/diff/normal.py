@@ -164,7 +164,7 @@ def names_in(scans: Iterable[Scan]) -> frozenset[str]:
     return frozenset(capitalised - {word_key(w) for w in seen if w[0].islower()})
 
 
-def tokenize(
+def diff_tokens(
     text: str,
     offset: int = 0,
     names: frozenset[str] = frozenset(),
@@ -182,7 +182,7 @@ def tokenize(
 
 
 def tokens_of(text: Scan, offset: int, names: frozenset[str], min_skeleton: int, memo: dict[str, str]) -> list[Token]:
-    """``tokenize`` for a text already scanned."""
+    """``diff_tokens`` for a text already scanned."""
     if not text.spans:
         if not text.text.strip():
             return []

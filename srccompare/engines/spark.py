@@ -237,12 +237,6 @@ def _is_parquet(path: str, input_format: str) -> bool:
     return os.path.isdir(path) and any(name.endswith(".parquet") for name in os.listdir(path))
 
 
-def clean_documents(records: DataFrame, settings: Settings) -> tuple[DataFrame, DataFrame]:
-    """Cleaned documents (id, source, kind, metadata JSON, body, wire) and records that failed."""
-    cleaned = records.mapInPandas(_bound(batches.clean_batches, settings=settings), DOCS_SCHEMA)
-    return split_cleaned(cleaned, settings)
-
-
 def split_cleaned(cleaned: DataFrame, settings: Settings) -> tuple[DataFrame, DataFrame]:
     """Documents less their outlet's repeated lines, with ``body``; and the records that failed."""
     errors = cleaned.filter(F.col("problem").isNotNull()).select("source", "problem")

@@ -38,7 +38,7 @@ from srccompare.model import CleanArticle, Corpus, Passage, ReuseResult, free_id
 from srccompare.reuse.sketch import index_parameters
 from srccompare.reuse.summary import summarise, summarise_pairs
 from srccompare.settings import ReuseSettings, Settings
-from srccompare.reuse.tokens import TokenHasher, Tokens, tokenise
+from srccompare.reuse.tokens import TokenHasher, Tokens, alignment_tokens
 
 
 @dataclass(frozen=True)
@@ -125,7 +125,7 @@ def _distinct_id(query: StoredArticle, partners: Sequence[StoredArticle]) -> Sto
 
 
 def _tokenise(articles: Sequence[StoredArticle], hasher: TokenHasher) -> dict[str, Tokens]:
-    return {s.article.id: tokenise(s.article.id, s.article.body, hasher) for s in articles}
+    return {s.article.id: alignment_tokens(s.article.id, s.article.body, hasher) for s in articles}
 
 
 def query_weights(store: Store, tokens: dict[str, Tokens], *, query_stored: bool) -> Weights:

@@ -1,50 +1,45 @@
-"""Fetch: http(s) URLs -> pages -> Article, with trafilatura's own downloader.
+"""Fetch: http(s) URLs -> pages -> Article.
 
 Steps for a list of URLs (``fetch_articles``):
 
-1. look each URL up in the page cache (unless ``web.refresh``);
-2. download the others with ``trafilatura.downloads.fetch_response``, a few
+1. look each URL up in the page cache (unless ``web.refresh``, or the cached
+   copy is older than ``web.max_age``);
+2. download the others with ``srccompare.ingest.http`` (urllib3, every address
+   checked before connecting, one deadline a page, robots.txt honoured), a few
    at a time (``web.parallel``), each host paced by ``web.host_delay``;
 3. check each response: HTTP 200, an HTML (or plain text) page, not empty;
 4. store the good pages in the cache, and turn every page into an Article
    whose hints carry the final URL and the fetch time.
 
 Every problem becomes a ``LoadError`` whose source is the URL, so one bad link
-never stops the others. trafilatura reports why a download failed only in its
-log, so the log is read (per thread) while downloading, to say "timed out"
-rather than "failed". Feeds and sitemaps are read with trafilatura's
-``find_feed_urls`` and ``sitemap_search`` (``discover_links``).
+never stops the others. Feeds and sitemaps are read in ``srccompare.ingest.discover``.
 """
 
 from __future__ import annotations
 
 import codecs
-import logging
+import dataclasses
 import re
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from configparser import ConfigParser
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from http import HTTPStatus
 from importlib.metadata import PackageNotFoundError, version
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import blake3
-from trafilatura.downloads import fetch_response
-from trafilatura.feeds import find_feed_urls
-from trafilatura.settings import DEFAULT_CONFIG
-from trafilatura.sitemaps import sitemap_search
 
 from srccompare.ingest.cache import CacheError, PageCache, cache_path
 from srccompare.ingest.decode import WEB_ADDRESS, article_from_text, decode
+from srccompare.ingest.http import Client, Deadline, FetchFailure, Response, get, status_text
 from srccompare.ingest.page import Page, PageStore
+from srccompare.ingest.robots import Robots
 from srccompare.model import Article, LoadError, Metadata
-from srccompare.settings import Settings, WebSettings
+from srccompare.settings import Settings, WebSettings, max_age_seconds
 
 if TYPE_CHECKING:
     from rich.progress import Progress
@@ -53,14 +48,9 @@ HTML_TYPES = {"text/html", "application/xhtml+xml"}
 TEXT_TYPES = {"text/plain", "text/markdown"}
 META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?([\w.:-]{2,40})""", re.I)
 SLUG_CHARACTERS = re.compile(r"[^\w-]+")
-DOWNLOAD_ERROR_PREFIX = re.compile(r"^(?:download error|pycurl error): \S+ ")
 # Below this many downloads no progress bar is drawn (one or two pages finish
 # before a bar would be worth looking at).
 PROGRESS_MIN_URLS = 3
-# Loggers whose messages say why a download failed (trafilatura logs and
-# returns None; urllib3 logs its retries). Captured while fetching, so they
-# also stay off the user's terminal.
-DOWNLOAD_LOGGERS = ("trafilatura", "urllib3")
 
 
 def is_url(name: str) -> bool:
@@ -71,21 +61,6 @@ def is_url(name: str) -> bool:
 # --- one page -----------------------------------------------------------------
 
 
-def downloader_config(web: WebSettings) -> ConfigParser:
-    """trafilatura's download settings, from ours (never falling back to unverified TLS)."""
-    config = ConfigParser(interpolation=None)  # a "%" in the user agent is just a character
-    config.read_dict({"DEFAULT": dict(DEFAULT_CONFIG["DEFAULT"])})
-    config["DEFAULT"].update({
-        "DOWNLOAD_TIMEOUT": str(web.timeout),
-        "MAX_FILE_SIZE": str(web.max_page_bytes),
-        "MAX_REDIRECTS": str(web.max_redirects),
-        "USER_AGENTS": user_agent(web),
-        "SSRF_PROTECTION": "off" if web.allow_private_addresses else "on",
-        "INSECURE_SSL_FALLBACK": "off",
-    })
-    return config
-
-
 def user_agent(web: WebSettings) -> str:
     try:
         own_version = version("srccompare")
@@ -94,101 +69,41 @@ def user_agent(web: WebSettings) -> str:
     return web.user_agent.replace("{version}", own_version)
 
 
-class DownloadLog(logging.Handler):
-    """Keeps, per thread, what the download libraries logged, so a failure can say why."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self._local = threading.local()
-
-    def emit(self, record: logging.LogRecord) -> None:
-        if record.levelno >= logging.WARNING:
-            self._messages().append(record.getMessage())
-
-    def take(self) -> list[str]:
-        """This thread's messages since the last call."""
-        messages = list(self._messages())
-        self._messages().clear()
-        return messages
-
-    def _messages(self) -> list[str]:
-        if not hasattr(self._local, "messages"):
-            self._local.messages = []
-        return self._local.messages
+def make_client(web: WebSettings) -> Client:
+    """The HTTP client for a run: every request to a host (pages, redirects, retries, robots.txt) spaced
+    by web.host_delay; robots.txt read once a site when web.obey_robots_txt."""
+    agent = user_agent(web)
+    plain = Client(web, agent, pace=HostPacer(web.host_delay).reserve)
+    if not web.obey_robots_txt:
+        return plain
+    robots = Robots(agent, lambda url, deadline: get(url, plain, deadline))
+    return dataclasses.replace(plain, allowed=robots.refusal)
 
 
-@contextmanager
-def download_log() -> Iterator[DownloadLog]:
-    log = DownloadLog()
-    loggers = [logging.getLogger(name) for name in DOWNLOAD_LOGGERS]
-    for logger in loggers:
-        logger.addHandler(log)
+def fetch_page(url: str, client: Client) -> Page | LoadError:
+    """Download one URL (redirects followed) within web.deadline; a LoadError says why it failed."""
+    deadline = Deadline(client.web.deadline, client.stopper)
     try:
-        yield log
+        response = get(url, client, deadline)
+    except FetchFailure as failure:
+        return LoadError(url, failure.problem)
     finally:
-        for logger in loggers:
-            logger.removeHandler(log)
+        deadline.close()
+    return page_from(response)
 
 
-def fetch_page(url: str, config: ConfigParser, log: DownloadLog) -> Page | LoadError:
-    """Download one URL (redirects followed); a LoadError says why it failed."""
-    log.take()
-    try:
-        response = fetch_response(url, decode=False, config=config)
-    except ValueError as error:  # urllib3 refuses some malformed URLs before trying
-        return LoadError(url, f"not a usable URL ({error})")
-    if response is None or response.data is None:
-        return LoadError(url, explain_failure(log.take(), config))
-    headers = response.headers or {}
-    media_type, _, parameters = headers.get("content-type", "").partition(";")
+def page_from(response: Response) -> Page:
+    media_type, _, parameters = response.headers.get("content-type", "").partition(";")
     charset = re.search(r"charset\s*=\s*[\"']?([\w.:-]+)", parameters, re.I)
     return Page(
-        url=url,
-        final_url=response.url or url,
-        status=int(response.status),
+        url=response.url,
+        final_url=response.final_url,
+        status=response.status,
         content_type=media_type.strip().lower(),
         fetched_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        body=bytes(response.data),
+        body=response.body,
         charset=charset.group(1).lower() if charset else None,
     )
-
-
-# What trafilatura's and urllib3's log messages mean, in the words a user needs.
-FAILURE_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"not a 200 response: (\d+)"), "{status}"),
-    (re.compile(r"base URL (unreachable)"), "the site does not answer"),
-    (re.compile(r"exceeds MAX_FILE_SIZE|Maximum file size exceeded|oversized", re.I),
-     "page is larger than the limit of {max_bytes:,} bytes (see web.max_page_bytes)"),
-    (re.compile(r"SSRF protection.*blocked: (\S+)", re.I),
-     "refused: {match} is a local or private network address (see web.allow_private_addresses)"),
-    (re.compile(r"NameResolution|Failed to resolve|Name or service not known|nodename nor servname"
-                r"|Could not resolve host|Temporary failure in name resolution", re.I),
-     "host not found (DNS lookup failed)"),
-    (re.compile(r"timed out|Timeout", re.I), "no answer within {timeout} s (see web.timeout)"),
-    (re.compile(r"Connection refused", re.I), "connection refused by the server"),
-    (re.compile(r"too many redirects|TooManyRedirects|redirect", re.I),
-     "too many redirects (more than {redirects}; see web.max_redirects)"),
-    (re.compile(r"SSL|certificate", re.I), "secure connection failed (TLS certificate or handshake)"),
-    (re.compile(r"Connection reset|RemoteDisconnected|ProtocolError|IncompleteRead", re.I),
-     "the server closed the connection"),
-)
-
-
-def explain_failure(messages: Sequence[str], config: ConfigParser) -> str:
-    """One line for a failed download, from what the download libraries logged."""
-    text = " ".join(messages)
-    for pattern, problem in FAILURE_PATTERNS:
-        found = pattern.search(text)
-        if found:
-            return problem.format(
-                max_bytes=config.getint("DEFAULT", "MAX_FILE_SIZE"),
-                timeout=config.getint("DEFAULT", "DOWNLOAD_TIMEOUT"),
-                redirects=config.getint("DEFAULT", "MAX_REDIRECTS"),
-                match=found.group(1) if found.groups() else "",
-                status=status_text(int(found.group(1))) if found.groups() and found.group(1).isdigit() else "",
-            )
-    last = DOWNLOAD_ERROR_PREFIX.sub("", messages[-1]) if messages else "no response"
-    return f"download failed ({last[:200]})"
 
 
 def check_page(page: Page) -> LoadError | None:
@@ -200,14 +115,6 @@ def check_page(page: Page) -> LoadError | None:
     if not page.body.strip():
         return LoadError(page.url, "the server sent an empty page")
     return None
-
-
-def status_text(status: int) -> str:
-    """"HTTP 404 Not Found"."""
-    try:
-        return f"HTTP {status} {HTTPStatus(status).phrase}"
-    except ValueError:
-        return f"HTTP {status} (an unexpected status)"
 
 
 def article_from_page(page: Page) -> Article | LoadError:
@@ -289,9 +196,6 @@ class HostPacer:
             self._next[host] = start + self._delay
         return start - now
 
-    def wait(self, url: str) -> None:
-        time.sleep(self.reserve(url))
-
 
 def fetch_pages(
     urls: Sequence[str],
@@ -299,13 +203,16 @@ def fetch_pages(
     store: PageStore | None = None,
     progress: Callable[[int], AbstractContextManager[Callable[[str], None] | None]] | None = None,
 ) -> dict[str, Page | LoadError]:
-    """Each URL's checked page (from the store unless web.refresh) or the reason it failed."""
+    """Each URL's checked page (from the store unless web.refresh, or older there than web.max_age)
+    or the reason it failed."""
     results: dict[str, Page | LoadError] = {}
     wanted = list(dict.fromkeys(urls))
+    max_age = max_age_seconds(web.max_age)
     if store is not None and not web.refresh:
+        now = datetime.now(timezone.utc)
         for url in wanted:
             cached = store.get(url)
-            if cached is not None:
+            if cached is not None and (max_age is None or cached.age(now) < max_age):
                 results[url] = cached
     for url in wanted:
         problem = url_problem(url)
@@ -342,24 +249,20 @@ def _download(
 ) -> Iterator[tuple[str, Page | LoadError]]:
     if not urls:
         return
-    config = downloader_config(web)
-    pacer = HostPacer(web.host_delay)
+    client = make_client(web)
     pool = ThreadPoolExecutor(max_workers=max(1, web.parallel), thread_name_prefix="srccompare-fetch")
-    with download_log() as log:
-
-        def work(url: str) -> Page | LoadError:
-            pacer.wait(url)
-            return fetch_page(url, config, log)
-
-        try:
-            futures = {pool.submit(work, url): url for url in interleave_hosts(urls)}
-            for future in as_completed(futures):
-                if on_fetched is not None:
-                    on_fetched(futures[future])
-                yield futures[future], future.result()
-        finally:
-            # Ctrl-C: drop the queued downloads instead of waiting for all of them.
-            pool.shutdown(wait=False, cancel_futures=True)
+    finished = False
+    try:
+        futures = {pool.submit(fetch_page, url, client): url for url in interleave_hosts(urls)}
+        for future in as_completed(futures):
+            if on_fetched is not None:
+                on_fetched(futures[future])
+            yield futures[future], future.result()
+        finished = True
+    finally:
+        if not finished:  # Ctrl-C: cut the downloads under way, drop the queued ones
+            client.stopper.stop()
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 def fetch_articles(urls: Sequence[str], settings: Settings) -> dict[str, Article | LoadError]:
@@ -417,39 +320,3 @@ def _no_progress(total: int) -> AbstractContextManager[None]:
 
 def _short(url: str, width: int = 40) -> str:
     return url if len(url) <= width else url[: width - 1] + "…"
-
-
-# --- feeds and sitemaps -----------------------------------------------------------
-
-LinkSource = Literal["feed", "sitemap"]
-
-
-@dataclass(frozen=True)
-class Discovered:
-    """Article links found in a feed or sitemap; ``found`` counts them before web.max_links."""
-
-    source: str
-    links: tuple[str, ...]
-    found: int
-
-
-def discover_links(url: str, kind: LinkSource, web: WebSettings) -> Discovered | LoadError:
-    """The article links a feed (RSS, Atom, JSON Feed, or a page naming one) or a sitemap lists."""
-    config = downloader_config(web)
-    with download_log() as log:
-        if kind == "feed":
-            links = find_feed_urls(url, sleep_time=web.host_delay, config=config)
-        else:
-            links = sitemap_search(url, sleep_time=web.host_delay, config=config)
-        messages = log.take()
-    links = list(dict.fromkeys(links))
-    if not links:
-        why = explain_failure(messages, config) if _download_failed(messages) else "none listed on the same site"
-        return LoadError(url, f"no article links found in this {kind} ({why})")
-    return Discovered(url, tuple(links[: web.max_links]), len(links))
-
-
-def _download_failed(messages: Iterable[str]) -> bool:
-    starts = ("download error", "pycurl error", "not a 200", "Could not download", "base URL unreachable")
-    return any(m.startswith(starts) for m in messages)
-

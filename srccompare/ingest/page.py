@@ -7,6 +7,7 @@ that both can name it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import Protocol
 
 
@@ -22,6 +23,16 @@ class Page:
     body: bytes
     charset: str | None = None  # from the Content-Type header, when given
     from_cache: bool = False
+
+    def age(self, now: datetime) -> float:
+        """Seconds since the page was fetched (a cached page's age)."""
+        try:
+            fetched = datetime.fromisoformat(self.fetched_at)
+        except ValueError:
+            return float("inf")  # an unreadable time: as good as expired
+        if fetched.tzinfo is None:
+            fetched = fetched.replace(tzinfo=timezone.utc)
+        return max(0.0, (now - fetched).total_seconds())
 
 
 class PageStore(Protocol):

@@ -134,20 +134,6 @@ def shingle_sample(shingles: np.ndarray, modulus: int) -> np.ndarray:
     return shingles[shingles % np.uint64(modulus) == 0] if modulus > 1 else shingles
 
 
-def shared_key_pairs(postings: Postings, *, max_df: int, part_rows: int = 4_000_000, common_df: int | None = None) -> PairCounts:
-    """Pairs of documents sharing keys, with counts; keys in more than ``max_df`` documents dropped.
-    With ``common_df`` the counts are weights in sixteenths (see ``key_weights``).
-
-    Keys are split by their low bits into parts of about ``part_rows``
-    postings, and each part is sorted and paired on its own: a key lies in one
-    part only, so the counts add up across parts, and memory stays near that of
-    one part instead of several copies of the whole corpus's postings.
-    (``srccompare.reuse.pipeline`` runs the same three steps, the parts in its engine's workers.)
-    """
-    parts = split_by_key([BucketedPostings.of(postings)], part_count(len(postings.keys), part_rows))
-    return merge_parts([pairs_in_part(PairingTask(part, max_df, common_df)) for part in parts])
-
-
 # A shared key's weight is counted in sixteenths (integers, so that counts stay exact and pack into codes).
 WEIGHT_UNIT = 16
 
@@ -357,22 +343,8 @@ def _empty_pairs() -> PairCounts:
     return PairCounts(empty, empty, empty)
 
 
-def candidate_pairs(
-    shingle_pairs: PairCounts,
-    band_pairs: PairCounts,
-    *,
-    min_shared_shingles: int,
-    min_shared_bands: int,
-) -> tuple[tuple[int, int], ...]:
-    """Pairs sharing at least ``min_shared_shingles`` exact shingles or ``min_shared_bands`` bands.
-
-    Sorted by (left, right), left < right.
-    """
-    return pairs_of_codes(candidate_codes(shingle_pairs, band_pairs, min_shared_shingles, min_shared_bands))
-
-
 def candidate_codes(shingle_pairs: PairCounts, band_pairs: PairCounts, min_shared_shingles: int, min_shared_bands: int) -> np.ndarray:
-    """``candidate_pairs`` as sorted pair codes."""
+    """Pairs sharing at least ``min_shared_shingles`` exact shingles or ``min_shared_bands`` bands, as sorted pair codes."""
     chosen = [
         _codes(shingle_pairs)[shingle_pairs.counts >= min_shared_shingles],
         _codes(band_pairs)[band_pairs.counts >= min_shared_bands],
@@ -485,9 +457,6 @@ def _codes(pairs: PairCounts) -> np.ndarray:
 # --- the candidates step: the sketches' postings in parts, paired in the engine's workers ---------
 
 
-# Postings per candidates task: each is sorted on its own (in a worker), so
-# this bounds the memory of that sort; 4M rows (~50 MB) keep tasks few.
-PART_ROWS = 4_000_000
 
 
 KeyPart = Postings | list[SpilledSlice]  # a part's rows, or the file slices that hold them
@@ -501,14 +470,14 @@ class SketchedChunk(Protocol):
     words: np.ndarray  # one entry a document of the chunk
 
 
-def key_parts(sketches: Sequence[SketchedChunk], field: str, part_rows: int | None = None, least: int = 1) -> list[KeyPart]:
+def key_parts(sketches: Sequence[SketchedChunk], field: str, part_rows: int, least: int = 1) -> list[KeyPart]:
     """The corpus's (key, document number) rows of the sketches' ``shingles`` or ``bands``, in parts
-    by key (of about ``part_rows``, by default PART_ROWS; at least ``least`` parts, so that every
+    by key (of about ``part_rows``; at least ``least`` parts, so that every
     worker has one)."""
     chunks = [getattr(chunk, field) for chunk in sketches]
     firsts = np.cumsum([0] + [len(chunk.words) for chunk in sketches]).tolist()
     rows = sum(int(postings.bucket_rows.sum()) for postings in chunks)
-    parts = max(part_count(rows, part_rows or PART_ROWS), part_count(least, 1))
+    parts = max(part_count(rows, part_rows), part_count(least, 1))
     renumbered = (postings.renumbered(first) for postings, first in zip(chunks, firsts))
     cut = spilled_parts if chunks and isinstance(chunks[0], SpilledPostings) else split_by_key
     return list(cut(renumbered, parts))
@@ -527,7 +496,7 @@ def find_candidates(
         for number, (part, common_df) in enumerate(weighed)
     ]
     paired = engine.map(paired_part, tasks)
-    runs = merge_tasks(paired[: len(shingles)], paired[len(shingles) :], engine.parallelism, PART_ROWS)
+    runs = merge_tasks(paired[: len(shingles)], paired[len(shingles) :], engine.parallelism, reuse.engine.part_rows)
     # (shingle counts are weights in sixteenths, see candidates.key_weights)
     least = (reuse.candidates.min_shared_shingles * WEIGHT_UNIT, reuse.candidates.min_shared_bands)
     found = engine.map(candidates_in_ranges, [RangeTask(*run, *least) for run in runs])

@@ -30,7 +30,7 @@ import numpy as np
 from srccompare.engines.base import Engine, Progress, cycle_collection_paused, report_progress
 from srccompare.engines.local import LocalEngine
 from srccompare.model import CleanArticle, ReuseResult
-from srccompare.reuse.align.stage import align_candidates, prepared_cache
+from srccompare.reuse.align.stage import align_candidates, worker
 from srccompare.reuse.attribute import attribute
 from srccompare.reuse.candidates import find_candidates, key_parts
 from srccompare.reuse.group import families_of_sides
@@ -68,8 +68,8 @@ def find_reuse(
             weights = corpus_weights(sketches, len(ordered))
             words = np.concatenate([chunk.words for chunk in sketches]) if sketches else np.zeros(0, np.int64)
             places = token_places(sketches)
-            least = running.parallelism
-            shingles, bands = key_parts(sketches, "shingles", least=least), key_parts(sketches, "bands", least=least)
+            part_rows, least = reuse.engine.part_rows, running.parallelism
+            shingles, bands = key_parts(sketches, "shingles", part_rows, least), key_parts(sketches, "bands", part_rows, least)
             del sketches  # the parts hold the keys now (or say where they are): half the memory at this point
             pairs = find_candidates(shingles, bands, reuse, running, len(ordered), path)
             del shingles, bands
@@ -79,7 +79,7 @@ def find_reuse(
             passages, rows = align_candidates(ordered, pairs, weights, reuse, running, progress, places)
             if spill is not None:
                 spill.remove()  # while this process groups and attributes
-            prepared_cache.clear()  # aligning ran in this process when there is one worker: release what it kept
+            worker.clear()  # aligning ran in this process when there is one worker: release what it kept
             families = families_of_sides([a.id for a in ordered], *rows.sides(), min_overlap=reuse.group.min_overlap)
             report_progress(progress, "group", 1, 1)
             attributions = attribute(ordered, passages, wire or {}, reuse.attribute)

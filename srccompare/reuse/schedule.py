@@ -46,7 +46,7 @@ def pairs_in_locality_order(pairs: Sequence[tuple[int, int]], documents: int, en
     pair comes when the later of its two does, so that a group of articles
     sharing one wire story is aligned while all of them are at hand. On
     bench/reuse_speed.py's 40k corpus with 2 workers (25.3k documents in
-    93.4k pairs, before candidates.key_weights): 28.8k preparations, against 34.1k in reverse Cuthill-McKee
+    93.4k pairs, common_df off): 28.8k preparations, against 34.1k in reverse Cuthill-McKee
     order (a breadth-first order, whose fronts there hold thousands of documents).
     The order is computed by the engine (in a worker, where the compiled code is
     loaded already).
@@ -140,7 +140,7 @@ class PreparedCache:
     The tasks say when each document is next needed, so the cache evicts the
     one needed furthest ahead (Belady's rule) and never keeps one that no
     later pair needs. On bench/reuse_speed.py's 40k corpus with 2 workers
-    (25.3k documents aligned, 4,000 kept at most, before candidates.key_weights): 34.1k preparations where
+    (25.3k documents aligned, 4,000 kept at most, common_df off): 34.1k preparations where
     keeping those used most recently made 37.6k, in the same pair order.
     """
 

@@ -36,7 +36,7 @@ from srccompare.reuse.arrays import distinct, sums_by_value
 from srccompare.reuse.candidates import BucketedPostings, Postings, SpilledPostings, shingle_sample
 from srccompare.reuse.interpreted import kernel_to_call
 from srccompare.reuse.spill import TOKEN_WRITE_BUFFER, TokensPlace, record_starts, token_record
-from srccompare.reuse.tokens import Text, body_of, mix64, process_hasher, shingle_at, shingle_hashes, token_hashes, tokenise
+from srccompare.reuse.tokens import Text, body_of, mix64, process_hasher, shingle_at, shingle_hashes, token_hashes, alignment_tokens
 from srccompare.settings import ReuseSettings, SketchParameters
 
 _ALL_ONES = np.uint64(0xFFFFFFFFFFFFFFFF)
@@ -80,11 +80,6 @@ class Sketcher:
         # One array type for the kernel (C-contiguous uint64): each other type would be compiled anew.
         hashes = np.ascontiguousarray(token_hashes, dtype=np.uint64)
         return kernel_to_call(_sketch)(hashes, p.shingle, p.step, p.window // p.step, self.salts, self.band_salts, p.rows, keep_signatures)
-
-
-def jaccard_estimate(left: np.ndarray, right: np.ndarray) -> float:
-    """Share of equal signature values: the MinHash estimate of Jaccard similarity."""
-    return float(np.mean(left == right))
 
 
 # --- the kernel ----------------------------------------------------------------
@@ -238,7 +233,7 @@ def sketch_documents(task: SketchTask) -> SketchChunk:
             if out is None:
                 hashes = token_hashes(body, hasher)
             else:
-                tokens = tokenise("", body, hasher)
+                tokens = alignment_tokens("", body, hasher)
                 hashes = tokens.hashes
                 out.writelines(token_record(tokens))
             words[number] = len(hashes)

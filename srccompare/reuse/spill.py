@@ -109,20 +109,3 @@ def read_token_record(file: BinaryIO, doc_id: str, start: int, count: int) -> To
         sentences=int32s[2 * count :],
         quoted=record[20 * count :].view(np.bool_),
     )
-
-
-# The sketch step's token files an align task has open (until the task ends).
-_spilled_files: dict[str, BinaryIO] = {}
-
-
-def spilled_file(path: str) -> BinaryIO:
-    file = _spilled_files.get(path)
-    if file is None:
-        file = _spilled_files[path] = open(path, "rb", buffering=0)
-    return file
-
-
-def close_spilled_files() -> None:
-    for file in _spilled_files.values():
-        file.close()
-    _spilled_files.clear()

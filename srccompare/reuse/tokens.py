@@ -293,7 +293,7 @@ def token_hashes(text: str, hasher: TokenHasher) -> np.ndarray:
     return hasher.hash_spans(text, starts, ends, keys)
 
 
-def tokenise(doc_id: str, text: str, hasher: TokenHasher) -> Tokens:
+def alignment_tokens(doc_id: str, text: str, hasher: TokenHasher) -> Tokens:
     """Tokens of ``text`` with offsets, hashes, sentence numbers and quote flags."""
     codes = code_points(text)
     starts, ends, keys = scan_words(codes)

@@ -22,7 +22,8 @@ Steps 1-4 and the edge extension run as numba kernels over each document's
 prepared arrays: a pair of 600-word articles is a few hundred array elements,
 where numpy spent its time on the overhead of dozens of calls a pair. The
 kernels keep numpy's arithmetic (float32 sentence products, pairwise float64
-sums), so results are those of the array code they replaced, bit for bit.
+sums), so results are those of the same steps written with numpy arrays, bit
+for bit (tests/test_align.py compares the sentence seeds with a dense product).
 """
 
 from __future__ import annotations

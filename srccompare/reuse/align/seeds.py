@@ -81,7 +81,7 @@ def sentence_seeds(left, right, threshold, min_sentence_words, cuts):
     nothing. A best below the threshold is never used, so skipping such pairs
     changes no seed. Each pair's dot product is computed once: the pairs at or above the
     threshold are kept until the bests are known. Dot products are float32
-    sums in left row order, as the dense product was.
+    sums in left row order, as a dense float32 product of the sentences' word vectors sums them.
     """
     left_words, left_row_word, left_row_idf, left_low_norms = left.words, left.row_word, left.row_idf, left.low_norms
     left_sentence_rows, left_norms, left_bounds = left.sentence_rows, left.norms, left.bounds

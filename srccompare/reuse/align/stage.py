@@ -7,6 +7,7 @@ import functools
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import BinaryIO
 
 import numpy as np
 
@@ -15,8 +16,8 @@ from srccompare.model import CleanArticle, Passage
 from srccompare.reuse.align.pair import aligned_with_tokens
 from srccompare.reuse.align.prepare import Prepared, Weights, prepare
 from srccompare.reuse.schedule import PreparedCache, guided_chunks, next_uses, pairs_in_locality_order
-from srccompare.reuse.spill import TokensPlace, close_spilled_files, read_token_record, spilled_file
-from srccompare.reuse.tokens import body_of, process_hasher, tokenise
+from srccompare.reuse.spill import TokensPlace, read_token_record
+from srccompare.reuse.tokens import body_of, process_hasher, alignment_tokens
 from srccompare.settings import AlignParameters, ReuseSettings
 
 @dataclass(frozen=True, eq=False)
@@ -65,7 +66,36 @@ class AlignTask:
 
 # A 600-word document prepared takes ~50 KB: 4,000 of them ~200 MB a worker.
 PREPARED_CACHE_DOCUMENTS = 4000
-prepared_cache = PreparedCache(PREPARED_CACHE_DOCUMENTS)
+
+
+class WorkerContext:
+    """What a worker process keeps between and during its align tasks: the documents it prepared
+    for the current run (bounded, see ``PreparedCache``), and the token files a task reads."""
+
+    def __init__(self, cache_documents: int = PREPARED_CACHE_DOCUMENTS) -> None:
+        self.prepared = PreparedCache(cache_documents)
+        self.files: dict[str, BinaryIO] = {}
+
+    def token_file(self, path: str) -> BinaryIO:
+        """The sketch step's token file at ``path``, opened once a task."""
+        file = self.files.get(path)
+        if file is None:
+            file = self.files[path] = open(path, "rb", buffering=0)
+        return file
+
+    def close_files(self) -> None:
+        for file in self.files.values():
+            file.close()
+        self.files.clear()
+
+    def clear(self) -> None:
+        """Release everything (the main process, when it aligned with one worker: itself)."""
+        self.close_files()
+        self.prepared.clear()
+
+
+# This process's context: engines run align tasks as plain functions of one task (see engines.base).
+worker = WorkerContext()
 
 
 def align_candidates(
@@ -89,9 +119,9 @@ def align_candidates(
         chunk = tuple(map(tuple, pairs[start:end]))
         needed = sorted({number for pair in chunk for number in pair})
         if places is not None:
-            # Nothing to join or pickle (at 40k articles the tasks carried 150 MB of bodies, whose
-            # joining and sending kept both workers waiting for the first tasks for a second),
-            # nor to tokenise again (the sketch step did: ~140 us a document aligned).
+            # Nothing to join or pickle (40k articles' bodies are 150 MB: joining and sending them
+            # keeps both workers waiting a second for their first tasks), nor to tokenise again
+            # (the sketch step did: ~140 us a document aligned).
             texts = {number: (articles[number].id, places[number]) for number in needed}
         else:  # joined here but not kept (the main process holds no second copy of every text)
             texts = {number: (articles[number].id, body_of(articles[number].paragraphs)) for number in needed}
@@ -115,8 +145,8 @@ def _aligned_documents(task: AlignTask) -> tuple[list[Passage], PassageRows]:
     if task.run:
         # Documents from the process's cache as the pairs need them: it is bounded, while a
         # task's documents are not (the first guided tasks hold thousands).
-        prepared_cache.start(task.run, task.first)
-        keep = prepared_cache.get
+        worker.prepared.start(task.run, task.first)
+        keep = worker.prepared.get
         pairs = ((keep(left, left_next, make), keep(right, right_next, make))
                  for (left, right), (left_next, right_next) in zip(task.pairs, task.next_uses))
     else:
@@ -131,7 +161,7 @@ def _aligned_documents(task: AlignTask) -> tuple[list[Passage], PassageRows]:
                 chars = (passage.left_start, passage.left_end, passage.right_start, passage.right_end)
                 rows.append((left, right, *chars, *tokens, passage.words))
     finally:
-        close_spilled_files()
+        worker.close_files()
     return passages, PassageRows.of(rows)
 
 
@@ -139,8 +169,8 @@ def _prepared(task: AlignTask, number: int) -> Prepared:
     """Document ``number`` of the task prepared for alignment."""
     doc_id, text = task.texts[number]
     if isinstance(text, str):
-        tokens = tokenise(doc_id, text, process_hasher(task.fold_names))
+        tokens = alignment_tokens(doc_id, text, process_hasher(task.fold_names))
     else:
         path, start, count = text
-        tokens = read_token_record(spilled_file(path), doc_id, start, count)
+        tokens = read_token_record(worker.token_file(path), doc_id, start, count)
     return prepare(tokens, task.weights, task.params)
