@@ -16,7 +16,7 @@ from srccompare.model import CleanArticle, Metadata
 from srccompare.reuse.interpreted import interpreting, kernel_to_call, python_kernel
 from srccompare.reuse.pipeline import find_reuse
 from srccompare.reuse.sketch import Sketcher
-from srccompare.reuse.tokens import process_hasher, shingle_hashes, tokenise
+from srccompare.reuse.tokens import alignment_tokens, process_hasher, shingle_hashes
 from srccompare.reuse.align import extend
 from srccompare.reuse.align.prepare import stable_sort
 from tests.reuse_text import filler
@@ -68,9 +68,9 @@ def test_the_seeds_interpreted_give_what_they_give_compiled(seeds, settings):
 @given(st.text(max_size=300))
 @hsettings(max_examples=60, deadline=None)
 def test_tokens_interpreted_are_the_compiled_tokens(text):
-    compiled = tokenise("d", text, process_hasher(True))
+    compiled = alignment_tokens("d", text, process_hasher(True))
     with interpreting():
-        interpreted = tokenise("d", text, process_hasher(True))
+        interpreted = alignment_tokens("d", text, process_hasher(True))
     for field in ("hashes", "starts", "ends", "sentences", "quoted"):
         assert getattr(interpreted, field).dtype == getattr(compiled, field).dtype
         assert getattr(interpreted, field).tolist() == getattr(compiled, field).tolist()
