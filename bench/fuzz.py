@@ -1,10 +1,13 @@
-"""Fuzz the cleaner and the aligner with atheris; keep every crashing input as a regression fixture.
+"""Fuzz the cleaner, the aligner, the JSON Lines reader, the settings loader and the credit parser
+with atheris; keep every crashing input as a regression fixture.
 
     .venv/bin/pip install atheris
     .venv/bin/python bench/fuzz.py --seconds 600        # ten minutes, seeded with seeds/ and fixtures/
 
-Each input is cleaned as HTML, Markdown and text, and the two halves of it are
-aligned with `diff_articles` (srccompare/fuzz_target.py). Any exception other
+An input's first byte picks the target (srccompare/fuzz_target.py): cleaned as HTML, Markdown
+and text with the two halves aligned by `diff_articles`; read as JSON Lines and each record
+cleaned (ids and metadata must come out free of control characters); loaded as a settings file
+(a SettingsError is an answer); or searched for agency credits. Any exception other
 than the documented "no article text" outcome is a crash: the input is written
 to fixtures/fuzz/ and tests/test_fuzz_regressions.py replays every file there
 on each test run. The table compares the coverage-guided run with a baseline of
@@ -16,7 +19,6 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -32,7 +34,7 @@ def child(argv: list[str]) -> None:
     import atheris
 
     with atheris.instrument_imports(include=["srccompare"]):
-        from srccompare.fuzz_target import exercise
+        from srccompare.fuzz_target import exercise_any as exercise
 
     def one_input(data: bytes) -> None:
         try:
@@ -49,8 +51,16 @@ def child(argv: list[str]) -> None:
 
 
 def seed_corpus(folder: Path) -> None:
-    for source in [*sorted((ROOT / "seeds").glob("*")), *sorted((ROOT / "fixtures").rglob("*.html"))][:20]:
-        shutil.copy(source, folder / source.name)
+    """Seeds for each target: its number as the first byte, then an input of its kind."""
+    from srccompare.fuzz_target import TARGETS
+
+    pages = [*sorted((ROOT / "seeds").glob("*")), *sorted((ROOT / "fixtures").rglob("*.html"))][:20]
+    seeds = {"clean": [p.read_bytes() for p in pages], "credits": [p.read_bytes() for p in pages[:8]],
+             "jsonl": [b'{"id": "a", "outlet": "X", "title": "T", "text": "Body text here.\\n\\nMore."}\n{"text": "x"}\n'],
+             "settings": [(ROOT / "srccompare" / "defaults.toml").read_bytes(), b"[reuse]\nbands = 0\n[limits]\nmax_bytes = -5\n"]}
+    for target, inputs in seeds.items():
+        for number, data in enumerate(inputs):
+            (folder / f"{target}-{number}").write_bytes(bytes([TARGETS.index(target)]) + data)
 
 
 def guided(seconds: int) -> dict[str, float]:
@@ -72,7 +82,7 @@ def guided(seconds: int) -> dict[str, float]:
 
 
 def unguided(seconds: float) -> dict[str, float]:
-    from srccompare.fuzz_target import exercise
+    from srccompare.fuzz_target import exercise_any as exercise
 
     runs = crashes = 0
     started = time.monotonic()

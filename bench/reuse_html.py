@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.baselines import reuse_html_2c7ca99  # noqa: E402
 from bench.synthetic_news import Writer, synthetic_corpus, write_jsonl  # noqa: E402
-from srccompare.corpus import load_corpus  # noqa: E402
+from srccompare.ingest.corpus import load_corpus  # noqa: E402
 from srccompare.report import reuse_html, reuse_table  # noqa: E402
 from srccompare.reuse import find_reuse  # noqa: E402
 from srccompare.settings import load_settings  # noqa: E402

@@ -1,5 +1,5 @@
 """``python -m srccompare`` runs the command line."""
 
-from srccompare.cli import console
+from srccompare.process.start import console
 
 console()

@@ -363,3 +363,35 @@ class DiffResult:
     right_words: int
     left_shared: int  # left words in equal or minor runs of any pair
     right_shared: int
+    # What the reuse core finds the two share (srccompare.diff.shared): the one "shared words" every view
+    # shows. None when the diff was made without it (diff_articles alone).
+    shared: SharedWords | None = None
+
+
+@dataclass(frozen=True)
+class SharedWords:
+    """A pair's shared text as the reuse core counts it, seen from one side of a diff.
+
+    ``words`` is the pair's PairSummary.words (each passage counted on its
+    shorter side): the number reuse, browse and diff all show. ``left_words``
+    and ``right_words`` are each article's words inside the passages, of
+    ``left_total`` and ``right_total`` (DocumentSummary.words, as reuse counts
+    them); ``passages`` have ``left_*`` offsets into the diff's left article, sorted by them.
+    """
+
+    words: int
+    left_words: int
+    right_words: int
+    left_total: int
+    right_total: int
+    passages: tuple[Passage, ...] = ()
+
+    def swapped(self) -> SharedWords:
+        """The same from the other side."""
+        flipped = tuple(
+            Passage(p.right_id, p.right_start, p.right_end, p.left_id, p.left_start, p.left_end,
+                    p.similarity, p.words, p.quote_share, p.kind)
+            for p in self.passages
+        )
+        return SharedWords(self.words, self.right_words, self.left_words, self.right_total, self.left_total,
+                           tuple(sorted(flipped, key=lambda p: (p.left_start, p.right_start))))

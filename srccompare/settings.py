@@ -47,12 +47,15 @@ class LimitSettings:
 class CleanSettings:
     recall: bool
     retry_below_words: int = _at_least(0)
+    wider_below_share: float = _share()
     promo_max_words: int = _at_least(0)
     caption_max_words: int = _at_least(0)
     block_max_paragraphs: int = _at_least(1)
     edge_paragraphs: int = _at_least(0)
     repeat_min_articles: int = _at_least(2)  # 1 would make every line boilerplate
     repeat_max_words: int = _at_least(1)
+    cross_min_outlets: int = _at_least(2)  # 1 would make every short line boilerplate
+    cross_max_words: int = _at_least(1)
     title_max_words: int = _at_least(0)
     page_min_paragraphs: int = _at_least(1)
     page_short_share: float = _share()
@@ -62,6 +65,15 @@ class CleanSettings:
     page_short_penalty: float = _at_least(0.0)
     page_full_chars: int = _at_least(0)
     page_repeat_share: float = _share()
+    page_join_share: float = _at_least(0.0)
+    page_join_min: float = _at_least(0.0)
+
+
+@dataclass(frozen=True)
+class SourceSettings:
+    outlet_folder: int = _at_least(0)
+    name_pattern: str
+    sidecar: str
 
 
 @dataclass(frozen=True)
@@ -112,6 +124,7 @@ class AlignParameters:
     max_repeat: int = _at_least(1)  # an n-gram occurring more often than this in a document seeds nothing
     sentence_similarity: float = _at_least(0.0)  # cosine for a fuzzy sentence seed (1.0 or more: none)
     min_sentence_words: int = _at_least(1)  # shorter sentences make no fuzzy seeds
+    max_sentence_pairs: int = _at_least(1)  # a longer pair (sentences x sentences) gets exact seeds only
     max_gap: int = _at_least(1)  # tokens between seeds still joined, on both sides
     merge_gap: int = _at_least(0)  # tokens between two passages that may still be joined if similar
     min_words: int = _at_least(1)  # a passage has at least this many tokens on its shorter side
@@ -200,6 +213,7 @@ class Settings:
     diff: DiffSettings
     reuse: ReuseSettings
     web: WebSettings
+    sources: SourceSettings
 
     def replace(self, section: str, **values: Any) -> Settings:
         """A copy with some values of one section (dotted: ``"reuse.align"``) changed (used by the CLI and by tests)."""

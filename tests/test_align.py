@@ -1,3 +1,4 @@
+import dataclasses
 import random
 import re
 
@@ -253,3 +254,22 @@ def test_sentence_seeds_are_those_of_the_dense_product(seeds, settings):
                 assert [part.tolist() for part in kernel] == [part.tolist() for part in dense]
                 found_any += len(kernel[0])
     assert found_any > 50  # the seeds share sentences, and the low threshold finds many more
+
+
+def test_a_pair_beyond_max_sentence_pairs_gets_exact_seeds_only(settings):
+    # Each sentence's words reversed: the same word sets (fuzzy seeds match them), no shared 3-gram.
+    sentences = re.findall(r"[^.]+\.", PASSAGE)
+    reworded = " ".join(" ".join(reversed(s.strip().rstrip(".").lower().split())).capitalize() + "." for s in sentences)
+    left = filler(200, seed=30) + " " + PASSAGE + " " + filler(200, seed=31)
+    right = filler(150, seed=32) + " " + reworded + " " + filler(150, seed=33)
+    left_tokens, right_tokens = tokens_of(left, right)
+    weights = Weights.from_documents([left_tokens.hashes, right_tokens.hashes])
+    product = int(left_tokens.sentences[-1] + 1) * int(right_tokens.sentences[-1] + 1)
+
+    def found(cap):
+        return align_pair(left_tokens, right_tokens, weights, dataclasses.replace(settings.reuse.align, max_sentence_pairs=cap))
+
+    [passage] = found(product)
+    assert passage.words >= 50 and passage.similarity > 0.9
+    assert found(product - 1) == []
+    assert settings.reuse.align.max_sentence_pairs > product  # news-sized pairs are never capped

@@ -87,7 +87,10 @@ def browse_run(settings, capsys):
             async def run() -> None:
                 async with app.run_test(size=(100, 30)) as pilot:
                     await pilot.app.workers.wait_for_complete()
-                    await pilot.pause()
+                    for _ in range(200):  # the worker's result arrives as a message, a moment after it ends
+                        if pilot.app.screen.data is not None:
+                            break
+                        await pilot.pause()
                     shown.extend(d.doc_id for d in pilot.app.screen.data.corpus.result.documents)
 
             asyncio.run(run())

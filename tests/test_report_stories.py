@@ -18,7 +18,7 @@ from conftest import seed_text
 from reuse_text import filler
 from srccompare.clean import clean_text
 from srccompare.report import reuse_csv, reuse_html, reuse_json, reuse_table
-from srccompare.names import article_name
+from srccompare.display.names import article_name
 from srccompare.report.stories import matrix_order, stories, word_keys
 from srccompare.reuse import find_reuse
 

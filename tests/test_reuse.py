@@ -16,7 +16,7 @@ from srccompare.engines.base import Engine
 from srccompare.model import CleanArticle, Metadata, Passage
 from srccompare.reuse.pipeline import find_reuse
 from srccompare.reuse.summary import summarise, summarise_pairs, top_partners
-from srccompare.reuse.schedule import guided_chunks
+from srccompare.reuse.schedule import HEAVY_PAIR_CHARS, guided_chunks, pair_weights
 from srccompare.reuse.tokens import body_of, process_hasher, alignment_tokens
 from tests.reuse_text import filler
 
@@ -420,3 +420,34 @@ def test_the_spill_directory_goes_when_a_step_fails(settings, tmp_path, monkeypa
     with pytest.raises(RuntimeError, match="align failed"):
         find_reuse(articles, settings.replace("reuse.engine", interpret_characters=0), workers=2)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_guided_chunks_by_weight_give_heavy_pairs_tasks_of_their_own():
+    sizes = np.array([600 * 6] * 10 + [48_000 * 6] * 4, np.int64)  # characters: ten news articles, four long ones
+    pairs = np.array([(a, b) for a in range(14) for b in range(a + 1, 14)], np.int64)
+    weights = pair_weights(sizes, pairs)
+    assert set(weights[(pairs < 10).all(axis=1)].tolist()) == {1}  # news pairs weigh one: chunks as by count
+    assert weights.max() == (48_000 * 6) ** 2 // HEAVY_PAIR_CHARS**2
+    assert guided_chunks(len(pairs), 400, 2, np.ones(len(pairs), np.int64)) == guided_chunks(len(pairs), 400, 2)
+    chunks = guided_chunks(len(pairs), 400, 2, weights)
+    assert guided_chunks(len(pairs), 400, 2) == [(0, len(pairs))]  # by count, one task: progress 1/1 throughout
+    assert len(chunks) >= 3  # the six pairs of long articles (207 each) are spread, two a task
+    assert all(weights[start:end].sum() < 400 + weights.max() for start, end in chunks)
+    assert [start for start, _ in chunks] == [0] + [end for _, end in chunks[:-1]] and chunks[-1][1] == len(pairs)
+
+
+def test_prepared_cache_counts_a_long_document_as_several():
+    from types import SimpleNamespace
+
+    def document(tokens):
+        return lambda n: SimpleNamespace(tokens=[0] * tokens, number=n)
+
+    cache = schedule.PreparedCache(10)
+    cache.start("a", 0)
+    for number in range(5):  # five short ones (one each) fit
+        cache.get(number, 100 + number, document(300))
+    assert len(cache) == 5
+    cache.get(9, 50, document(6 * schedule.UNIT_TOKENS))  # needed soonest: counts six, so the one needed last goes
+    assert sorted(cache._entries) == [0, 1, 2, 3, 9] and cache._used == 10
+    cache.get(8, 60, document(20 * schedule.UNIT_TOKENS))  # larger than the whole cache: not kept, nothing dropped
+    assert sorted(cache._entries) == [0, 1, 2, 3, 9] and cache._used == 10

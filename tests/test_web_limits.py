@@ -66,6 +66,18 @@ def test_refused_addresses_get_no_connection_and_one_message(robots):
     assert '"' not in REFUSED and ")) " not in REFUSED + " "
 
 
+@pytest.mark.parametrize("address, public", [
+    ("8.8.8.8", True), ("2606:4700:4700::1111", True), ("::ffff:8.8.8.8", True), ("64:ff9b::808:808", True),
+    ("127.0.0.1", False), ("::ffff:127.0.0.1", False), ("64:ff9b::7f00:1", False), ("64:ff9b::a9fe:a9fe", False),
+    ("169.254.169.254", False), ("224.0.0.1", False), ("ff02::1", False), ("::", False), ("fec0::1", False),
+    ("2002:7f00:1::", False), ("2001:0:4136:e378:8000:63bf:80ff:fffe", False), ("198.51.100.1", False),
+])
+def test_which_addresses_are_public(address, public):
+    from srccompare.ingest.addresses import is_public, parse_address
+
+    assert is_public(parse_address(address)) is public
+
+
 def test_the_connection_goes_to_the_address_that_was_checked(monkeypatch):
     """DNS rebinding: the name looks public when checked, loopback a moment later. The connection must go to the
     address checked (here blocked by the test guard, since it is outside loopback), never to the listener."""

@@ -17,15 +17,18 @@ from dataclasses import replace
 from srccompare.clean.boilerplate import Mark, find_blocks, find_line_boilerplate, find_outlet_repeats
 from srccompare.clean.extract import Extracted, NoArticle, extract, outlet_from_url
 from srccompare.clean.page_text import find_page_furniture, looks_like_page
+from srccompare.clean.shared_lines import find_shared_furniture
 from srccompare.clean.metadata import find_credits, find_head, parse_date, url_from_marks
 from srccompare.clean.text import normalise, split_paragraphs
 from srccompare.model import Article, CleanArticle, InputKind, LoadError, Metadata, Removal
 from srccompare.rules import Rules, load_rules
 from srccompare.rules.prefilter import fold as fold_case
 from srccompare.settings import CleanSettings, Settings, load_settings
+from srccompare.display.visible import visible, visible_metadata
 
 # Rounds of cleaning at most; one more round than needed is enough in practice (see clean_extracted).
 MAX_ROUNDS = 3
+LONE = re.compile(r"\s*(?:\d{1,3}|[^\w\s]{1,3})\s*\Z")
 BYLINE_NAMES = re.compile(r"^by\s+(?P<names>.+?)\s*,?\s+(?:for|of|from|at|with|\|)\s+\S", re.I)
 
 __all__ = ["clean_article", "clean_articles", "clean_text", "normalise", "split_paragraphs"]
@@ -75,9 +78,17 @@ def find_all_marks(
         rules.screen.prefetch([fold_case(paragraph) for paragraph in paragraphs])
     page_marks = find_page_marks(article, paragraphs, settings, rules)
     gone = {mark.index for mark in page_marks}
+    page_marks += [mark for mark in _lone_marks(paragraphs) if mark.index not in gone]
+    gone |= {mark.index for mark in page_marks}
     kept = [index for index in range(len(paragraphs)) if index not in gone]
     marks, found = find_marks([paragraphs[i] for i in kept], rules, settings, known_title)
     return page_marks + [replace(mark, index=kept[mark.index]) for mark in marks], found
+
+
+def _lone_marks(paragraphs: list[str]) -> list[Mark]:
+    """A scraped widget's leftovers: a counter alone ("0", "12") or a few symbols alone on a line.
+    (Code, not a rule: a pattern with no words in it would be tried on every paragraph.)"""
+    return [Mark(i, "lone-number-or-symbol", "furniture", p) for i, p in enumerate(paragraphs) if LONE.match(p)]
 
 
 def reassemble(cleaned: CleanArticle, marks: Sequence[Mark], found: Metadata) -> CleanArticle:
@@ -162,10 +173,10 @@ def assemble(article: Article | CleanArticle, paragraphs: Sequence[str], marks: 
         if text:
             kept.append(text)
     return CleanArticle(
-        id=article.id,
-        source=article.source,
+        id=visible(article.id),
+        source=visible(article.source),
         kind=article.kind,
-        metadata=metadata,
+        metadata=visible_metadata(metadata),
         paragraphs=tuple(kept),
         removals=tuple(removals),
     )
@@ -174,10 +185,14 @@ def assemble(article: Article | CleanArticle, paragraphs: Sequence[str], marks: 
 def clean_articles(
     articles: Iterable[Article], settings: Settings, rules: Rules | None = None
 ) -> list[CleanArticle | LoadError]:
-    """Clean each article, then drop lines repeated across articles of the same outlet."""
+    """Clean each article, then drop the corpus's repeated lines (``drop_corpus_repeats``)."""
     rules = rules or load_rules()
-    results = [clean_article(article, settings, rules) for article in articles]
-    return drop_outlet_repeats(results, settings.clean)
+    return drop_corpus_repeats([clean_article(article, settings, rules) for article in articles], settings.clean)
+
+
+def drop_corpus_repeats(results: list[CleanArticle | LoadError], settings: CleanSettings) -> list[CleanArticle | LoadError]:
+    """Lines repeated across one outlet's articles, then short non-sentence lines carried by many outlets."""
+    return drop_shared_furniture(drop_outlet_repeats(results, settings), settings)
 
 
 def drop_outlet_repeats(results: list[CleanArticle | LoadError], settings: CleanSettings) -> list[CleanArticle | LoadError]:
@@ -201,7 +216,20 @@ def drop_outlet_repeats(results: list[CleanArticle | LoadError], settings: Clean
     return updated
 
 
-def _without(article: CleanArticle, drop: set[int]) -> CleanArticle:
+def drop_shared_furniture(results: list[CleanArticle | LoadError], settings: CleanSettings) -> list[CleanArticle | LoadError]:
+    """Short non-sentence lines that articles of many outlets carry (clean/shared_lines.py)."""
+    positions = [p for p, result in enumerate(results) if isinstance(result, CleanArticle)]
+    group: list[CleanArticle] = [results[p] for p in positions]  # type: ignore[misc]
+    sources = [a.metadata.outlet or f"\0{a.id}" for a in group]  # no outlet: a source of its own
+    drops = find_shared_furniture([a.paragraphs for a in group], sources, settings.cross_min_outlets, settings.cross_max_words)
+    updated = list(results)
+    for position, article, drop in zip(positions, group, drops):
+        if drop and len(drop) < len(article.paragraphs):
+            updated[position] = _without(article, drop, "shared-furniture")
+    return updated
+
+
+def _without(article: CleanArticle, drop: set[int], rule: str = "outlet-repeat") -> CleanArticle:
     """The article less some paragraphs, each recorded as an outlet-repeat removal."""
     old_removals = defaultdict(list)
     for removal in article.removals:
@@ -213,7 +241,7 @@ def _without(article: CleanArticle, drop: set[int]) -> CleanArticle:
         if index == len(article.paragraphs):
             break
         if index in drop:
-            removals.append(Removal("outlet-repeat", "outlet_repeat", article.paragraphs[index], len(kept)))
+            removals.append(Removal(rule, rule.replace("-", "_"), article.paragraphs[index], len(kept)))
         else:
             kept.append(article.paragraphs[index])
     return replace(article, paragraphs=tuple(kept), removals=tuple(removals))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -9,16 +10,17 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import trafilatura
+from trafilatura.utils import load_html
 from lxml import etree
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from srccompare.clean.widen import needs_wider, paragraph_words, widen, word_count
 from srccompare.model import Article, Metadata
 from srccompare.rules import Rules
 from srccompare.settings import CleanSettings
 
 TAG = re.compile(r"<[^>]*>")
-WORDS = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
@@ -40,27 +42,45 @@ class Extracted:
 def extract(article: Article, settings: CleanSettings, rules: Rules) -> Extracted | NoArticle:
     """The article's text, or why there is none (an HTML page with no article, say)."""
     if article.kind == "html":
-        return extract_html(article.content, article.hints.url, settings.recall, rules, settings.retry_below_words)
+        return extract_html(article.content, article.hints.url, settings, rules)
     if article.kind == "markdown":
         text, title = markdown_to_text(article.content)
         return Extracted(text, Metadata(title=title), one_paragraph_per_line=False)
-    return Extracted(article.content, Metadata(), one_paragraph_per_line=False)
+    return Extracted(unescape_entities(article.content), Metadata(), one_paragraph_per_line=False)
 
 
-def extract_html(html: str, url: str | None, recall: bool, rules: Rules, retry_words: int = 0) -> Extracted | NoArticle:
+def unescape_entities(text: str) -> str:
+    """HTML entities left in scraped plain text ("&nbsp", "&amp;") decoded, again until none is
+    left, so that cleaning a cleaned text changes nothing (each pass shortens the text)."""
+    while "&" in text:
+        decoded = html.unescape(text)
+        if decoded == text:
+            break
+        text = decoded
+    return text
+
+
+def extract_html(html: str, url: str | None, settings: CleanSettings, rules: Rules) -> Extracted | NoArticle:
     """trafilatura with comments off and deduplication off.
 
     Deduplication would drop paragraphs seen before in the same run: exactly
     the shared wire passages srccompare is looking for. A precision-leaning
-    extraction shorter than ``retry_words`` words has most likely picked the
-    wrong block (a notice, a teaser); it is redone with trafilatura's balanced
-    settings and the longer text kept.
+    extraction that holds only a small part of the page's paragraph text (or
+    fewer than ``retry_below_words`` words) has most likely kept a notice, a
+    teaser or a few sections of a long article; trafilatura's balanced pass
+    then runs too and its paragraphs are judged on evidence (clean/widen.py).
     """
     try:
-        document = _bare_extraction(html, url, "recall" if recall else "precision")
-        if not recall and _words(document) < retry_words:
-            balanced = _bare_extraction(html, url, "balanced")
-            document = balanced if _words(balanced) > _words(document) else document
+        tree = load_html(html)
+        if settings.recall:
+            document = _bare_extraction(tree, url, "recall")
+        else:
+            document = _bare_extraction(tree, url, "precision")
+            precise = document.text if document is not None else ""
+            if needs_wider(word_count(precise), paragraph_words(tree), settings.wider_below_share, settings.retry_below_words):
+                balanced = _bare_extraction(tree, url, "balanced", with_metadata=False)
+                if balanced is not None and word_count(balanced.text) > word_count(precise):
+                    document = _with_text(document, balanced, widen(precise or "", balanced.text or ""))
     except (ValueError, RecursionError, etree.LxmlError) as error:
         # Pathological markup (thousands of nested levels, broken encodings) is a bad page, not a crash.
         return NoArticle(f"HTML could not be parsed ({type(error).__name__})")
@@ -76,9 +96,11 @@ def extract_html(html: str, url: str | None, recall: bool, rules: Rules, retry_w
     return Extracted(document.text, metadata, one_paragraph_per_line=True)
 
 
-def _bare_extraction(html: str, url: str | None, lean: str) -> Any:
+def _bare_extraction(tree: Any, url: str | None, lean: str, with_metadata: bool = True) -> Any:
+    if tree is None:
+        return None
     return trafilatura.bare_extraction(
-        html,
+        tree,
         url=url,
         include_comments=False,
         deduplicate=False,
@@ -86,12 +108,16 @@ def _bare_extraction(html: str, url: str | None, lean: str) -> Any:
         favor_recall=lean == "recall",
         include_tables=True,
         include_images=False,
-        with_metadata=True,
+        with_metadata=with_metadata,
     )
 
 
-def _words(document: Any) -> int:
-    return len(WORDS.findall(document.text or "")) if document is not None else 0
+def _with_text(document: Any, wider: Any, text: str) -> Any:
+    """The precision pass's document (its metadata) with the widened text; the wider pass's
+    document when the precision pass found nothing."""
+    target = document if document is not None else wider
+    target.text = text
+    return target
 
 
 def _outlet_of(sitename: str | None, url: str | None, rules: Rules) -> str | None:

@@ -73,6 +73,7 @@ def find_page_furniture(
     start, end = best_run(values)
     if end == start:
         return []  # no prose at all (a results table, say): leave the page to the other steps
+    start, end = _joined_runs(values, start, end, settings)
     start = _after_headline(paragraphs, start, end)
     end = _with_closing_list(paragraphs, end, known)
     marks = [Mark(i, "page-outside-article", "page", paragraphs[i]) for i in range(len(paragraphs)) if not start <= i < end]
@@ -96,6 +97,41 @@ def paragraph_value(paragraph: str, stops: frozenset[str] | None, settings: Clea
     if density < settings.page_stopword_density:
         return -length  # long but not running text: a list of names, tags or links
     return length * min(1.0, length / settings.page_full_chars)
+
+
+def _joined_runs(values: Sequence[float], start: int, end: int, settings: CleanSettings) -> tuple[int, int]:
+    """The main run grown over runs of prose beyond it that are worth more than ``page_join_share``
+    of the short lines between and hold a paragraph of ``page_join_min`` characters of prose (an
+    article's, not a teaser's or a sign-up prompt's): an article in sections (a round-up, a review
+    with spec boxes between its parts) is one run with gaps, not the first section."""
+    runs = _positive_runs(values)
+    while True:
+        after = [r for r in runs if r[0] >= end and _joins(values, end, r, settings)]
+        before = [r for r in runs if r[1] <= start and _joins(values, start, r, settings)]
+        if not after and not before:
+            return start, end
+        end = max([end] + [r[1] for r in after[:1]])
+        start = min([start] + [r[0] for r in before[-1:]])
+
+
+def _joins(values: Sequence[float], edge: int, run: tuple[int, int], settings: CleanSettings) -> bool:
+    """Whether a run of prose outside [.., edge) or [edge, ..) is worth the lines between."""
+    first, last = run
+    gap = -sum(values[edge:first]) if first >= edge else -sum(values[last:edge])
+    gain = sum(values[first:last])
+    return max(values[first:last]) >= settings.page_join_min and gain >= settings.page_join_share * max(gap, 0.0)
+
+
+def _positive_runs(values: Sequence[float]) -> list[tuple[int, int]]:
+    """[start, end) of each stretch of consecutive paragraphs with a positive value."""
+    runs, start = [], None
+    for index, value in enumerate([*values, 0.0]):
+        if value > 0 and start is None:
+            start = index
+        elif value <= 0 and start is not None:
+            runs.append((start, index))
+            start = None
+    return runs
 
 
 def _with_closing_list(paragraphs: Sequence[str], end: int, known: dict[int, str]) -> int:

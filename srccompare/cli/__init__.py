@@ -53,13 +53,21 @@ class LazyGroup(click.Group):
               help="Refuse directories with more files than this (limits.max_files).")
 @click.option("--max-words", type=click.IntRange(min=1), default=None,
               help="diff, reuse, browse, index: refuse cleaned articles longer than this (limits.max_words).")
+@click.option("--outlet-folder", type=click.IntRange(min=0), default=None,
+              help="Plain files: the outlet is the folder this many levels above each file (1: its own folder).")
+@click.option("--name-pattern", default=None,
+              help="Plain files: outlet, id, title, date or url from file names, e.g. '{id}__{outlet}.txt'.")
+@click.option("--sidecar", type=click.Path(dir_okay=False), default=None,
+              help="Plain files: a CSV or JSON file mapping file names to outlet, title, date and url.")
 @click.pass_context
 def main(ctx: click.Context, config: str | None, debug: bool, max_bytes: int | None, max_files: int | None,
-         max_words: int | None) -> None:
+         max_words: int | None, outlet_folder: int | None, name_pattern: str | None, sidecar: str | None) -> None:
     """Compare news articles: clean them, diff them, find reused wire copy."""
     limits = {k: v for k, v in (("max_bytes", max_bytes), ("max_files", max_files), ("max_words", max_words))
               if v is not None}
-    ctx.obj = {"config": config, "debug": debug, "limits": limits}
+    sources = {k: v for k, v in (("outlet_folder", outlet_folder), ("name_pattern", name_pattern), ("sidecar", sidecar))
+               if v is not None}
+    ctx.obj = {"config": config, "debug": debug, "limits": limits, "sources": sources}
 
 
 def console() -> NoReturn:
@@ -89,7 +97,7 @@ def _status_of(code: object) -> int:
         return EXIT_OK
     if isinstance(code, int):
         return code
-    print(code, file=sys.stderr)
+    print(f"srccompare: {code}", file=sys.stderr)
     return 1
 
 

@@ -11,6 +11,7 @@ reuse, the slow part, runs in the TUI's worker thread.
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable, Sequence
 from functools import partial
 from typing import TYPE_CHECKING
@@ -20,12 +21,11 @@ import click
 from srccompare.cli.common import (EXIT_ALL_FAILED, EXIT_INTERNAL, fail, report_error, settings_from, summarise_failures,
                                    wire_inputs)
 from srccompare.cli.web import WebOptions, web_options
-from srccompare.ingest.corpus import Corpus, WireInput
 from srccompare.model import LoadError
 from srccompare.settings import Settings
 
-if TYPE_CHECKING:  # Textual is imported only when the TUI starts
-    from srccompare.ingest.corpus import Progress
+if TYPE_CHECKING:  # Textual is imported only when the TUI starts; the cleaner (and numba) in its worker
+    from srccompare.ingest.corpus import Corpus, Progress, WireInput
     from srccompare.tui.browse_app import BrowseApp
     from srccompare.tui.screens.browse import Processed
 
@@ -43,41 +43,79 @@ def browse(ctx: click.Context, inputs: tuple[str, ...], wire_values: tuple[str, 
     """Browse the reuse in a corpus (files, directories, JSON Lines, URLs): Enter on a pair shows it side by side."""
     settings = settings_from(ctx, web.overrides())
     expanded, web_errors = web.expand(inputs, settings)
-    wire = wire_inputs(wire_values)
+    wire = wire_inputs(wire_values) if wire_values else []  # (parsing them imports the cleaner)
     if "-" in expanded or any(entry.path == "-" for entry in wire):
         fail("-: browse reads files and directories, not stdin (the terminal is the TUI's)")
     return browse_corpus(expanded, wire, settings, workers or os.cpu_count() or 1, tuple(web_errors))
 
 
 def browse_corpus(inputs: Sequence[str], wire: Sequence[WireInput], settings: Settings, workers: int,
-                  earlier_errors: tuple[LoadError, ...] = (), run_app: Callable[[BrowseApp], object] | None = None) -> int:
-    """Read and clean the inputs, show them in the TUI (``run_app``, default ``App.run``), return the exit status."""
-    from srccompare.cli.reuse import progress_reporter
-    from srccompare.ingest.corpus import load_corpus
+                  earlier_errors: tuple[LoadError, ...] = (), run_app: Callable[[BrowseApp], object] | None = None,
+                  load_in_tui: bool | None = None) -> int:
+    """Read and clean the inputs, show them in the TUI (``run_app``, default ``App.run``), return the exit status.
 
-    with progress_reporter() as progress:
-        corpus = load_corpus(inputs, wire, settings, progress, workers)
-    errors = (*earlier_errors, *corpus.errors)
-    if not corpus.articles:
-        for error in errors:
-            report_error(error)
-        fail("no article could be read; nothing to browse", EXIT_ALL_FAILED)
+    On a terminal (``load_in_tui``, by default when stdin and stdout are one and no ``run_app`` is
+    given) the TUI paints first and reads in its worker, as ``diff`` does: when nothing can be read
+    it closes with status 3 and the failures get their lines. Otherwise the inputs are read first,
+    with progress on stderr, and nothing readable means status 3 without starting the TUI.
+    """
     from srccompare.tui.browse_app import BrowseApp
 
-    app = BrowseApp(partial(find_in, corpus, settings, workers), settings)
+    if load_in_tui is None:
+        load_in_tui = run_app is None and sys.stdin.isatty() and sys.stdout.isatty()
+    if load_in_tui:
+        app = BrowseApp(partial(load_and_find, inputs, wire, settings, workers, tuple(earlier_errors)), settings)
+    else:
+        corpus = _load_before(inputs, wire, settings, workers, earlier_errors)
+        app = BrowseApp(partial(find_in, corpus, settings, workers, earlier_errors=tuple(earlier_errors)), settings)
     (run_app or BrowseApp.run)(app)
+    if app.unreadable:
+        for error in app.unreadable:
+            report_error(error)
+        fail("no article could be read; nothing to browse", EXIT_ALL_FAILED)
+    processed = app.processed
+    errors = processed.errors if processed is not None else tuple(earlier_errors)
     for error in errors:
         report_error(error)
     if app.failure is not None:
         report_error(LoadError("browse", f"cannot process the corpus ({app.failure})"))
         return EXIT_INTERNAL
-    return summarise_failures(len(errors), corpus.inputs + len(earlier_errors))
+    return summarise_failures(len(errors), processed.inputs if processed is not None else len(errors))
 
 
-def find_in(corpus: Corpus, settings: Settings, workers: int, progress: Progress) -> Processed:
-    """The browse screen's job (run in its worker thread): find the reuse in a read and cleaned corpus."""
-    from srccompare.reuse.pipeline import find_reuse
+def _load_before(inputs: Sequence[str], wire: Sequence[WireInput], settings: Settings, workers: int,
+                 earlier_errors: tuple[LoadError, ...]) -> Corpus:
+    """Read and clean before the TUI starts (progress on stderr); nothing readable: status 3."""
+    from srccompare.cli.reuse import progress_reporter
+    from srccompare.ingest.corpus import load_corpus
+
+    with progress_reporter() as progress:
+        corpus = load_corpus(inputs, wire, settings, progress, workers)
+    if not corpus.articles:
+        for error in (*earlier_errors, *corpus.errors):
+            report_error(error)
+        fail("no article could be read; nothing to browse", EXIT_ALL_FAILED)
+    return corpus
+
+
+def load_and_find(inputs: Sequence[str], wire: Sequence[WireInput], settings: Settings, workers: int,
+                  earlier_errors: tuple[LoadError, ...], progress: Progress) -> Processed:
+    """The browse screen's job when the TUI reads the inputs itself (in its worker thread)."""
+    from srccompare.ingest.corpus import load_corpus
+    from srccompare.tui.browse_data import NothingToBrowse
+
+    corpus = load_corpus(inputs, wire, settings, progress, workers)
+    if not corpus.articles:
+        raise NothingToBrowse((*earlier_errors, *corpus.errors))
+    return find_in(corpus, settings, workers, progress, earlier_errors)
+
+
+def find_in(corpus: Corpus, settings: Settings, workers: int, progress: Progress,
+            earlier_errors: tuple[LoadError, ...] = ()) -> Processed:
+    """The browse screen's job (run in its worker thread): find the reuse in a read and cleaned corpus
+    (``earlier_errors``: inputs that failed before it was read, listed with its own failures)."""
+    from srccompare.reuse import find_reuse
     from srccompare.tui.screens.browse import Processed
 
     result = find_reuse(corpus.articles, settings, wire=corpus.wire, workers=workers, progress=progress)
-    return Processed(corpus.articles, result, corpus.errors)
+    return Processed(corpus.articles, result, (*earlier_errors, *corpus.errors), corpus.inputs + len(earlier_errors))

@@ -9,6 +9,7 @@ import click
 from srccompare.ingest.cache import CacheError, PageCache, cache_path
 from srccompare.cli.common import EXIT_OK, fail, settings_from
 
+SQLITE_HEADER = b"SQLite format 3\x00"
 CACHE_OPTION = click.option(
     "--cache", "cache_file", type=click.Path(dir_okay=False), default=None, metavar="FILE",
     help="Page cache file (SQLite); default web.cache_file, else ~/.cache/srccompare/pages.sqlite.",
@@ -61,6 +62,16 @@ def clear(ctx: click.Context, cache_file: str | None) -> int:
 
 
 def _path(ctx: click.Context, cache_file: str | None) -> Path:
-    if cache_file:
-        return cache_path(cache_file)
-    return cache_path(settings_from(ctx).web.cache_file)
+    """The cache file; one line and exit 2 if something other than a page cache is there
+    (SQLite would turn an empty file, or any file, into a database of its own)."""
+    path = cache_path(cache_file) if cache_file else cache_path(settings_from(ctx).web.cache_file)
+    try:
+        with path.open("rb") as stream:
+            head = stream.read(len(SQLITE_HEADER))
+    except FileNotFoundError:
+        return path
+    except OSError as error:
+        fail(f"{path}: cannot read the page cache ({error.strerror or error})")
+    if head != SQLITE_HEADER:
+        fail(f"{path}: not a page cache (not an SQLite database); left as it is")
+    return path

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-import signal
 import sqlite3
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
+from srccompare.process.interrupts import EXIT_INTERRUPTED, Interrupted, catch_signals, say_and_exit
 from srccompare.model import LoadError
 from srccompare.report.output import OutputError
 from srccompare.settings import Settings, SettingsError, load_settings
+from srccompare.display.visible import visible
+from srccompare.ingest.sources import SourcesError, check as check_sources
 
 if TYPE_CHECKING:
     from srccompare.index import Store
@@ -27,7 +29,6 @@ EXIT_USAGE = 2  # bad arguments or settings (click uses 2 too)
 EXIT_ALL_FAILED = 3  # no input could be processed; nothing was written
 EXIT_OUTPUT = 4  # the result could not be written
 EXIT_INTERNAL = 70  # a bug in srccompare (EX_SOFTWARE); please report it
-EXIT_INTERRUPTED = 130  # Ctrl-C or SIGTERM
 
 
 def fail(message: str, status: int = EXIT_USAGE) -> NoReturn:
@@ -37,12 +38,13 @@ def fail(message: str, status: int = EXIT_USAGE) -> NoReturn:
 
 
 def one_line(text: str) -> str:
-    """A message safe to print: one line, no control characters from file names."""
-    return "".join(ch if ch.isprintable() else "?" for ch in " ".join(str(text).split()))
+    """A message safe to print: one line (runs of white space one space), its control characters
+    and escape sequences made visible and inert (srccompare/display/visible.py)."""
+    return visible(" ".join(str(text).split()))
 
 
 def report_error(error: LoadError) -> None:
-    click.echo(f"srccompare: {one_line(error.source)}: {one_line(error.problem)}", err=True)
+    click.echo(f"srccompare: {visible(error.source)}: {one_line(error.problem)}", err=True)
 
 
 def summarise_failures(failed: int, total: int) -> int:
@@ -58,10 +60,14 @@ def settings_from(ctx: click.Context, overrides: dict[str, dict[str, Any]] | Non
     layered = dict(overrides or {})
     if root.get("limits"):
         layered["limits"] = {**layered.get("limits", {}), **root["limits"]}
+    if root.get("sources"):
+        layered["sources"] = {**layered.get("sources", {}), **root["sources"]}
     try:
-        return load_settings(root.get("config"), layered)
-    except SettingsError as error:
+        settings = load_settings(root.get("config"), layered)
+        check_sources(settings.sources)
+    except (SettingsError, SourcesError) as error:
         fail(str(error))
+    return settings
 
 
 def wire_inputs(values: Iterable[str]) -> list[WireInput]:
@@ -78,40 +84,62 @@ def wire_inputs(values: Iterable[str]) -> list[WireInput]:
 
 
 @contextmanager
-def open_store(db: Path, settings: Settings, *, create: bool = False) -> Iterator[Store]:
-    """The index at ``db``, with its problems (and SQLite's) as one-line messages."""
+def open_store(db: Path, settings: Settings, *, create: bool = False, read_only: bool = False) -> Iterator[Store]:
+    """The index at ``db``, with its problems (and SQLite's) as one-line messages. A file made here
+    is removed again if nothing was added to it (whatever ended the command)."""
     from srccompare.index import IndexFileError, open_index
+    from srccompare.index.sqlite import remove_index_files
 
     try:
-        store = open_index(db, settings, create=create)
+        store = open_index(db, settings, create=create, read_only=read_only)
     except IndexFileError as error:
         fail(str(error), EXIT_USAGE)
+    made, empty = getattr(store, "made", False), False
     try:
         with store:
-            yield store
+            try:
+                yield store
+            finally:
+                empty = made and _holds_nothing(store)
     except sqlite3.Error as error:
         fail(f"{db}: {error}", EXIT_OUTPUT)
+    finally:
+        if empty:
+            remove_index_files(db)
+
+
+def _holds_nothing(store: Store) -> bool:
+    try:
+        return store.count() == 0
+    except sqlite3.Error:  # made here and already unusable (a full disk): nothing worth keeping
+        return True
 
 
 def run_guarded(call: Callable[[], Any], debug: bool) -> NoReturn:
     """Run the CLI (click in non-standalone mode) and turn every ending into an exit status.
 
-    Ctrl-C and SIGTERM exit 130; unexpected errors print one line, or a
+    Ctrl-C exits 130, SIGTERM 143 (the shell's 128 + signal); unexpected errors print one line, or a
     traceback with --debug.
     """
-    signal.signal(signal.SIGTERM, _raise_interrupt)
+    catch_signals()
     try:
         status = call()
     except click.exceptions.Exit as done:
         sys.exit(done.exit_code)
+    except click.UsageError as error:  # one line with the one prefix, not click's usage block and "Error:"
+        command = error.ctx.command_path if error.ctx is not None else "srccompare"
+        click.echo(f"srccompare: {one_line(error.format_message()).rstrip('.')} (see '{command} --help')", err=True)
+        sys.exit(error.exit_code)
     except click.ClickException as error:
-        error.show()
+        click.echo(f"srccompare: {one_line(error.format_message())}", err=True)
         sys.exit(error.exit_code)
     except OutputError as error:
-        click.echo(f"Error: {error}", err=True)
+        click.echo(f"srccompare: {one_line(str(error))}", err=True)
         sys.exit(EXIT_OUTPUT)
+    except Interrupted as stop:
+        say_and_exit(stop)
     except (click.Abort, KeyboardInterrupt):
-        click.echo("srccompare: interrupted", err=True)
+        _say("srccompare: interrupted")
         sys.exit(EXIT_INTERRUPTED)
     except Exception as error:  # the last line of defence: no tracebacks for users
         if debug:
@@ -120,5 +148,6 @@ def run_guarded(call: Callable[[], Any], debug: bool) -> NoReturn:
     sys.exit(status if isinstance(status, int) else EXIT_OK)
 
 
-def _raise_interrupt(signum: int, frame: Any) -> None:
-    raise KeyboardInterrupt
+def _say(line: str) -> None:
+    with suppress(OSError, ValueError):  # stderr closed or gone: the status still tells
+        click.echo(line, err=True)

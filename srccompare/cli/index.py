@@ -32,10 +32,12 @@ from srccompare.cli.common import (
     wire_inputs,
 )
 from srccompare.index import default_db_path
+from srccompare.process.interrupts import Interrupted
 from srccompare.model import CleanArticle, LoadError
 from srccompare.report.output import emit
 from srccompare.report.reuse_report import FORMATS
 from srccompare.settings import Settings
+from srccompare.display.visible import visible
 
 if TYPE_CHECKING:  # the loader and cleaner (trafilatura) are imported when used
     from srccompare.ingest.corpus import WireInput
@@ -88,9 +90,8 @@ def add(ctx: click.Context, paths: tuple[str, ...], db: Path | None, wire_values
         try:
             outcome = add_articles(store, cleaned(paths, wire, settings, counts), Indexer(index_parameters(settings.reuse)),
                                    batch_size=batch, progress=report)
-        except KeyboardInterrupt:
-            click.echo(f"srccompare: {one_line(str(db))}: stopped; the {counts.added} articles added before are kept",
-                       err=True)
+        except Interrupted as stop:
+            stop.note = f"{one_line(str(db))}: the {counts.added} articles added before are kept"
             raise
     added = len(outcome.added)
     click.echo(f"srccompare: {one_line(str(db))}: {added} article{'' if added == 1 else 's'} added, "
@@ -149,7 +150,7 @@ def query(ctx: click.Context, article: str, db: Path | None, fmt: str | None, ou
     from srccompare.report.reuse_report import default_format, write_report
 
     settings = settings_from(ctx)
-    with open_store(db or default_db_path(), settings) as store:
+    with open_store(db or default_db_path(), settings, read_only=True) as store:
         answer = query_index(store, _one_article(article, settings), settings)
     if answer.known_as is not None:
         click.echo(f"srccompare: {one_line(article)}: already in the index as {one_line(answer.known_as)}", err=True)
@@ -182,19 +183,20 @@ def stats(ctx: click.Context, db: Path | None, fmt: str) -> int:
     from srccompare.model import to_dict
 
     settings = settings_from(ctx)
-    with open_store(db or default_db_path(), settings) as store:
+    with open_store(db or default_db_path(), settings, read_only=True) as store:
         found = store.stats()
     if fmt == "json":
         emit([json.dumps(to_dict(found), indent=2, ensure_ascii=False), "\n"])
         return 0
     lines = [
-        f"index        {found.path} (schema {found.schema_version}, {found.created_by})",
+        f"index        {visible(str(found.path))} (schema {found.schema_version}, {visible(str(found.created_by))})",
         f"articles     {found.articles} ({found.wire_articles} wire copy), {found.words} words",
         f"postings     {found.shingle_postings} shingles, {found.band_postings} band keys, "
         f"{found.distinct_tokens} distinct tokens",
         f"size         {found.file_bytes / 1e6:.1f} MB",
-        "outlets      " + (", ".join(f"{name} {count}" for name, count in found.outlets) or "-"),
-        "agencies     " + (", ".join(f"{name} {count}" for name, count in found.agencies) or "-"),
+        # (names are stored visible; an index written before they were is shown so too)
+        "outlets      " + (", ".join(f"{visible(name)} {count}" for name, count in found.outlets) or "-"),
+        "agencies     " + (", ".join(f"{visible(name)} {count}" for name, count in found.agencies) or "-"),
     ]
     emit(["\n".join(lines), "\n"])
     return 0

@@ -77,7 +77,7 @@ def reuse(ctx: click.Context, inputs: tuple[str, ...], fmt: str | None, output: 
             def beside() -> Corpus:
                 return load_corpus(inputs, wire, settings, progress) if inputs or wire else Corpus((), {}, (), 0)
 
-            with open_store(db, settings) as store:
+            with open_store(db, settings, read_only=True) as store:
                 corpus = index_corpus(store, beside)
         else:
             corpus = load_corpus(inputs, wire, settings, progress, engine=running)

@@ -18,6 +18,12 @@ from srccompare.diff.normal import Token, same_surface
 
 
 LONG_RUN = 1500  # tokens (both sides together) above which the diff goes sentence by sentence first
+# Identical runs of at least this many words stay identical through the semantic cleanup, which
+# otherwise folds an equality shorter than the edits around it into them: a rewritten paragraph
+# then showed as wholly deleted and inserted around 13 identical words (seeds 003/004, "waving
+# the red-and-white flags of the opposition and calling on Lukashenko to"). Shorter runs ("of
+# the", "said on") are left to the cleanup, which rightly merges them into the rewrite.
+KEEP_EQUAL_WORDS = 4
 
 
 def word_ops(
@@ -58,8 +64,25 @@ def _diff(left: Sequence[Hashable], right: Sequence[Hashable], timeout: float, c
     engine.Diff_Timeout = timeout
     diffs = engine.diff_main(left_text, right_text, False)
     if cleanup:
-        engine.diff_cleanupSemantic(diffs)
+        return _cleaned(engine, diffs)
     return diffs
+
+
+def _cleaned(engine: diff_match_patch, diffs: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Semantic cleanup of the stretches between identical runs of ``KEEP_EQUAL_WORDS`` or more
+    words (one character a word here), each stretch on its own, so those runs are kept."""
+    cleaned: list[tuple[int, str]] = []
+    stretch: list[tuple[int, str]] = []
+    for operation, text in [*diffs, (0, "")]:
+        if operation == 0 and (len(text) >= KEEP_EQUAL_WORDS or not text):
+            engine.diff_cleanupSemantic(stretch)
+            cleaned += stretch
+            stretch = []
+            if text:
+                cleaned.append((operation, text))
+        else:
+            stretch.append((operation, text))
+    return cleaned
 
 
 def _by_sentences(

@@ -44,11 +44,19 @@ class Engine(ABC):
     def close(self) -> None:
         """Release workers (nothing to do by default)."""
 
+    def abort(self) -> None:
+        """Stop at once, work in progress dropped (on an interrupt); by default, ``close``."""
+        self.close()
+
     def __enter__(self) -> Engine:
         return self
 
-    def __exit__(self, *exc_info: Any) -> None:
-        self.close()
+    def __exit__(self, kind: type[BaseException] | None, *exc_info: Any) -> None:
+        # An interrupt (Ctrl-C, SIGTERM) does not wait for the tasks running.
+        if kind is not None and not issubclass(kind, Exception):
+            self.abort()
+        else:
+            self.close()
 
 
 @contextmanager

@@ -25,14 +25,15 @@ def default_db_path() -> Path:
     return Path(os.environ.get(DB_VARIABLE) or DEFAULT_DB)
 
 
-def open_index(path: str | Path, settings: Settings, *, create: bool = False) -> Store:
-    """The SQLite index at ``path``, checked against the [reuse] settings that shape postings."""
+def open_index(path: str | Path, settings: Settings, *, create: bool = False, read_only: bool = False) -> Store:
+    """The SQLite index at ``path``, checked against the [reuse] settings that shape postings
+    (``read_only``: opened for reading only)."""
     from srccompare.index.build import parameters_record
     from srccompare.index.sqlite import SQLiteStore
     from srccompare.reuse.sketch import index_parameters
 
     parameters: dict[str, Any] = parameters_record(index_parameters(settings.reuse))
-    return SQLiteStore.open(path, parameters, create=create)
+    return SQLiteStore.open(path, parameters, create=create, read_only=read_only)
 
 
 __all__ = [

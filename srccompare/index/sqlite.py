@@ -18,9 +18,10 @@ another schema version is refused with a message, never misread.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import datetime, timezone
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -98,22 +99,49 @@ class SQLiteStore(Store):
         self.parameters = parameters
 
     @classmethod
-    def open(cls, path: str | Path, parameters: dict[str, Any], *, create: bool = False) -> SQLiteStore:
-        """Open (or with ``create``, make) the index at ``path`` built with ``parameters``; IndexFileError if unusable."""
+    def open(cls, path: str | Path, parameters: dict[str, Any], *, create: bool = False, read_only: bool = False) -> SQLiteStore:
+        """Open (or with ``create``, make) the index at ``path`` built with ``parameters``; IndexFileError if
+        unusable. ``read_only``: never write to it (an index of another user's may be read). A new file
+        that could not be made whole (a full disk) is removed again."""
         path = Path(path)
-        if not create and not path.is_file():
-            raise IndexFileError(f"{path}: no index there (make one with: srccompare index add PATH --db {path})")
+        exists = path.exists()
         if path.is_dir():
             raise IndexFileError(f"{path}: is a directory, not an index file")
-        connection = _connect(path)
+        if exists and not path.is_file():
+            raise IndexFileError(f"{path}: not a regular file (a device, pipe or socket), not an index")
+        if not create and not exists:
+            raise IndexFileError(f"{path}: no index there (make one with: srccompare index add PATH --db {path})")
+        made = create and not exists
+        read_only = read_only and not made
+        connection = _connect(path, read_only)
         try:
-            _check_or_create(connection, path, parameters, create)
+            try:
+                _check_or_create(connection, path, parameters, create and not read_only)
+            except sqlite3.OperationalError as error:
+                if not (read_only and _unwritable_beside(path, error)):
+                    raise
+                # WAL needs its -shm file beside the index, which a reader that may not write there
+                # cannot make; with no -wal file no writer has it open, so it can be read as it is.
+                connection.close()
+                connection = _connect(path, read_only, immutable=True)
+                _check_or_create(connection, path, parameters, False)
             connection.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
-            connection.execute(f"PRAGMA journal_size_limit = {WAL_LIMIT_BYTES}")
-        except BaseException:
+            if not read_only:  # (a reader leaves the journal as it is: changing it writes)
+                connection.execute("PRAGMA journal_mode = WAL")
+                connection.execute("PRAGMA synchronous = NORMAL")
+                connection.execute(f"PRAGMA journal_size_limit = {WAL_LIMIT_BYTES}")
+        except BaseException as error:
             connection.close()
+            if made:
+                remove_index_files(path)
+            if isinstance(error, sqlite3.Error):
+                raise IndexFileError(f"{path}: {_described(error)}") from None
             raise
-        return cls(connection, path, parameters)
+        store = cls(connection, path, parameters)
+        store.made = made
+        return store
+
+    made = False  # whether ``open`` made the file
 
     def close(self) -> None:
         self.connection.close()
@@ -287,20 +315,59 @@ SELECT agency, count(*) AS articles FROM (
 # --- opening and checking ------------------------------------------------------------
 
 
-def _connect(path: Path) -> sqlite3.Connection:
+def _connect(path: Path, read_only: bool = False, *, immutable: bool = False) -> sqlite3.Connection:
+    """A connection to the index; ``read_only``, one that cannot write to it: SQLite's read-only mode
+    when this process may not write to the file or its folder, else a connection that refuses
+    every writing statement (``query_only``), which, unlike the read-only mode, removes the WAL's
+    two files beside the index when it is the last to close."""
     try:
+        if read_only and (immutable or not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))):
+            uri = f"{path.resolve().as_uri()}?mode=ro{'&immutable=1' if immutable else ''}"
+            return sqlite3.connect(uri, uri=True, isolation_level=None, timeout=30.0)
         connection = sqlite3.connect(path, isolation_level=None, timeout=30.0)
+        if read_only:
+            connection.execute("PRAGMA query_only = ON")
+        return connection
     except sqlite3.Error as error:
         raise IndexFileError(f"{path}: cannot open ({error})") from None
-    return connection
+
+
+def _unwritable_beside(path: Path, error: sqlite3.OperationalError) -> bool:
+    """Whether ``error`` is SQLite failing to make the WAL's shared-memory file beside an index
+    that no writer has open (no -wal file)."""
+    code = getattr(error, "sqlite_errorcode", 0) & 0xFF
+    return code in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN) and not Path(f"{path}-wal").exists()
+
+
+def _described(error: sqlite3.Error) -> str:
+    """SQLite's error in a user's words: what the file is, or what could not be done."""
+    code = getattr(error, "sqlite_errorcode", 0) & 0xFF
+    if code == sqlite3.SQLITE_NOTADB:
+        return "not a SQLite database (so not a srccompare index)"
+    if code == sqlite3.SQLITE_CORRUPT:
+        return "the index is damaged (database disk image is malformed); build a new one with srccompare index add"
+    if code == sqlite3.SQLITE_FULL:
+        return "the disk is full"
+    if code in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM):
+        return f"cannot use the index: {error} (check the permissions of the file and its folder)"
+    return f"cannot use the index: {error}"
+
+
+def remove_index_files(path: Path) -> None:
+    """The index file and the WAL's two files beside it."""
+    for name in (str(path), f"{path}-wal", f"{path}-shm"):
+        with suppress(OSError):
+            os.unlink(name)
 
 
 def _check_or_create(connection: sqlite3.Connection, path: Path, parameters: dict[str, Any], create: bool) -> None:
     try:
         application_id = connection.execute("PRAGMA application_id").fetchone()[0]
         tables = connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-    except sqlite3.DatabaseError:
-        raise IndexFileError(f"{path}: not a SQLite database (so not a srccompare index)") from None
+    except sqlite3.DatabaseError as error:
+        if getattr(error, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_NOTADB:
+            raise IndexFileError(f"{path}: not a SQLite database (so not a srccompare index)") from None
+        raise
     if application_id != APPLICATION_ID:
         if tables == 0 and create:
             _create(connection, parameters)
@@ -308,9 +375,31 @@ def _check_or_create(connection: sqlite3.Connection, path: Path, parameters: dic
         what = "an empty SQLite database" if tables == 0 else "a SQLite database of another application"
         raise IndexFileError(f"{path}: {what}, not a srccompare index")
     _check_version(connection, path)
-    connection.execute("PRAGMA journal_mode = WAL")
-    connection.execute("PRAGMA synchronous = NORMAL")
+    _check_intact(connection, path, create)
     _check_parameters(connection, path, parameters)
+
+
+# Every table SCHEMA makes: an index missing one was damaged or made by something else.
+TABLES = frozenset({"meta", "articles", "shingles", "bands", "tokens"})
+
+
+def _check_intact(connection: sqlite3.Connection, path: Path, writing: bool) -> None:
+    """SQLite's quick check of the file's structure (pages, B-trees; not index contents), and the
+    tables this schema has: a damaged index is refused before anything reads or writes it. A reader
+    skips the quick check of a file that passed it unchanged since (see ``checked``)."""
+    from srccompare.index import checked
+
+    now = checked.identity(path)
+    if writing or not checked.passed_before(path, now):
+        found = connection.execute("PRAGMA quick_check(1)").fetchone()[0]
+        if found != "ok":
+            raise IndexFileError(f"{path}: the index is damaged ({found}); build a new one with srccompare index add")
+        if not writing:
+            checked.remember(path, now)
+    present = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if not TABLES <= present:
+        missing = ", ".join(sorted(TABLES - present))
+        raise IndexFileError(f"{path}: the index is damaged (no table {missing}); build a new one with srccompare index add")
 
 
 def _create(connection: sqlite3.Connection, parameters: dict[str, Any]) -> None:
@@ -354,7 +443,13 @@ def _check_version(connection: sqlite3.Connection, path: Path) -> None:
 
 def _check_parameters(connection: sqlite3.Connection, path: Path, parameters: dict[str, Any]) -> None:
     row = connection.execute("SELECT value FROM meta WHERE key = 'parameters'").fetchone()
-    stored = json.loads(row[0]) if row else None
+    try:
+        stored = json.loads(row[0]) if row else None
+    except (TypeError, ValueError):
+        stored = None
+    if not isinstance(stored, dict):
+        raise IndexFileError(f"{path}: the index is damaged (its parameters record is not a JSON object); "
+                             "build a new one with srccompare index add")
     if stored == json.loads(json.dumps(parameters)):
         return
     differences = ", ".join(_differences(stored or {}, parameters)) or "missing"

@@ -35,6 +35,8 @@ def is_public(address: IPAddress) -> bool:
     carried = carried_ipv4(address)
     if carried is not None and not is_public(carried):
         return False
+    if carried is not None and (address in NAT64 or address.ipv4_mapped is not None):  # type: ignore[union-attr]
+        return True  # stands for a public IPv4 address (DNS64 gives IPv6-only networks these for every IPv4 site)
     if any(getattr(address, flag) for flag in NOT_PUBLIC):
         return False
     if isinstance(address, ipaddress.IPv6Address) and address.is_site_local:

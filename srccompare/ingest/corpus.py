@@ -13,7 +13,7 @@ from contextlib import nullcontext
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from srccompare.clean import clean_article, drop_outlet_repeats
+from srccompare.clean import clean_article, drop_corpus_repeats
 from srccompare.engines.base import Engine, Progress, cycle_collection_paused
 from srccompare.engines.local import LocalEngine
 from srccompare.ingest.load import InputUnit, input_units, load_inputs, load_unit
@@ -90,7 +90,7 @@ def load_corpus(inputs: Sequence[str], wire: Sequence[WireInput], settings: Sett
         dataclasses.replace(item, id=name) if isinstance(item, CleanArticle) and item.id != name else item
         for name, (_, item, _) in zip(names, read)
     ]
-    results = drop_outlet_repeats(results, settings.clean)
+    results = drop_corpus_repeats(results, settings.clean)
     articles = tuple(item for item in results if isinstance(item, CleanArticle))
     errors += [item for item in results if isinstance(item, LoadError)]
     kept = {article.id for article in articles}
@@ -132,12 +132,12 @@ def load_and_clean(
     inputs: Sequence[str], settings: Settings, rules: Rules | None = None
 ) -> tuple[list[CleanArticle], list[LoadError]]:
     """Read and clean every input in this process (``clean``, ``diff``); the articles in input order, lines
-    repeated across one outlet's articles dropped, and the inputs that failed (reading's problems first)."""
+    the corpus's repeated lines dropped (clean.drop_corpus_repeats), and the inputs that failed (reading's problems first)."""
     rules = rules or load_rules()
     loaded = list(load_inputs(inputs, settings))
     errors = [item for item in loaded if isinstance(item, LoadError)]
     cleaned = [clean_loaded(item, settings, rules, word_limit=False) for item in loaded if isinstance(item, Article)]
-    cleaned = drop_outlet_repeats(cleaned, settings.clean)
+    cleaned = drop_corpus_repeats(cleaned, settings.clean)
     articles = [item for item in cleaned if isinstance(item, CleanArticle)]
     errors += [item for item in cleaned if isinstance(item, LoadError)]
     return articles, errors

@@ -14,6 +14,7 @@ import blake3
 from charset_normalizer import from_bytes
 
 from srccompare.model import Article, InputKind, LoadError, Metadata
+from srccompare.display.visible import visible, visible_metadata
 
 HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml"}
 MARKDOWN_SUFFIXES = {".md", ".markdown", ".mdown"}
@@ -49,11 +50,11 @@ def article_from_text(
 ) -> Article:
     """An Article from a string already in memory (notebooks, tests, fetched pages)."""
     return Article(
-        id=id or content_id(content),
-        source=source,
+        id=visible(id or content_id(content)),
+        source=visible(source),
         kind=kind or detect_kind(content, source),
         content=content,
-        hints=hints or Metadata(),
+        hints=visible_metadata(hints) if hints else Metadata(),
     )
 
 

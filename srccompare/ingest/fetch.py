@@ -70,13 +70,18 @@ def user_agent(web: WebSettings) -> str:
 
 
 def make_client(web: WebSettings) -> Client:
-    """The HTTP client for a run: every request to a host (pages, redirects, retries, robots.txt) spaced
-    by web.host_delay; robots.txt read once a site when web.obey_robots_txt."""
+    """The HTTP client for a run: every request to a host (pages, redirects, retries) spaced by
+    web.host_delay; robots.txt read once a site when web.obey_robots_txt.
+
+    The robots.txt request is not spaced from the page that asked for it: one small request a site a
+    run, and spacing it cost every new site a host_delay (bench/fetch_pages.py, 126 sites, 4 at once:
+    34 s instead of 4.4 s)."""
     agent = user_agent(web)
     plain = Client(web, agent, pace=HostPacer(web.host_delay).reserve)
     if not web.obey_robots_txt:
         return plain
-    robots = Robots(agent, lambda url, deadline: get(url, plain, deadline))
+    unpaced = dataclasses.replace(plain, pace=None)
+    robots = Robots(agent, lambda url, deadline: get(url, unpaced, deadline))
     return dataclasses.replace(plain, allowed=robots.refusal)
 
 

@@ -17,10 +17,19 @@ from pathlib import Path
 from srccompare.ingest.decode import WEB_ADDRESS, article_from_text, decode, detect_kind
 from srccompare.model import Article, InputKind, LoadError, Metadata
 from srccompare.settings import Settings
+from srccompare.display.visible import visible, visible_metadata
+from srccompare.ingest.sources import with_sources
 
 STDIN = "-"
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 JSONL_FIELDS = ("id", "url", "outlet", "date", "title")
+# A JSON Lines record is an object of strings: one nesting deeper than this is refused (Python's
+# parser recurses once a level, so 100,000 "[" end in a RecursionError, refused as well).
+MAX_JSON_DEPTH = 64
+# Longest id, and longest other metadata field (title, url, ...), a record may give; longer ones
+# are refused (a 5,000-character id made file names no file system takes).
+MAX_ID_CHARS = 1_000
+MAX_FIELD_CHARS = 10_000
 
 
 @dataclass(frozen=True)
@@ -66,7 +75,7 @@ def input_units(inputs: Sequence[str], settings: Settings) -> Iterator[InputUnit
             yield from _load_bytes(_read_stdin(settings), "<stdin>", "stdin", settings)
             continue
         path = Path(name)
-        if path.is_dir():
+        if _answer(path.is_dir):  # (a folder without search permission above it: read, and refused, as a file)
             yield from _load_directory(path, settings)
         else:
             yield from _file_units(str(path), settings)
@@ -76,7 +85,8 @@ def load_unit(unit: InputUnit, settings: Settings) -> Iterator[Article | LoadErr
     """The articles (or the problems) of one of ``input_units``'s units."""
     items: Iterable[InputUnit] = _load_file(Path(unit.path), settings) if isinstance(unit, PendingFile) else (unit,)
     for item in items:
-        yield jsonl_record(item.line, item.where, item.fallback_id) if isinstance(item, JsonRecord) else item  # type: ignore[misc]
+        found = jsonl_record(item.line, item.where, item.fallback_id) if isinstance(item, JsonRecord) else item
+        yield with_sources(found, settings.sources) if isinstance(found, Article) else found  # type: ignore[misc]
 
 
 def _fetch_web_pages(inputs: Sequence[str], settings: Settings) -> dict[str, Article | LoadError]:
@@ -227,10 +237,18 @@ def _load_jsonl(text: str, source: str, stem: str) -> Iterator[JsonRecord | Load
 
 
 def jsonl_record(line: str, where: str, fallback_id: str) -> Article | LoadError:
+    where = visible(where)
+    deep = LoadError(where, f"nested more than {MAX_JSON_DEPTH} levels deep; a record is an object of strings")
     try:
         record = json.loads(line)
-    except ValueError as error:
+    except json.JSONDecodeError as error:
         return LoadError(where, f"not valid JSON ({error.msg})")
+    except RecursionError:
+        return deep
+    except ValueError as error:  # an integer of over 4,300 digits
+        return LoadError(where, f"not valid JSON ({one_line_of(error)})")
+    if nesting_deeper(record, MAX_JSON_DEPTH):
+        return deep
     if not isinstance(record, dict):
         return LoadError(where, "a JSON Lines record must be an object")
     body_field = "html" if isinstance(record.get("html"), str) and record["html"].strip() else "text"
@@ -242,9 +260,31 @@ def jsonl_record(line: str, where: str, fallback_id: str) -> Article | LoadError
     fields: dict[str, str | None] = {}
     for name in JSONL_FIELDS:
         value = record.get(name)
-        if value is not None and not isinstance(value, (str, int)):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, (str, int))):
             return LoadError(where, f"field '{name}' should be a string, got {type(value).__name__}")
         fields[name] = None if value is None else str(value)
+        longest = MAX_ID_CHARS if name == "id" else MAX_FIELD_CHARS
+        if fields[name] is not None and len(fields[name]) > longest:  # type: ignore[arg-type]
+            return LoadError(where, f"field '{name}' is {len(fields[name]):,} characters long; at most {longest:,}")  # type: ignore[arg-type]
     hints = Metadata(title=fields["title"], date=fields["date"], url=fields["url"], outlet=fields["outlet"])
     kind: InputKind = "html" if body_field == "html" else detect_kind(body)
-    return Article(id=fields["id"] or fallback_id, source=where, kind=kind, content=body, hints=hints)
+    return Article(id=visible(fields["id"] or fallback_id), source=where, kind=kind, content=body, hints=visible_metadata(hints))
+
+
+def nesting_deeper(value: object, limit: int) -> bool:
+    """Whether parsed JSON nests arrays and objects more than ``limit`` deep (a walk with a stack of
+    its own: no recursion, and a flat record is one step)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        if children is None:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return False
+
+
+def one_line_of(error: BaseException) -> str:
+    return " ".join(str(error).split()) or type(error).__name__

@@ -11,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from srccompare.model import CleanArticle, to_dict
+from srccompare.display.visible import visible, visible_lines
 
 
 def as_text(article: CleanArticle) -> str:
@@ -22,7 +23,7 @@ def as_texts(articles: Sequence[CleanArticle]) -> str:
     """One body for one article; several get a ``==> source <==`` line each, as ``head`` does."""
     if len(articles) == 1:
         return as_text(articles[0])
-    return "\n".join(f"==> {a.source} <==\n{as_text(a)}" for a in articles)
+    return "\n".join(f"==> {visible(a.source)} <==\n{as_text(a)}" for a in articles)
 
 
 def as_record(article: CleanArticle) -> dict[str, object]:
@@ -57,21 +58,21 @@ def explain(article: CleanArticle) -> RenderableType:
     meta.add_column()
     data = article.metadata
     for label, value in (("outlet", data.outlet), ("title", data.title), ("date", data.date), ("url", data.url), ("byline", data.byline)):
-        meta.add_row(label, Text(value or "-"))
-    meta.add_row("credits", Text(", ".join(f"{c.agency} ({c.how})" for c in data.credits) or "-"))
-    meta.add_row("photo credits", Text(", ".join(c.agency for c in data.photo_credits) or "-"))
+        meta.add_row(label, Text(visible(value or "-")))
+    meta.add_row("credits", Text(visible(", ".join(f"{c.agency} ({c.how})" for c in data.credits) or "-")))
+    meta.add_row("photo credits", Text(visible(", ".join(c.agency for c in data.photo_credits) or "-")))
     body: list[RenderableType] = []
     removals_before: dict[int, list] = {}
     for removal in article.removals:
         removals_before.setdefault(removal.before_paragraph, []).append(removal)
     for index in range(len(article.paragraphs) + 1):
         for removal in removals_before.get(index, []):
-            line = Text(removal.text, style="strike dim red")
+            line = Text(visible_lines(removal.text), style="strike dim red")
             line.append(f"  [{removal.rule}]", style="bold yellow")
             body.append(line)
         if index < len(article.paragraphs):
-            body.append(Text(article.paragraphs[index]))
-    title = Text(article.source)
+            body.append(Text(visible_lines(article.paragraphs[index])))
+    title = Text(visible(article.source))
     summary = Text(f"{len(article.paragraphs)} paragraphs kept, {len(article.removals)} removals")
     return Panel(Group(meta, Text(""), *_spaced(body), Text(""), summary), title=title, title_align="left")
 

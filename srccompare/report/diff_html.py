@@ -18,10 +18,11 @@ from srccompare.report.diff_segments import (
     article_heading,
     move_note,
     paragraph_label,
+    passage_spans,
     share_line,
     side_paragraphs,
-    visible,
 )
+from srccompare.display.visible import visible_lines
 
 STATUS_TITLES = {
     "same": "same",
@@ -44,6 +45,7 @@ td.gutter { font: .75em sans-serif; color: #777; }
 .changed-left { background: #ffd7d5; text-decoration: line-through; text-decoration-color: #c66; }
 .changed-right { background: #ccf2d4; }
 .minor { color: #888; border-bottom: 1px dotted #aaa; }
+.passage { box-shadow: inset 0 -3px #7fa7e0; }
 tr.only_left td.left, tr.only_right td.right { background: #f6f6f6; }
 tr.moved td.text { background: #f2f0ff; }
 .note { color: #6a5acd; font: .85em sans-serif; }
@@ -68,7 +70,7 @@ def as_html(left: CleanArticle, right: CleanArticle, result: DiffResult) -> str:
 
 
 def _e(text: str) -> str:
-    return escape(visible(text), quote=True)
+    return escape(visible_lines(text), quote=True)  # (headings come visible already; bodies keep their lines)
 
 
 def _header(left: CleanArticle, right: CleanArticle, result: DiffResult) -> str:
@@ -78,7 +80,8 @@ def _header(left: CleanArticle, right: CleanArticle, result: DiffResult) -> str:
         f"<p>{_e(share_line(result))}</p>\n"
         "<p class=\"legend\"><span class=\"changed-left\">only on the left</span>"
         "<span class=\"changed-right\">only on the right</span>"
-        "<span class=\"minor\">minor difference (case, punctuation, spelling of a name)</span></p>\n"
+        "<span class=\"minor\">minor difference (case, punctuation, spelling of a name)</span>"
+        "<span class=\"passage\">in a shared passage (what reuse counts)</span></p>\n"
         "</header>\n"
     )
 
@@ -100,7 +103,7 @@ def _row(result: DiffResult, index: int, row: Row, left: ArticleText, right: Art
 
 
 def _cell(result: DiffResult, row: Row, side: str, article: ArticleText) -> str:
-    paragraphs = side_paragraphs(row, side, article)
+    paragraphs = side_paragraphs(row, side, article, passage_spans(result, side))
     if not paragraphs:
         note = ""
         if row.status == "moved" and row.partner is not None:
@@ -119,7 +122,9 @@ def _paragraphs(paragraphs: Sequence[tuple[int, Sequence[Piece]]], side: str, la
 
 def _piece(piece: Piece, side: str) -> str:
     if piece.kind == "changed":
-        return f"<span class=\"changed-{side}\">{_e(piece.text)}</span>"
-    if piece.kind == "minor":
-        return f"<span class=\"minor\">{_e(piece.text)}</span>"
-    return _e(piece.text)
+        html = f"<span class=\"changed-{side}\">{_e(piece.text)}</span>"
+    elif piece.kind == "minor":
+        html = f"<span class=\"minor\">{_e(piece.text)}</span>"
+    else:
+        html = _e(piece.text)
+    return f"<span class=\"passage\">{html}</span>" if piece.passage else html

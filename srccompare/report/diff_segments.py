@@ -12,25 +12,20 @@ from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
 from srccompare.model import CleanArticle, DiffResult, Row
+from srccompare.display.names import article_name
+from srccompare.display.visible import visible, visible_lines
 
 PieceKind = Literal["equal", "minor", "changed", "plain"]
 
-# Control characters shown as the Unicode pictures of themselves (ESC as ␛),
+# Control characters are shown as the pictures of themselves (srccompare/display/visible.py: ESC as ␛),
 # so article text can never drive a terminal; one character stays one.
-_PICTURES = {code: chr(0x2400 + code) for code in range(0x20) if code not in (0x09, 0x0A)}
-_PICTURES[0x7F] = "\u2421"
-_PICTURES.update({code: "\ufffd" for code in range(0x80, 0xA0)})
 
 
 @dataclass(frozen=True)
 class Piece:
     text: str
     kind: PieceKind
-
-
-def visible(text: str) -> str:
-    """``text`` with control characters (escape sequences included) made visible and inert."""
-    return text.translate(_PICTURES)
+    passage: bool = False  # inside a passage the reuse core finds shared (SharedWords.passages)
 
 
 class ArticleText(NamedTuple):
@@ -45,15 +40,62 @@ class ArticleText(NamedTuple):
 
 
 def side_paragraphs(
-    row: Row, side: str, article: CleanArticle | ArticleText
+    row: Row, side: str, article: CleanArticle | ArticleText, passages: Sequence[tuple[int, int]] = ()
 ) -> list[tuple[int, tuple[Piece, ...]]]:
-    """The paragraphs ``row`` shows on ``side`` as (paragraph index, pieces).
+    """The paragraphs ``row`` shows on ``side`` as (paragraph index, pieces); pieces inside one of
+    ``passages`` (sorted (start, end) offsets on this side, see ``passage_spans``) say so.
 
     Pass an ``ArticleText`` when rendering many rows: a CleanArticle joins its body anew each time."""
     text = article if isinstance(article, ArticleText) else ArticleText.of(article)
     indexes = row.left_paragraphs if side == "left" else row.right_paragraphs
     runs = _runs(row, side)
-    return [(index, _cut(text.body, text.spans[index], runs)) for index in indexes]
+    return [(index, _in_passages(_cut(text.body, text.spans[index], runs), text.spans[index][0], passages))
+            for index in indexes]
+
+
+def passage_spans(result: DiffResult, side: str) -> tuple[tuple[int, int], ...]:
+    """(start, end) of the shared passages on ``side``, sorted (none when the result has no SharedWords)."""
+    if result.shared is None:
+        return ()
+    spans = [(p.left_start, p.left_end) if side == "left" else (p.right_start, p.right_end) for p in result.shared.passages]
+    return tuple(sorted(spans))
+
+
+def passage_rows(result: DiffResult) -> tuple[int, ...]:
+    """For each shared passage (in the order of ``SharedWords.passages``), the row where it
+    starts on the left (on the right where no row shows its left start)."""
+    if result.shared is None:
+        return ()
+    found = []
+    for passage in result.shared.passages:
+        rows = _row_holding(result, "left", passage.left_start) or _row_holding(result, "right", passage.right_start)
+        found.extend(rows[:1])
+    return tuple(found)
+
+
+def _row_holding(result: DiffResult, side: str, offset: int) -> list[int]:
+    """The first row showing the character at ``offset`` of ``side`` (none if no row does)."""
+    for index, row in enumerate(result.rows):
+        start, end = (row.left_start, row.left_end) if side == "left" else (row.right_start, row.right_end)
+        if start is not None and end is not None and start <= offset < end:
+            return [index]
+    return []
+
+
+def _in_passages(pieces: tuple[Piece, ...], start: int, passages: Sequence[tuple[int, int]]) -> tuple[Piece, ...]:
+    """The pieces (of a paragraph starting at ``start``) cut again where passages begin and end."""
+    if not passages:
+        return pieces
+    cut: list[Piece] = []
+    position = start
+    for piece in pieces:
+        end = position + len(piece.text)  # visible() keeps one character one, so lengths are offsets
+        bounds = sorted({position, end, *(b for span in passages for b in span if position < b < end)})
+        for low, high in zip(bounds, bounds[1:]):
+            inside = any(a <= low and high <= b for a, b in passages)
+            cut.append(Piece(piece.text[low - position : high - position], piece.kind, inside))
+        position = end
+    return tuple(_join(cut))
 
 
 def _runs(row: Row, side: str) -> list[tuple[int, int, PieceKind]]:
@@ -77,19 +119,19 @@ def _cut(body: str, span: tuple[int, int], runs: Sequence[tuple[int, int, PieceK
         if run_end <= run_start:
             continue
         if run_start > position:
-            pieces.append(Piece(visible(body[position:run_start]), "plain"))
-        pieces.append(Piece(visible(body[run_start:run_end]), kind))
+            pieces.append(Piece(visible_lines(body[position:run_start]), "plain"))
+        pieces.append(Piece(visible_lines(body[run_start:run_end]), kind))
         position = run_end
     if position < end:
-        pieces.append(Piece(visible(body[position:end]), "plain"))
+        pieces.append(Piece(visible_lines(body[position:end]), "plain"))
     return tuple(_join(pieces))
 
 
 def _join(pieces: list[Piece]) -> list[Piece]:
     joined: list[Piece] = []
     for piece in pieces:
-        if joined and joined[-1].kind == piece.kind:
-            joined[-1] = Piece(joined[-1].text + piece.text, piece.kind)
+        if joined and (joined[-1].kind, joined[-1].passage) == (piece.kind, piece.passage):
+            joined[-1] = Piece(joined[-1].text + piece.text, piece.kind, piece.passage)
         else:
             joined.append(piece)
     return joined
@@ -115,17 +157,25 @@ def move_note(result: DiffResult, row: Row) -> str:
 
 
 def share_line(result: DiffResult) -> str:
-    """How much the two articles share, in words and as shares of each."""
-    left = result.left_shared / result.left_words if result.left_words else 0.0
-    right = result.right_shared / result.right_words if result.right_words else 0.0
+    """What the two articles share, as the reuse core counts it (the number ``reuse`` and
+    ``browse`` show for the pair), and each side's words inside the shared passages."""
+    shared = result.shared
+    if shared is None:
+        return "shared: counting…"
+    if not shared.passages:
+        return f"shared: no passage (left {shared.left_total} words, right {shared.right_total})"
+    left = shared.left_words / shared.left_total if shared.left_total else 0.0
+    right = shared.right_words / shared.right_total if shared.right_total else 0.0
+    count = len(shared.passages)
     return (
-        f"shared: {result.left_shared} of {result.left_words} words left ({left:.0%}), "
-        f"{result.right_shared} of {result.right_words} right ({right:.0%})"
+        f"shared: {shared.words} words in {count} passage{'s' if count != 1 else ''} · "
+        f"left {shared.left_words} of {shared.left_total} words ({left:.0%}) · "
+        f"right {shared.right_words} of {shared.right_total} ({right:.0%})"
     )
 
 
 def article_heading(article: CleanArticle) -> str:
-    """Outlet, title and date where known, else the source."""
+    """Outlet, title (else the file's name) and date where known."""
     meta = article.metadata
-    parts = [part for part in (meta.outlet, meta.title, meta.date) if part]
-    return visible(" · ".join(parts) if parts else article.source)
+    parts = [part for part in (meta.outlet, article_name(meta.title, article.source, article.id), meta.date) if part]
+    return visible(" · ".join(parts))

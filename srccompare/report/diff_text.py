@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 
 from rich import box
 from rich.console import Console
+from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
@@ -43,10 +44,12 @@ def gutter_mark(row: Row) -> str:
 def side_text(
     paragraphs: Sequence[tuple[int, Sequence[Piece]]],
     label: str,
-    styles: Mapping[PieceKind, str] | None = None,
+    styles: Mapping[PieceKind, str | Style] | None = None,
     markers: tuple[str, str] | None = None,
+    passage_style: Style | None = None,
 ) -> Text:
-    """One side of a row as a Text: paragraph labels, runs styled by kind, changed runs marked."""
+    """One side of a row as a Text: paragraph labels, runs styled by kind, changed runs marked;
+    runs inside a shared passage get ``passage_style`` under their own."""
     text = Text(overflow="fold")
     for number, (_, pieces) in enumerate(paragraphs):
         if number:
@@ -55,6 +58,8 @@ def side_text(
             text.append(label + " ", style="dim")
         for piece in pieces:
             style = (styles or {}).get(piece.kind, "")
+            if piece.passage and passage_style is not None:
+                style = passage_style + (Style.parse(style) if isinstance(style, str) else style)
             if piece.kind == "changed" and markers:
                 text.append(markers[0] + piece.text.rstrip() + markers[1], style=style)
                 text.append(piece.text[len(piece.text.rstrip()) :])

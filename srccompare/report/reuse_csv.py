@@ -11,7 +11,8 @@ import io
 from collections.abc import Sequence
 
 from srccompare.model import CleanArticle, DocumentSummary, ReuseResult
-from srccompare.names import article_name
+from srccompare.display.names import article_name
+from srccompare.display.visible import visible
 
 COLUMNS = (
     "left_id", "left_name", "left_outlet", "left_source", "right_id", "right_name", "right_outlet", "right_source",
@@ -23,8 +24,9 @@ COLUMNS = (
 def as_csv(result: ReuseResult, articles: Sequence[CleanArticle]) -> str:
     documents = {document.doc_id: document for document in result.documents}
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(COLUMNS)
+    csv.writer(buffer, lineterminator="\n").writerow(COLUMNS)
+    # Every text cell quoted (and, through ``inert``, without CR, LF or any other control left in it).
+    writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC)
     for pair in result.pairs:
         left, right = documents.get(pair.left_id), documents.get(pair.right_id)
         writer.writerow((
@@ -48,12 +50,16 @@ def _field(document: object, name: str) -> str:
 
 
 def inert(text: str) -> str:
-    """Text a spreadsheet will not run as a formula: a leading = + - @ (or tab, CR) gets a quote first."""
-    return "'" + text if text[:1] in FORMULA_STARTS else text
+    """Text a spreadsheet will not run as a formula, nor read as more than one cell: control
+    characters made visible (CR, LF and tab too, srccompare/display/visible.py), and a quote put first when
+    the first character that is not white space starts a formula (" =1+1" is one to some)."""
+    text = visible(text)
+    return "'" + text if text.lstrip()[:1] in FORMULA_STARTS else text
 
 
-# Cells starting with these are formulas to Excel, LibreOffice and Google Sheets (OWASP "CSV injection").
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Cells starting with these are formulas to Excel, LibreOffice and Google Sheets (OWASP "CSV
+# injection"), the full-width forms included; tab and CR, also on OWASP's list, are made visible.
+FORMULA_STARTS = frozenset("=+-@\uff1d\uff0b\uff0d\uff20")
 
 
 def _share(words: int, document: object) -> float:

@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from html import escape
 
 from srccompare.model import Attribution, CleanArticle, DocumentSummary, Passage, ReuseResult
-from srccompare.names import article_name, fitted, name_of
+from srccompare.display.names import article_name, fitted, name_of
 from srccompare.report.reuse_html_matrix import matrix_html
 from srccompare.report.reuse_html_pairs import PASSAGES_BUDGET, pairs_html
 from srccompare.report.reuse_views import agencies_of, attributions_by_doc, passages_by_doc, reused_share, segments

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from html import escape
 
 from srccompare.model import DocumentSummary, PairSummary
-from srccompare.names import fitted, name_of
+from srccompare.display.names import fitted, name_of
 
 HEADER_CHARS = 48
 # Shares from which a cell gets the next darker shade (of the row article's words).

@@ -15,7 +15,7 @@ from difflib import SequenceMatcher
 from html import escape
 
 from srccompare.model import DocumentSummary, PairSummary, Passage
-from srccompare.names import fitted, name_of
+from srccompare.display.names import fitted, name_of
 
 # An identical run longer than this many words keeps CONTEXT_WORDS at each end.
 LONG_SAME = 14

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from srccompare.model import CleanArticle, PairSummary, Passage, ReuseResult, to_dict
-from srccompare.names import article_name
+from srccompare.display.names import article_name
 from srccompare.report.reuse_views import attributions_by_doc, reused_share
 
 SCHEMA = "srccompare.reuse/1"

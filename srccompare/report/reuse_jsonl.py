@@ -11,7 +11,7 @@ import json
 from collections.abc import Sequence
 
 from srccompare.model import CleanArticle, ReuseResult
-from srccompare.names import article_name
+from srccompare.display.names import article_name
 from srccompare.report.reuse_json import passage_record
 
 

@@ -9,7 +9,7 @@ from functools import partial
 from pathlib import Path
 
 from srccompare.model import CleanArticle, ReuseResult
-from srccompare.report.output import emit, write_atomically
+from srccompare.report.output import emit, write_report_file
 
 FORMATS = ("table", "json", "jsonl", "csv", "html")
 SUFFIX_FORMATS = {".json": "json", ".jsonl": "jsonl", ".csv": "csv", ".html": "html", ".htm": "html", ".txt": "table"}
@@ -36,7 +36,7 @@ def write_report(result: ReuseResult, articles: Sequence[CleanArticle], fmt: str
                  texts: bool = False) -> None:
     """A rich table on a terminal, else the chosen format to stdout or (atomically) to ``output``."""
     if output is not None:
-        write_atomically(output, render(result, articles, fmt, texts))
+        write_report_file(output, render(result, articles, fmt, texts))
     elif fmt == "table" and sys.stdout.isatty():
         from rich.console import Console
 

@@ -18,9 +18,10 @@ from rich.table import Table
 from rich.text import Text
 
 from srccompare.model import Attribution, CleanArticle, DocumentSummary, ReuseResult
-from srccompare.names import article_name, fitted, name_of
+from srccompare.display.names import article_name, fitted, name_of
 from srccompare.report.reuse_views import attributions_by_doc, documents_by_reuse, reused_share
 from srccompare.report.stories import Story, stories
+from srccompare.display.visible import visible
 
 STORIES_SHOWN = 15
 MEMBERS_SHOWN = 4  # a story of 400 articles gets 4 lines and "... and 396 more", not 400 lines
@@ -61,7 +62,7 @@ def articles_table(result: ReuseResult, limit: int = ARTICLES_SHOWN) -> Table:
         partner = documents.get(document.top_partner) if document.top_partner else None
         table.add_row(
             Text(fitted(article_name(document.title, document.source, document.doc_id), NAME_CHARS)),
-            Text(document.outlet or "-"),
+            Text(visible(document.outlet or "-")),
             str(document.words),
             f"{reused_share(document):.0%}",
             agencies_text(attributions.get(document.doc_id, ())),

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from srccompare.model import Family, ReuseResult
-from srccompare.names import fitted
+from srccompare.display.names import fitted
 from srccompare.report.reuse_views import documents_by_reuse
 
 LABEL_CHARS = 110

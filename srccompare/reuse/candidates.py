@@ -199,8 +199,14 @@ class SpilledPostings:
         return SpilledPostings(self.path, self.bucket_rows, first)
 
 
-# A slice of a spilled chunk: (path, first document number, low row, high row).
-SpilledSlice = tuple[str, int, int, int]
+@dataclass(frozen=True)
+class SpilledSlice:
+    """Rows ``low`` to ``high`` of a spilled chunk's postings, its documents numbered from ``first_doc``."""
+
+    path: str
+    first_doc: int
+    low: int
+    high: int
 
 
 def spilled_parts(chunks: Iterable[SpilledPostings], parts: int) -> list[list[SpilledSlice]]:
@@ -209,15 +215,16 @@ def spilled_parts(chunks: Iterable[SpilledPostings], parts: int) -> list[list[Sp
     for chunk in chunks:
         for part, (low, high) in enumerate(part_ranges(chunk.bucket_rows, parts)):
             if high > low:
-                slices[part].append((chunk.path, chunk.first_doc, low, high))
+                slices[part].append(SpilledSlice(chunk.path, chunk.first_doc, low, high))
     return slices
 
 
 def read_slices(slices: Sequence[SpilledSlice]) -> Postings:
     pieces = []
-    for path, first_doc, low, high in slices:
-        keys, docs = _file_rows(path + KEYS_SUFFIX, np.uint64, low, high), _file_rows(path + DOCS_SUFFIX, np.int32, low, high)
-        pieces.append(Postings(keys, docs + np.int32(first_doc)))
+    for piece in slices:
+        keys = _file_rows(piece.path + KEYS_SUFFIX, np.uint64, piece.low, piece.high)
+        docs = _file_rows(piece.path + DOCS_SUFFIX, np.int32, piece.low, piece.high)
+        pieces.append(Postings(keys, docs + np.int32(piece.first_doc)))
     return _joined(pieces)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Callable, Sequence
 
+import srccompare.reuse.numba_cache  # noqa: F401 (before numba: a writable cache for its kernels)
 import numba
 import numpy as np
 from scipy.sparse import csr_matrix
@@ -19,9 +20,11 @@ from srccompare.reuse.interpreted import kernel_to_call
 NEVER = 1 << 62  # the next use of a document no later pair needs
 
 
-def guided_chunks(count: int, smallest: int, parallelism: int) -> list[tuple[int, int]]:
+def guided_chunks(count: int, smallest: int, parallelism: int, weights: np.ndarray | None = None) -> list[tuple[int, int]]:
     """[start, end) ranges covering ``count`` items: each a 1 / (2 * parallelism) share of the
-    items still to hand out, down to ``smallest`` (guided self-scheduling).
+    items still to hand out, down to ``smallest`` (guided self-scheduling). With ``weights`` (one
+    positive integer an item), shares and ``smallest`` count weight rather than items; a range
+    holds at least one item.
 
     Neighbouring align tasks share documents (pairs come in locality order),
     and a document shared by two tasks that run in different workers is
@@ -29,12 +32,32 @@ def guided_chunks(count: int, smallest: int, parallelism: int) -> list[tuple[int
     7.9k preparations in tasks of 400 pairs, 7.5k in guided ones. The small
     tasks at the end keep the workers finishing together.
     """
-    chunks, start = [], 0
+    ends = np.cumsum(weights, dtype=np.int64) if weights is not None else np.arange(1, count + 1, dtype=np.int64)
+    total = int(ends[-1]) if count else 0
+    chunks, start, done = [], 0, 0
     while start < count:
-        size = max(smallest, (count - start) // (2 * max(1, parallelism)))
-        chunks.append((start, min(count, start + size)))
-        start += size
+        size = max(smallest, (total - done) // (2 * max(1, parallelism)))
+        # the first item whose cumulative weight reaches done + size ends the range
+        end = max(start + 1, min(count, int(np.searchsorted(ends, done + size, side="left")) + 1))
+        chunks.append((start, end))
+        start, done = end, int(ends[end - 1])
     return chunks
+
+
+# A pair of documents of this many characters each weighs 1 in guided_chunks, a larger pair the
+# product of its sizes over this one's (aligning costs up to that, see max_sentence_pairs): a
+# task of two 48,000-word articles is then a few pairs, not hundreds, and the progress moves.
+# News articles (a few thousand characters) all weigh 1, so their tasks are as without weights.
+HEAVY_PAIR_CHARS = 20_000
+
+
+def pair_weights(sizes: np.ndarray, pairs: np.ndarray) -> np.ndarray:
+    """Per pair (an (n, 2) array of document numbers): its weight for guided_chunks, from each
+    document's size in characters."""
+    if len(pairs) == 0:
+        return np.zeros(0, np.int64)
+    product = sizes[pairs[:, 0]].astype(np.float64) * sizes[pairs[:, 1]]
+    return np.maximum(1, product // HEAVY_PAIR_CHARS**2).astype(np.int64)
 
 
 def pairs_in_locality_order(pairs: Sequence[tuple[int, int]], documents: int, engine: Engine) -> np.ndarray:
@@ -134,6 +157,18 @@ def next_uses(pairs: Sequence[tuple[int, int]] | np.ndarray) -> np.ndarray:
     return following.reshape(-1, 2)
 
 
+# A prepared document of up to this many tokens counts as one in PreparedCache's capacity, a longer
+# one as one a UNIT_TOKENS begun: at 4,000 (news articles, ~50 KB each) a worker keeps ~200 MB,
+# and about as much when the documents are long (a 48,000-word one counts 48; 200 of them
+# were all kept before, 1,169 MB a worker).
+UNIT_TOKENS = 1000
+
+
+def _size(prepared: Prepared) -> int:
+    tokens = getattr(prepared, "tokens", None)  # (anything else counts one)
+    return 1 if tokens is None else max(1, -(-len(tokens) // UNIT_TOKENS))
+
+
 class PreparedCache:
     """Documents a worker keeps prepared between the align tasks of one run.
 
@@ -145,10 +180,11 @@ class PreparedCache:
     """
 
     def __init__(self, capacity: int) -> None:
-        self.capacity = capacity
+        self.capacity = capacity  # in documents of up to UNIT_TOKENS tokens (a longer one counts as several)
         self.run = ""
         self._entries: dict[int, tuple[Prepared, int]] = {}  # document number -> (prepared, next use)
         self._furthest: list[tuple[int, int]] = []  # heap of (-next use, number); stale ones skipped
+        self._used = 0
 
     def start(self, run: str, first: int) -> None:
         """Before a task whose first pair is at ``first``: forget another run's documents, and those
@@ -159,22 +195,29 @@ class PreparedCache:
         self._entries = {number: entry for number, entry in self._entries.items() if entry[1] >= first}
         self._furthest = [(-next_use, number) for number, (_, next_use) in self._entries.items()]
         heapq.heapify(self._furthest)
+        self._used = sum(_size(prepared) for prepared, _ in self._entries.values())
 
     def get(self, number: int, next_use: int, make: Callable[[int], Prepared]) -> Prepared:
         """Document ``number`` prepared (by ``make`` unless kept), then kept for its ``next_use``."""
         entry = self._entries.get(number)
         prepared = make(number) if entry is None else entry[0]
         if next_use >= NEVER:
-            self._entries.pop(number, None)
+            if self._entries.pop(number, None) is not None:
+                self._used -= _size(prepared)
             return prepared
-        if entry is None and len(self._entries) >= self.capacity:
-            if -self._furthest[0][0] < next_use:
-                return prepared  # needed later than anything kept: keeping it would drop a sooner one
-            while True:
-                negative_use, kept = heapq.heappop(self._furthest)
-                if self._entries[kept][1] == -negative_use:
-                    del self._entries[kept]
-                    break
+        if entry is None:
+            size = _size(prepared)
+            if size > self.capacity:
+                return prepared
+            while self._used + size > self.capacity:
+                if not self._entries or -self._furthest[0][0] < next_use:
+                    return prepared  # needed later than anything kept: keeping it would drop a sooner one
+                while True:  # the furthest kept one goes (stale heap entries skipped)
+                    negative_use, kept = heapq.heappop(self._furthest)
+                    if kept in self._entries and self._entries[kept][1] == -negative_use:
+                        self._used -= _size(self._entries.pop(kept)[0])
+                        break
+            self._used += size
         self._entries[number] = (prepared, next_use)
         heapq.heappush(self._furthest, (-next_use, number))
         return prepared
@@ -182,6 +225,7 @@ class PreparedCache:
     def clear(self) -> None:
         self._entries.clear()
         self._furthest.clear()
+        self._used = 0
 
     def __len__(self) -> int:
         return len(self._entries)

@@ -10,6 +10,7 @@ rather than tokenise the body again.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 import threading
@@ -20,12 +21,14 @@ import numpy as np
 
 from srccompare.reuse.candidates import CODES_SUFFIX, COUNTS_SUFFIX, DOCS_SUFFIX, KEYS_SUFFIX
 from srccompare.engines.base import Engine
+from srccompare.process.leftovers import left_behind
 from srccompare.reuse.tokens import Tokens
 
 # Where a document's tokens are in the sketch step's files: (path, first byte, tokens).
 TokensPlace = tuple[str, int, int]
 
 
+SPILL_PREFIX = "srccompare-spill-"  # then the id of the process that made it, a dash and mkdtemp's letters
 POSTINGS_SUFFIXES = (KEYS_SUFFIX, DOCS_SUFFIX)  # (SpilledPostings' files)
 PAIR_CODE_SUFFIXES = (CODES_SUFFIX, COUNTS_SUFFIX)  # (PairedPart's files)
 
@@ -35,9 +38,14 @@ class SpillDirectory:
     meanwhile (deleting the 865 MB left at 40k articles took it 0.2 s); closing it waits for
     them, and removes what they could not (raising if that fails too)."""
 
-    def __init__(self) -> None:
-        self.path = tempfile.mkdtemp(prefix="srccompare-spill-")
+    def __init__(self, engine: Engine | None = None) -> None:
+        self.path = tempfile.mkdtemp(prefix=f"{SPILL_PREFIX}{os.getpid()}-")
+        self._engine = engine
         self._removers: list[threading.Thread] = []
+        stale = stale_spill_directories(os.path.dirname(self.path))
+        if stale:  # what killed runs left (60-200 MB each), removed meanwhile
+            self._removers.append(threading.Thread(target=_remove_all, args=(stale,), daemon=True))
+            self._removers[-1].start()
 
     def remove(self, suffixes: tuple[str, ...] | None = None) -> None:
         """Start removing the files whose names end with one of ``suffixes`` (the whole directory by default)."""
@@ -66,8 +74,20 @@ class SpillDirectory:
     def __enter__(self) -> SpillDirectory:
         return self
 
-    def __exit__(self, *exc_info: object) -> None:
+    def __exit__(self, kind: type[BaseException] | None, *exc_info: object) -> None:
+        if kind is not None and not issubclass(kind, Exception) and self._engine is not None:
+            self._engine.abort()  # an interrupt: no worker may still be writing here while it goes
         self.close()
+
+
+def stale_spill_directories(folder: str) -> list[str]:
+    """The spill directories in ``folder`` that runs killed before they could remove them left."""
+    return left_behind(folder, re.compile(rf"{SPILL_PREFIX}(\d+)-\w+"), directories=True)
+
+
+def _remove_all(folders: list[str]) -> None:
+    for folder in folders:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def spill_directory(engine: Engine) -> AbstractContextManager[SpillDirectory | None]:
@@ -75,7 +95,7 @@ def spill_directory(engine: Engine) -> AbstractContextManager[SpillDirectory | N
     align tasks), when the engine's tasks share this machine's files: the postings then never pass
     through this process (at 40k articles that was 360 MB pickled into it and out again, and a serial
     sort of it)."""
-    return SpillDirectory() if engine.shares_files else nullcontext(None)
+    return SpillDirectory(engine) if engine.shares_files else nullcontext(None)
 
 
 # Bytes a token in a record (see the module's docstring).

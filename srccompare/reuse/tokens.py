@@ -26,6 +26,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+import srccompare.reuse.numba_cache  # noqa: F401 (before numba: a writable cache for its kernels)
 import numba
 import numpy as np
 from blake3 import blake3

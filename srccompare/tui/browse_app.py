@@ -6,15 +6,18 @@ from collections.abc import Callable
 
 from textual.app import App
 
+from srccompare.model import LoadError
 from srccompare.settings import Settings
 from srccompare.tui.messages import CorpusFailed
-from srccompare.tui.screens.browse import BrowseScreen, Processed, Progress
+from srccompare.tui.browse_data import Processed
+from srccompare.tui.screens.browse import BrowseScreen, Progress
 
 
 class BrowseApp(App[None]):
     """The corpus screen; Enter on a pair pushes the diff screen, whose q comes back here.
 
-    After ``run()``, ``failure`` says why the corpus could not be processed, if it could not.
+    After ``run()``: ``processed`` is what the job gave (None if it did not finish), ``unreadable``
+    the failures when no input could be read, ``failure`` why the corpus could not be processed.
     """
 
     TITLE = "srccompare browse"
@@ -26,6 +29,8 @@ class BrowseApp(App[None]):
         self.job = job
         self.settings = settings
         self.failure: str | None = None
+        self.processed: Processed | None = None
+        self.unreadable: tuple[LoadError, ...] = ()
 
     def get_default_screen(self) -> BrowseScreen:
         return BrowseScreen(self.job, self.settings)

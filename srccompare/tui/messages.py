@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
-from srccompare.model import CleanArticle, DiffResult
+from srccompare.model import CleanArticle, DiffResult, SharedWords
 
 
 @dataclass
@@ -14,6 +14,13 @@ class AlignmentReady(Message):
     """The alignment worker finished (posted from its thread)."""
 
     result: DiffResult
+
+
+@dataclass
+class SharedReady(Message):
+    """The reuse core counted what the two articles share (posted from the alignment worker)."""
+
+    shared: SharedWords
 
 
 @dataclass

@@ -16,8 +16,7 @@ from srccompare.model import Attribution, CleanArticle, Credit, Evidence, Metada
 from srccompare.reuse.summary import summarise, summarise_pairs
 from srccompare.tui.browse_app import BrowseApp
 from srccompare.tui.screens.browse import BrowseScreen, Processed
-from srccompare.tui.widgets.article_table import ArticleTable
-from srccompare.tui.widgets.pair_table import PairTable
+from srccompare.tui.widgets.record_table import RecordTable
 
 
 @pytest.fixture(scope="module")
@@ -33,21 +32,21 @@ def seeds_app(seeds_corpus, settings) -> BrowseApp:
 
 async def loaded(pilot) -> BrowseScreen:
     await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
     screen = pilot.app.screen
+    for _ in range(100):  # the worker's SUCCESS reaches the screen as a message, a moment after it ends
+        await pilot.pause()
+        if screen.data is not None:
+            break
     assert isinstance(screen, BrowseScreen) and screen.data is not None
     return screen
 
 
 def article_ids(screen: BrowseScreen) -> list[str]:
-    table = screen.query_one(ArticleTable)
-    return [table.coordinate_to_cell_key((row, 0)).row_key.value for row in range(table.row_count)]
+    return [screen.data.documents[n].doc_id for n in screen.tables()[0].records]
 
 
 def shown_pairs(screen: BrowseScreen) -> list[tuple[str, str]]:
-    table = screen.query_one(PairTable)
-    keys = [table.coordinate_to_cell_key((row, 0)).row_key.value for row in range(table.row_count)]
-    return [(screen.data.pairs[int(k)].left_id, screen.data.pairs[int(k)].right_id) for k in keys]
+    return [(screen.data.pairs[rank].left_id, screen.data.pairs[rank].right_id) for rank in screen.tables()[1].records]
 
 
 def test_articles_are_sorted_by_reuse_and_pairs_by_shared_words(seeds_app):
@@ -71,14 +70,14 @@ def test_agency_filter_keeps_articles_of_that_agency_and_their_pairs(seeds_app):
         async with seeds_app.run_test(size=(100, 30)) as pilot:
             screen = await loaded(pilot)
             assert "AFP" in screen.data.agencies
-            while screen.agency != "AFP":
+            while screen.filters.agency != "AFP":
                 await pilot.press("a")
             afp = {a.doc_id for a in screen.data.corpus.result.attributions if a.agency == "AFP"}
             assert set(article_ids(screen)) == afp
             assert all(left in afp or right in afp for left, right in shown_pairs(screen))
             for _ in screen.data.agencies:
                 await pilot.press("a")
-            assert screen.agency is None and len(article_ids(screen)) == 5
+            assert screen.filters.agency is None and len(article_ids(screen)) == 5
 
     asyncio.run(run())
 
@@ -90,12 +89,12 @@ def test_enter_on_an_article_shows_its_pairs_and_escape_all(seeds_app):
             everything = shown_pairs(screen)
             first = article_ids(screen)[0]
             await pilot.press("enter")
-            assert screen.article == first and screen.query_one(PairTable).has_focus
+            assert screen.filters.article == first and screen.tables()[1].has_focus
             mine = shown_pairs(screen)
             assert mine and all(first in pair for pair in mine)
             assert mine == [pair for pair in everything if first in pair]
             await pilot.press("escape")
-            assert screen.article is None and shown_pairs(screen) == everything
+            assert screen.filters.article is None and shown_pairs(screen) == everything
 
     asyncio.run(run())
 
@@ -109,7 +108,7 @@ def test_palette_command_sets_the_agency_filter(seeds_app):
             await pilot.pause(0.3)
             await pilot.press("enter")
             await pilot.pause()
-            assert screen.agency == "AFP"
+            assert screen.filters.agency == "AFP"
 
     asyncio.run(run())
 
@@ -201,12 +200,13 @@ def test_detail_line_explains_the_highlighted_article_and_pair(settings):
         async with BrowseApp(lambda progress: fixed_corpus(), settings).run_test(size=(100, 30)) as pilot:
             screen = await loaded(pilot)
             detail = screen.query_one("#browse-detail")
-            while screen.query_one(ArticleTable).current_id != "daily-1":
+            while article_ids(screen)[screen.tables()[0].cursor] != "daily-1":
                 await pilot.press("down")
-            assert "AFP inferred, 60% of its words, shared with AFP [wire] · wire-afp (37 words, 2 passages)" in str(
+            assert "AFP inferred, 60% of its words, shared with AFP [wire]: wire-afp.txt (37 words, 2 passages)" in str(
                 detail.render())
             await pilot.press("tab")
             text = str(detail.render())
-            assert text.startswith("Largest of 2 shared passages (reporting, 19 words") and "Thousands of protesters" in text
+            assert text.startswith("35 shared words (reporting) in 2 passages; the largest (reporting, 19 words")
+            assert "Thousands of protesters" in text
 
     asyncio.run(run())

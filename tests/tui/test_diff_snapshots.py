@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from srccompare.diff.align import diff_articles
+from srccompare.diff.shared import compare
 from srccompare.model import CleanArticle
 from srccompare.settings import load_settings
 from srccompare.tui.app import DiffApp
@@ -22,7 +22,7 @@ SETTINGS = load_settings()
 def app_factory(seeds: dict[str, CleanArticle]):
     # sources relative, so the pictures do not depend on where the repository lives
     left, right = (dataclasses.replace(seeds[key], source=Path(seeds[key].source).name) for key in ("trt", "unknown"))
-    result = diff_articles(left, right, SETTINGS.diff)  # given, so no worker timing enters the picture
+    result = compare(left, right, SETTINGS)  # given, so no worker timing enters the picture
     return lambda: DiffApp(left, right, SETTINGS, result)
 
 
@@ -31,7 +31,7 @@ def test_seed_pair_at_80x24(snap_compare, app_factory) -> None:
 
 
 def test_seed_pair_at_160x40_on_the_reworded_paragraph(snap_compare, app_factory) -> None:
-    assert snap_compare(app_factory(), terminal_size=(160, 40), press=["n"] * 6)
+    assert snap_compare(app_factory(), terminal_size=(160, 40), press=["home"] + ["n"] * 6)
 
 
 def test_seed_pair_at_80x24_folded_with_boilerplate(snap_compare, app_factory) -> None:

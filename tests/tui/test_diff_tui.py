@@ -34,8 +34,13 @@ def pair(seeds: dict[str, CleanArticle]) -> tuple[CleanArticle, CleanArticle]:
 
 
 async def aligned(app: App, pilot) -> AlignedRows:
+    """The rows once aligned and the shared words counted (they arrive as messages after the worker ends)."""
     await app.workers.wait_for_complete()
-    await pilot.pause()
+    for _ in range(400):  # up to 20 s: counting starts a moment after the rows show, and loads numba
+        await pilot.pause(0.05)
+        result = getattr(app.screen, "result", None)
+        if result is not None and result.shared is not None:
+            break
     return app.screen.query_one(AlignedRows)
 
 

@@ -41,6 +41,8 @@ class KernelParameters(NamedTuple):
 def aligned_with_tokens(left: Prepared, right: Prepared, params: AlignParameters) -> list[tuple[Passage, tuple[int, int, int, int]]]:
     """``align_prepared``'s passages, each with its token ranges (left start, end, right start, end)."""
     sentences = params.sentence_similarity < 1.0 and len(left.tokens) > 0 and len(right.tokens) > 0
+    # Comparing sentences costs up to their product (see max_sentence_pairs in defaults.toml).
+    sentences = sentences and len(left.arrays.norms) * len(right.arrays.norms) <= params.max_sentence_pairs
     kernel = KernelParameters(
         sentences, params.max_repeat, params.ngram, params.sentence_similarity, params.min_sentence_words,
         params.max_gap, params.min_words, params.min_seed_share, params.min_similarity, params.merge_gap,

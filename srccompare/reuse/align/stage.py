@@ -15,7 +15,7 @@ from srccompare.engines.base import Engine, Progress, report_progress
 from srccompare.model import CleanArticle, Passage
 from srccompare.reuse.align.pair import aligned_with_tokens
 from srccompare.reuse.align.prepare import Prepared, Weights, prepare
-from srccompare.reuse.schedule import PreparedCache, guided_chunks, next_uses, pairs_in_locality_order
+from srccompare.reuse.schedule import PreparedCache, guided_chunks, next_uses, pair_weights, pairs_in_locality_order
 from srccompare.reuse.spill import TokensPlace, read_token_record
 from srccompare.reuse.tokens import body_of, process_hasher, alignment_tokens
 from srccompare.settings import AlignParameters, ReuseSettings
@@ -113,9 +113,11 @@ def align_candidates(
     params = reuse.align
     run = uuid.uuid4().hex
     ordered = pairs_in_locality_order(pairs, len(articles), engine)
+    sizes = np.array([sum(map(len, article.paragraphs)) for article in articles], np.int64)
+    costs = pair_weights(sizes, ordered.reshape(-1, 2))
     following, pairs = next_uses(ordered).tolist(), ordered.tolist()
     tasks = []
-    for start, end in guided_chunks(len(pairs), reuse.engine.chunk_pairs, engine.parallelism):
+    for start, end in guided_chunks(len(pairs), reuse.engine.chunk_pairs, engine.parallelism, costs):
         chunk = tuple(map(tuple, pairs[start:end]))
         needed = sorted({number for pair in chunk for number in pair})
         if places is not None:

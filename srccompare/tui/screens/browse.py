@@ -1,96 +1,73 @@
 """The corpus in the TUI: articles by reuse with their agencies, pairs by what they share.
 
-The corpus is read, cleaned and searched for reuse in a worker thread (a
-progress bar shows each step); the screen then shows two tables. ``a``
-cycles the agency filter, Enter on an article shows only its pairs, Enter on
-a pair opens the side-by-side diff screen. Everything is also in the command
-palette.
+The corpus is searched for reuse in a worker thread (a progress bar shows
+each step); the screen then shows two tables that paint only the rows in
+view, so every article and every pair is there. ``/`` searches names and
+text, ``a``, ``o`` and ``k`` filter by agency, outlet and kind, ``s`` sorts
+the focused table (or click a column's title), Enter on an article shows
+only its pairs, Enter on a pair opens the side-by-side diff screen, ``?``
+explains every key and symbol. Everything is also in the command palette.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import replace
 from functools import partial
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.command import DiscoveryHit, Hit, Hits, Provider
-from textual.containers import Horizontal
+from textual.command import DiscoveryHit, Hit, Hits, Provider, SimpleCommand
+from textual.containers import Horizontal, VerticalScroll
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Label, ProgressBar, Static
+from textual.widgets import Footer, Header, Input, Label, ProgressBar, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from srccompare.model import Attribution, CleanArticle, LoadError, PairSummary, ReuseResult
-from srccompare.report.reuse_views import agencies_of, attributions_by_doc, documents_by_reuse
+from srccompare.display.names import fitted
 from srccompare.settings import Settings
+from srccompare.tui.browse_data import (ARTICLE_COLUMNS, PAIR_COLUMNS, PAIR_KINDS, BrowseData, Filters, NothingToBrowse, Processed,
+                                        article_cells, article_sort_key, pair_cells, pair_sort_key)
 from srccompare.tui.messages import CorpusFailed
-from srccompare.tui.widgets.article_table import ArticleTable
-from srccompare.tui.widgets.pair_table import PairTable
+from srccompare.tui.screens.browse_text import LEGEND, article_detail, pair_detail, status_line
+from srccompare.tui.widgets.record_table import RecordTable
+from srccompare.display.visible import visible
 
-# The tables hold at most this many rows each (most reused first); filters
-# reach the rest. A DataTable of 100k rows takes seconds to fill.
-ROWS_SHOWN = 2000
-# progress(step, done, total), as srccompare.reuse.pipeline and srccompare.ingest.corpus report it.
+__all__ = ["BrowseScreen", "Processed", "Progress"]
+
+# progress(step, done, total), as srccompare.reuse and srccompare.ingest.corpus report it.
 Progress = Callable[[str, int, int], None]
 STEP_NAMES = {"clean": "Cleaning", "sketch": "Sketching", "candidates": "Finding candidates",
               "align": "Aligning pairs", "group": "Grouping", "attribute": "Attributing", "pairs": "Ranking pairs"}
-
-
-@dataclass(frozen=True, eq=False)
-class Processed:
-    """What the job hands the screen: the cleaned articles, their reuse, and inputs that failed."""
-
-    articles: tuple[CleanArticle, ...]
-    result: ReuseResult
-    errors: tuple[LoadError, ...] = ()
-
-
-@dataclass(frozen=True, eq=False)
-class BrowseData:
-    """The corpus with the views the tables show, computed once (in the worker)."""
-
-    corpus: Processed
-    pairs: tuple[PairSummary, ...]
-    attributions: dict[str, tuple[Attribution, ...]]
-    agencies: tuple[str, ...]
-    labels: dict[str, str]  # doc id -> short label (outlet and id)
-    by_id: dict[str, CleanArticle]
-
-    @classmethod
-    def build(cls, corpus: Processed) -> BrowseData:
-        labels = {d.doc_id: short_label(d.outlet, d.doc_id) for d in corpus.result.documents}
-        return cls(corpus, corpus.result.pairs, attributions_by_doc(corpus.result),
-                   agencies_of(corpus.result), labels, {article.id: article for article in corpus.articles})
-
-    def has_agency(self, doc_id: str, agency: str | None) -> bool:
-        return agency is None or any(a.agency == agency for a in self.attributions.get(doc_id, ()))
-
-
-def short_label(outlet: str | None, doc_id: str, id_chars: int = 10) -> str:
-    """"TRT World · 001_c8de6…": the outlet where known and the start of the id."""
-    short = doc_id if len(doc_id) <= id_chars else doc_id[: id_chars - 1] + "…"
-    return f"{outlet} · {short}" if outlet else short
+SEARCH_DELAY = 0.2  # seconds of no typing before the tables follow the search box
 
 
 class BrowseCommands(Provider):
-    """Palette commands of the browse screen: filters and the diff of the highlighted pair."""
+    """Palette commands of the browse screen: filters, sorting and the diff of the highlighted pair."""
 
     def _commands(self) -> list[tuple[str, str, Callable[[], object]]]:
         screen = self.screen
-        if not isinstance(screen, BrowseScreen):
+        if not isinstance(screen, BrowseScreen) or screen.data is None:
             return []
         commands: list[tuple[str, str, Callable[[], object]]] = [
-            ("Agency: all", "Show every article and pair", partial(screen.set_agency, None)),
+            ("Agency: all", "Show every agency's articles and pairs", partial(screen.set_filter, agency=None)),
+            ("Outlet: all", "Show every outlet's articles and pairs", partial(screen.set_filter, outlet=None)),
+            ("Kind: all", "Pairs of every kind", partial(screen.set_filter, kind=None)),
             ("Open side by side", "Diff the highlighted pair", screen.action_open_pair),
-            ("Pairs of all articles", "Clear the article filter", screen.action_clear_article),
+            ("Pairs of all articles", "Clear the article filter", partial(screen.set_filter, article=None)),
         ]
-        for agency in screen.data.agencies if screen.data else ():
-            commands.append((f"Agency: {agency}", f"Only articles attributed to {agency}, and their pairs",
-                             partial(screen.set_agency, agency)))
+        commands += [(f"Agency: {agency}", f"Only articles attributed to {agency}, and their pairs",
+                      partial(screen.set_filter, agency=agency)) for agency in screen.data.agencies]
+        commands += [(f"Outlet: {outlet}", f"Only {count} articles of {outlet}, and their pairs",
+                      partial(screen.set_filter, outlet=outlet)) for outlet, count in screen.data.outlets]
+        commands += [(f"Kind: {kind}", f"Only pairs sharing mostly {kind} words", partial(screen.set_filter, kind=kind))
+                     for kind in PAIR_KINDS]
+        for table_id, name, columns in (("#browse-articles", "articles", ARTICLE_COLUMNS), ("#browse-pairs", "pairs", PAIR_COLUMNS)):
+            table = screen.query_one(table_id, RecordTable)
+            commands += [(f"Sort {name} by {column.title}", f"Sort the {name} table (again: the other way round)",
+                          partial(table.sort_by, column.key)) for column in columns]
         return commands
 
     async def discover(self) -> Hits:
@@ -111,14 +88,21 @@ class BrowseScreen(Screen):
     CSS_PATH = "../browse.tcss"
     COMMANDS = {BrowseCommands}
     BINDINGS = [
-        Binding("a", "cycle_agency", "Agency filter"),
-        Binding("escape", "clear_article", "All pairs"),
-        Binding("d", "open_pair", "Diff pair", show=False),
-        Binding("q", "app.quit", "Quit"),
+        Binding("slash", "search", "search", tooltip="Search names and text (Esc clears)"),
+        Binding("a", "cycle_agency", "agency:all", tooltip="Next agency filter (articles credited or inferred)"),
+        Binding("o", "choose_outlet", "outlet:all", tooltip="Choose the outlet filter"),
+        Binding("k", "cycle_kind", "kind:all", tooltip="Next kind filter: pairs sharing mostly reporting, quotes or mixed"),
+        Binding("s", "sort", "sort", tooltip="Sort the focused table by its next column (or click a column's title)"),
+        Binding("r", "reverse", "reverse", show=False, tooltip="Reverse the focused table's order"),
+        Binding("e", "toggle_failed", "failed", tooltip="Show or hide the inputs that could not be read"),
+        Binding("d", "open_pair", "diff", show=False, tooltip="Open the highlighted pair side by side"),
+        Binding("question_mark", "help", "help", tooltip="Keys and the legend of every symbol"),
+        Binding("escape", "escape", "back", show=False,
+                tooltip="Close the open panel, else clear the search, else show all articles' pairs"),
+        Binding("q", "app.quit", "quit", tooltip="Quit"),
     ]
 
-    agency: reactive[str | None] = reactive(None, init=False)
-    article: reactive[str | None] = reactive(None, init=False)
+    filters: reactive[Filters] = reactive(Filters, init=False)
 
     def __init__(self, job: Callable[[Progress], Processed], settings: Settings) -> None:
         super().__init__()
@@ -126,6 +110,7 @@ class BrowseScreen(Screen):
         self.settings = settings
         self.data: BrowseData | None = None
         self._reported: tuple[str, int] | None = None
+        self._search_timer = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -133,20 +118,24 @@ class BrowseScreen(Screen):
             yield Label("Processing the corpus", id="browse-step")
             yield ProgressBar(total=None, show_eta=False, id="browse-bar")
         yield Static(id="browse-status")
+        yield Input(placeholder="search names and text (Enter: to the tables, Esc: clear)", id="browse-search")
+        yield RecordTable(ARTICLE_COLUMNS, lambda n: (), lambda c: lambda n: n, id="browse-articles")
+        yield RecordTable(PAIR_COLUMNS, lambda n: (), lambda c: lambda n: n, id="browse-pairs")
         yield Static(id="browse-detail")
-        yield ArticleTable(id="browse-articles")
-        yield PairTable(id="browse-pairs")
-        yield Footer()
+        with VerticalScroll(id="browse-failed"):
+            yield Static(id="browse-failed-list")
+        yield Footer(compact=True)  # the filters' states fit at 100 columns
 
     def on_mount(self) -> None:
         self.title = "srccompare browse"
-        self.query_one("#browse-status", Static).display = False
+        for name in ("#browse-status", "#browse-search", "#browse-failed"):
+            self.query_one(name).display = False
         self.run_worker(self._process, thread=True, exclusive=True, name="browse-corpus", exit_on_error=False)
 
     # --- the worker ------------------------------------------------------------------
 
     def _process(self) -> BrowseData:
-        """Runs in a thread: the job, then the pair ranking; progress goes to the UI thread."""
+        """Runs in a thread: the job, then the tables' data; progress goes to the UI thread."""
         corpus = self.job(self._progress_from_thread)
         self._progress_from_thread("pairs", 0, 1)
         return BrowseData.build(corpus)
@@ -168,84 +157,158 @@ class BrowseScreen(Screen):
             return
         if event.state == WorkerState.SUCCESS:
             self._loaded(event.worker.result)
+        elif event.state == WorkerState.ERROR and isinstance(event.worker.error, NothingToBrowse):
+            self.app.unreadable = event.worker.error.errors  # type: ignore[attr-defined]
+            self.app.exit(return_code=3)
         elif event.state == WorkerState.ERROR:
             error = event.worker.error
             self.query_one("#browse-step", Label).update(Text(f"Failed: {error}"))
-            self.notify(str(error), title="Cannot process the corpus", severity="error", timeout=30)
+            self.notify(visible(str(error)), title="Cannot process the corpus", severity="error", timeout=30, markup=False)
             self.app.post_message(CorpusFailed(f"{type(error).__name__}: {error}"))
 
     def _loaded(self, data: BrowseData) -> None:
         self.data = data
+        self.app.processed = data.corpus  # type: ignore[attr-defined]
         self.query_one("#browse-progress").display = False
         self.query_one("#browse-status", Static).display = True
-        for error in data.corpus.errors[:5]:
-            self.notify(f"{error.source}: {error.problem}", title="Input skipped", severity="warning")
-        if len(data.corpus.errors) > 5:
-            self.notify(f"{len(data.corpus.errors) - 5} more inputs skipped", severity="warning")
+        articles, pairs = self.tables()
+        articles.set_source(article_cells(data), article_sort_key(data), "reused", descending=True)
+        pairs.set_source(pair_cells(data), pair_sort_key(data), "words", descending=True)
+        self._show_failures()
         self.refill()
-        self.query_one(ArticleTable).focus()
+        articles.focus()
+
+    def _show_failures(self) -> None:
+        errors = self.data.corpus.errors if self.data else ()
+        panel = self.query_one("#browse-failed")
+        panel.display = bool(errors)
+        text = Text(f"{len(errors)} input{'s' if len(errors) != 1 else ''} could not be read (e hides this list):",
+                    style="bold")
+        for error in errors:
+            text.append("\n  " + visible(f"{error.source}: {error.problem}"))
+        self.query_one("#browse-failed-list", Static).update(text)
 
     # --- filters and tables --------------------------------------------------------------
+
+    def tables(self) -> tuple[RecordTable, RecordTable]:
+        return self.query_one("#browse-articles", RecordTable), self.query_one("#browse-pairs", RecordTable)
 
     def refill(self) -> None:
         data = self.data
         if data is None:
             return
-        documents = [d for d in documents_by_reuse(data.corpus.result) if data.has_agency(d.doc_id, self.agency)]
-        pairs = self.visible_pairs()
-        self.query_one(ArticleTable).show(documents[:ROWS_SHOWN], data.attributions, data.labels)
-        self.query_one(PairTable).show(pairs[:ROWS_SHOWN], data.labels)
-        self.query_one("#browse-status", Static).update(self.status_line(len(documents), len(pairs)))
+        articles, pairs = data.visible(self.filters)
+        article_table, pair_table = self.tables()
+        article_table.show(articles)
+        pair_table.show(pairs)
+        self.query_one("#browse-status", Static).update(
+            status_line(data, self.filters, len(articles), len(pairs), self.size.width - 2))
+        self._footer_states()
+        self.show_detail()
 
-    def visible_pairs(self) -> list[tuple[int, PairSummary]]:
-        """(rank, pair) of the pairs passing the filters, in rank order."""
-        data = self.data
-        if data is None:
-            return []
-        shown = []
-        for rank, pair in enumerate(data.pairs):
-            if self.article is not None and self.article not in (pair.left_id, pair.right_id):
-                continue
-            if self.agency is not None and not (data.has_agency(pair.left_id, self.agency)
-                                                or data.has_agency(pair.right_id, self.agency)):
-                continue
-            shown.append((rank, pair))
-        return shown
+    def _footer_states(self) -> None:
+        """The filter keys' footer entries say what each filter is set to."""
+        states = {"a": ("agency", self.filters.agency), "o": ("outlet", self.filters.outlet),
+                  "k": ("kind", self.filters.kind)}
+        bindings = self._bindings.key_to_bindings
+        for key, (name, value) in states.items():
+            shown = fitted(value, 14) if value else "all"
+            bindings[key] = [replace(binding, description=f"{name}:{shown}") for binding in bindings[key]]
+        self.refresh_bindings()
 
-    def status_line(self, articles: int, pairs: int) -> Text:
-        """"4 of 5 articles · 9 pairs sharing text · agency: AFP" (and what the tables leave out)."""
-        data = self.data
-        total = len(data.corpus.result.documents) if data else 0
-        text = Text(f"{articles} of {total} articles · {pairs} pairs sharing text")
-        if max(articles, pairs) > ROWS_SHOWN:
-            text.append(f" (tables show the first {ROWS_SHOWN:,}: filter to see more)", style="italic")
-        text.append(f" · agency: {self.agency or 'all'}", style="bold" if self.agency else "")
-        if self.article:
-            text.append(" · pairs of ")
-            text.append(data.labels.get(self.article, self.article) if data else self.article, style="bold")
-        return text
-
-    def watch_agency(self) -> None:
+    def watch_filters(self) -> None:
         self.refill()
 
-    def watch_article(self) -> None:
-        self.refill()
-
-    def set_agency(self, agency: str | None) -> None:
-        self.agency = agency
+    def set_filter(self, **values: object) -> None:
+        self.filters = self.filters.set(**values)
 
     def action_cycle_agency(self) -> None:
         """All agencies, then each agency in turn."""
-        choices: Sequence[str | None] = (None, *(self.data.agencies if self.data else ()))
-        position = choices.index(self.agency) if self.agency in choices else 0
-        self.agency = choices[(position + 1) % len(choices)]
+        choices = (None, *(self.data.agencies if self.data else ()))
+        position = choices.index(self.filters.agency) if self.filters.agency in choices else 0
+        self.set_filter(agency=choices[(position + 1) % len(choices)])
 
-    def action_clear_article(self) -> None:
-        self.article = None
+    def action_cycle_kind(self) -> None:
+        choices = (None, *PAIR_KINDS)
+        self.set_filter(kind=choices[(choices.index(self.filters.kind) + 1) % len(choices)])
 
-    @on(DataTable.RowHighlighted)
-    def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        if event.data_table.has_focus:
+    def action_choose_outlet(self) -> None:
+        """A searchable list of the outlets (most articles first)."""
+        if self.data is None:
+            return
+        commands = [SimpleCommand("All outlets", partial(self.set_filter, outlet=None), "Clear the outlet filter")]
+        commands += [SimpleCommand(outlet, partial(self.set_filter, outlet=outlet),
+                                   f"{count} article{'s' if count != 1 else ''}") for outlet, count in self.data.outlets]
+        self.app.search_commands(commands, placeholder="Outlet to show…")
+
+    def action_sort(self) -> None:
+        table = self._focused_table()
+        keys = [column.key for column in table.columns]
+        position = keys.index(table.sort_column) if table.sort_column in keys else -1
+        table.sort_by(keys[(position + 1) % len(keys)])
+
+    def action_reverse(self) -> None:
+        table = self._focused_table()
+        if table.sort_column is not None:
+            table.sort_by(table.sort_column, not table.descending)
+
+    def _focused_table(self) -> RecordTable:
+        focused = self.focused
+        return focused if isinstance(focused, RecordTable) else self.tables()[0]
+
+    def action_toggle_failed(self) -> None:
+        panel = self.query_one("#browse-failed")
+        if self.data is not None and self.data.corpus.errors:
+            panel.display = not panel.display
+        else:
+            self.notify("Every input was read.", timeout=2)
+
+    def action_help(self) -> None:
+        from srccompare.tui.screens.help import HelpScreen
+
+        extra = (("↑ ↓, PgUp PgDn, Home End", "Move in the focused table"), ("tab", "The other table"),
+                 ("enter", "On an article: only its pairs; on a pair: the two side by side"),
+                 ("ctrl+p", "Every command: filters, sorting by any column"))
+        self.app.push_screen(HelpScreen(self, "srccompare browse: the reuse in a corpus", LEGEND, extra))
+
+    # --- search ----------------------------------------------------------------------------
+
+    def action_search(self) -> None:
+        search = self.query_one("#browse-search", Input)
+        search.display = True
+        search.focus()
+
+    @on(Input.Changed, "#browse-search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        self._search_timer = self.set_timer(SEARCH_DELAY, partial(self.set_filter, query=event.value))
+
+    @on(Input.Submitted, "#browse-search")
+    def _search_submitted(self, event: Input.Submitted) -> None:
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        self.set_filter(query=event.value)
+        self.tables()[0].focus()
+
+    def action_escape(self) -> None:
+        """Esc closes what is open, else undoes the narrowest filter: keys panel, search, article."""
+        search = self.query_one("#browse-search", Input)
+        if self.app.screen.query("HelpPanel"):
+            self.app.action_hide_help_panel()
+        elif search.display or self.filters.query:
+            search.value = ""
+            search.display = False
+            self.set_filter(query="")
+            self.tables()[0].focus()
+        elif self.filters.article is not None:
+            self.set_filter(article=None)
+
+    # --- tables' events --------------------------------------------------------------------
+
+    @on(RecordTable.Highlighted)
+    def _row_highlighted(self, event: RecordTable.Highlighted) -> None:
+        if event.table.has_focus:
             self.show_detail()
 
     def on_descendant_focus(self) -> None:
@@ -254,71 +317,36 @@ class BrowseScreen(Screen):
     def show_detail(self) -> None:
         """The detail line follows the focused table's highlighted row."""
         focused, detail = self.focused, self.query_one("#browse-detail", Static)
-        if self.data is None:
+        if self.data is None or not isinstance(focused, RecordTable) or focused.current is None:
             return
-        if isinstance(focused, ArticleTable) and focused.current_id is not None:
-            detail.update(article_detail(self.data, focused.current_id))
-        elif isinstance(focused, PairTable) and focused.current_rank is not None:
-            detail.update(pair_detail(self.data, focused.current_rank))
+        if focused.id == "browse-articles":
+            detail.update(article_detail(self.data, self.data.documents[focused.current].doc_id))
+        else:
+            detail.update(pair_detail(self.data, focused.current))
 
-    @on(DataTable.RowSelected, "#browse-articles")
-    def _article_chosen(self, event: DataTable.RowSelected) -> None:
-        self.article = event.row_key.value
-        self.query_one(PairTable).focus()
+    @on(RecordTable.Selected, "#browse-articles")
+    def _article_chosen(self, event: RecordTable.Selected) -> None:
+        if self.data is not None:
+            self.set_filter(article=self.data.documents[event.record].doc_id)
+            self.tables()[1].focus()
 
-    @on(DataTable.RowSelected, "#browse-pairs")
-    def _pair_chosen(self, event: DataTable.RowSelected) -> None:
-        self.open_pair(int(event.row_key.value))
+    @on(RecordTable.Selected, "#browse-pairs")
+    def _pair_chosen(self, event: RecordTable.Selected) -> None:
+        self.open_pair(event.record)
 
     def action_open_pair(self) -> None:
-        rank = self.query_one(PairTable).current_rank
+        rank = self.tables()[1].current
         if rank is not None:
             self.open_pair(rank)
 
     def open_pair(self, rank: int) -> None:
-        """Push the side-by-side diff of the pair with this rank."""
+        """Push the side-by-side diff of the pair with this rank, with what it shares in this corpus."""
+        from srccompare.diff.shared import of_pair
         from srccompare.tui.screens.diff import DiffScreen
 
         if self.data is None:
             return
         pair = self.data.pairs[rank]
-        self.app.push_screen(DiffScreen(self.data.by_id[pair.left_id], self.data.by_id[pair.right_id], self.settings))
-
-
-# --- the detail line ---------------------------------------------------------------------
-
-EXCERPT_CHARS = 160
-
-
-def article_detail(data: BrowseData, doc_id: str) -> Text:
-    """Why an article has its agencies: the credit's words, or the articles its copy is shared with."""
-    text = Text(data.labels.get(doc_id, doc_id), style="bold")
-    attributions = data.attributions.get(doc_id, ())
-    if not attributions:
-        text.append(": no agency credited or inferred")
-    for attribution in attributions:
-        text.append("  ")
-        text.append(attribution.agency, style="bold")
-        if attribution.how == "explicit":
-            credit = attribution.credits[0].text if attribution.credits else "credited"
-            text.append(f" credited: “{credit}”")
-            continue
-        via = ", ".join(f"{data.labels.get(e.via_id, e.via_id)} ({e.words} words, {len(e.passages)} passages)"
-                        for e in attribution.evidence[:2])
-        text.append(f" inferred, {attribution.share:.0%} of its words, shared with {via}")
-    return text
-
-
-def pair_detail(data: BrowseData, rank: int) -> Text:
-    """The pair's largest shared passage: kind, size, similarity and its opening words."""
-    pair = data.pairs[rank]
-    passages = data.corpus.result.passages
-    largest = max((passages[i] for i in pair.passages), key=lambda p: (p.words, -p.left_start))
-    body = data.by_id[largest.left_id].body
-    excerpt = " ".join(body[largest.left_start:largest.left_end].split())
-    if len(excerpt) > EXCERPT_CHARS:
-        excerpt = excerpt[: EXCERPT_CHARS - 1] + "…"
-    text = Text(f"Largest of {len(pair.passages)} shared passages", style="bold")
-    text.append(f" ({largest.kind}, {largest.words} words, similarity {largest.similarity:.2f}): ")
-    text.append(f"“{excerpt}”", style="italic")
-    return text
+        shared = of_pair(self.data.corpus.result, pair.left_id, pair.right_id, pair)
+        self.app.push_screen(DiffScreen(self.data.by_id[pair.left_id], self.data.by_id[pair.right_id], self.settings,
+                                        shared=shared))

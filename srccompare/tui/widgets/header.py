@@ -9,7 +9,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from srccompare.model import CleanArticle, DiffResult, Row
-from srccompare.report.diff_segments import article_heading, paragraph_label, visible
+from srccompare.report.diff_segments import article_heading, paragraph_label, share_line, visible
 
 STATUS_WORDS = {
     "same": "same",
@@ -40,8 +40,9 @@ class DiffHeader(Widget):
         self.status = ""
         self.refresh(layout=True)
 
-    def describe(self, row: Row, index: int) -> None:
-        """Put the cursor row's status, paragraphs and similarity on the share line."""
+    def describe(self, row: Row, index: int, passage_rows: tuple[int, ...] = ()) -> None:
+        """Put the cursor row's status, paragraphs and similarity (and which shared passage
+        starts there) on the status line."""
         if self.result is None:
             return
         where = " / ".join(
@@ -52,6 +53,8 @@ class DiffHeader(Widget):
             detail += f" · similarity {row.similarity:.0%}"
         if row.minor:
             detail += " · minor differences"
+        if index in passage_rows:
+            detail += f" · shared passage {passage_rows.index(index) + 1} of {len(passage_rows)} starts here"
         self.status = detail
 
     def render(self) -> Group:
@@ -59,28 +62,19 @@ class DiffHeader(Widget):
         grid.add_column(ratio=1, overflow="ellipsis", no_wrap=True)
         grid.add_column(ratio=1, overflow="ellipsis", no_wrap=True)
         grid.add_row(self._heading("◀ ", self.left), self._heading("▶ ", self.right))
-        if self._url(self.left) or self._url(self.right):
-            grid.add_row(Text(self._url(self.left), style="dim"), Text(self._url(self.right), style="dim"))
+        grid.add_row(Text(self._where(self.left), style="dim"), Text(self._where(self.right), style="dim"))
         lines = [grid, Text(self._shared(), style="dim", no_wrap=True, overflow="ellipsis")]
         lines.append(Text(visible(self.status), style="dim", no_wrap=True, overflow="ellipsis"))
         return Group(*lines)
 
     def _shared(self) -> str:
-        if self.result is None:
-            return "aligning..."
-        result = self.result
-        left = result.left_shared / result.left_words if result.left_words else 0.0
-        right = result.right_shared / result.right_words if result.right_words else 0.0
-        return (
-            f"shared: {result.left_shared} words, {left:.0%} of left ({result.left_words} words) · "
-            f"{result.right_shared} words, {right:.0%} of right ({result.right_words} words)"
-        )
+        return "aligning..." if self.result is None else share_line(self.result)
 
     @staticmethod
-    def _url(article: CleanArticle) -> str:
-        """Where the article came from on the web (its own URL, else the URL it was fetched from)."""
+    def _where(article: CleanArticle) -> str:
+        """Where the article came from: its URL (its own, else the one it was fetched from), else its file."""
         url = article.metadata.url or (article.source if "://" in article.source else "")
-        return "  " + visible(url) if url else ""
+        return "  " + visible(url or article.source)
 
     def _heading(self, mark: str, article: CleanArticle) -> Text:
         text = Text(mark, style="bold")

@@ -29,9 +29,11 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from srccompare.model import CleanArticle, DiffResult, Removal, Row
-from srccompare.report.diff_segments import ArticleText, move_note, paragraph_label, side_paragraphs, visible
+from srccompare.report.diff_segments import (ArticleText, move_note, paragraph_label, passage_rows, passage_spans,
+                                             side_paragraphs)
 from srccompare.report.diff_text import side_text
 from srccompare.tui.messages import CursorMoved
+from srccompare.display.visible import visible_lines
 
 GUTTER_WIDTH = 2
 SEPARATOR = " │ "
@@ -66,6 +68,7 @@ class AlignedRows(ScrollView, can_focus=True):
         "aligned-rows--cursor",
         "aligned-rows--match",
         "aligned-rows--separator",
+        "aligned-rows--passage",
     }
 
     BINDINGS = [
@@ -98,6 +101,9 @@ class AlignedRows(ScrollView, can_focus=True):
         self._layout_key: tuple[object, ...] = ()
         self._first_row = 0  # where the cursor goes once the first layout is done
         self._texts: dict[str, ArticleText] = {}
+        self._passages: dict[str, tuple[tuple[int, int], ...]] = {}
+        self.passage_rows: tuple[int, ...] = ()  # rows where a shared passage starts, in order
+        self._scroll_pending = False  # scroll the cursor to the top once the first layout is done
 
     # --- data in -----------------------------------------------------------
 
@@ -105,10 +111,16 @@ class AlignedRows(ScrollView, can_focus=True):
         """Display ``result`` (of ``left`` against ``right``) with the cursor on ``row``."""
         self.left, self.right, self.result = left, right, result
         self._texts = {"left": ArticleText.of(left), "right": ArticleText.of(right)}
+        self._passages = {side: passage_spans(result, side) for side in ("left", "right")}
+        self.passage_rows = passage_rows(result)
         self._first_row = row
         self._cache.clear()
         self._relayout()
         self.cursor = self._item_of_row(row)
+        self._scroll_pending = True
+        if self._items:
+            self._scroll_to_cursor(top=True)
+            self._scroll_pending = False
 
     def _watch_flags(self) -> None:
         if self.result is not None and self._state() != self._layout_key:
@@ -163,6 +175,12 @@ class AlignedRows(ScrollView, can_focus=True):
         assert self.result is not None
         previous = self.result.rows[item.row - 1].status if item.row > 0 else None
         return status in CHANGES and previous != status
+
+    def next_passage(self, step: int) -> bool:
+        """Move to the next (step 1) or previous (-1) row where a shared passage starts."""
+        wanted = set(self.passage_rows)
+        return self._move_to(lambda item: item.kind != "removed"
+                             and any(row in wanted for row in range(item.row, item.row + item.count)), step)
 
     def next_match(self, query: str, step: int = 1) -> bool:
         """Move to the next row whose text contains ``query`` (case-insensitive)."""
@@ -255,6 +273,9 @@ class AlignedRows(ScrollView, can_focus=True):
             self._cache.clear()
             self._relayout()
             self.cursor = self._item_of_row(row or 0)
+            if self._scroll_pending:
+                self._scroll_pending = False
+                self._scroll_to_cursor(top=True)
 
     def _relayout(self) -> None:
         """Rebuild the item list and render every item at the current width
@@ -392,7 +413,7 @@ class AlignedRows(ScrollView, can_focus=True):
             label = Text(f"⋯ {item.count} identical paragraphs folded (f shows them)", style=self._style("fold"))
             return self._join(self._gutter("┄", index == self.cursor), self._lines(label, self._width - GUTTER_WIDTH))
         text = Text(f"✂ removed ({item.removal.rule}): ", style=self._style("removed"))
-        text.append(visible(item.removal.text), style=self._style("removed"))
+        text.append(visible_lines(item.removal.text), style=self._style("removed"))
         return self._pair_strips(self._gutter(" ", False), text if item.side == "left" else Text(""), text if item.side == "right" else Text(""))
 
     def _row_strips(self, item: Item, selected: bool) -> list[Strip]:
@@ -432,12 +453,13 @@ class AlignedRows(ScrollView, can_focus=True):
     def _side(self, row: Row, side: str) -> Text:
         article = self.left if side == "left" else self.right
         assert article is not None and self.result is not None
-        paragraphs = side_paragraphs(row, side, self._texts[side])
+        paragraphs = side_paragraphs(row, side, self._texts[side], self._passages.get(side, ()))
         if not paragraphs:
             if row.status == "moved" and self.show_moves:
                 return Text(f"↳ {move_note(self.result, row)} (p jumps there)", style=self._style("moved-note"))
             return Text("")
-        text = side_text(paragraphs, paragraph_label(row, side), styles=self._styles(row, side))
+        text = side_text(paragraphs, paragraph_label(row, side), styles=self._styles(row, side),
+                         passage_style=self._style("passage"))
         if row.status in ("only_left", "only_right") or (row.status == "moved" and not self.show_moves):
             text.stylize(self._style("one-sided"))
         if self.query:
@@ -454,6 +476,10 @@ class AlignedRows(ScrollView, can_focus=True):
 
     def _style(self, name: str) -> Style:
         return self.get_component_rich_style(f"aligned-rows--{name}", partial=True)
+
+    def component_style(self, name: str) -> Style:
+        """The style of ``aligned-rows--{name}`` over the widget's own (for the help's legend)."""
+        return self.rich_style + self._style(name)
 
     def _row(self, item: Item) -> Row:
         assert self.result is not None

@@ -12,6 +12,7 @@ from pathlib import PurePath
 from urllib.parse import urlsplit
 
 from srccompare.model import CleanArticle, DocumentSummary
+from srccompare.display.visible import visible
 
 ELLIPSIS = "…"
 
@@ -29,15 +30,16 @@ def source_name(source: str) -> str:
 
 
 def article_name(title: str | None, source: str, doc_id: str = "") -> str:
-    """The title where known, else the source's short form, else the id."""
+    """The title where known, else the source's short form, else the id (made visible: an index
+    written before names were made visible when read may hold raw ones)."""
     title = " ".join(title.split()) if title else ""
-    return title or source_name(source) or doc_id
+    return visible(title or source_name(source) or doc_id)
 
 
 def outlet_and_name(outlet: str | None, title: str | None, source: str, doc_id: str = "") -> str:
     """"Outlet: Title" (or "Outlet: file.txt"), for places with one column for both."""
     name = article_name(title, source, doc_id)
-    return f"{outlet}: {name}" if outlet else name
+    return f"{visible(outlet)}: {name}" if outlet else name
 
 
 def name_of(item: CleanArticle | DocumentSummary) -> str:

@@ -1,0 +1,14 @@
+"""The console script: signals caught before anything heavy is imported (see ``interrupts``)."""
+
+from __future__ import annotations
+
+from srccompare.process.interrupts import Interrupted, catch_signals, say_and_exit
+
+
+def console() -> None:
+    catch_signals()
+    try:
+        from srccompare.cli import console as run
+    except Interrupted as stop:  # during the imports (about a second)
+        say_and_exit(stop)
+    run()

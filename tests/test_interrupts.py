@@ -1,0 +1,50 @@
+"""Ctrl-C and SIGTERM, to the main process or its whole group, at several moments of a real
+``reuse`` run with two workers: exit 130 or 143, one line, no traceback, no process, no
+temporary file (spill directory, report's temporary file) left. bench/attack_interrupts.py
+runs the same cases at many more moments."""
+
+from __future__ import annotations
+
+import signal
+import sys
+
+import pytest
+
+from interrupting import corpus, run_and_signal
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+
+
+@pytest.fixture(scope="module")
+def seeds_forty_times(tmp_path_factory):
+    return corpus(tmp_path_factory.mktemp("corpus"), 40)
+
+
+CASES = [
+    # (signal, to the group?, moment, then seconds)
+    (signal.SIGINT, True, "start", 0.2),  # while Python imports
+    (signal.SIGINT, True, "workers", 0.0),  # while the workers start
+    (signal.SIGINT, True, "running", 0.3),
+    (signal.SIGTERM, True, "workers", 0.0),
+    (signal.SIGTERM, False, "running", 0.3),
+    (signal.SIGINT, False, "running", 0.3),
+]
+
+
+@pytest.mark.parametrize("sent, group, moment, delay", CASES,
+                         ids=[f"{s.name}-{'group' if g else 'main'}-{m}" for s, g, m, _ in CASES])
+def test_an_interrupted_reuse_ends_cleanly(seeds_forty_times, tmp_path, sent, group, moment, delay):
+    outcome = run_and_signal(["reuse", "--workers", "2", "--format", "json", str(seeds_forty_times)],
+                             tmp_path, sent, group=group, moment=moment, delay=delay)
+    expected = 130 if sent == signal.SIGINT else 143
+    assert outcome.problems(expected) == []
+    assert outcome.stderr == ("srccompare: interrupted\n" if sent == signal.SIGINT else "srccompare: terminated\n")
+
+
+def test_an_interrupted_index_add_says_what_it_kept_in_one_line(seeds_forty_times, tmp_path):
+    db = tmp_path / "index.db"
+    outcome = run_and_signal(["index", "add", "--db", str(db), str(seeds_forty_times)], tmp_path / "run",
+                             signal.SIGINT, group=True, moment=db, delay=0.5, output=False)
+    assert outcome.problems(130) == []
+    assert outcome.stderr.startswith("srccompare: interrupted; ")
+    assert "articles added before are kept" in outcome.stderr
