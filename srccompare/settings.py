@@ -158,6 +158,7 @@ class EngineParameters:
     chunk_documents: int = _at_least(1)  # documents per sketch task
     chunk_pairs: int = _at_least(1)  # candidate pairs in the smallest align task
     part_rows: int = _at_least(1)  # postings a candidates task sorts
+    interpret_characters: int = _at_least(0)  # a corpus this small runs in this process, its kernels interpreted
 
 
 @dataclass(frozen=True)

@@ -58,11 +58,14 @@ def load_corpus(inputs: Sequence[str], wire: Sequence[WireInput], settings: Sett
     ``workers`` processes, or in ``engine``'s. Reading 40k files here took
     6 s while the workers waited. An engine that goes on to find reuse has
     numba loaded in its processes anyway, so it cleans with the rules' screen
-    (see srccompare/rules/screen.py), which a fresh process would pay a second for.
+    (see srccompare/rules/screen.py), which a fresh process would pay a second for;
+    but not when the inputs make one task (as the seeds do): cleaned without it, they
+    leave numba nothing to compile (its kernel: ~3 s of CPU on a fresh install), as
+    a small corpus's reuse does (unless ``reuse.engine.interpret_characters`` is 0).
     """
     units: list[tuple[InputUnit, str | None]] = [(unit, None) for unit in input_units(inputs, settings)]
     units += [(unit, entry.agency) for entry in wire for unit in input_units([entry.path], settings)]
-    screened = engine is not None
+    screened = engine is not None and (len(units) > CLEAN_CHUNK or not settings.reuse.engine.interpret_characters)
     chunks = [CleanTask([unit for unit, _ in units[start : start + CLEAN_CHUNK]], settings, screened) for start in range(0, len(units), CLEAN_CHUNK)]
 
     def cleaned(done: int) -> None:

@@ -25,6 +25,7 @@ import numpy as np
 
 from srccompare.engines.base import Engine
 from srccompare.reuse.arrays import distinct, first_of_runs, sums_by_value
+from srccompare.reuse.interpreted import kernel_to_call
 from srccompare.settings import ReuseSettings
 
 # Pair ids pack (left, right) document numbers into one int64.
@@ -77,7 +78,7 @@ class BucketedPostings:
     def of(cls, postings: Postings) -> BucketedPostings:
         keys = np.ascontiguousarray(postings.keys, dtype=np.uint64)
         docs = np.ascontiguousarray(postings.docs, dtype=np.int32)
-        return cls(*_bucket_sorted(keys, docs, _REVERSED_BITS, BUCKET_BITS))
+        return cls(*kernel_to_call(_bucket_sorted)(keys, docs, _REVERSED_BITS, BUCKET_BITS))
 
     def renumbered(self, first: int) -> BucketedPostings:
         """The same rows with ``first`` added to every document number."""

@@ -34,6 +34,7 @@ from srccompare.reuse.align.stage import align_candidates, worker
 from srccompare.reuse.candidates import find_candidates, key_parts
 from srccompare.reuse.group import families_of_sides
 from srccompare.reuse.stories import stories
+from srccompare.reuse.interpreted import interpreting, within_characters
 from srccompare.reuse.sketch import corpus_weights, sketch_corpus, token_places
 from srccompare.reuse.spill import PAIR_CODE_SUFFIXES, POSTINGS_SUFFIXES, spill_directory
 from srccompare.reuse.summary import summarise, summarise_pairs
@@ -57,7 +58,10 @@ def find_reuse(
     ordered = sorted(articles, key=lambda article: article.id)
     _check_unique_ids(ordered)
     reuse = settings.reuse
-    with cycle_collection_paused():
+    interpret = _interpreted_here(ordered, reuse.engine.interpret_characters, engine)
+    if interpret:
+        engine = LocalEngine(1)  # a small corpus: no workers to start, nothing to compile
+    with cycle_collection_paused(), interpreting(interpret):
         with engine or LocalEngine(workers) as running, spill_directory(running) as spill:
             path = spill.path if spill is not None else None
             sketches = sketch_corpus(ordered, reuse, running, progress, path)
@@ -83,6 +87,13 @@ def find_reuse(
             documents = summarise(ordered, passages, words.tolist(), rows)
             pairs = summarise_pairs(ordered, passages, rows)
             return ReuseResult(documents, passages, found.families, found.attributions, pairs, found.digests)
+
+
+def _interpreted_here(articles: Sequence[CleanArticle], most_characters: int, engine: Engine | None) -> bool:
+    """Whether a corpus is small enough to find its reuse in this process with the kernels interpreted
+    (see ``reuse.interpreted``); never on an engine other than the local one (Spark)."""
+    local = engine is None or isinstance(engine, LocalEngine)
+    return local and within_characters((article.paragraphs for article in articles), most_characters)
 
 
 def _check_unique_ids(articles: Sequence[CleanArticle]) -> None:

@@ -15,6 +15,7 @@ from scipy.sparse import csr_matrix
 
 from srccompare.reuse.align.prepare import Prepared
 from srccompare.engines.base import Engine
+from srccompare.reuse.interpreted import kernel_to_call
 
 NEVER = 1 << 62  # the next use of a document no later pair needs
 
@@ -87,7 +88,7 @@ def pair_locality_order(task: tuple[np.ndarray, np.ndarray, int]) -> np.ndarray:
     graph = (graph + graph.T).tocsr()
     degree = np.diff(graph.indptr)
     starts = np.argsort(degree, kind="stable")
-    order = locality_order(graph.indptr.astype(np.int64), graph.indices.astype(np.int64), starts[degree[starts] > 0])
+    order = kernel_to_call(locality_order)(graph.indptr.astype(np.int64), graph.indices.astype(np.int64), starts[degree[starts] > 0])
     rank = np.empty(documents, dtype=np.int64)
     rank[order] = np.arange(len(order))
     low, high = np.minimum(rank[left], rank[right]), np.maximum(rank[left], rank[right])

@@ -34,6 +34,7 @@ from srccompare.model import CleanArticle
 from srccompare.reuse.align.prepare import Weights
 from srccompare.reuse.arrays import distinct, sums_by_value
 from srccompare.reuse.candidates import BucketedPostings, Postings, SpilledPostings, shingle_sample
+from srccompare.reuse.interpreted import kernel_to_call
 from srccompare.reuse.spill import TOKEN_WRITE_BUFFER, TokensPlace, record_starts, token_record
 from srccompare.reuse.tokens import Text, body_of, mix64, process_hasher, shingle_at, shingle_hashes, token_hashes, alignment_tokens
 from srccompare.settings import ReuseSettings, SketchParameters
@@ -68,7 +69,7 @@ class Sketcher:
     def band_keys(self, signatures: np.ndarray) -> np.ndarray:
         """(windows, bands) 64-bit keys, one a band, the band number mixed in."""
         rows = np.ascontiguousarray(signatures, dtype=np.uint64).reshape(len(signatures), self.parameters.permutations)
-        return _band_keys(rows, self.parameters.rows, self.band_salts)
+        return kernel_to_call(_band_keys)(rows, self.parameters.rows, self.band_salts)
 
     def document_keys(self, token_hashes: np.ndarray) -> np.ndarray:
         """All band keys of a document's windows, flattened (what the LSH index stores)."""
@@ -78,7 +79,7 @@ class Sketcher:
         p = self.parameters
         # One array type for the kernel (C-contiguous uint64): each other type would be compiled anew.
         hashes = np.ascontiguousarray(token_hashes, dtype=np.uint64)
-        return _sketch(hashes, p.shingle, p.step, p.window // p.step, self.salts, self.band_salts, p.rows, keep_signatures)
+        return kernel_to_call(_sketch)(hashes, p.shingle, p.step, p.window // p.step, self.salts, self.band_salts, p.rows, keep_signatures)
 
 
 # --- the kernel ----------------------------------------------------------------

@@ -33,6 +33,7 @@ from blake3 import blake3
 
 from srccompare.model import PARAGRAPH_SEPARATOR
 from srccompare.reuse.arrays import distinct
+from srccompare.reuse.interpreted import kernel_to_call
 
 TOKEN_PATTERN = re.compile(r"\w+")
 
@@ -127,7 +128,7 @@ class TokenHasher:
 
     def hash_spans(self, text: str, starts: np.ndarray, ends: np.ndarray, keys: np.ndarray) -> np.ndarray:
         """Token hashes of the words at [starts, ends) of ``text``, whose raw-token keys are ``keys``."""
-        hashes, trusted, untrusted = _look_up(keys, starts, ends, *self._known)
+        hashes, trusted, untrusted = kernel_to_call(_look_up)(keys, starts, ends, *self._known)
         # New keys: one string a distinct key (a huge text repeats its words),
         # hashed and remembered; unkeyed (long) tokens one by one, by their string.
         if len(trusted) > FEW_NEW_TOKENS:
@@ -165,9 +166,9 @@ class TokenHasher:
         if size != len(table[0]):
             grown = _empty_table(size)
             used = table[2]
-            _insert(*grown, table[0][used], table[1][used])
+            kernel_to_call(_insert)(*grown, table[0][used], table[1][used])
             table = grown
-        _insert(*table, keys, hashes)
+        kernel_to_call(_insert)(*table, keys, hashes)
         self._known, self._known_count = table, self._known_count + len(keys)
 
 
@@ -298,7 +299,7 @@ def alignment_tokens(doc_id: str, text: str, hasher: TokenHasher) -> Tokens:
     codes = code_points(text)
     starts, ends, keys = scan_words(codes)
     hashes = hasher.hash_spans(text, starts, ends, keys)
-    starts32, ends32, sentences, quoted = _token_context(codes, starts, ends)
+    starts32, ends32, sentences, quoted = kernel_to_call(_token_context)(codes, starts, ends)
     return Tokens(doc_id=doc_id, hashes=hashes, starts=starts32, ends=ends32, sentences=sentences, quoted=quoted)
 
 
@@ -315,11 +316,11 @@ def scan_words(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     Multilingual Plane, no string per token; the few distinct characters
     beyond it (emoji, rare scripts) are asked of ``re`` one by one.
     """
-    complete, starts, ends, keys = _scan_words(codes, _word_chars(), _NO_CODES, _NO_WORDS)
+    complete, starts, ends, keys = kernel_to_call(_scan_words)(codes, _word_chars(), _NO_CODES, _NO_WORDS)
     if not complete:  # characters beyond the BMP: ask re about each distinct one, and scan again
         beyond = distinct(codes[codes >= _BMP])
         is_word = np.fromiter((TOKEN_PATTERN.match(chr(v)) is not None for v in beyond.tolist()), dtype=bool, count=len(beyond))
-        complete, starts, ends, keys = _scan_words(codes, _word_chars(), beyond, is_word)
+        complete, starts, ends, keys = kernel_to_call(_scan_words)(codes, _word_chars(), beyond, is_word)
     return starts, ends, keys
 
 
@@ -454,7 +455,7 @@ def shingle_hashes(hashes: np.ndarray, size: int) -> np.ndarray:
     Order-sensitive polynomial combination in wrapping uint64 arithmetic,
     then a splitmix64 finaliser so that the bits are well spread.
     """
-    return _shingle_hashes(np.ascontiguousarray(hashes, dtype=np.uint64), size)
+    return kernel_to_call(_shingle_hashes)(np.ascontiguousarray(hashes, dtype=np.uint64), size)
 
 
 @numba.njit(cache=True)

@@ -7,6 +7,7 @@ from typing import NamedTuple
 
 from srccompare.model import Passage, PassageKind
 from srccompare.reuse.tokens import Tokens
+from srccompare.reuse.interpreted import kernel_to_call
 from srccompare.settings import AlignParameters
 from srccompare.reuse.align.extend import passage_boxes
 from srccompare.reuse.align.prepare import Prepared, Weights, prepare
@@ -46,7 +47,7 @@ def aligned_with_tokens(left: Prepared, right: Prepared, params: AlignParameters
         sentences, params.max_repeat, params.ngram, params.sentence_similarity, params.min_sentence_words,
         params.max_gap, params.min_words, params.min_seed_share, params.min_similarity, params.merge_gap,
     )
-    boxes, similarities = passage_boxes(left.arrays, right.arrays, kernel)
+    boxes, similarities = kernel_to_call(passage_boxes)(left.arrays, right.arrays, kernel)
     if len(boxes) == 0:
         return []
     found = [

@@ -11,6 +11,7 @@ import numba
 import numpy as np
 
 from srccompare.reuse.arrays import distinct
+from srccompare.reuse.interpreted import kernel_to_call
 from srccompare.model import computed_once
 from srccompare.reuse.tokens import Tokens, shingle_hashes
 from srccompare.settings import AlignParameters
@@ -95,7 +96,7 @@ def prepare(tokens: Tokens, weights: Weights, params: AlignParameters) -> Prepar
     grams = shingle_hashes(tokens.hashes, params.ngram)
     starts, shift = weights.buckets
     table = IdfTable(weights.hashes, weights.idf, starts, shift, weights.default)
-    arrays = _prepare_arrays(grams, _order(grams), tokens.hashes, _order(tokens.hashes), tokens.sentences, tokens.quoted, table)
+    arrays = kernel_to_call(_prepare_arrays)(grams, _order(grams), tokens.hashes, _order(tokens.hashes), tokens.sentences, tokens.quoted, table)
     return Prepared(tokens, arrays)
 
 
