@@ -1,8 +1,9 @@
 """Attack srccompare as hostile pages, files and names would (issue 24), and count what got through.
 
-    .venv/bin/python bench/attack.py                 # every case of every class
+    .venv/bin/python bench/attack.py                 # the cases of classes 1, 2, 3, 6 and 10
     .venv/bin/python bench/attack.py --class 1 --class 2
     .venv/bin/python bench/attack.py --list
+    .venv/bin/python bench/attack.py --every --baseline none   # and the web, index and interrupt scripts
 
 The cases are in bench/attacks/*.py, registered by class (``@case("2 names", "...")``); each
 runs srccompare as a user would, in a folder of its own. The table gives cases tried, passed and
@@ -99,6 +100,8 @@ def main() -> int:
     parser.add_argument("--baseline", default="main", help="git revision to run the same cases against first ('none': skip)")
     parser.add_argument("--list", action="store_true", help="list the cases and stop")
     parser.add_argument("--verbose", "-v", action="store_true", help="one line per case")
+    parser.add_argument("--every", action="store_true",
+                        help="then run bench/attack_web.py and bench/attack_interrupts.py too: every case of issue 24")
     options = parser.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # (so the temporary folders are removed)
     cases = [c for c in load_cases() if not options.classes or c.klass.split()[0] in options.classes]
@@ -116,7 +119,28 @@ def main() -> int:
     print_table("this tree", rows, totals, time.monotonic() - started)
     for c, why in failures:
         print(f"\nFAILED {c.klass} / {c.name}\n  {why.strip()[:1500]}")
-    return 1 if failures or any(totals.values()) else 0
+    failed = bool(failures or any(totals.values()))
+    if options.every:
+        failed |= run_other_scripts(options.baseline)
+    return 1 if failed else 0
+
+
+# The classes whose cases need servers or signals of their own live in scripts of their own (same table shape).
+OTHER_SCRIPTS = {"attack_web.py": ("4 web addresses, 5 web time limits, 10 web",),
+                 "attack_interrupts.py": ("7 index, 8 interrupts, 9 long articles",)}
+
+
+def run_other_scripts(baseline: str) -> bool:
+    """Run the web and the index/interrupt attack scripts after this one; True when either failed."""
+    failed = False
+    for script, (classes,) in OTHER_SCRIPTS.items():
+        print(f"\n== bench/{script}: classes {classes}", flush=True)
+        extra = ["--no-baseline"] if script == "attack_web.py" and baseline == "none" else []
+        if script == "attack_interrupts.py" and baseline != "none":
+            extra = ["--baseline", baseline]
+        done = subprocess.run([sys.executable, str(Path(__file__).with_name(script)), *extra])
+        failed |= done.returncode != 0
+    return failed
 
 
 if __name__ == "__main__":
