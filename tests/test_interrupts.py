@@ -48,3 +48,35 @@ def test_an_interrupted_index_add_says_what_it_kept_in_one_line(seeds_forty_time
     assert outcome.problems(130) == []
     assert outcome.stderr.startswith("srccompare: interrupted; ")
     assert "articles added before are kept" in outcome.stderr
+
+
+def test_an_interrupt_wrapped_by_a_c_extension_still_exits_as_an_interrupt(capsys):
+    """A signal handled while C code runs can come back as a SystemError caused by the Interrupted:
+    that is still Ctrl-C (130, one line), not an internal error (70)."""
+    import signal as signals
+
+    from srccompare.cli.common import run_guarded
+    from srccompare.process.interrupts import Interrupted
+
+    def wrapped() -> None:
+        try:
+            raise Interrupted(signals.SIGINT)
+        except Interrupted as stop:
+            raise SystemError("<built-in method> returned a result with an exception set") from stop
+
+    handlers = {sign: signals.getsignal(sign) for sign in (signals.SIGINT, signals.SIGTERM)}
+    try:  # run_guarded installs srccompare's handlers in this process: put pytest's back after
+        with pytest.raises(SystemExit) as ended:
+            run_guarded(wrapped, debug=False)
+        assert ended.value.code == 130
+        assert capsys.readouterr().err.strip() == "srccompare: interrupted"
+
+        def failing() -> None:
+            raise SystemError("a real bug")
+
+        with pytest.raises(SystemExit) as ended:
+            run_guarded(failing, debug=False)
+        assert ended.value.code == 70
+    finally:
+        for sign, handler in handlers.items():
+            signals.signal(sign, handler)

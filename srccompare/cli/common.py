@@ -142,10 +142,26 @@ def run_guarded(call: Callable[[], Any], debug: bool) -> NoReturn:
         _say("srccompare: interrupted")
         sys.exit(EXIT_INTERRUPTED)
     except Exception as error:  # the last line of defence: no tracebacks for users
+        stop = interrupt_behind(error)
+        if stop is not None:
+            say_and_exit(stop)
         if debug:
             raise
         fail(f"internal error: {type(error).__name__}: {error} (run with --debug for details)", EXIT_INTERNAL)
     sys.exit(status if isinstance(status, int) else EXIT_OK)
+
+
+def interrupt_behind(error: BaseException) -> Interrupted | None:
+    """The interrupt an exception stands for, if any: a signal handled while a C extension ran comes
+    back as a SystemError ("returned a result with an exception set") whose cause is the Interrupted."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        if isinstance(current, Interrupted):
+            return current
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return None
 
 
 def _say(line: str) -> None:
