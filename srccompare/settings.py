@@ -159,6 +159,7 @@ class EngineParameters:
     chunk_pairs: int = _at_least(1)  # candidate pairs in the smallest align task
     part_rows: int = _at_least(1)  # postings a candidates task sorts
     interpret_characters: int = _at_least(0)  # a corpus this small runs in this process, its kernels interpreted
+    one_process_characters: int = _at_least(0)  # browse finds the reuse of a corpus this small in its own process
 
 
 @dataclass(frozen=True)

@@ -54,7 +54,8 @@ def test_every_old_flat_reuse_key_names_its_new_place(tmp_path):
     fields = {f"reuse.{s.name}.{f.name}" for s in dataclasses.fields(load_settings().reuse)
               for f in dataclasses.fields(getattr(load_settings().reuse, s.name))}
     assert set(MOVED_REUSE_KEYS.values()) <= fields
-    later = {"reuse.engine.part_rows", "reuse.align.max_sentence_pairs", "reuse.engine.interpret_characters", "reuse.group.digest_min_stories",
+    later = {"reuse.engine.part_rows", "reuse.align.max_sentence_pairs", "reuse.engine.interpret_characters",
+             "reuse.engine.one_process_characters", "reuse.group.digest_min_stories",
              "reuse.group.digest_min_words", "reuse.attribute.high_score", "reuse.attribute.common_min_carriers",
              "reuse.attribute.common_ratio", "reuse.attribute.strong_share"}  # settings that came after the flat section
     assert len(MOVED_REUSE_KEYS) == len(fields - later)  # one a key of the flat section
