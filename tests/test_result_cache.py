@@ -1,0 +1,110 @@
+"""The result cache: a corpus's reuse kept in SQLite by a hash of what it came from, so browsing the
+same corpus again does not find it again; anything else (another text, setting, wire) finds it anew."""
+
+from __future__ import annotations
+
+import dataclasses
+import sqlite3
+import threading
+
+import pytest
+
+from conftest import SEEDS
+from srccompare.cli.browse import find_in
+from srccompare.ingest import cache as cache_module
+from srccompare.ingest.cache import CacheError, ResultCache, reuse_key
+from srccompare.ingest.corpus import load_corpus
+from srccompare.reuse import find_reuse
+
+
+@pytest.fixture(scope="module")
+def corpus(settings):
+    return load_corpus([str(SEEDS)], [], settings)
+
+
+@pytest.fixture(scope="module")
+def result(corpus, settings):
+    return find_reuse(corpus.articles, settings, wire=corpus.wire)
+
+
+def test_a_result_comes_back_equal(tmp_path, corpus, settings, result):
+    key = reuse_key(corpus.articles, corpus.wire, settings)
+    with ResultCache(tmp_path / "results.sqlite") as store:
+        store.put(key, result)
+    with ResultCache(tmp_path / "results.sqlite") as store:  # a new connection: it was written to disk
+        found = store.get(key)
+        assert store.get("another key") is None
+    assert found == result and found.pairs and found.attributions and found.families
+
+
+def test_the_key_follows_text_settings_wire_and_nothing_else(corpus, settings):
+    key = reuse_key(corpus.articles, corpus.wire, settings)
+    assert key == reuse_key(tuple(reversed(corpus.articles)), dict(corpus.wire), settings)  # order does not matter
+    first = corpus.articles[0]
+    edited = (dataclasses.replace(first, paragraphs=first.paragraphs[:-1]), *corpus.articles[1:])
+    assert reuse_key(edited, corpus.wire, settings) != key
+    renamed = (dataclasses.replace(first, metadata=dataclasses.replace(first.metadata, outlet="Elsewhere")),
+               *corpus.articles[1:])
+    assert reuse_key(renamed, corpus.wire, settings) != key  # outlets feed attribution
+    assert reuse_key(corpus.articles, {first.id: "AFP"}, settings) != key
+    assert reuse_key(corpus.articles, corpus.wire, settings.replace("reuse.align", min_similarity=0.9)) != key
+
+
+def test_a_damaged_result_is_found_again_not_trusted(tmp_path, corpus, settings, result):
+    path = tmp_path / "results.sqlite"
+    with ResultCache(path) as store:
+        store.put("k", result)
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE results SET body = ?", (b"not zlib",))
+    with ResultCache(path) as store:
+        assert store.get("k") is None
+
+
+def test_only_the_most_recently_used_results_are_kept(tmp_path, result, monkeypatch):
+    monkeypatch.setattr(cache_module, "KEEP_RESULTS", 2)
+    with ResultCache(tmp_path / "results.sqlite") as store:
+        store.put("a", result)
+        store.put("b", result)
+        assert store.get("a") is not None  # "a" used after "b"
+        store.put("c", result)
+        assert [key for key in "abc" if store.get(key) is not None] == ["a", "c"]
+        assert store.clear() == 2 and store.get("a") is None
+
+
+def test_another_database_is_refused_and_left_alone(tmp_path):
+    path = tmp_path / "mine.sqlite"
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE notes (text TEXT)")
+        db.execute("INSERT INTO notes VALUES ('keep me')")
+    with pytest.raises(CacheError, match="not a usable result cache"):
+        ResultCache(path)
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT text FROM notes").fetchall() == [("keep me",)]
+
+
+def test_browse_finds_a_corpus_once_then_takes_it_from_the_cache(corpus, settings, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    steps: list[str] = []
+
+    def progress(step: str, done: int, total: int) -> None:
+        steps.append(step)
+
+    first = find_in(corpus, settings, 1, progress)
+    found_steps, steps[:] = set(steps), []
+    for thread in [t for t in threading.enumerate() if t.name == "srccompare-store-result"]:
+        thread.join()  # stored while the tables show
+    assert (tmp_path / "srccompare" / "results.sqlite").is_file()
+    second = find_in(corpus, settings, 1, progress)
+    assert "align" in found_steps and steps == []  # nothing found again
+    assert second.result == first.result and second.articles == first.articles
+    third = find_in(corpus, settings, 1, progress, fresh=True)
+    assert "align" in steps and third.result == first.result
+
+
+def test_browse_without_a_usable_cache_still_finds_the_reuse(corpus, settings, tmp_path, monkeypatch):
+    (tmp_path / "srccompare").mkdir()
+    (tmp_path / "srccompare" / "results.sqlite").write_text("not a database")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    done = find_in(corpus, settings, 1, lambda *_: None)
+    assert done.result.pairs
+    assert (tmp_path / "srccompare" / "results.sqlite").read_text() == "not a database"
