@@ -10,9 +10,9 @@ import threading
 import pytest
 
 from conftest import SEEDS
-from srccompare.cli.browse import find_in
+from srccompare.cli.browse import find_in, read_inputs
 from srccompare.ingest import cache as cache_module
-from srccompare.ingest.cache import CacheError, ResultCache, reuse_key
+from srccompare.ingest.cache import CacheError, ResultCache, inputs_key, reuse_key
 from srccompare.ingest.corpus import load_corpus
 from srccompare.reuse import find_reuse
 
@@ -108,3 +108,40 @@ def test_browse_without_a_usable_cache_still_finds_the_reuse(corpus, settings, t
     done = find_in(corpus, settings, 1, lambda *_: None)
     assert done.result.pairs
     assert (tmp_path / "srccompare" / "results.sqlite").read_text() == "not a database"
+
+
+def test_the_inputs_key_follows_the_files(tmp_path, settings):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "a.txt").write_text("One story.\n")
+    key = inputs_key([str(folder)], [], settings)
+    assert key is not None and key == inputs_key([str(folder)], [], settings)
+    (folder / "b.txt").write_text("Another story.\n")
+    added = inputs_key([str(folder)], [], settings)
+    assert added != key
+    (folder / "b.txt").write_text("Another story, edited.\n")
+    assert inputs_key([str(folder)], [], settings) != added
+    assert inputs_key([str(folder)], [("AFP", str(folder / "a.txt"))], settings) != inputs_key([str(folder)], [], settings)
+    assert inputs_key([str(folder)], [], settings.replace("clean", retry_below_words=3)) != inputs_key(
+        [str(folder)], [], settings)
+    assert inputs_key(["https://example.org/story"], [], settings) is None
+    assert inputs_key([str(tmp_path / "missing.txt")], [], settings) is None
+
+
+def test_browse_reads_unchanged_inputs_once_then_from_the_cache(tmp_path, settings, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    steps: list[str] = []
+
+    def read(fresh: bool = False):
+        steps.clear()
+        corpus = read_inputs([str(SEEDS)], [], settings, 1, (), lambda step, done, total: steps.append(step), fresh=fresh)
+        for thread in [t for t in threading.enumerate() if t.name == "srccompare-store-result"]:
+            thread.join()
+        return corpus, list(steps)
+
+    first, first_steps = read()
+    second, second_steps = read()
+    assert "clean" in first_steps and second_steps == []  # not read nor cleaned again
+    assert second == first and len(second.articles) == 5 and second.inputs == first.inputs
+    third, third_steps = read(fresh=True)
+    assert "clean" in third_steps and third == first

@@ -18,7 +18,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -30,7 +30,6 @@ from srccompare.settings import Settings
 
 if TYPE_CHECKING:  # Textual is imported only when the TUI starts; the cleaner (and numba) in its worker
     from srccompare.ingest.corpus import Corpus, Progress, WireInput
-    from srccompare.model import ReuseResult
     from srccompare.tui.browse_app import BrowseApp
     from srccompare.tui.browse_data import BrowseJob
     from srccompare.tui.screens.browse import Processed
@@ -72,7 +71,8 @@ def browse_corpus(inputs: Sequence[str], wire: Sequence[WireInput], settings: Se
     if load_in_tui is None:
         load_in_tui = run_app is None and sys.stdin.isatty() and sys.stdout.isatty()
     if load_in_tui:
-        read: Callable[[Progress], Corpus] = partial(read_inputs, inputs, wire, settings, workers, tuple(earlier_errors))
+        read: Callable[[Progress], Corpus] = partial(read_inputs, inputs, wire, settings, workers, tuple(earlier_errors),
+                                                     fresh=fresh)
     else:
         corpus = _with_errors(_load_before(inputs, wire, settings, workers, earlier_errors), tuple(earlier_errors))
         read = lambda progress: corpus  # noqa: E731
@@ -115,12 +115,22 @@ def browse_job(read: Callable[[Progress], Corpus], settings: Settings, workers: 
 
 
 def read_inputs(inputs: Sequence[str], wire: Sequence[WireInput], settings: Settings, workers: int,
-                earlier_errors: tuple[LoadError, ...], progress: Progress) -> Corpus:
-    """The browse screen's first step when the TUI reads the inputs itself (in its worker thread)."""
-    from srccompare.ingest.corpus import load_corpus
+                earlier_errors: tuple[LoadError, ...], progress: Progress, fresh: bool = False) -> Corpus:
+    """The browse screen's first step when the TUI reads the inputs itself (in its worker thread): from
+    the result cache when these files, unchanged, were browsed before with these settings (unless
+    ``fresh``), else read, cleaned and kept there."""
+    from srccompare.ingest.cache import inputs_key
+    from srccompare.model import Corpus
     from srccompare.tui.browse_data import NothingToBrowse
 
-    corpus = load_corpus(inputs, wire, settings, progress, workers)
+    key = inputs_key(inputs, [(entry.agency, entry.path) for entry in wire], settings)
+    corpus = None if fresh or key is None else _remembered(key, Corpus)
+    if corpus is None:
+        from srccompare.ingest.corpus import load_corpus
+
+        corpus = load_corpus(inputs, wire, settings, progress, workers)
+        if key is not None:
+            _store_later(key, corpus)
     if not corpus.articles:
         raise NothingToBrowse((*earlier_errors, *corpus.errors))
     return _with_errors(corpus, earlier_errors)
@@ -139,14 +149,17 @@ def find_in(corpus: Corpus, settings: Settings, workers: int, progress: Progress
     with its own failures)."""
     from srccompare.tui.browse_data import Processed
 
-    key, result = _cached(corpus, settings, fresh)
+    from srccompare.ingest.cache import reuse_key
+    from srccompare.model import ReuseResult
+
+    key = reuse_key(corpus.articles, corpus.wire, settings)
+    result = None if fresh else _remembered(key, ReuseResult)
     if result is None:
         from srccompare.reuse import find_reuse
 
         workers = 1 if _characters(corpus, settings.reuse.engine.one_process_characters) else workers
         result = find_reuse(corpus.articles, settings, wire=corpus.wire, workers=workers, progress=progress)
-        if key is not None:  # stored while the tables show; the process waits for it before it ends
-            threading.Thread(target=_store, args=(key, result), name="srccompare-store-result").start()
+        _store_later(key, result)
     return Processed(corpus.articles, result, (*earlier_errors, *corpus.errors), corpus.inputs + len(earlier_errors))
 
 
@@ -160,26 +173,28 @@ def _characters(corpus: Corpus, most: int) -> bool:
     return True
 
 
-def _cached(corpus: Corpus, settings: Settings, fresh: bool) -> tuple[str | None, ReuseResult | None]:
-    """(the corpus's key in the result cache, the result kept under it, None when ``fresh``); (None, None)
-    when the cache cannot be used (unwritable, damaged): the reuse is then found, as without a cache."""
-    from srccompare.ingest.cache import CacheError, ResultCache, default_results_path, reuse_key
-
-    key = reuse_key(corpus.articles, corpus.wire, settings)
-    if fresh:
-        return key, None
-    try:
-        with ResultCache(default_results_path()) as store:
-            return key, store.get(key)
-    except CacheError:
-        return None, None
-
-
-def _store(key: str, result: ReuseResult) -> None:
+def _remembered(key: str, kind: type) -> Any:
+    """The ``kind`` the result cache keeps under ``key``; None when it has none, or cannot be used
+    (unwritable, damaged): the corpus is then read or its reuse found, as without a cache."""
     from srccompare.ingest.cache import CacheError, ResultCache, default_results_path
 
     try:
         with ResultCache(default_results_path()) as store:
-            store.put(key, result)
+            return store.get(key, kind)
     except CacheError:
-        pass  # a cache that cannot be written: the next browse finds the reuse again
+        return None
+
+
+def _store_later(key: str, value: object) -> None:
+    """Keep ``value`` in the result cache, in a thread of its own while the tables show (the process
+    waits for it before it ends); a cache that cannot be written is left alone."""
+    from srccompare.ingest.cache import CacheError, ResultCache, default_results_path
+
+    def store() -> None:
+        try:
+            with ResultCache(default_results_path()) as cache:
+                cache.put(key, value)
+        except CacheError:
+            pass  # the next browse reads and finds it again
+
+    threading.Thread(target=store, name="srccompare-store-result").start()

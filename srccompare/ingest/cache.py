@@ -7,8 +7,9 @@ are stored (a 404 or a timeout is tried again next time). A page is found by
 the URL asked for or by the URL it ended at. WAL journal: readers never wait
 for a writer, and a crash leaves the file usable.
 
-The result cache (``results.sqlite`` beside it) keeps what ``browse`` found in a
-corpus, by a hash of the cleaned articles, the settings and the reuse code.
+The result cache (``results.sqlite`` beside it) keeps what ``browse`` read and
+found: a corpus as cleaned, by its files' paths, sizes and times, and the reuse
+in it, by a hash of the cleaned articles; both with the settings and the code.
 """
 
 from __future__ import annotations
@@ -16,12 +17,14 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
+import os
 import sqlite3
+import stat
 import time
 import types
 import typing
 import zlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -180,7 +183,7 @@ CREATE TABLE IF NOT EXISTS results (
     body BLOB NOT NULL
 );
 """
-KEEP_RESULTS = 8  # corpora remembered: a day's few browses, ~1 MB each at 600 articles
+KEEP_RESULTS = 16  # a day's few browses: each a read corpus and its reuse, ~0.5 MB each at 600 articles
 
 
 def default_results_path() -> Path:
@@ -189,8 +192,8 @@ def default_results_path() -> Path:
 
 
 class ResultCache:
-    """Reuse found in a corpus, by a key that hashes everything it came from (``reuse_key``), so that
-    browsing the same corpus again shows its tables without finding them again. JSON, not pickles:
+    """Corpora as read and cleaned (by ``inputs_key``) and the reuse found in them (by ``reuse_key``),
+    so that browsing the same corpus again neither cleans nor finds it again. JSON, not pickles:
     a file in the cache directory is read as data, never run."""
 
     def __init__(self, path: Path) -> None:
@@ -220,8 +223,9 @@ class ResultCache:
     def __exit__(self, kind: type[BaseException] | None, value: BaseException | None, trace: TracebackType | None) -> None:
         self._db.close()
 
-    def get(self, key: str) -> ReuseResult | None:
-        """The result stored under ``key``, or None (none stored, or one this version cannot read)."""
+    def get(self, key: str, kind: type = ReuseResult) -> Any:
+        """The ``kind`` (a model dataclass) stored under ``key``, or None (none stored, or one this
+        version cannot read)."""
         try:
             row = self._db.execute("SELECT body FROM results WHERE key = ?", (key,)).fetchone()
             if row is None:
@@ -231,13 +235,13 @@ class ResultCache:
         except sqlite3.Error as error:
             raise CacheError(f"{self.path}: cannot read the result cache ({_reason(error)})") from None
         try:
-            return decode(ReuseResult, json.loads(zlib.decompress(row[0])))
-        except (ValueError, TypeError, IndexError, zlib.error):
+            return decode(kind, json.loads(zlib.decompress(row[0])))
+        except (ValueError, TypeError, IndexError, AttributeError, zlib.error):
             return None  # damaged or of another layout: found again, then replaced
 
-    def put(self, key: str, result: ReuseResult) -> None:
-        """Store ``result`` under ``key``, forgetting the least recently used beyond KEEP_RESULTS."""
-        body = zlib.compress(json.dumps(encode(result), separators=(",", ":")).encode(), 1)
+    def put(self, key: str, value: Any) -> None:
+        """Store ``value`` (a model dataclass) under ``key``, forgetting the least recently used beyond KEEP_RESULTS."""
+        body = zlib.compress(json.dumps(encode(value), separators=(",", ":")).encode(), 1)
         try:
             with self._db:
                 self._db.execute("INSERT OR REPLACE INTO results (key, used_at, body) VALUES (?, ?, ?)",
@@ -261,7 +265,7 @@ def reuse_key(articles: Sequence[CleanArticle], wire: Mapping[str, str], setting
     so that a changed pipeline never serves an old answer)."""
     import blake3
 
-    digest = blake3.blake3()
+    digest = blake3.blake3(b"reuse")
     digest.update(_code_fingerprint().encode())
     digest.update(json.dumps([to_dict(settings), sorted(wire.items())], sort_keys=True, default=str).encode())
     for article in sorted(articles, key=lambda a: a.id):
@@ -270,17 +274,59 @@ def reuse_key(articles: Sequence[CleanArticle], wire: Mapping[str, str], setting
     return digest.hexdigest()
 
 
-@functools.cache
-def _code_fingerprint() -> str:
+def inputs_key(inputs: Sequence[str], wire: Sequence[tuple[str, str]], settings: Settings) -> str | None:
+    """A blake3 hash of what reading and cleaning ``inputs`` (and the ``wire`` (agency, path) inputs)
+    comes from: each file's path, size, times and inode (every file under a folder; as git's index
+    tells a changed file, without reading it), every setting and the reading and cleaning code.
+    None when it cannot be told: a web address, stdin, or a file that cannot be looked at."""
     import blake3
 
-    from srccompare import model, reuse
+    digest = blake3.blake3(b"inputs")
+    digest.update(_code_fingerprint().encode())
+    digest.update(json.dumps(to_dict(settings), sort_keys=True, default=str).encode())
+    try:
+        for agency, name in [("", name) for name in inputs] + list(wire):
+            if "://" in name or name == "-":
+                return None
+            digest.update(f"\x00{agency}\x00{name}\x00".encode())
+            for signature in _file_signatures(Path(name)):
+                digest.update(signature.encode())
+    except OSError:
+        return None
+    return digest.hexdigest()
 
+
+def _file_signatures(path: Path) -> Iterator[str]:
+    """"path size mtime ctime inode" of ``path``, or of every file under it (links to folders not
+    followed, as the reader walks them); ctime changes with permissions too."""
+    found = path.stat()
+    if not stat.S_ISDIR(found.st_mode):
+        yield f"{path} {found.st_size} {found.st_mtime_ns} {found.st_ctime_ns} {found.st_ino}\n"
+        return
+    for folder, folders, files in os.walk(path, onerror=_raise):
+        folders.sort()
+        for name in sorted(files):
+            entry = os.stat(os.path.join(folder, name))
+            yield f"{os.path.join(folder, name)} {entry.st_size} {entry.st_mtime_ns} {entry.st_ctime_ns} {entry.st_ino}\n"
+
+
+def _raise(error: OSError) -> None:
+    raise error
+
+
+@functools.cache
+def _code_fingerprint() -> str:
+    """A hash of the package's version and of the code between an input and its reuse (reading,
+    cleaning, rules, reuse), so that a changed pipeline never serves an old answer."""
+    import blake3
+
+    package = Path(__file__).resolve().parent.parent
     digest = blake3.blake3(metadata.version("srccompare").encode())
-    for folder in (Path(reuse.__file__).parent, Path(model.__file__).parent / "rules"):
-        for source in sorted(folder.rglob("*.py")) + sorted(folder.rglob("*.toml")):
+    for folder in ("ingest", "clean", "rules", "reuse", "display"):
+        for source in sorted((package / folder).rglob("*.py")) + sorted((package / folder).rglob("*.toml")):
             digest.update(source.read_bytes())
-    digest.update(Path(model.__file__).read_bytes())
+    for name in ("model.py", "settings.py", "defaults.toml"):
+        digest.update((package / name).read_bytes())
     return digest.hexdigest()
 
 
