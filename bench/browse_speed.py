@@ -13,7 +13,9 @@ pairs run to thousands, as on a day's coverage of one event). Two tables:
    cache). Baselines in the same run: a minimal Textual app's first paint
    (the floor for the first screen) and ``srccompare reuse --format csv``
    into a pipe, start to finish (the same reading, cleaning and finding: the
-   floor for the table's first open). The caches live in a temporary
+   floor for the table's first open), with --workers 2 as browse is given and
+   with --workers 1, the one process browse finds a corpus this small in
+   (reuse.engine.one_process_characters). The caches live in a temporary
    XDG_CACHE_HOME, not the user's.
 2. In the TUI (Textual's test harness, the corpus already processed): a
    search, a filter and a sort over every pair, each until the screen is
@@ -60,6 +62,7 @@ def one_event(count: int, seed: int = 3) -> list[dict]:
 def launch_table(corpus: Path, runs: int) -> None:
     browse = [PYTHON, "-m", "srccompare", "browse", "--workers", "2", str(corpus)]
     reuse = [PYTHON, "-m", "srccompare", "reuse", "--workers", "2", "--format", "csv", str(corpus)]
+    one_process = [PYTHON, "-m", "srccompare", "reuse", "--workers", "1", "--format", "csv", str(corpus)]
     marks = [b"srccompare browse", "computing shared passages…".encode(), "shared words ▼".encode()]
     nothing = float("nan")
     measurements = {
@@ -69,15 +72,17 @@ def launch_table(corpus: Path, runs: int) -> None:
         "minimal Textual app": lambda: launch_in_terminal([PYTHON, "-c", MINIMAL_APP], [b"minimal-app-painted"])
         + [nothing, nothing],
         "reuse --format csv | pipe": lambda: [nothing, nothing, run_to_end(reuse)],
+        "reuse --workers 1 --format csv | pipe": lambda: [nothing, nothing, run_to_end(one_process)],
     }
-    print(f"{'launch (median of %d), seconds' % runs:<34} {'first screen':>12} {'articles':>9} {'table ready':>12}")
+    print(f"{'launch (median of %d), seconds' % runs:<38} {'first screen':>12} {'articles':>9} {'table ready':>12}")
     results: dict[str, list[list[float]]] = {name: [] for name in measurements}
     for _ in range(runs):  # interleaved: the machine's load falls on every row alike
         for name, measure in measurements.items():
             results[name].append(measure())
     for name, found in results.items():
         first, articles, ready = (statistics.median(r[column] for r in found) for column in range(3))
-        print(f"{name:<34} {first:>12.2f} {articles:>9.2f} {ready:>12.2f}")
+        print(f"{name:<38} {first:>12.2f} {articles:>9.2f} {ready:>12.2f}")
+    print(f"load average after: {os.getloadavg()[0]:.1f}")
 
 
 def interaction_table(corpus: Path, runs: int) -> None:
