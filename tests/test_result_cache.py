@@ -145,3 +145,22 @@ def test_browse_reads_unchanged_inputs_once_then_from_the_cache(tmp_path, settin
     assert second == first and len(second.articles) == 5 and second.inputs == first.inputs
     third, third_steps = read(fresh=True)
     assert "clean" in third_steps and third == first
+
+
+def test_browse_stores_the_corpus_only_once_its_reuse_is_found(tmp_path, settings, monkeypatch):
+    from srccompare.cli.browse import browse_job
+    from srccompare.ingest.cache import default_results_path
+    from srccompare.model import Corpus, ReuseResult
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    kept: list = []
+    job = browse_job(lambda progress: read_inputs([str(SEEDS)], [], settings, 1, (), progress, keep=kept), settings, 1,
+                     kept=kept)
+    corpus = job.read(lambda *_: None)
+    assert [type(value) for _, value in kept] == [Corpus] and not default_results_path().exists()  # noted, not stored
+    done = job.find(corpus, lambda *_: None)
+    for thread in [t for t in threading.enumerate() if t.name == "srccompare-store-result"]:
+        thread.join()
+    with ResultCache(default_results_path()) as store:
+        assert store.get(kept[0][0], Corpus) == corpus
+        assert store.get(reuse_key(corpus.articles, corpus.wire, settings), ReuseResult) == done.result

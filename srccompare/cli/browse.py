@@ -70,13 +70,14 @@ def browse_corpus(inputs: Sequence[str], wire: Sequence[WireInput], settings: Se
 
     if load_in_tui is None:
         load_in_tui = run_app is None and sys.stdin.isatty() and sys.stdout.isatty()
+    kept: list[tuple[str, object]] = []  # what the reading step found worth caching, stored after the finding
     if load_in_tui:
         read: Callable[[Progress], Corpus] = partial(read_inputs, inputs, wire, settings, workers, tuple(earlier_errors),
-                                                     fresh=fresh)
+                                                     fresh=fresh, keep=kept)
     else:
         corpus = _with_errors(_load_before(inputs, wire, settings, workers, earlier_errors), tuple(earlier_errors))
         read = lambda progress: corpus  # noqa: E731
-    app = BrowseApp(browse_job(read, settings, workers, fresh), settings)
+    app = BrowseApp(browse_job(read, settings, workers, fresh, kept), settings)
     (run_app or BrowseApp.run)(app)
     if app.unreadable:
         for error in app.unreadable:
@@ -107,18 +108,25 @@ def _load_before(inputs: Sequence[str], wire: Sequence[WireInput], settings: Set
     return corpus
 
 
-def browse_job(read: Callable[[Progress], Corpus], settings: Settings, workers: int, fresh: bool = False) -> BrowseJob:
-    """Read (``read``), show the articles, then find their reuse (``find_in``), in the TUI's worker thread."""
+def browse_job(read: Callable[[Progress], Corpus], settings: Settings, workers: int, fresh: bool = False,
+               kept: Sequence[tuple[str, object]] = ()) -> BrowseJob:
+    """Read (``read``), show the articles, then find their reuse (``find_in``, which caches ``kept`` too),
+    in the TUI's worker thread."""
     from srccompare.tui.browse_data import BrowseJob
 
-    return BrowseJob(read, lambda corpus, progress: find_in(corpus, settings, workers, progress, fresh=fresh))
+    def find(corpus: Corpus, progress: Progress) -> Processed:
+        return find_in(corpus, settings, workers, progress, fresh=fresh, also_keep=kept)
+
+    return BrowseJob(read, find)
 
 
 def read_inputs(inputs: Sequence[str], wire: Sequence[WireInput], settings: Settings, workers: int,
-                earlier_errors: tuple[LoadError, ...], progress: Progress, fresh: bool = False) -> Corpus:
+                earlier_errors: tuple[LoadError, ...], progress: Progress, fresh: bool = False,
+                keep: list[tuple[str, object]] | None = None) -> Corpus:
     """The browse screen's first step when the TUI reads the inputs itself (in its worker thread): from
     the result cache when these files, unchanged, were browsed before with these settings (unless
-    ``fresh``), else read, cleaned and kept there."""
+    ``fresh``), else read, cleaned and kept there: at once, or (given ``keep``) noted there for the
+    finding step to store when it is done, so that storing does not slow the finding down."""
     from srccompare.ingest.cache import inputs_key
     from srccompare.model import Corpus
     from srccompare.tui.browse_data import NothingToBrowse
@@ -129,8 +137,10 @@ def read_inputs(inputs: Sequence[str], wire: Sequence[WireInput], settings: Sett
         from srccompare.ingest.corpus import load_corpus
 
         corpus = load_corpus(inputs, wire, settings, progress, workers)
-        if key is not None:
-            _store_later(key, corpus)
+        if key is not None and keep is not None:
+            keep.append((key, corpus))
+        elif key is not None:
+            _store_later([(key, corpus)])
     if not corpus.articles:
         raise NothingToBrowse((*earlier_errors, *corpus.errors))
     return _with_errors(corpus, earlier_errors)
@@ -142,15 +152,15 @@ def _with_errors(corpus: Corpus, earlier_errors: tuple[LoadError, ...]) -> Corpu
 
 
 def find_in(corpus: Corpus, settings: Settings, workers: int, progress: Progress,
-            earlier_errors: tuple[LoadError, ...] = (), fresh: bool = False) -> Processed:
+            earlier_errors: tuple[LoadError, ...] = (), fresh: bool = False,
+            also_keep: Sequence[tuple[str, object]] = ()) -> Processed:
     """The browse screen's second step (run in its worker thread): the reuse in a read and cleaned corpus,
     from the result cache when this corpus was browsed before with these settings (unless ``fresh``),
-    else found and then kept there (``earlier_errors``: inputs that failed before it was read, listed
-    with its own failures)."""
-    from srccompare.tui.browse_data import Processed
-
+    else found and then kept there, with ``also_keep`` (``earlier_errors``: inputs that failed before it
+    was read, listed with its own failures)."""
     from srccompare.ingest.cache import reuse_key
     from srccompare.model import ReuseResult
+    from srccompare.tui.browse_data import Processed
 
     key = reuse_key(corpus.articles, corpus.wire, settings)
     result = None if fresh else _remembered(key, ReuseResult)
@@ -159,7 +169,9 @@ def find_in(corpus: Corpus, settings: Settings, workers: int, progress: Progress
 
         workers = 1 if _characters(corpus, settings.reuse.engine.one_process_characters) else workers
         result = find_reuse(corpus.articles, settings, wire=corpus.wire, workers=workers, progress=progress)
-        _store_later(key, result)
+        also_keep = [*also_keep, (key, result)]
+    if also_keep:
+        _store_later(also_keep)
     return Processed(corpus.articles, result, (*earlier_errors, *corpus.errors), corpus.inputs + len(earlier_errors))
 
 
@@ -185,15 +197,16 @@ def _remembered(key: str, kind: type) -> Any:
         return None
 
 
-def _store_later(key: str, value: object) -> None:
-    """Keep ``value`` in the result cache, in a thread of its own while the tables show (the process
-    waits for it before it ends); a cache that cannot be written is left alone."""
+def _store_later(items: Sequence[tuple[str, object]]) -> None:
+    """Keep each (key, value) in the result cache, in a thread of its own while the tables show (the
+    process waits for it before it ends); a cache that cannot be written is left alone."""
     from srccompare.ingest.cache import CacheError, ResultCache, default_results_path
 
     def store() -> None:
         try:
             with ResultCache(default_results_path()) as cache:
-                cache.put(key, value)
+                for key, value in items:
+                    cache.put(key, value)
         except CacheError:
             pass  # the next browse reads and finds it again
 
