@@ -157,7 +157,9 @@ def test_browse_stores_the_corpus_only_once_its_reuse_is_found(tmp_path, setting
     job = browse_job(lambda progress: read_inputs([str(SEEDS)], [], settings, 1, (), progress, keep=kept), settings, 1,
                      kept=kept)
     corpus = job.read(lambda *_: None)
-    assert [type(value) for _, value in kept] == [Corpus] and not default_results_path().exists()  # noted, not stored
+    assert [type(value) for _, value in kept] == [Corpus]
+    with ResultCache(default_results_path()) as store:
+        assert store.get(kept[0][0], Corpus) is None  # noted, not stored yet
     done = job.find(corpus, lambda *_: None)
     for thread in [t for t in threading.enumerate() if t.name == "srccompare-store-result"]:
         thread.join()
