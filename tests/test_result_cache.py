@@ -166,3 +166,20 @@ def test_browse_stores_the_corpus_only_once_its_reuse_is_found(tmp_path, setting
     with ResultCache(default_results_path()) as store:
         assert store.get(kept[0][0], Corpus) == corpus
         assert store.get(reuse_key(corpus.articles, corpus.wire, settings), ReuseResult) == done.result
+
+
+@pytest.mark.parametrize(("most", "expected"), [(2_000_000, 1), (0, 2)])
+def test_browse_finds_a_small_corpus_in_its_own_process(corpus, settings, monkeypatch, most, expected):
+    """Below reuse.engine.one_process_characters the workers asked for are not started (the result is the same)."""
+    import srccompare.reuse
+
+    real = srccompare.reuse.find_reuse
+    asked: list[int] = []
+
+    def recording(*args, **kwargs):
+        asked.append(kwargs["workers"])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(srccompare.reuse, "find_reuse", recording)
+    done = find_in(corpus, settings.replace("reuse.engine", one_process_characters=most), 2, lambda *_: None, fresh=True)
+    assert asked == [expected] and done.result.pairs
