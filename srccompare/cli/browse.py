@@ -1,13 +1,14 @@
 """``srccompare browse``: the corpus in the TUI, articles by reuse, pairs by what they share.
 
-The inputs are read and cleaned before the TUI starts (a progress bar on
-stderr, as ``reuse`` shows it), so bad inputs meet the same rules as in every
-command: when none can be read, one line each and exit 3 with no TUI; when
-some can, the TUI shows the others (and notes the skipped ones), and after it
-closes each failure gets its line on stderr and the status is 1. Finding the
-reuse, the slow part, runs in the TUI's worker thread, after the articles show;
-what it finds is kept in the result cache (``ingest/cache.py``), so the same
-corpus browsed again shows its tables without finding them again.
+On a terminal the TUI paints first and its worker thread reads and cleans the
+inputs, shows the articles, then finds their reuse (the slow part); elsewhere
+the inputs are read before the TUI starts (a progress bar on stderr, as
+``reuse`` shows it). Bad inputs meet the same rules as in every command: when
+none can be read, one line each and exit 3; when some can, the TUI shows the
+others (and lists the skipped ones), and after it closes each failure gets its
+line on stderr and the status is 1. What was read and found is kept in the
+result cache (``ingest/cache.py``), so the same files browsed again show their
+tables without reading or finding them again.
 """
 
 from __future__ import annotations
