@@ -301,13 +301,16 @@ def _file_signatures(path: Path) -> Iterator[str]:
     followed, as the reader walks them); ctime changes with permissions too."""
     found = path.stat()
     if not stat.S_ISDIR(found.st_mode):
-        yield f"{path} {found.st_size} {found.st_mtime_ns} {found.st_ctime_ns} {found.st_ino}\n"
+        yield _signature(path, found)
         return
     for folder, folders, files in os.walk(path, onerror=_raise):
         folders.sort()
         for name in sorted(files):
-            entry = os.stat(os.path.join(folder, name))
-            yield f"{os.path.join(folder, name)} {entry.st_size} {entry.st_mtime_ns} {entry.st_ctime_ns} {entry.st_ino}\n"
+            yield _signature(Path(folder, name), os.stat(os.path.join(folder, name)))
+
+
+def _signature(path: Path, found: os.stat_result) -> str:
+    return f"{path} {found.st_size} {found.st_mtime_ns} {found.st_ctime_ns} {found.st_ino}\n"
 
 
 def _raise(error: OSError) -> None:
