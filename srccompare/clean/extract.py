@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from copy import copy
 from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urlsplit
@@ -13,9 +14,11 @@ from htmldate import find_date
 from lxml import etree
 from lxml.html import HtmlElement
 from trafilatura.baseline import baseline
+from trafilatura.htmlprocessing import prune_unwanted_nodes
 from trafilatura.metadata import examine_meta, extract_meta_json, extract_sitename, extract_title, extract_url
 from trafilatura.settings import Document
 from trafilatura.utils import load_html
+from trafilatura.xpaths import REMOVE_COMMENTS_AND_LISTS_XPATH
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
@@ -102,8 +105,14 @@ def _article_text(tree: HtmlElement, url: str | None, settings: CleanSettings) -
         full = _extraction_text(tree, url, "balanced", fast=False)
         text = full if word_count(full) > word_count(text) else text
     if text and needs_wider(word_count(text), paragraph_words(tree), settings.wider_below_share, settings.retry_below_words):
-        text = grown(text, baseline(tree)[1], settings)
+        text = grown(text, baseline(_without_comments(tree))[1], settings)
     return text
+
+
+def _without_comments(tree: HtmlElement) -> HtmlElement:
+    """A copy of the page without its comment sections (by trafilatura's own patterns): the
+    baseline reads whole <article> elements, and a blog's comments are often inside one."""
+    return prune_unwanted_nodes(copy(tree), REMOVE_COMMENTS_AND_LISTS_XPATH)
 
 
 def _extraction_text(tree: HtmlElement, url: str | None, lean: str, fast: bool) -> str:
