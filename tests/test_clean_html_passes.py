@@ -89,3 +89,12 @@ def test_a_main_run_that_holds_little_of_the_extraction_does_not_replace_it():
     page_text = "\n".join(["Home", "News", "Sport", article, "Comments", comments, "About us"])
     assert grown(article, page_text, SETTINGS.clean) == article
     assert not holds(comments, article, 0.5) and holds(page_text, article, 0.9)
+
+
+def test_a_blog_whose_article_element_holds_its_comment_thread_is_grown_without_the_comments():
+    truth = WCXB["4660"]["main_content"]
+    body = cleaned("4660").body
+    precision, recall = bag_scores(truth, body)
+    assert precision >= 0.9 and recall >= 0.9, (precision, recall)
+    assert "Anita Owens" in page("4660")  # a reader who commented on the page ...
+    assert "Anita Owens" not in body  # ... not in the article
