@@ -98,3 +98,13 @@ def test_a_blog_whose_article_element_holds_its_comment_thread_is_grown_without_
     assert precision >= 0.9 and recall >= 0.9, (precision, recall)
     assert "Anita Owens" in page("4660")  # a reader who commented on the page ...
     assert "Anita Owens" not in body  # ... not in the article
+
+
+def test_the_metadata_comes_from_the_page_head_read_once_with_the_extraction():
+    # 4660's head: og:title, og:site_name, article:published_time and a JSON-LD author.
+    metadata = cleaned("4660").metadata
+    assert metadata.title == "Organic Pest Control Spray for Gardens"
+    assert metadata.outlet == "The Prairie Homestead"
+    assert metadata.date == "2015-07-14"
+    assert metadata.byline == "Jill Winger"
+    assert metadata.url == WCXB["4660"]["url"]
