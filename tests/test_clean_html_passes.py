@@ -49,7 +49,7 @@ def test_a_page_whose_text_is_in_divs_gets_the_full_pass_and_its_whole_article()
     fast = trafilatura.bare_extraction(tree, fast=True, **OPTIONS).text
     truth = WCXB["4251"]["main_content"]
     assert bag_scores(truth, fast)[1] < 0.2  # the fast pass alone: a box of the page
-    assert needs_full_pass(fast, tree, SETTINGS.clean)
+    assert needs_full_pass(fast, lambda: page_chars(tree), SETTINGS.clean)
     precision, recall = bag_scores(truth, cleaned("4251").body)
     assert precision >= 0.9 and recall >= 0.9, (precision, recall)
 
@@ -57,8 +57,8 @@ def test_a_page_whose_text_is_in_divs_gets_the_full_pass_and_its_whole_article()
 def test_the_full_pass_is_skipped_when_the_fast_one_holds_most_of_the_page_text():
     tree = load_html(page("4584"))
     whole = "\n".join(tree.find("body").itertext())
-    assert not needs_full_pass(whole, tree, SETTINGS.clean)
-    assert needs_full_pass("Subscribe to our newsletter.", tree, SETTINGS.clean)  # under retry_below_words
+    assert not needs_full_pass(whole, lambda: page_chars(tree), SETTINGS.clean)
+    assert needs_full_pass("Subscribe to our newsletter.", lambda: page_chars(tree), SETTINGS.clean)  # under retry_below_words
 
 
 def test_page_chars_counts_the_visible_text_and_not_scripts_or_indentation():

@@ -24,7 +24,7 @@ from trafilatura.xpaths import REMOVE_COMMENTS_AND_LISTS_XPATH
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from srccompare.clean.widen import grown, needs_full_pass, needs_wider, paragraph_words, word_count
+from srccompare.clean.widen import Passes, chosen_text, page_chars, paragraph_words
 from srccompare.model import Article, Metadata
 from srccompare.rules import Rules
 from srccompare.settings import CleanSettings
@@ -83,32 +83,41 @@ def extract_html(html: str, url: str | None, settings: CleanSettings, rules: Rul
         text = _article_text(tree, url, settings)
         if not (text or "").strip():
             return NoArticle("no article text found in the page")
-        page = _page_metadata(tree, url)
+        metadata = html_metadata(tree, url, rules)
     except (ValueError, RecursionError, etree.LxmlError) as error:
         # Pathological markup (thousands of nested levels, broken encodings) is a bad page, not a crash.
         return NoArticle(f"HTML could not be parsed ({type(error).__name__})")
-    metadata = Metadata(
+    return Extracted(text, metadata, one_paragraph_per_line=True)
+
+
+def html_metadata(tree: HtmlElement, url: str | None, rules: Rules) -> Metadata:
+    """The page's title, date, URL, outlet and byline, read from the parsed tree."""
+    page = _page_metadata(tree, url)
+    return Metadata(
         title=page.title or None,
         date=page.date or None,
         url=page.url or url,
         outlet=_outlet_of(page.sitename, page.url or url, rules),
         byline=page.author or None,
     )
-    return Extracted(text, metadata, one_paragraph_per_line=True)
 
 
 def _article_text(tree: HtmlElement, url: str | None, settings: CleanSettings) -> str:
-    """The fast balanced pass; the full one when it looks short against the page; the page's main
-    run of prose judged on evidence when even that holds a small part of the page's paragraphs."""
+    """trafilatura's passes on the one tree, as many as clean/widen.py finds the page needs."""
     if settings.recall:
         return _extraction_text(tree, url, "recall", fast=False)
-    text = _extraction_text(tree, url, "balanced", fast=True)
-    if needs_full_pass(text, tree, settings):
-        full = _extraction_text(tree, url, "balanced", fast=False)
-        text = full if word_count(full) > word_count(text) else text
-    if text and needs_wider(word_count(text), paragraph_words(tree), settings.wider_below_share, settings.retry_below_words):
-        text = grown(text, baseline(_without_comments(tree))[1], settings)
-    return text
+    return chosen_text(page_passes(tree, url), settings)
+
+
+def page_passes(tree: HtmlElement, url: str | None) -> Passes:
+    """The passes clean/widen.py may ask for, each run on the same parsed page when it does."""
+    return Passes(
+        fast=lambda: _extraction_text(tree, url, "balanced", fast=True),
+        full=lambda: _extraction_text(tree, url, "balanced", fast=False),
+        paragraphs=lambda: baseline(_without_comments(tree))[1],
+        page_chars=lambda: page_chars(tree),
+        paragraph_words=lambda: paragraph_words(tree),
+    )
 
 
 def _without_comments(tree: HtmlElement) -> HtmlElement:

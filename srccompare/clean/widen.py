@@ -27,6 +27,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from lxml import etree
 from lxml.html import HtmlElement
@@ -75,11 +77,43 @@ def page_chars(tree: HtmlElement | None) -> int:
     return total - sum(visible_chars(element.text) for element in root.iter(*INVISIBLE))
 
 
-def needs_full_pass(text: str | None, tree: HtmlElement | None, settings: CleanSettings) -> bool:
+@dataclass(frozen=True)
+class Passes:
+    """One page's extractions and measures, each computed when first asked for (most pages need
+    only the fast pass). bench/html_thresholds.py hands in stored ones to sweep the thresholds."""
+
+    fast: Callable[[], str]
+    full: Callable[[], str]
+    paragraphs: Callable[[], str]  # the page's <p> text less its comment sections (trafilatura's baseline)
+    page_chars: Callable[[], int]
+    paragraph_words: Callable[[], int]
+
+
+@dataclass(frozen=True)
+class Overlaps:
+    """How much of the extraction the page's main run (``run``) and the grown text (``keep``) must hold."""
+
+    run: float = RUN_MIN_OVERLAP
+    keep: float = KEEP_SHARE
+
+
+def chosen_text(passes: Passes, settings: CleanSettings, overlaps: Overlaps = Overlaps()) -> str:
+    """The fast pass; the full one when it looks short against the page (the longer kept); the
+    page's main run of prose judged on evidence when even that holds a small part of its paragraphs."""
+    text = passes.fast()
+    if needs_full_pass(text, passes.page_chars, settings):
+        full = passes.full()
+        text = full if word_count(full) > word_count(text) else text
+    if text and needs_wider(word_count(text), passes.paragraph_words(), settings.wider_below_share, settings.retry_below_words):
+        text = grown(text, passes.paragraphs(), settings, overlaps)
+    return text
+
+
+def needs_full_pass(text: str | None, page_chars: Callable[[], int], settings: CleanSettings) -> bool:
     """Whether the fast pass's text is too short, or too small a part of the page's text, to trust."""
     if word_count(text) < settings.retry_below_words:
         return True
-    return visible_chars(text) < settings.retry_below_page_share * page_chars(tree)
+    return visible_chars(text) < settings.retry_below_page_share * page_chars()
 
 
 def needs_wider(precise_words: int, page_words: int, share: float, retry_words: int) -> bool:
@@ -97,7 +131,7 @@ def reads_as_text(line: str, stops: frozenset[str] | None) -> bool:
     return sum(word in stops for word in words) >= PROSE_DENSITY * len(words)
 
 
-def grown(text: str, page_text: str, settings: CleanSettings) -> str:
+def grown(text: str, page_text: str, settings: CleanSettings, overlaps: Overlaps = Overlaps()) -> str:
     """The extraction grown over the page's main run of prose (its paragraphs cut as the page-text
     step cuts a copied page: menus, teasers and footers go), when that run overlaps the extraction:
     from the first to the last line of either, judged on evidence (``widen``). A run that holds
@@ -105,12 +139,12 @@ def grown(text: str, page_text: str, settings: CleanSettings) -> str:
     lines = [line for line in page_text.splitlines() if line.strip()]
     gone = {mark.index for mark in find_page_furniture(lines, settings)}
     run = [index for index in range(len(lines)) if index not in gone]
-    if not run or not holds(" ".join(lines[i] for i in run), text, RUN_MIN_OVERLAP):
+    if not run or not holds(" ".join(lines[i] for i in run), text, overlaps.run):
         return text
     found = set(line.strip() for line in text.splitlines())
     ends = run + [index for index, line in enumerate(lines) if line.strip() in found]
     wider = widen(text, "\n".join(lines[min(ends) : max(ends) + 1]))
-    return wider if word_count(wider) > word_count(text) and holds(wider, text, KEEP_SHARE) else text
+    return wider if word_count(wider) > word_count(text) and holds(wider, text, overlaps.keep) else text
 
 
 def holds(container: str, text: str, share: float) -> bool:
