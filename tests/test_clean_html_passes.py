@@ -14,7 +14,9 @@ from lxml.html import fromstring
 from trafilatura.utils import load_html
 
 from srccompare.clean import clean_article
-from srccompare.clean.widen import grown, holds, needs_full_pass, page_chars, visible_chars
+from srccompare.clean.extract import page_passes
+from srccompare.clean.page_text import stop_words_for
+from srccompare.clean.widen import grown, holds, needs_full_pass, page_chars, reads_as_text, visible_chars, widen
 from srccompare.ingest.load import article_from_text
 from srccompare.model import CleanArticle, Metadata
 from srccompare.settings import load_settings
@@ -108,3 +110,22 @@ def test_the_metadata_comes_from_the_page_head_read_once_with_the_extraction():
     assert metadata.date == "2015-07-14"
     assert metadata.byline == "Jill Winger"
     assert metadata.url == WCXB["4660"]["url"]
+
+
+def test_a_listing_whose_paragraphs_are_none_of_them_running_text_does_not_replace_the_extraction():
+    # WCXB 2976, a software directory: the full pass keeps the introduction and each app's description;
+    # the page's <p> text is the same cards run together with their prices, platforms and buttons.
+    truth = WCXB["2976"]["main_content"]
+    passes = page_passes(load_html(page("2976")), WCXB["2976"]["url"])
+    cards = [line for line in passes.paragraphs().splitlines() if line.strip()]
+    assert len(cards) > 1 and not any(reads_as_text(line, stop_words_for(passes.paragraphs(), 0.1)) for line in cards)
+    assert widen(passes.full(), passes.paragraphs()) == passes.full()
+    precision, recall = bag_scores(truth, cleaned("2976").body)
+    assert precision >= 0.8 and recall >= 0.7, (precision, recall)
+    assert bag_scores(truth, passes.paragraphs())[0] < 0.4  # what growing over the cards gave
+
+
+def test_a_wide_text_in_one_paragraph_is_taken_whole_when_nothing_in_it_can_be_judged():
+    # A JSON-LD article body (WCXB 0133's baseline) is one paragraph: no line of it to match or judge.
+    body = "A round-up of twelve rooms, each with its designer and the pieces that make it work " * 20
+    assert widen("The introduction alone.", body) == body

@@ -20,6 +20,8 @@ the page itself, measured on the parsed tree every pass shares:
     language, several words, closing punctuation) is article text;
   - what lies between the first and the last of those stays with them;
   - what lies outside them (menus, teasers, sign-up lines) goes;
+  - paragraphs none of which is article text (a listing's cards) grow nothing; a
+    wide text in one paragraph (a JSON-LD article body) is taken whole;
   - the result is kept only when it holds what the extraction found.
 """
 
@@ -157,14 +159,15 @@ def holds(container: str, text: str, share: float) -> bool:
 
 def widen(precise: str, wide: str) -> str:
     """The wide text's paragraphs from the first to the last that are article text by the
-    evidence above; all of the wide one when none is (a page all in one line, say), as the
-    longer extraction was kept before this step existed."""
+    evidence above. When none is: all of a wide text in one paragraph (a page's JSON-LD
+    article body, a page all in one line: nothing to judge line by line), but none of a wide
+    text in several (product cards, link lists: paragraphs, none of them running text)."""
     lines = [line for line in wide.splitlines() if line.strip()]
     kept = set(line.strip() for line in precise.splitlines() if line.strip())
     stops = stop_words_for(wide, LANGUAGE_MIN_SHARE)
     evidence = [i for i, line in enumerate(lines) if line.strip() in kept or reads_as_text(line, stops)]
     if not evidence:
-        return wide
+        return wide if len(lines) == 1 else precise
     return "\n".join(lines[evidence[0] : evidence[-1] + 1])
 
 
