@@ -14,7 +14,8 @@ Each curve varies one threshold, the others at their defaults: ``retry_below_pag
 (clean/widen.py: ``run``, the share of the extraction the page's main run must hold;
 ``keep``, the share the grown text must hold). Columns: F1, precision and recall of the bag
 of words (WCXB's metric, mean over pages), leak (share of pages holding a without-snippet),
-and the share of pages given the full pass and grown by the widening.
+and the shares of pages given the full pass, grown by the widening, and filled (headings and
+list items put back between paragraphs the extraction kept: clean/widen.py's with_sections).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import hashlib
 import json
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -38,7 +39,9 @@ from clean_eval import EVAL, SETS, Output, Page, half_of, page_html, score  # no
 
 from srccompare.clean import clean_extracted  # noqa: E402
 from srccompare.clean.extract import Extracted, html_metadata, page_passes  # noqa: E402
-from srccompare.clean.widen import KEEP_SHARE, RUN_MIN_OVERLAP, Overlaps, Passes, chosen_text  # noqa: E402
+from srccompare.clean.widen import (  # noqa: E402
+    KEEP_SHARE, RUN_MIN_OVERLAP, Overlaps, Passes, chosen_text, page_paragraphs, with_sections,
+)
 from srccompare.ingest.load import article_from_text  # noqa: E402
 from srccompare.model import LoadError, Metadata  # noqa: E402
 from srccompare.rules import load_rules  # noqa: E402
@@ -64,14 +67,14 @@ class Stored:
     metadata: dict[str, str | None]
     trafilatura: str
 
-    def passes(self, calls: list[str]) -> Passes:
+    def passes(self, calls: list[str], sections: Callable[[str], str]) -> Passes:
         """The stored passes, noting in ``calls`` which ones the decision asked for."""
         def asked(name: str, value: str) -> str:
             calls.append(name)
             return value
 
         return Passes(lambda: self.fast, lambda: asked("full", self.full), lambda: asked("paragraphs", self.paragraphs),
-                      lambda: self.page_chars, lambda: self.paragraph_words)
+                      lambda: self.page_chars, lambda: self.paragraph_words, sections)
 
 
 def run_passes(page: Page) -> tuple[str, Stored]:
@@ -105,6 +108,22 @@ def stored_passes(pages: Sequence[Page], cache: Path, workers: int, refresh: boo
     return found
 
 
+class Sections:
+    """clean/widen.py's with_sections on a page's tree, parsed again for each text it is asked about
+    (a few texts a page over a whole sweep; keeping 346 trees would take gigabytes)."""
+
+    def __init__(self) -> None:
+        self.done: dict[tuple[str, str], str] = {}
+
+    def of(self, page: Page) -> Callable[[str], str]:
+        def sections(text: str) -> str:
+            if (page.id, text) not in self.done:
+                self.done[page.id, text] = with_sections(text, page_paragraphs(load_html(page_html(page))))
+            return self.done[page.id, text]
+
+        return sections
+
+
 class Cleaner:
     """srccompare's text steps on a chosen text, each page and text cleaned once however many points share it."""
 
@@ -122,22 +141,31 @@ class Cleaner:
 
 
 def point(pages: Sequence[Page], stored: dict[str, Stored], settings: Settings, overlaps: Overlaps,
-          clean: Cleaner) -> tuple[str, float, float]:
+          clean: Cleaner, sections: Sections) -> tuple[str, float, float, float]:
     """Scores of the HTML path at one setting, with the shares of pages given the full pass and the widening."""
-    outputs, full, wide = {}, 0, 0
+    outputs, full, wide, filled = {}, 0, 0, 0
     for page in pages:
         calls: list[str] = []
-        text = chosen_text(stored[page.id].passes(calls), settings.clean, overlaps)
-        full, wide = full + ("full" in calls), wide + ("paragraphs" in calls and text not in (stored[page.id].fast, stored[page.id].full))
+        before: list[str] = []  # the text as the passes left it, before with_sections
+
+        def sections_of(text: str, page: Page = page) -> str:
+            before.append(text)
+            return sections.of(page)(text)
+
+        text = chosen_text(stored[page.id].passes(calls, sections_of), settings.clean, overlaps)
+        passes = (stored[page.id].fast, stored[page.id].full)
+        full += "full" in calls
+        wide += bool("paragraphs" in calls and before and before[0] not in passes)
+        filled += bool(before and text != before[0])
         outputs[page.id] = Output(page.id, clean(page, text, stored[page.id].metadata), 0.0)
     result = score(pages, outputs)
     line = f"{result.f1:8.4f}{result.precision:8.4f}{result.recall:8.4f}{result.leak or 0:7.1%}"
-    return line, full / len(pages), wide / len(pages)
+    return line, full / len(pages), wide / len(pages), filled / len(pages)
 
 
 def curves(pages: Sequence[Page], stored: dict[str, Stored], settings: Settings) -> None:
-    clean = Cleaner(settings)
-    print(f"{'threshold':<24}{'value':>7}{'F1':>8}{'prec':>8}{'recall':>8}{'leak':>7}{'full':>7}{'grown':>7}")
+    clean, sections = Cleaner(settings), Sections()
+    print(f"{'threshold':<24}{'value':>7}{'F1':>8}{'prec':>8}{'recall':>8}{'leak':>7}{'full':>7}{'grown':>7}{'filled':>7}")
     plain = score(pages, {p.id: Output(p.id, stored[p.id].trafilatura, 0.0) for p in pages})
     print(f"{'trafilatura alone':<31}{plain.f1:8.4f}{plain.precision:8.4f}{plain.recall:8.4f}{plain.leak or 0:7.1%}")
     defaults = {"retry_below_page_share": settings.clean.retry_below_page_share,
@@ -146,9 +174,9 @@ def curves(pages: Sequence[Page], stored: dict[str, Stored], settings: Settings)
         for value in values:
             overlaps = Overlaps(run=value if name == "run" else RUN_MIN_OVERLAP, keep=value if name == "keep" else KEEP_SHARE)
             changed = replace(settings, clean=replace(settings.clean, **{name: value})) if name in settings.clean.__dataclass_fields__ else settings
-            line, full, wide = point(pages, stored, changed, overlaps, clean)
+            line, full, wide, filled = point(pages, stored, changed, overlaps, clean, sections)
             chosen = " <- default" if abs(value - defaults[name]) < 1e-9 else ""
-            print(f"{name:<24}{value:7.2f}{line}{full:7.1%}{wide:7.1%}{chosen}", flush=True)
+            print(f"{name:<24}{value:7.2f}{line}{full:7.1%}{wide:7.1%}{filled:7.1%}{chosen}", flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -16,7 +16,9 @@ from trafilatura.utils import load_html
 from srccompare.clean import clean_article
 from srccompare.clean.extract import page_passes
 from srccompare.clean.page_text import stop_words_for
-from srccompare.clean.widen import grown, holds, needs_full_pass, page_chars, reads_as_text, visible_chars, widen
+from srccompare.clean.widen import (
+    grown, holds, needs_full_pass, page_chars, page_paragraphs, reads_as_text, visible_chars, widen, with_sections,
+)
 from srccompare.ingest.load import article_from_text
 from srccompare.model import CleanArticle, Metadata
 from srccompare.settings import load_settings
@@ -129,3 +131,37 @@ def test_a_wide_text_in_one_paragraph_is_taken_whole_when_nothing_in_it_can_be_j
     # A JSON-LD article body (WCXB 0133's baseline) is one paragraph: no line of it to match or judge.
     body = "A round-up of twelve rooms, each with its designer and the pieces that make it work " * 20
     assert widen("The introduction alone.", body) == body
+
+
+def test_lists_trafilatura_skips_between_paragraphs_it_kept_are_put_back_in_place():
+    # WCXB 4519, a policy brief: trafilatura keeps its paragraphs and drops the bulleted
+    # recommendations between them; they are in the same element as the paragraphs around them.
+    truth = WCXB["4519"]["main_content"]
+    tree = load_html(page("4519"))
+    passes = page_passes(tree, WCXB["4519"]["url"])
+    assert bag_scores(truth, passes.fast())[1] < 0.7
+    filled = with_sections(passes.fast(), page_paragraphs(tree))
+    item = "Support for education and training should supplement research funding."
+    assert item not in passes.fast() and item in filled.splitlines()
+    lines = filled.splitlines()
+    assert lines.index(item) < lines.index(next(line for line in lines if line.startswith("Policy-makers must be")))
+    precision, recall = bag_scores(truth, cleaned("4519").body)
+    assert precision >= 0.95 and recall >= 0.95, (precision, recall)
+    assert with_sections(filled, page_paragraphs(tree)) == filled  # what is in the text already is not put back twice
+
+
+def test_a_list_of_links_between_kept_paragraphs_stays_out():
+    tree = fromstring(
+        "<html><body><div>"
+        "<p>The council voted on Tuesday to close the old bridge for a year of repairs.</p>"
+        "<h3>What changes for drivers</h3>"
+        "<ul><li>Buses take the ring road from Monday.</li></ul>"
+        "<ul><li><a href='/a'>Read more: the bridge's history</a></li><li><a href='/b'>Council election results</a></li></ul>"
+        "<p>Engineers said the steel had corroded faster than the last inspection had found.</p>"
+        "</div></body></html>")
+    text = ("The council voted on Tuesday to close the old bridge for a year of repairs.\n"
+            "Engineers said the steel had corroded faster than the last inspection had found.")
+    assert with_sections(text, page_paragraphs(tree)).splitlines() == [
+        "The council voted on Tuesday to close the old bridge for a year of repairs.",
+        "What changes for drivers", "Buses take the ring road from Monday.",
+        "Engineers said the steel had corroded faster than the last inspection had found."]

@@ -6,7 +6,7 @@ import html
 import re
 from copy import copy
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from urllib.parse import urlsplit
 
 import trafilatura
@@ -24,7 +24,7 @@ from trafilatura.xpaths import REMOVE_COMMENTS_AND_LISTS_XPATH
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from srccompare.clean.widen import Passes, chosen_text, page_chars, paragraph_words
+from srccompare.clean.widen import Passes, chosen_text, page_chars, page_paragraphs, with_sections
 from srccompare.model import Article, Metadata
 from srccompare.rules import Rules
 from srccompare.settings import CleanSettings
@@ -111,12 +111,14 @@ def _article_text(tree: HtmlElement, url: str | None, settings: CleanSettings) -
 
 def page_passes(tree: HtmlElement, url: str | None) -> Passes:
     """The passes clean/widen.py may ask for, each run on the same parsed page when it does."""
+    paragraphs = cache(lambda: page_paragraphs(tree))
     return Passes(
         fast=lambda: _extraction_text(tree, url, "balanced", fast=True),
         full=lambda: _extraction_text(tree, url, "balanced", fast=False),
         paragraphs=lambda: baseline(_without_comments(tree))[1],
         page_chars=lambda: page_chars(tree),
-        paragraph_words=lambda: paragraph_words(tree),
+        paragraph_words=lambda: paragraphs().words,
+        sections=lambda text: with_sections(text, paragraphs()),
     )
 
 

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from lxml import etree
@@ -54,13 +54,37 @@ KEEP_SHARE = 0.8
 # The main run must hold this share of the extraction's words to grow it (see ``grown``).
 RUN_MIN_OVERLAP = 0.5
 INVISIBLE = ("script", "style", "noscript", "template")
+HEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
+LISTS = frozenset({"ul", "ol"})
+# A heading or list item is put back only between at least this many paragraphs the extraction
+# kept in the same element, and when at most this share of its text is link text (a list of
+# links to other pages is not the article's).
+SECTION_MIN_KEPT = 2
+SECTION_LINK_SHARE = 0.5
+
+
+@dataclass(frozen=True)
+class PageParagraphs:
+    """The page's <p> elements, read once: their words (what an article page's body text is mostly
+    in) and, by parent element in document order, their texts (where its sections are)."""
+
+    words: int
+    by_parent: dict[HtmlElement, dict[HtmlElement, str]]
+
+
+def page_paragraphs(tree: HtmlElement | None) -> PageParagraphs:
+    by_parent: dict[HtmlElement, dict[HtmlElement, str]] = {}
+    words = 0
+    for element in tree.iter("p") if tree is not None else ():
+        text = element.text_content()
+        words += len(WORDS.findall(text))
+        by_parent.setdefault(element.getparent(), {})[element] = text
+    return PageParagraphs(words, by_parent)
 
 
 def paragraph_words(tree: HtmlElement | None) -> int:
-    """Words inside the page's <p> elements: what an article page's body text is mostly in."""
-    if tree is None:
-        return 0
-    return sum(len(WORDS.findall(element.text_content())) for element in tree.iter("p"))
+    """Words inside the page's <p> elements."""
+    return page_paragraphs(tree).words
 
 
 def visible_chars(text: str | None) -> int:
@@ -89,6 +113,7 @@ class Passes:
     paragraphs: Callable[[], str]  # the page's <p> text less its comment sections (trafilatura's baseline)
     page_chars: Callable[[], int]
     paragraph_words: Callable[[], int]
+    sections: Callable[[str], str]  # the text with the headings and lists it skipped inside the article
 
 
 @dataclass(frozen=True)
@@ -108,7 +133,7 @@ def chosen_text(passes: Passes, settings: CleanSettings, overlaps: Overlaps = Ov
         text = full if word_count(full) > word_count(text) else text
     if text and needs_wider(word_count(text), passes.paragraph_words(), settings.wider_below_share, settings.retry_below_words):
         text = grown(text, passes.paragraphs(), settings, overlaps)
-    return text
+    return passes.sections(text) if text else text
 
 
 def needs_full_pass(text: str | None, page_chars: Callable[[], int], settings: CleanSettings) -> bool:
@@ -169,6 +194,95 @@ def widen(precise: str, wide: str) -> str:
     if not evidence:
         return wide if len(lines) == 1 else precise
     return "\n".join(lines[evidence[0] : evidence[-1] + 1])
+
+
+def with_sections(text: str, paragraphs: PageParagraphs) -> str:
+    """The text with the headings and list items trafilatura left out from between paragraphs it
+    kept: in an element holding two of those paragraphs, what lies between the first and the last
+    of them is the article's (a "Pros" heading and its list between two paragraphs of a review).
+    Each goes before the next kept paragraph; link lists, and items already in the text, stay out."""
+    lines = text.splitlines()
+    at: dict[str, int] | None = None
+    missing = _Missing(text)
+    before: dict[int, list[str]] = {}
+    for parent, texts in paragraphs.by_parent.items():
+        if len(texts) < SECTION_MIN_KEPT or parent is None or not any(child.tag in HEADINGS or child.tag in LISTS for child in parent):
+            continue
+        if at is None:
+            at = {flat(line).removeprefix("- "): index for index, line in enumerate(lines) if line.strip()}
+        for index, items in _missing_in(parent, texts, at, missing):
+            before.setdefault(index, []).extend(items)
+    if not before:
+        return text
+    return "\n".join(part for index, line in enumerate(lines) for part in (*before.get(index, ()), line))
+
+
+def _missing_in(
+    parent: HtmlElement, texts: dict[HtmlElement, str], at: dict[str, int], missing: "_Missing"
+) -> list[tuple[int, list[str]]]:
+    """(index of a kept paragraph, the headings and items to put before it) within one element.
+    The missing items are looked for first: most lists and headings are in the text already, and
+    then the paragraphs need not be matched."""
+    children = list(parent)
+    sections = [(i, missing.new(child.iter("li"), child) if child.tag in LISTS else missing.new([child]))
+                for i, child in enumerate(children) if child.tag in HEADINGS or child.tag in LISTS]
+    if not any(items for _, items in sections):
+        return []
+    kept = sorted((i, at[key]) for i, child in enumerate(children) if child in texts and (key := flat(texts[child])) in at)
+    if len(kept) < SECTION_MIN_KEPT:
+        return []
+    found: dict[int, list[str]] = {}
+    for i, items in sections:
+        after = next((index for position, index in kept if position > i), None)
+        if items and kept[0][0] < i and after is not None:
+            found.setdefault(after, []).extend(missing.taken(items))
+    return list(found.items())
+
+
+class _Missing:
+    """Which elements' texts the article text lacks, each text once. Compared as runs of lowercase
+    words, so that a line the passes broke in two, or joined to the next, is still found."""
+
+    def __init__(self, text: str) -> None:
+        self.text, self.have = text, ""
+
+    def new(self, elements: Iterable[HtmlElement], container: HtmlElement | None = None) -> list[tuple[str, str]]:
+        """The texts (and their words) of ``elements`` not in the text; none when ``container``'s
+        whole text is (a list the extraction kept is its items one a line, the same run of words)
+        or is mostly links (a menu, a list of other posts)."""
+        if not self.have:
+            self.have = _words(self.text)
+        if container is not None:
+            whole = flat(" ".join(container.itertext()))
+            if not whole or _link_share(container, whole) > SECTION_LINK_SHARE or _words(whole) in self.have:
+                return []
+        found: list[tuple[str, str]] = []
+        for element in elements:
+            line = flat(" ".join(element.itertext()))
+            words = _words(line)
+            if words and words not in self.have and not any(words in seen for _, seen in found) \
+                    and _link_share(element, line) <= SECTION_LINK_SHARE:
+                found.append((line, words))  # (a nested item's text is in its parent item's)
+        return found
+
+    def taken(self, items: list[tuple[str, str]]) -> list[str]:
+        """The items' lines, now part of the text (each is put back once)."""
+        lines = [line for line, words in items if words not in self.have]
+        self.have += "".join("\n" + words for _, words in items)
+        return lines
+
+
+def _words(text: str) -> str:
+    return " ".join(WORDS.findall(text.lower()))
+
+
+def _link_share(element: HtmlElement, line: str) -> float:
+    return sum(len(flat(link.text_content())) for link in element.iter("a")) / len(line)
+
+
+def flat(text: str) -> str:
+    """The text on one line, runs of white space one space."""
+    return " ".join(text.split())
 
 
 def word_count(text: str | None) -> int:
