@@ -10,9 +10,11 @@ passes and cleans the result as srccompare does. Plain trafilatura (``trafilatur
 with srccompare's options, as bench/clean_eval.py calls it) is scored in the same run.
 
 Each curve varies one threshold, the others at their defaults: ``retry_below_page_share``,
-``wider_below_share`` (defaults.toml [clean]) and the two overlap shares of the widening
+``wider_below_share`` (defaults.toml [clean]), the two overlap shares of the widening
 (clean/widen.py: ``run``, the share of the extraction the page's main run must hold;
-``keep``, the share the grown text must hold). Columns: F1, precision and recall of the bag
+``keep``, the share the grown text must hold) and the two of putting back headings and list
+items (clean/widen.py's SectionRule: ``min_kept``, the paragraphs the extraction kept that
+must surround them in one element; ``link_share``, the most link text they may hold). Columns: F1, precision and recall of the bag
 of words (WCXB's metric, mean over pages), leak (share of pages holding a without-snippet),
 and the shares of pages given the full pass, grown by the widening, and filled (headings and
 list items put back between paragraphs the extraction kept: clean/widen.py's with_sections).
@@ -40,7 +42,8 @@ from clean_eval import EVAL, SETS, Output, Page, half_of, page_html, score  # no
 from srccompare.clean import clean_extracted  # noqa: E402
 from srccompare.clean.extract import Extracted, html_metadata, page_passes  # noqa: E402
 from srccompare.clean.widen import (  # noqa: E402
-    KEEP_SHARE, RUN_MIN_OVERLAP, Overlaps, Passes, chosen_text, page_paragraphs, with_sections,
+    KEEP_SHARE, RUN_MIN_OVERLAP, SECTION_LINK_SHARE, SECTION_MIN_KEPT, Overlaps, Passes, SectionRule, chosen_text,
+    page_paragraphs, with_sections,
 )
 from srccompare.ingest.load import article_from_text  # noqa: E402
 from srccompare.model import LoadError, Metadata  # noqa: E402
@@ -52,6 +55,8 @@ CURVES: dict[str, tuple[float, ...]] = {
     "wider_below_share": (0.0, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8),
     "run": (0.3, 0.4, 0.5, 0.6, 0.7, 0.9),
     "keep": (0.5, 0.6, 0.7, 0.8, 0.9, 1.0),
+    "min_kept": (1, 2, 3, 4),
+    "link_share": (0.0, 0.2, 0.35, 0.5, 0.7, 1.0),
 }
 
 
@@ -113,13 +118,13 @@ class Sections:
     (a few texts a page over a whole sweep; keeping 346 trees would take gigabytes)."""
 
     def __init__(self) -> None:
-        self.done: dict[tuple[str, str], str] = {}
+        self.done: dict[tuple[str, str, SectionRule], str] = {}
 
-    def of(self, page: Page) -> Callable[[str], str]:
+    def of(self, page: Page, rule: SectionRule) -> Callable[[str], str]:
         def sections(text: str) -> str:
-            if (page.id, text) not in self.done:
-                self.done[page.id, text] = with_sections(text, page_paragraphs(load_html(page_html(page))))
-            return self.done[page.id, text]
+            if (page.id, text, rule) not in self.done:
+                self.done[page.id, text, rule] = with_sections(text, page_paragraphs(load_html(page_html(page))), rule)
+            return self.done[page.id, text, rule]
 
         return sections
 
@@ -140,7 +145,7 @@ class Cleaner:
         return self.done[page.id, text]
 
 
-def point(pages: Sequence[Page], stored: dict[str, Stored], settings: Settings, overlaps: Overlaps,
+def point(pages: Sequence[Page], stored: dict[str, Stored], settings: Settings, rules: tuple[Overlaps, SectionRule],
           clean: Cleaner, sections: Sections) -> tuple[str, float, float, float]:
     """Scores of the HTML path at one setting, with the shares of pages given the full pass and the widening."""
     outputs, full, wide, filled = {}, 0, 0, 0
@@ -150,9 +155,9 @@ def point(pages: Sequence[Page], stored: dict[str, Stored], settings: Settings, 
 
         def sections_of(text: str, page: Page = page) -> str:
             before.append(text)
-            return sections.of(page)(text)
+            return sections.of(page, rules[1])(text)
 
-        text = chosen_text(stored[page.id].passes(calls, sections_of), settings.clean, overlaps)
+        text = chosen_text(stored[page.id].passes(calls, sections_of), settings.clean, rules[0])
         passes = (stored[page.id].fast, stored[page.id].full)
         full += "full" in calls
         wide += bool("paragraphs" in calls and before and before[0] not in passes)
@@ -169,12 +174,14 @@ def curves(pages: Sequence[Page], stored: dict[str, Stored], settings: Settings)
     plain = score(pages, {p.id: Output(p.id, stored[p.id].trafilatura, 0.0) for p in pages})
     print(f"{'trafilatura alone':<31}{plain.f1:8.4f}{plain.precision:8.4f}{plain.recall:8.4f}{plain.leak or 0:7.1%}")
     defaults = {"retry_below_page_share": settings.clean.retry_below_page_share,
-                "wider_below_share": settings.clean.wider_below_share, "run": RUN_MIN_OVERLAP, "keep": KEEP_SHARE}
+                "wider_below_share": settings.clean.wider_below_share, "run": RUN_MIN_OVERLAP, "keep": KEEP_SHARE,
+                "min_kept": SECTION_MIN_KEPT, "link_share": SECTION_LINK_SHARE}
     for name, values in CURVES.items():
         for value in values:
-            overlaps = Overlaps(run=value if name == "run" else RUN_MIN_OVERLAP, keep=value if name == "keep" else KEEP_SHARE)
+            at = {**defaults, name: value}
+            rules = (Overlaps(run=at["run"], keep=at["keep"]), SectionRule(min_kept=int(at["min_kept"]), link_share=at["link_share"]))
             changed = replace(settings, clean=replace(settings.clean, **{name: value})) if name in settings.clean.__dataclass_fields__ else settings
-            line, full, wide, filled = point(pages, stored, changed, overlaps, clean, sections)
+            line, full, wide, filled = point(pages, stored, changed, rules, clean, sections)
             chosen = " <- default" if abs(value - defaults[name]) < 1e-9 else ""
             print(f"{name:<24}{value:7.2f}{line}{full:7.1%}{wide:7.1%}{filled:7.1%}{chosen}", flush=True)
 

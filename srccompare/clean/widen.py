@@ -58,9 +58,21 @@ HEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
 LISTS = frozenset({"ul", "ol"})
 # A heading or list item is put back only between at least this many paragraphs the extraction
 # kept in the same element, and when at most this share of its text is link text (a list of
-# links to other pages is not the article's).
+# links to other pages is not the article's). On the tune half of wcxb-dev (bench/html_thresholds.py;
+# F1, precision, recall; leak 11.3 % at every point): without the step 0.9339, 0.9398, 0.9483;
+# min_kept 2: 0.9418, 0.9393, 0.9623; 3: 0.9413; 4: 0.9401. link_share 0 (no links at all):
+# 0.9413, 0.9399, 0.9609; 0.35: 0.9417; 0.5: 0.9418; 0.7: the same; 1.0 (links too): 0.9418,
+# 0.9380, 0.9634 with 18.5 % of pages filled instead of 13 %. 0.5 keeps precision where it was.
 SECTION_MIN_KEPT = 2
 SECTION_LINK_SHARE = 0.5
+
+
+@dataclass(frozen=True)
+class SectionRule:
+    """When a heading or list item is put back (the two numbers above; bench/html_thresholds.py sweeps them)."""
+
+    min_kept: int = SECTION_MIN_KEPT
+    link_share: float = SECTION_LINK_SHARE
 
 
 @dataclass(frozen=True)
@@ -196,21 +208,21 @@ def widen(precise: str, wide: str) -> str:
     return "\n".join(lines[evidence[0] : evidence[-1] + 1])
 
 
-def with_sections(text: str, paragraphs: PageParagraphs) -> str:
+def with_sections(text: str, paragraphs: PageParagraphs, rule: SectionRule = SectionRule()) -> str:
     """The text with the headings and list items trafilatura left out from between paragraphs it
     kept: in an element holding two of those paragraphs, what lies between the first and the last
     of them is the article's (a "Pros" heading and its list between two paragraphs of a review).
     Each goes before the next kept paragraph; link lists, and items already in the text, stay out."""
     lines = text.splitlines()
     at: dict[str, int] | None = None
-    missing = _Missing(text)
+    missing = _Missing(text, rule.link_share)
     before: dict[int, list[str]] = {}
     for parent, texts in paragraphs.by_parent.items():
-        if len(texts) < SECTION_MIN_KEPT or parent is None or not any(child.tag in HEADINGS or child.tag in LISTS for child in parent):
+        if len(texts) < rule.min_kept or parent is None or not any(child.tag in HEADINGS or child.tag in LISTS for child in parent):
             continue
         if at is None:
             at = {flat(line).removeprefix("- "): index for index, line in enumerate(lines) if line.strip()}
-        for index, items in _missing_in(parent, texts, at, missing):
+        for index, items in _missing_in(parent, texts, at, missing, rule.min_kept):
             before.setdefault(index, []).extend(items)
     if not before:
         return text
@@ -218,7 +230,7 @@ def with_sections(text: str, paragraphs: PageParagraphs) -> str:
 
 
 def _missing_in(
-    parent: HtmlElement, texts: dict[HtmlElement, str], at: dict[str, int], missing: "_Missing"
+    parent: HtmlElement, texts: dict[HtmlElement, str], at: dict[str, int], missing: "_Missing", min_kept: int
 ) -> list[tuple[int, list[str]]]:
     """(index of a kept paragraph, the headings and items to put before it) within one element.
     The missing items are looked for first: most lists and headings are in the text already, and
@@ -229,7 +241,7 @@ def _missing_in(
     if not any(items for _, items in sections):
         return []
     kept = sorted((i, at[key]) for i, child in enumerate(children) if child in texts and (key := flat(texts[child])) in at)
-    if len(kept) < SECTION_MIN_KEPT:
+    if len(kept) < min_kept:
         return []
     found: dict[int, list[str]] = {}
     for i, items in sections:
@@ -243,8 +255,8 @@ class _Missing:
     """Which elements' texts the article text lacks, each text once. Compared as runs of lowercase
     words, so that a line the passes broke in two, or joined to the next, is still found."""
 
-    def __init__(self, text: str) -> None:
-        self.text, self.have = text, ""
+    def __init__(self, text: str, link_share: float) -> None:
+        self.text, self.have, self.link_share = text, "", link_share
 
     def new(self, elements: Iterable[HtmlElement], container: HtmlElement | None = None) -> list[tuple[str, str]]:
         """The texts (and their words) of ``elements`` not in the text; none when ``container``'s
@@ -254,14 +266,14 @@ class _Missing:
             self.have = _words(self.text)
         if container is not None:
             whole = flat(" ".join(container.itertext()))
-            if not whole or _link_share(container, whole) > SECTION_LINK_SHARE or _words(whole) in self.have:
+            if not whole or _link_share(container, whole) > self.link_share or _words(whole) in self.have:
                 return []
         found: list[tuple[str, str]] = []
         for element in elements:
             line = flat(" ".join(element.itertext()))
             words = _words(line)
             if words and words not in self.have and not any(words in seen for _, seen in found) \
-                    and _link_share(element, line) <= SECTION_LINK_SHARE:
+                    and _link_share(element, line) <= self.link_share:
                 found.append((line, words))  # (a nested item's text is in its parent item's)
         return found
 
