@@ -224,9 +224,14 @@ def drop_shared_furniture(results: list[CleanArticle | LoadError], settings: Cle
     drops = find_shared_furniture([a.paragraphs for a in group], sources, settings.cross_min_outlets, settings.cross_max_words)
     updated = list(results)
     for position, article, drop in zip(positions, group, drops):
-        if drop and len(drop) < len(article.paragraphs):
-            updated[position] = _without(article, drop, "shared-furniture")
+        updated[position] = without_shared_furniture(article, drop)
     return updated
+
+
+def without_shared_furniture(article: CleanArticle, drop: set[int]) -> CleanArticle:
+    """The article less the shared furniture lines ``drop`` (``find_shared_furniture``'s answer for
+    it), unless they are all it holds; the Spark engine's step too."""
+    return _without(article, drop, "shared-furniture") if drop and len(drop) < len(article.paragraphs) else article
 
 
 def _without(article: CleanArticle, drop: set[int], rule: str = "outlet-repeat") -> CleanArticle:
