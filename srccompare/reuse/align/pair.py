@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+import srccompare.reuse.numba_cache  # noqa: F401 (before numba: a writable cache for its kernels)
 import numba
 
 from srccompare.model import Passage, PassageKind
