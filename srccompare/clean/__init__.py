@@ -16,7 +16,8 @@ from dataclasses import replace
 
 from srccompare.clean.boilerplate import Mark, find_blocks, find_line_boilerplate, find_outlet_repeats
 from srccompare.clean.extract import Extracted, NoArticle, extract, outlet_from_url
-from srccompare.clean.page_text import find_page_furniture, looks_like_page
+from srccompare.clean.page_lines import find_page_lines
+from srccompare.clean.page_text import looks_like_page
 from srccompare.clean.shared_lines import find_shared_furniture
 from srccompare.clean.metadata import find_credits, find_head, parse_date, url_from_marks
 from srccompare.clean.text import normalise, split_paragraphs
@@ -107,7 +108,7 @@ def find_page_marks(article: Article, paragraphs: list[str], settings: CleanSett
     if article.kind != "text" or not looks_like_page(paragraphs, settings):
         return []
     known = {m.index: m.kind for m in find_line_boilerplate(paragraphs, rules, settings, set()) if not m.keep}
-    return find_page_furniture(paragraphs, settings, known)
+    return find_page_lines(paragraphs, settings, known)
 
 
 def find_marks(
