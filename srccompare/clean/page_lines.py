@@ -43,7 +43,7 @@ SENTENCE_END = ('.', '!', '?', '"', '”', '’', '»', '。', '！', '？', '�
 SENTENCE_BREAK = re.compile(r"[.!?][\"”’)]?\s+[\"“‘(]?[A-Z]")
 MENU_MARKS = re.compile(r"\s[|•·»›/>–—]\s|^[|•·»›>]|[|•·»›]$")
 CODE = re.compile(
-    r"[{};]\s*$|^\s*[{}\]]|\bfunction\s*\(|\bvar\s+\w+\s*=|\bwindow\.|\bdocument\.|=>|\":\s*[\"{\[\d]"
+    r"[{};]\s*$|^\s*[{}\]]|\bfunction\s*\(|\bvar\s+\w+\s*=|\b(?:window|document)\.[a-z]|=>|\":\s*[\"{\[\d]"
     r"|@media|!important|\bpx;|\breturn\s|\bconst\s+\w+\s*="
 )
 CODE_CHARS = frozenset("{}[];=<>\\$_")
@@ -254,17 +254,24 @@ def page_matrix(
 
 
 def find_page_lines(
-    paragraphs: Sequence[str], settings: CleanSettings, known: dict[int, str], model: Model | None = None
+    paragraphs: Sequence[str], settings: CleanSettings, known: dict[int, str], apart: frozenset[int] = frozenset(),
+    model: Model | None = None,
 ) -> list[Mark]:
     """Marks for the paragraphs of a page's text that do not read as its article, in their place;
     a second copy of the article's text (the page step's repeats) goes too. ``known``: the
-    paragraphs the line rules remove, with their kind."""
+    paragraphs the line rules remove, with their kind; ``apart``: those (a page's scripts) left
+    out of the page as the classifier sees it (code would pass for long paragraphs)."""
     model = model or load_model()
-    features, furniture = page_matrix(paragraphs, settings, known, model.action_words)
-    keep = smooth(scores(features, model), [len(p) for p in paragraphs], model)
-    repeats = {mark.index: mark for mark in furniture if mark.rule == "page-repeat"}
+    rest = [i for i in range(len(paragraphs)) if i not in apart]
+    seen = [paragraphs[i] for i in rest]
+    position = {index: n for n, index in enumerate(rest)}
+    features, furniture = page_matrix(seen, settings, {position[i]: k for i, k in known.items() if i in position},
+                                      model.action_words)
+    keep = smooth(scores(features, model), [len(p) for p in seen], model)
+    repeats = {rest[mark.index] for mark in furniture if mark.rule == "page-repeat"}
     # Lines the line rules claim are left to them: they remove them with their own reason (and
     # record what they carry, a caption's photo credit, say).
-    gone = [i for i in range(len(paragraphs)) if not keep[i] and i not in repeats and i not in known]
-    marks = [Mark(i, "page-outside-article", "page", paragraphs[i]) for i in gone]
-    return sorted(marks + list(repeats.values()), key=lambda mark: mark.index)
+    gone = [rest[n] for n in range(len(rest)) if not keep[n] and rest[n] not in known]
+    marks = [Mark(i, "page-repeat" if i in repeats else "page-outside-article", "page", paragraphs[i]) for i in gone]
+    marks += [Mark(i, "page-repeat", "page", paragraphs[i]) for i in sorted(repeats) if i not in gone and i not in known]
+    return sorted(marks, key=lambda mark: mark.index)
