@@ -10,11 +10,15 @@ blank line. Pairs name their sides ``left_`` and ``right_`` everywhere.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 PARAGRAPH_SEPARATOR = "\n\n"
+
+# A word as reuse counts it; here, not in reuse.tokens, so that counting words imports no numba.
+TOKEN_PATTERN = re.compile(r"\w+")
 
 
 class computed_once:  # noqa: N801 (a decorator, named like functools.cached_property)

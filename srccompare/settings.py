@@ -159,6 +159,7 @@ class EngineParameters:
     chunk_pairs: int = _at_least(1)  # candidate pairs in the smallest align task
     part_rows: int = _at_least(1)  # postings a candidates task sorts
     interpret_characters: int = _at_least(0)  # a corpus this small runs in this process, its kernels interpreted
+    one_process_characters: int = _at_least(0)  # browse finds the reuse of a corpus this small in its own process
 
 
 @dataclass(frozen=True)
@@ -291,7 +292,7 @@ def load_settings(
     layers: list[tuple[str, dict[str, Any]]] = []
     if user_file is not None:
         layers.append((str(user_file), _read_toml(Path(user_file))))
-    elif default_config_path().is_file():
+    elif _has_user_file(default_config_path()):
         layers.append((str(default_config_path()), _read_toml(default_config_path())))
     if overrides:
         layers.append(("command line", overrides))
@@ -304,6 +305,16 @@ def load_settings(
 def _read_defaults() -> dict[str, Any]:
     text = resources.files("srccompare").joinpath("defaults.toml").read_text(encoding="utf-8")
     return tomllib.loads(text)
+
+
+def _has_user_file(path: Path) -> bool:
+    """Whether the user's settings file is there; a home that cannot be looked into (is_file raises
+    PermissionError there) is a settings problem with one line, not a crash."""
+    try:
+        return path.is_file()
+    except OSError as error:
+        raise SettingsError(f"{path}: cannot look for a settings file ({error.strerror or error}); "
+                            "give one with --config or set XDG_CONFIG_HOME") from None
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

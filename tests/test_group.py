@@ -3,6 +3,7 @@ from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
+from srccompare.reuse import arrays
 from srccompare.reuse.group import find_digests, group_passages, overlapping_spans
 from srccompare.model import Passage, Span
 
@@ -181,3 +182,21 @@ def test_merged_stretches_are_the_union_of_each_groups_spans_per_document(rows):
                 merged.append((a, b))
         expected += [(*key, a, b) for a, b in merged]
     assert sorted(found) == sorted(expected)
+
+
+@hsettings(deadline=None, max_examples=60)
+@given(st.integers(1, 40), st.lists(st.tuples(st.integers(0, 39), st.integers(0, 39)), max_size=80))
+def test_component_labels_same_components_by_python_and_by_scipy(count, edges):
+    """Small graphs are joined in Python (no scipy import for a two-article diff); large ones by
+    scipy. Both must put exactly the same nodes together."""
+    rows = np.array([left % count for left, _ in edges], dtype=np.int64)
+    columns = np.array([right % count for _, right in edges], dtype=np.int64)
+    by_python = arrays.component_labels(count, rows, columns)
+    limit = arrays.PYTHON_COMPONENTS_LIMIT
+    arrays.PYTHON_COMPONENTS_LIMIT = -1
+    try:
+        by_scipy = arrays.component_labels(count, rows, columns)
+    finally:
+        arrays.PYTHON_COMPONENTS_LIMIT = limit
+    assert np.array_equal(by_python[:, None] == by_python[None, :], by_scipy[:, None] == by_scipy[None, :])
+    assert sorted(set(by_python.tolist())) == list(range(len(set(by_scipy.tolist()))))

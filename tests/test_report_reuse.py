@@ -14,7 +14,8 @@ import pytest
 from srccompare.clean import clean_text
 from srccompare.report import reuse_csv, reuse_html, reuse_json, reuse_jsonl, reuse_table
 from srccompare.reuse.attribute import words_in_spans
-from srccompare.report.reuse_views import segments, side_of
+from srccompare.report.reuse_views import segments
+from srccompare.reuse.attribute import side_of
 from srccompare.reuse.pipeline import find_reuse
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import subprocess
 import sys
 import tomllib
@@ -54,7 +55,8 @@ def test_every_old_flat_reuse_key_names_its_new_place(tmp_path):
     fields = {f"reuse.{s.name}.{f.name}" for s in dataclasses.fields(load_settings().reuse)
               for f in dataclasses.fields(getattr(load_settings().reuse, s.name))}
     assert set(MOVED_REUSE_KEYS.values()) <= fields
-    later = {"reuse.engine.part_rows", "reuse.align.max_sentence_pairs", "reuse.engine.interpret_characters", "reuse.group.digest_min_stories",
+    later = {"reuse.engine.part_rows", "reuse.align.max_sentence_pairs", "reuse.engine.interpret_characters",
+             "reuse.engine.one_process_characters", "reuse.group.digest_min_stories",
              "reuse.group.digest_min_words", "reuse.attribute.high_score", "reuse.attribute.common_min_carriers",
              "reuse.attribute.common_ratio", "reuse.attribute.strong_share"}  # settings that came after the flat section
     assert len(MOVED_REUSE_KEYS) == len(fields - later)  # one a key of the flat section
@@ -127,3 +129,44 @@ def test_cli_refuses_a_bad_setting_with_one_line_and_no_output(tmp_path, command
     assert result.returncode == 2
     assert result.stdout == ""
     assert result.stderr == f"srccompare: {path}: reuse.sketch.bands must be at least 1, got 0\n"
+
+
+def test_a_home_that_cannot_be_looked_into_is_one_line_not_a_crash(tmp_path, monkeypatch, cli):
+    """``Path.is_file`` raises PermissionError under a home this user may not search (as root it never
+    does, so the error is raised as Python raises it there); --config still works."""
+    import pathlib
+
+    home = tmp_path / "home"
+    looked_for = home / ".config" / "srccompare" / "config.toml"
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv("XDG_CONFIG_HOME")
+    is_file = pathlib.Path.is_file
+
+    def refusing(path):
+        if pathlib.Path(path) == looked_for:
+            raise PermissionError(13, "Permission denied", str(path))
+        return is_file(path)
+
+    monkeypatch.setattr(pathlib.Path, "is_file", refusing)
+    seed = str(SEEDS / "000_a89f6ea31e7902d2.txt")
+    result = cli("clean", seed)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr == (f"srccompare: {looked_for}: cannot look for a settings file (Permission denied); "
+                             "give one with --config or set XDG_CONFIG_HOME\n")
+    given = config(tmp_path, "")
+    assert cli("--config", str(given), "clean", seed).returncode == 0
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may look into any directory")
+def test_an_unsearchable_home_is_one_line_for_real(tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    home.chmod(0)
+    try:
+        result = subprocess.run([sys.executable, "-m", "srccompare", "clean", str(SEEDS / "000_a89f6ea31e7902d2.txt")],
+                                capture_output=True, text=True, timeout=120,
+                                env={**os.environ, "HOME": str(home), "XDG_CONFIG_HOME": ""})
+    finally:
+        home.chmod(0o700)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.count("\n") == 1 and "cannot look for a settings file" in result.stderr

@@ -17,10 +17,9 @@ from srccompare.clean import clean_article, drop_corpus_repeats
 from srccompare.engines.base import Engine, Progress, cycle_collection_paused
 from srccompare.engines.local import LocalEngine
 from srccompare.ingest.load import InputUnit, input_units, load_inputs, load_unit
-from srccompare.model import Article, CleanArticle, Corpus, LoadError, free_id
+from srccompare.model import TOKEN_PATTERN, Article, CleanArticle, Corpus, LoadError, free_id
 from srccompare.rules import Rules, load_rules, load_screened_rules
 from srccompare.settings import Settings
-from srccompare.reuse.tokens import TOKEN_PATTERN
 
 
 

@@ -11,7 +11,6 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from srccompare.reuse.attribute import side_of
 from srccompare.model import Attribution, DocumentSummary, Passage, ReuseResult
 
 
@@ -56,6 +55,8 @@ def documents_by_reuse(result: ReuseResult) -> tuple[DocumentSummary, ...]:
 
 def segments(body: str, doc_id: str, passages: Sequence[Passage]) -> tuple[Segment, ...]:
     """The body cut where shared passages start and end; each piece names who shares it."""
+    from srccompare.reuse.attribute import side_of  # here: its module brings numba, which browse's tables do not need
+
     cuts = {0, len(body)}
     sides = []
     for passage in passages:

@@ -37,3 +37,31 @@ def first_of_runs(ordered: np.ndarray) -> np.ndarray:
     first[:1] = True
     np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
     return first
+
+
+# Up to this many edges a Python union-find is quicker than importing scipy.sparse.csgraph
+# (about 0.2 s, as it pulls in scipy.linalg): what a two-article diff's shared-word count needs.
+PYTHON_COMPONENTS_LIMIT = 5_000
+
+
+def component_labels(count: int, rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
+    """Per node 0..count-1 of the undirected graph with edges (rows[k], columns[k]): its
+    component's number, 0..components-1 (which component gets which number means nothing)."""
+    if len(rows) > PYTHON_COMPONENTS_LIMIT:
+        from scipy.sparse import coo_matrix
+        from scipy.sparse.csgraph import connected_components
+
+        graph = coo_matrix((np.ones(len(rows), dtype=np.int32), (rows, columns)), shape=(count, count)).tocsr()
+        return connected_components(graph, directed=False)[1]
+    parent = list(range(count))
+
+    def root(node: int) -> int:
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    for left, right in zip(rows.tolist(), columns.tolist()):
+        parent[root(left)] = root(right)
+    roots = np.fromiter((root(node) for node in range(count)), dtype=np.int64, count=count)
+    return np.unique(roots, return_inverse=True)[1].reshape(-1)

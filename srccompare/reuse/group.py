@@ -24,10 +24,9 @@ from collections import Counter, defaultdict
 from collections.abc import Collection, Mapping, Sequence
 
 import numpy as np
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
 from srccompare.model import Family, Passage, Span
+from srccompare.reuse.arrays import component_labels
 
 
 def passage_sides(passages: Sequence[Passage]) -> list[tuple[str, int, int]]:
@@ -100,8 +99,7 @@ def _component_ranks(count: int, first: np.ndarray, second: np.ndarray) -> np.nd
     index (spans 2i and 2i+1, one passage, are joined, and so is every (first, second) edge)."""
     rows = np.concatenate((np.arange(0, count, 2), first))
     columns = np.concatenate((np.arange(1, count, 2), second))
-    graph = coo_matrix((np.ones(len(rows), dtype=np.int32), (rows, columns)), shape=(count, count)).tocsr()
-    _, labels = connected_components(graph, directed=False)
+    labels = component_labels(count, rows, columns)
     _, smallest = np.unique(labels, return_index=True)
     rank = np.empty(len(smallest), dtype=np.int64)
     rank[np.argsort(smallest)] = np.arange(len(smallest))

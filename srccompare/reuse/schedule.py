@@ -11,7 +11,6 @@ from collections.abc import Callable, Sequence
 import srccompare.reuse.numba_cache  # noqa: F401 (before numba: a writable cache for its kernels)
 import numba
 import numpy as np
-from scipy.sparse import csr_matrix
 
 from srccompare.reuse.align.prepare import Prepared
 from srccompare.engines.base import Engine
@@ -75,7 +74,7 @@ def pairs_in_locality_order(pairs: Sequence[tuple[int, int]], documents: int, en
     loaded already).
     """
     table = np.array(pairs, dtype=np.int64).reshape(-1, 2)
-    if len(table) == 0:
+    if len(table) < 2:  # nothing to order (a two-article diff): no scipy import, no engine call
         return table
     return table[engine.map(pair_locality_order, [(table[:, 0], table[:, 1], documents)])[0]]
 
@@ -83,6 +82,8 @@ def pairs_in_locality_order(pairs: Sequence[tuple[int, int]], documents: int, en
 def pair_locality_order(task: tuple[np.ndarray, np.ndarray, int]) -> np.ndarray:
     """An order of the pairs (left[k], right[k]): by the later of their documents in
     ``locality_order``, then by the earlier."""
+    from scipy.sparse import csr_matrix  # here, not at the top: a two-article diff never needs scipy
+
     left, right, documents = task
     graph = csr_matrix((np.ones(len(left), dtype=np.int8), (left, right)), shape=(documents, documents))
     graph = (graph + graph.T).tocsr()

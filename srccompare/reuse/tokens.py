@@ -31,11 +31,9 @@ import numba
 import numpy as np
 from blake3 import blake3
 
-from srccompare.model import PARAGRAPH_SEPARATOR
+from srccompare.model import PARAGRAPH_SEPARATOR, TOKEN_PATTERN
 from srccompare.reuse.arrays import distinct
 from srccompare.reuse.interpreted import kernel_to_call
-
-TOKEN_PATTERN = re.compile(r"\w+")
 
 # Character classes as bit flags in one lookup table over code points, so that
 # the kernel classifies a character with one load (codes beyond the table are

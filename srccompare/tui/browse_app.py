@@ -9,7 +9,7 @@ from textual.app import App
 from srccompare.model import LoadError
 from srccompare.settings import Settings
 from srccompare.tui.messages import CorpusFailed
-from srccompare.tui.browse_data import Processed
+from srccompare.tui.browse_data import BrowseJob, Processed
 from srccompare.tui.screens.browse import BrowseScreen, Progress
 
 
@@ -24,7 +24,7 @@ class BrowseApp(App[None]):
     # Textual does not load the CSS_PATH of a default screen (get_default_screen), only of pushed ones.
     CSS_PATH = "browse.tcss"
 
-    def __init__(self, job: Callable[[Progress], Processed], settings: Settings) -> None:
+    def __init__(self, job: Callable[[Progress], Processed] | BrowseJob, settings: Settings) -> None:
         super().__init__()
         self.job = job
         self.settings = settings

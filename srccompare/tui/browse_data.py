@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
-from srccompare.model import Attribution, CleanArticle, DocumentSummary, LoadError, PairSummary, ReuseResult
+from srccompare.model import Attribution, CleanArticle, Corpus, DocumentSummary, LoadError, PairSummary, ReuseResult
 from srccompare.display.names import article_name, source_name
 from srccompare.tui.widgets.record_table import Column
 
@@ -32,6 +32,16 @@ class Processed:
     result: ReuseResult
     errors: tuple[LoadError, ...] = ()
     inputs: int = 0  # inputs read, failed ones included (0: not counted)
+
+
+@dataclass(frozen=True)
+class BrowseJob:
+    """The browse screen's work in two steps, so the articles show while their reuse is found:
+    ``read`` gives the read and cleaned corpus, ``find`` its reuse (both run in the worker thread,
+    progress(step, done, total) as they go)."""
+
+    read: Callable[[Callable[[str, int, int], None]], Corpus]
+    find: Callable[[Corpus, Callable[[str, int, int], None]], Processed]
 
 
 class NothingToBrowse(Exception):
@@ -73,6 +83,23 @@ class BrowseData:
     pair_right: np.ndarray
     pair_kinds: np.ndarray  # by pair rank: its kind's index in PAIR_KINDS
     haystacks: list[str] = field(default_factory=list, repr=False)  # what search looks in, made on the first search
+    pending: bool = False  # the articles only: their reuse is still being found
+
+    @classmethod
+    def reading(cls, corpus: Corpus) -> BrowseData:
+        """The articles of a corpus whose reuse is not found yet: names and outlets, no pairs
+        (documents in id order, as the reuse will number them)."""
+        articles = tuple(sorted(corpus.articles, key=lambda article: article.id))
+        documents = tuple(DocumentSummary(a.id, a.source, a.metadata.outlet, a.metadata.title, a.metadata.date, 0, 0, None)
+                          for a in articles)
+        import numpy as np  # (not reuse_views, which brings numba: the articles show before it is loaded)
+
+        processed = Processed(articles, ReuseResult(documents, (), (), (), ()), corpus.errors, corpus.inputs)
+        none = np.zeros(0, np.int64)
+        return cls(processed, documents, (), {}, (), _outlet_counts(documents),
+                   {d.doc_id: article_name(d.title, d.source, d.doc_id) for d in documents},
+                   {d.doc_id: n for n, d in enumerate(documents)}, {a.id: a for a in articles}, none, none, none,
+                   pending=True)
 
     @classmethod
     def build(cls, corpus: Processed) -> BrowseData:
@@ -84,13 +111,8 @@ class BrowseData:
         result = corpus.result
         documents = result.documents
         number = {d.doc_id: n for n, d in enumerate(documents)}
-        counts: dict[str, int] = {}
-        for document in documents:
-            if document.outlet:
-                counts[document.outlet] = counts.get(document.outlet, 0) + 1
         return cls(
-            corpus, documents, result.pairs, attributions_by_doc(result), agencies_of(result),
-            tuple(sorted(counts.items(), key=lambda item: (-item[1], item[0]))),
+            corpus, documents, result.pairs, attributions_by_doc(result), agencies_of(result), _outlet_counts(documents),
             {d.doc_id: article_name(d.title, d.source, d.doc_id) for d in documents}, number,
             {article.id: article for article in corpus.articles},
             np.fromiter((number[p.left_id] for p in result.pairs), np.int64, len(result.pairs)),
@@ -149,6 +171,15 @@ class BrowseData:
         return np.flatnonzero(passes).tolist(), np.flatnonzero(keep).tolist()
 
 
+def _outlet_counts(documents: Sequence[DocumentSummary]) -> tuple[tuple[str, int], ...]:
+    """(outlet, articles), most articles first."""
+    counts: dict[str, int] = {}
+    for document in documents:
+        if document.outlet:
+            counts[document.outlet] = counts.get(document.outlet, 0) + 1
+    return tuple(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+
+
 def pair_kind(pair: PairSummary) -> str:
     """"reporting", "quote" or "mixed": the kind of most of the pair's shared words."""
     mixed = pair.words - pair.reporting_words - pair.quote_words
@@ -168,11 +199,14 @@ ARTICLE_COLUMNS = (
 
 
 def article_cells(data: BrowseData) -> Callable[[int], Sequence[Text]]:
-    from srccompare.report.reuse_views import reused_share
-
     def cells(n: int) -> Sequence[Text]:
         document = data.documents[n]
         partner = document.top_partner
+        if data.pending:  # what the reuse will tell is not known yet
+            return Text(document.outlet or "-"), Text(data.names[document.doc_id]), *(Text("…") for _ in range(4))
+        # here, not above: reuse_views brings numba, which the articles do not wait for
+        from srccompare.report.reuse_views import reused_share
+
         return (
             Text(document.outlet or "-"),
             Text(data.names[document.doc_id]),
@@ -186,15 +220,16 @@ def article_cells(data: BrowseData) -> Callable[[int], Sequence[Text]]:
 
 
 def article_sort_key(data: BrowseData) -> Callable[[str], Callable[[int], Any]]:
-    from srccompare.report.reuse_views import reused_share
-
     def key(column: str) -> Callable[[int], Any]:
         documents = data.documents
+        if column == "reused":
+            from srccompare.report.reuse_views import reused_share  # (numba: only when asked, see above)
+
+            return lambda n: (reused_share(documents[n]), documents[n].reused_words)
         keys: dict[str, Callable[[int], Any]] = {
             "outlet": lambda n: (documents[n].outlet or "\uffff").casefold(),
             "article": lambda n: data.names[documents[n].doc_id].casefold(),
             "words": lambda n: documents[n].words,
-            "reused": lambda n: (reused_share(documents[n]), documents[n].reused_words),
             "agencies": lambda n: ", ".join(a.agency for a in data.attributions.get(documents[n].doc_id, ())) or "\uffff",
             "partner": lambda n: data.label(documents[n].top_partner).casefold() if documents[n].top_partner else "\uffff",
         }

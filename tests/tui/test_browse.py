@@ -9,14 +9,14 @@ import pytest
 from textual.worker import WorkerFailed
 
 from conftest import SEEDS
-from srccompare.reuse.attribute import count_words
 from srccompare.cli.browse import find_in
 from srccompare.ingest.corpus import load_corpus
-from srccompare.model import Attribution, CleanArticle, Credit, Evidence, Metadata, Passage, ReuseResult
+from srccompare.model import Attribution, Credit, Evidence, ReuseResult
 from srccompare.reuse.summary import summarise, summarise_pairs
 from srccompare.tui.browse_app import BrowseApp
 from srccompare.tui.screens.browse import BrowseScreen, Processed
 from srccompare.tui.widgets.record_table import RecordTable
+from tui_harness import QUOTE, STORY, article, loaded, passage
 
 
 @pytest.fixture(scope="module")
@@ -28,17 +28,6 @@ def seeds_corpus(settings) -> Processed:
 @pytest.fixture
 def seeds_app(seeds_corpus, settings) -> BrowseApp:
     return BrowseApp(lambda progress: seeds_corpus, settings)
-
-
-async def loaded(pilot) -> BrowseScreen:
-    await pilot.app.workers.wait_for_complete()
-    screen = pilot.app.screen
-    for _ in range(100):  # the worker's SUCCESS reaches the screen as a message, a moment after it ends
-        await pilot.pause()
-        if screen.data is not None:
-            break
-    assert isinstance(screen, BrowseScreen) and screen.data is not None
-    return screen
 
 
 def article_ids(screen: BrowseScreen) -> list[str]:
@@ -133,29 +122,15 @@ def test_a_failing_job_is_reported_not_raised(settings):
 
 # --- the look ------------------------------------------------------------------------------------
 
-STORY = ("Thousands of protesters marched through Minsk on Sunday demanding the resignation of "
-         "President Alexander Lukashenko after a disputed election.")
-QUOTE = '"We will not stop until there are new and fair elections," said one marcher, a teacher.'
-
-
-def _article(doc_id: str, outlet: str, paragraphs: tuple[str, ...], credits: tuple[Credit, ...] = ()) -> CleanArticle:
-    return CleanArticle(doc_id, f"{doc_id}.txt", "text", Metadata(outlet=outlet, credits=credits), paragraphs)
-
-
-def _passage(left: CleanArticle, right: CleanArticle, text: str, kind: str, quote_share: float) -> Passage:
-    ls, rs = left.body.index(text), right.body.index(text)
-    return Passage(left.id, ls, ls + len(text), right.id, rs, rs + len(text), 1.0, count_words(text), quote_share, kind)
-
-
 def fixed_corpus() -> Processed:
     """Three articles and a hand-built result, so the snapshot shows the screen, not the tuning of the day."""
-    wire = _article("wire-afp", "AFP [wire]", (STORY, QUOTE), (Credit("AFP", "byline", "By AFP"),))
-    daily = _article("daily-1", "The [bold]Daily[/bold]", ("Our reporter adds context here.", STORY, QUOTE))
-    weekly = _article("weekly-7", "Weekly", (QUOTE, "Something only the weekly wrote about the march."))
+    wire = article("wire-afp", "AFP [wire]", None, (STORY, QUOTE), (Credit("AFP", "byline", "By AFP"),), folder="")
+    daily = article("daily-1", "The [bold]Daily[/bold]", None, ("Our reporter adds context here.", STORY, QUOTE), folder="")
+    weekly = article("weekly-7", "Weekly", None, (QUOTE, "Something only the weekly wrote about the march."), folder="")
     passages = (
-        _passage(daily, wire, STORY, "reporting", 0.0),
-        _passage(daily, wire, QUOTE, "quote", 1.0),
-        _passage(weekly, wire, QUOTE, "quote", 1.0),
+        passage(daily, wire, STORY, "reporting"),
+        passage(daily, wire, QUOTE, "quote"),
+        passage(weekly, wire, QUOTE, "quote"),
     )
     articles = (daily, weekly, wire)
     attributions = (

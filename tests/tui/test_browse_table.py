@@ -7,33 +7,12 @@ about the screen rather than the tuning of the day; the row-cap test builds 4,00
 from __future__ import annotations
 
 import asyncio
-import io
 
-from rich.console import Console
-
-from srccompare.reuse.attribute import count_words
-from srccompare.model import Attribution, CleanArticle, Credit, LoadError, Metadata, Passage, ReuseResult
+from srccompare.model import Attribution, Credit, LoadError, ReuseResult
 from srccompare.reuse.summary import summarise, summarise_pairs
 from srccompare.tui.browse_app import BrowseApp
 from srccompare.tui.screens.browse import BrowseScreen, Processed
-
-STORY = ("Thousands of protesters marched through Minsk on Sunday demanding the resignation of "
-         "President Alexander Lukashenko after a disputed election.")
-QUOTE = '"We will not stop until there are new and fair elections," said one marcher, a teacher.'
-FLAGS = ("Demonstrators waved the red-and-white flags of the opposition and called on Lukashenko to step down "
-         "after he claimed a sixth term.")
-
-
-def article(doc_id: str, outlet: str | None, title: str | None, paragraphs: tuple[str, ...],
-            credits: tuple[Credit, ...] = ()) -> CleanArticle:
-    return CleanArticle(doc_id, f"corpus/{doc_id}.txt", "text", Metadata(title=title, outlet=outlet, credits=credits),
-                        paragraphs)
-
-
-def passage(left: CleanArticle, right: CleanArticle, text: str, kind: str) -> Passage:
-    ls, rs = left.body.index(text), right.body.index(text)
-    quote_share = 1.0 if kind == "quote" else 0.0
-    return Passage(left.id, ls, ls + len(text), right.id, rs, rs + len(text), 1.0, count_words(text), quote_share, kind)
+from tui_harness import FLAGS, QUOTE, STORY, article, loaded, passage, rendered
 
 
 def newsroom() -> Processed:
@@ -65,24 +44,11 @@ def newsroom() -> Processed:
 
 def plain(static) -> str:
     """What a Static holding a Rich renderable shows, as text."""
-    console = Console(width=200, file=io.StringIO(), record=True)
-    console.print(static.content)
-    return console.export_text()
+    return rendered(static.content)
 
 
 def app_of(corpus: Processed, settings) -> BrowseApp:
     return BrowseApp(lambda progress: corpus, settings)
-
-
-async def loaded(pilot) -> BrowseScreen:
-    await pilot.app.workers.wait_for_complete()
-    screen = pilot.app.screen
-    for _ in range(100):  # the worker's SUCCESS reaches the screen as a message, a moment after it ends
-        await pilot.pause()
-        if screen.data is not None:
-            break
-    assert isinstance(screen, BrowseScreen) and screen.data is not None
-    return screen
 
 
 def ids(screen: BrowseScreen) -> list[str]:

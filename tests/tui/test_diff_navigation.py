@@ -5,11 +5,9 @@ Esc closes panels, and the palette lists Quit once."""
 from __future__ import annotations
 
 import dataclasses
-import io
 from pathlib import Path
 
 import pytest
-from rich.console import Console
 
 from srccompare.model import CleanArticle
 from srccompare.report.diff_segments import passage_rows, side_paragraphs
@@ -18,7 +16,7 @@ from srccompare.diff.shared import compare
 from srccompare.tui.app import DiffApp
 from srccompare.tui.screens.help import HelpScreen
 from srccompare.tui.widgets.header import DiffHeader
-from srccompare.tui.widgets.rows import AlignedRows
+from tui_harness import aligned, rendered
 
 SETTINGS = load_settings()
 FLAGS = "waving the red-and-white flags of the opposition and calling on Lukashenko to"
@@ -31,21 +29,8 @@ def moscow(seeds: dict[str, CleanArticle]):
     return left, right, compare(left, right, SETTINGS)
 
 
-async def shown(app, pilot) -> AlignedRows:
-    """The rows once aligned and the shared words counted (they arrive as messages after the worker ends)."""
-    await app.workers.wait_for_complete()
-    for _ in range(400):  # up to 20 s: counting starts a moment after the rows show, and loads numba
-        await pilot.pause(0.05)
-        result = getattr(app.screen, "result", None)
-        if result is not None and result.shared is not None:
-            break
-    return app.screen.query_one(AlignedRows)
-
-
 def header_text(app) -> str:
-    console = Console(file=io.StringIO(), width=200)
-    console.print(app.screen.query_one(DiffHeader).render())
-    return console.file.getvalue()
+    return rendered(app.screen.query_one(DiffHeader).render())
 
 
 @pytest.mark.asyncio
@@ -53,7 +38,7 @@ async def test_a_pair_opens_on_its_first_shared_passage(moscow) -> None:
     left, right, result = moscow
     app = DiffApp(left, right, SETTINGS)  # aligned and counted in the worker, as srccompare diff does
     async with app.run_test(size=(100, 30)) as pilot:
-        rows = await shown(app, pilot)
+        rows = await aligned(app, pilot)
         first = min(passage_rows(rows.result))
         assert first > 0 and rows.cursor_row == first  # not row 1
         row = rows.result.rows[first]
@@ -67,7 +52,7 @@ async def test_a_pair_opens_on_its_first_shared_passage(moscow) -> None:
 async def test_brackets_walk_the_shared_passages(moscow) -> None:
     app = DiffApp(moscow[0], moscow[1], SETTINGS, moscow[2])
     async with app.run_test(size=(100, 30)) as pilot:
-        rows = await shown(app, pilot)
+        rows = await aligned(app, pilot)
         targets = sorted(set(passage_rows(rows.result)))
         seen = [rows.cursor_row]
         for _ in range(len(targets) + 1):
@@ -93,7 +78,7 @@ async def test_shared_runs_inside_a_changed_paragraph_are_marked_shared(moscow) 
 async def test_toggles_show_their_state_in_the_footer(moscow) -> None:
     app = DiffApp(moscow[0], moscow[1], SETTINGS, moscow[2])
     async with app.run_test(size=(100, 30)) as pilot:
-        await shown(app, pilot)
+        await aligned(app, pilot)
 
         def described(key: str) -> str:
             return next(b.description for _, b in app.screen._bindings if b.key == key)
@@ -108,14 +93,11 @@ async def test_toggles_show_their_state_in_the_footer(moscow) -> None:
 async def test_question_mark_shows_every_symbol_and_escape_closes(moscow) -> None:
     app = DiffApp(moscow[0], moscow[1], SETTINGS, moscow[2])
     async with app.run_test(size=(100, 30)) as pilot:
-        await shown(app, pilot)
+        await aligned(app, pilot)
         diff_screen = app.screen
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
-        console = Console(file=io.StringIO(), width=200)
-        for part in ("#help-keys", "#help-legend"):
-            console.print(app.screen.query_one(part).content)
-        text = console.file.getvalue()
+        text = "".join(rendered(app.screen.query_one(part).content) for part in ("#help-keys", "#help-legend"))
         for symbol in ("◀", "▶", "≠", "↕", "▌", "✂", "≈", "⋯", "↳", "Next shared passage", "removed"):
             assert symbol in text, symbol
         await pilot.press("escape")
@@ -126,7 +108,7 @@ async def test_question_mark_shows_every_symbol_and_escape_closes(moscow) -> Non
 async def test_escape_closes_the_keys_panel(moscow) -> None:
     app = DiffApp(moscow[0], moscow[1], SETTINGS, moscow[2])
     async with app.run_test(size=(100, 30)) as pilot:
-        await shown(app, pilot)
+        await aligned(app, pilot)
         app.action_show_help_panel()
         await pilot.pause()
         assert app.screen.query("HelpPanel")
@@ -139,7 +121,7 @@ async def test_escape_closes_the_keys_panel(moscow) -> None:
 async def test_the_palette_lists_quit_once(moscow) -> None:
     app = DiffApp(moscow[0], moscow[1], SETTINGS, moscow[2])
     async with app.run_test(size=(100, 30)) as pilot:
-        await shown(app, pilot)
+        await aligned(app, pilot)
         await pilot.press("ctrl+p", *"quit")
         await pilot.pause(0.5)
         from textual.command import CommandList

@@ -1,9 +1,6 @@
 from __future__ import annotations
 
-import io
-
 import pytest
-from rich.console import Console
 from textual.app import App
 from textual.screen import Screen
 from textual.widgets import Static
@@ -14,6 +11,7 @@ from srccompare.tui.app import DiffApp
 from srccompare.tui.screens.diff import DiffScreen
 from srccompare.tui.widgets.header import DiffHeader
 from srccompare.tui.widgets.rows import AlignedRows
+from tui_harness import aligned, rendered
 
 SETTINGS = load_settings()
 pytestmark = pytest.mark.asyncio
@@ -31,17 +29,6 @@ def pair(seeds: dict[str, CleanArticle]) -> tuple[CleanArticle, CleanArticle]:
     del paragraphs[19]
     right = CleanArticle("edited", "<edited>", "text", Metadata(outlet="Edited Daily", title="A copy"), tuple(paragraphs))
     return left, right
-
-
-async def aligned(app: App, pilot) -> AlignedRows:
-    """The rows once aligned and the shared words counted (they arrive as messages after the worker ends)."""
-    await app.workers.wait_for_complete()
-    for _ in range(400):  # up to 20 s: counting starts a moment after the rows show, and loads numba
-        await pilot.pause(0.05)
-        result = getattr(app.screen, "result", None)
-        if result is not None and result.shared is not None:
-            break
-    return app.screen.query_one(AlignedRows)
 
 
 def status_under_cursor(rows: AlignedRows) -> str:
@@ -138,9 +125,7 @@ async def test_article_text_is_never_markup() -> None:
         text = "".join(rows.item_lines(0))
         assert "[bold]x[/bold]" in text and "[link=http://evil.example]y[/link]" in text
         assert "\u241b[31mred\u241b[0m" in text and "\x1b" not in text
-        console = Console(width=160, file=io.StringIO(), record=True)
-        console.print(app.screen.query_one(DiffHeader).render())
-        assert "[red]T[/red]" in console.export_text()
+        assert "[red]T[/red]" in rendered(app.screen.query_one(DiffHeader).render(), width=160)
 
 
 class Browser(App[None]):
@@ -200,8 +185,6 @@ async def test_header_shows_both_urls(pair) -> None:
     app = DiffApp(left, fetched, SETTINGS)
     async with app.run_test(size=(200, 30)) as pilot:
         await aligned(app, pilot)
-        console = Console(file=io.StringIO(), width=200)
-        console.print(app.screen.query_one(DiffHeader).render())
-        shown = console.file.getvalue()
+        shown = rendered(app.screen.query_one(DiffHeader).render())
     assert "https://www.themoscowtimes.com/2020/08/18/eu-chief-michel" in shown
     assert "https://example.org/news/copy" in shown

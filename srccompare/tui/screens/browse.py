@@ -28,8 +28,9 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from srccompare.display.names import fitted
 from srccompare.settings import Settings
-from srccompare.tui.browse_data import (ARTICLE_COLUMNS, PAIR_COLUMNS, PAIR_KINDS, BrowseData, Filters, NothingToBrowse, Processed,
-                                        article_cells, article_sort_key, pair_cells, pair_sort_key)
+from srccompare.tui.browse_data import (ARTICLE_COLUMNS, PAIR_COLUMNS, PAIR_KINDS, BrowseData, BrowseJob, Filters,
+                                        NothingToBrowse, Processed, article_cells, article_sort_key, pair_cells,
+                                        pair_sort_key)
 from srccompare.tui.messages import CorpusFailed
 from srccompare.tui.screens.browse_text import LEGEND, article_detail, pair_detail, status_line
 from srccompare.tui.widgets.record_table import RecordTable
@@ -83,7 +84,8 @@ class BrowseCommands(Provider):
 
 
 class BrowseScreen(Screen):
-    """Articles (top) and pairs (bottom) of a corpus, processed by ``job`` in a worker thread."""
+    """Articles (top) and pairs (bottom) of a corpus, processed by ``job`` in a worker thread: a BrowseJob
+    shows the articles once read, while their reuse is found; a plain callable shows all at once."""
 
     CSS_PATH = "../browse.tcss"
     COMMANDS = {BrowseCommands}
@@ -104,7 +106,7 @@ class BrowseScreen(Screen):
 
     filters: reactive[Filters] = reactive(Filters, init=False)
 
-    def __init__(self, job: Callable[[Progress], Processed], settings: Settings) -> None:
+    def __init__(self, job: Callable[[Progress], Processed] | BrowseJob, settings: Settings) -> None:
         super().__init__()
         self.job = job
         self.settings = settings
@@ -136,9 +138,18 @@ class BrowseScreen(Screen):
 
     def _process(self) -> BrowseData:
         """Runs in a thread: the job, then the tables' data; progress goes to the UI thread."""
-        corpus = self.job(self._progress_from_thread)
+        job = self.job
+        if isinstance(job, BrowseJob):
+            corpus = job.read(self._progress_from_thread)
+            early = BrowseData.reading(corpus)
+            if get_current_worker().is_cancelled:
+                raise InterruptedError("browse cancelled")
+            self.app.call_from_thread(self._articles_read, early)
+            processed = job.find(corpus, self._progress_from_thread)
+        else:
+            processed = job(self._progress_from_thread)
         self._progress_from_thread("pairs", 0, 1)
-        return BrowseData.build(corpus)
+        return BrowseData.build(processed)
 
     def _progress_from_thread(self, step: str, done: int, total: int) -> None:
         if get_current_worker().is_cancelled:
@@ -149,7 +160,8 @@ class BrowseScreen(Screen):
             self.app.call_from_thread(self._show_progress, step, done, total)
 
     def _show_progress(self, step: str, done: int, total: int) -> None:
-        self.query_one("#browse-step", Label).update(Text(STEP_NAMES.get(step, step)))
+        name = STEP_NAMES.get(step, step)
+        self.query_one("#browse-step", Label).update(Text(f"Computing shared passages: {name}" if self.data else name))
         self.query_one("#browse-bar", ProgressBar).update(total=total, progress=done)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -166,17 +178,35 @@ class BrowseScreen(Screen):
             self.notify(visible(str(error)), title="Cannot process the corpus", severity="error", timeout=30, markup=False)
             self.app.post_message(CorpusFailed(f"{type(error).__name__}: {error}"))
 
+    def _articles_read(self, data: BrowseData) -> None:
+        """The articles, by name, while their reuse is found (the progress bar stays)."""
+        self.data = data
+        self.app.processed = data.corpus  # type: ignore[attr-defined]
+        self.query_one("#browse-step", Label).update(Text("Computing shared passages"))
+        self.query_one("#browse-status", Static).display = True
+        articles, pairs = self.tables()
+        articles.set_source(article_cells(data), article_sort_key(data), "article")
+        pairs.set_source(pair_cells(data), pair_sort_key(data))
+        self._show_failures()
+        self.refill()
+        articles.focus()
+
     def _loaded(self, data: BrowseData) -> None:
+        early = self.data
         self.data = data
         self.app.processed = data.corpus  # type: ignore[attr-defined]
         self.query_one("#browse-progress").display = False
         self.query_one("#browse-status", Static).display = True
         articles, pairs = self.tables()
-        articles.set_source(article_cells(data), article_sort_key(data), "reused", descending=True)
+        # most reused first, unless a sort was chosen while the reuse was being found
+        chosen = early is not None and (articles.sort_column, articles.descending) != ("article", False)
+        order = (articles.sort_column, articles.descending) if chosen else ("reused", True)
+        articles.set_source(article_cells(data), article_sort_key(data), *order)
         pairs.set_source(pair_cells(data), pair_sort_key(data), "words", descending=True)
         self._show_failures()
         self.refill()
-        articles.focus()
+        if early is None or self.focused is None:
+            articles.focus()
 
     def _show_failures(self) -> None:
         errors = self.data.corpus.errors if self.data else ()

@@ -37,7 +37,11 @@ def status_line(data: BrowseData, filters: Filters, articles: int, pairs: int, w
         text.append(f"{name} ")
         text.append(fitted(value, 20) if value else "all", style="bold" if value else "")
     failed = len(data.corpus.errors)
-    text.append(f" │ {articles:,}/{len(data.documents):,} articles · {pairs:,}/{len(data.pairs):,} pairs")
+    text.append(f" │ {articles:,}/{len(data.documents):,} articles · ")
+    if data.pending:
+        text.append("computing shared passages…", style="italic")
+    else:
+        text.append(f"{pairs:,}/{len(data.pairs):,} pairs")
     if failed:
         text.append(f" · {failed} failed (e)", style="bold")
     if filters.query:
@@ -54,7 +58,9 @@ def article_detail(data: BrowseData, doc_id: str) -> Text:
     """Why an article has its agencies: the credit's words, or the articles its copy is shared with."""
     text = Text(data.label(doc_id), style="bold")
     attributions = data.attributions.get(doc_id, ())
-    if not attributions:
+    if data.pending:
+        text.append(": its agencies and partners come with the shared passages, being computed")
+    elif not attributions:
         text.append(": no agency credited or inferred")
     for attribution in attributions:
         text.append("  ")
