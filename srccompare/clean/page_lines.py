@@ -106,9 +106,8 @@ def own_features(paragraph: str, stops: frozenset[str] | None, action_words: fro
     words = WORD.findall(paragraph)
     chars = len(paragraph) + 2 * len(DENSE_SCRIPT.findall(paragraph))
     n = max(len(words), 1)
-    lowered = [w.lower() for w in words]
-    density = sum(w in stops for w in lowered) / n if stops is not None else 0.0
-    letters = [c for c in paragraph if c.isalpha()]
+    density = sum(map(stops.__contains__, map(str.lower, words))) / n if stops is not None else 0.0
+    letters = sum(map(str.isalpha, paragraph))
     stripped = paragraph.rstrip()
     sentences = len(SENTENCE_BREAK.findall(paragraph)) + stripped.endswith(SENTENCE_END)
     capitalised = sum(w[0].isupper() for w in words) / n
@@ -122,12 +121,12 @@ def own_features(paragraph: str, stops: frozenset[str] | None, action_words: fro
         float(stripped.endswith(":")),
         math.log1p(sentences),
         capitalised,
-        sum(c.isupper() for c in letters) / max(len(letters), 1),
-        sum(c.isdigit() for c in paragraph) / max(len(paragraph), 1),
+        sum(map(str.isupper, paragraph)) / max(letters, 1),
+        sum(map(str.isdigit, paragraph)) / max(len(paragraph), 1),
         min(sum(map(len, words)) / n, 15.0) / 15.0,
         float(bool(MENU_MARKS.search(paragraph))),
         float(bool(CODE.search(paragraph))),
-        sum(c in CODE_CHARS for c in paragraph) / max(len(paragraph), 1),
+        sum(map(CODE_CHARS.__contains__, paragraph)) / max(len(paragraph), 1),
         float(bool(URL.search(paragraph))),
         float(bool(BULLET.match(paragraph))),
         float(bool(DATE_OR_TIME.search(paragraph))),
@@ -138,7 +137,7 @@ def own_features(paragraph: str, stops: frozenset[str] | None, action_words: fro
         float(chars >= PROSE_CHARS and (stops is None or density >= PROSE_DENSITY)),
         float(chars < 70),
         float(len(words) >= 2 and capitalised >= 0.8 and not stripped.endswith(SENTENCE_END)),
-        float(bool(lowered) and lowered[0] in action_words),
+        float(bool(words) and words[0].lower() in action_words),
         float(stripped.endswith("?")),
         float(stripped.endswith("!")),
         float(chars < 25),
