@@ -6,7 +6,8 @@
 Data: the ``tune`` half of each set (bench/clean_eval.py's split by a hash of the page id),
 each page rendered to plain text by every renderer given (cached by clean_eval.py). Only
 pages the cleaner treats as a whole page's text (``looks_like_page``) are used: the
-classifier sees no others.
+classifier sees no others. (The cleaner leaves a page's script lines out of the page it
+judges; the renderers leave scripts out, so the pages here hold none.)
 
 A paragraph's label is whether its words are the article's: at least half of its
 word 3-grams (a whole-line match for lines under three words) occur in the ground
@@ -202,6 +203,19 @@ def print_curve(title: str, rows: list[tuple[float, ...]]) -> None:
         print(f"{threshold:10.2f}{short:7.2f}{precision:7.3f}{recall:7.3f}{f1:7.3f}{leak:7.1%}")
 
 
+def print_renderers(tune: list[PageData], held: list[PageData], model: Model, best: tuple[float, float],
+                    args: argparse.Namespace) -> None:
+    """The chosen point's figures for each set, renderer and half."""
+    for renderer in args.renderers.split(","):
+        for set_name in args.sets.split(","):
+            for half, group in (("tune", tune), ("held-out", held)):
+                chosen = [p for p in group if p.key.startswith(f"{set_name}/{renderer}/")]
+                if chosen:
+                    (_, _, precision, recall, f1, leak), = curve(chosen, model, [best], args.band)
+                    print(f"{set_name:<12}{renderer:<11}{half:<9} prec {precision:.3f} recall {recall:.3f} F1 {f1:.3f} "
+                          f"leak {leak:6.1%} ({len(chosen)} pages)")
+
+
 def toml_text(model: Model, notes: list[str]) -> str:
     def floats(values: np.ndarray) -> str:
         return "[" + ", ".join(f"{v:.6g}" for v in values) + "]"
@@ -260,17 +274,13 @@ def main(argv: list[str] | None = None) -> int:
                     curve(group, model, [(float(t), best[1]) for t in THRESHOLDS], args.band))
         print_curve(f"{name}: over the short threshold, threshold {best[0]}",
                     curve(group, model, [(best[0], float(u)) for u in SHORT_THRESHOLDS], args.band))
-    for renderer in renderers:
-        for set_name in args.sets.split(","):
-            for half, group in (("tune", tune), ("held-out", held)):
-                chosen = [p for p in group if p.key.startswith(f"{set_name}/{renderer}/")]
-                if chosen:
-                    (_, _, precision, recall, f1, leak), = curve(chosen, model, [best], args.band)
-                    print(f"{set_name:<12}{renderer:<11}{half:<9} prec {precision:.3f} recall {recall:.3f} F1 {f1:.3f} "
-                          f"leak {leak:6.1%} ({len(chosen)} pages)")
+    print_renderers(tune, held, model, best, args)
     if args.write:
         chosen_model = with_point(model, best[0], best[1], args.band)
-        command = " ".join(["bench/fit_page_lines.py", *(argv if argv is not None else sys.argv[1:])])
+        given = list(argv if argv is not None else sys.argv[1:])
+        if "--pages" in given:  # a cache of the features, not part of the fit
+            del given[given.index("--pages") : given.index("--pages") + 2]
+        command = " ".join(["bench/fit_page_lines.py", *given])
         notes = [f"Written by {command}",
                  f"(renderers {args.renderers}, sets {args.sets}); fitted on the tune halves ({len(tune)} page texts).",
                  f"The point: threshold {best[0]} (paragraphs of short_chars or more), short_threshold {best[1]}",
