@@ -47,6 +47,7 @@ class LimitSettings:
 class CleanSettings:
     recall: bool
     retry_below_words: int = _at_least(0)
+    retry_below_page_share: float = _share()
     wider_below_share: float = _share()
     promo_max_words: int = _at_least(0)
     caption_max_words: int = _at_least(0)

@@ -4,18 +4,27 @@ from __future__ import annotations
 
 import html
 import re
+from copy import copy
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 from urllib.parse import urlsplit
 
 import trafilatura
-from trafilatura.utils import load_html
+from htmldate import find_date
 from lxml import etree
+from lxml.html import HtmlElement
+from trafilatura.baseline import baseline
+from trafilatura.htmlprocessing import prune_unwanted_nodes
+from trafilatura.metadata import (
+    examine_meta, extract_meta_json, extract_sitename, extract_title, extract_url,
+)
+from trafilatura.settings import Document
+from trafilatura.utils import load_html
+from trafilatura.xpaths import REMOVE_COMMENTS_AND_LISTS_XPATH
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from srccompare.clean.widen import needs_wider, paragraph_words, widen, word_count
+from srccompare.clean.widen import grown, needs_full_pass, needs_wider, paragraph_words, word_count
 from srccompare.model import Article, Metadata
 from srccompare.rules import Rules
 from srccompare.settings import CleanSettings
@@ -61,63 +70,98 @@ def unescape_entities(text: str) -> str:
 
 
 def extract_html(html: str, url: str | None, settings: CleanSettings, rules: Rules) -> Extracted | NoArticle:
-    """trafilatura with comments off and deduplication off.
+    """trafilatura with comments off and deduplication off, on a page parsed once.
 
     Deduplication would drop paragraphs seen before in the same run: exactly
-    the shared wire passages srccompare is looking for. A precision-leaning
-    extraction that holds only a small part of the page's paragraph text (or
-    fewer than ``retry_below_words`` words) has most likely kept a notice, a
-    teaser or a few sections of a long article; trafilatura's balanced pass
-    then runs too and its paragraphs are judged on evidence (clean/widen.py).
+    the shared wire passages srccompare is looking for. The passes and when
+    each runs are in clean/widen.py; the metadata is read from the same tree.
     """
     try:
         tree = load_html(html)
-        if settings.recall:
-            document = _bare_extraction(tree, url, "recall")
-        else:
-            document = _bare_extraction(tree, url, "precision")
-            precise = document.text if document is not None else ""
-            if needs_wider(word_count(precise), paragraph_words(tree), settings.wider_below_share, settings.retry_below_words):
-                balanced = _bare_extraction(tree, url, "balanced", with_metadata=False)
-                if balanced is not None and word_count(balanced.text) > word_count(precise):
-                    document = _with_text(document, balanced, widen(precise or "", balanced.text or ""))
+        if tree is None:
+            return NoArticle("no article text found in the page")
+        text = _article_text(tree, url, settings)
+        if not (text or "").strip():
+            return NoArticle("no article text found in the page")
+        page = _page_metadata(tree, url)
     except (ValueError, RecursionError, etree.LxmlError) as error:
         # Pathological markup (thousands of nested levels, broken encodings) is a bad page, not a crash.
         return NoArticle(f"HTML could not be parsed ({type(error).__name__})")
-    if document is None or not (document.text or "").strip():
-        return NoArticle("no article text found in the page")
     metadata = Metadata(
-        title=document.title or None,
-        date=document.date or None,
-        url=document.url or url,
-        outlet=_outlet_of(document.sitename, document.url or url, rules),
-        byline=document.author or None,
+        title=page.title or None,
+        date=page.date or None,
+        url=page.url or url,
+        outlet=_outlet_of(page.sitename, page.url or url, rules),
+        byline=page.author or None,
     )
-    return Extracted(document.text, metadata, one_paragraph_per_line=True)
+    return Extracted(text, metadata, one_paragraph_per_line=True)
 
 
-def _bare_extraction(tree: Any, url: str | None, lean: str, with_metadata: bool = True) -> Any:
-    if tree is None:
-        return None
-    return trafilatura.bare_extraction(
-        tree,
+def _article_text(tree: HtmlElement, url: str | None, settings: CleanSettings) -> str:
+    """The fast balanced pass; the full one when it looks short against the page; the page's main
+    run of prose judged on evidence when even that holds a small part of the page's paragraphs."""
+    if settings.recall:
+        return _extraction_text(tree, url, "recall", fast=False)
+    text = _extraction_text(tree, url, "balanced", fast=True)
+    if needs_full_pass(text, tree, settings):
+        full = _extraction_text(tree, url, "balanced", fast=False)
+        text = full if word_count(full) > word_count(text) else text
+    if text and needs_wider(word_count(text), paragraph_words(tree), settings.wider_below_share, settings.retry_below_words):
+        text = grown(text, baseline(_without_comments(tree))[1], settings)
+    return text
+
+
+def _without_comments(tree: HtmlElement) -> HtmlElement:
+    """A copy of the page without its comment sections (by trafilatura's own patterns): the
+    baseline reads whole <article> elements, and a blog's comments are often inside one."""
+    return prune_unwanted_nodes(copy(tree), REMOVE_COMMENTS_AND_LISTS_XPATH)
+
+
+def _extraction_text(tree: HtmlElement, url: str | None, lean: str, fast: bool) -> str:
+    document = trafilatura.bare_extraction(
+        tree,  # trafilatura works on its own copy: one parse serves every pass
         url=url,
+        fast=fast,
         include_comments=False,
         deduplicate=False,
         favor_precision=lean == "precision",
         favor_recall=lean == "recall",
         include_tables=True,
         include_images=False,
-        with_metadata=with_metadata,
+        with_metadata=False,
     )
+    return (document.text or "") if document is not None else ""
 
 
-def _with_text(document: Any, wider: Any, text: str) -> Any:
-    """The precision pass's document (its metadata) with the widened text; the wider pass's
-    document when the precision pass found nothing."""
-    target = document if document is not None else wider
-    target.text = text
-    return target
+def _page_metadata(tree: HtmlElement, url: str | None) -> Document:
+    """Title, date, URL, site name and author from the page's meta tags, JSON-LD and <title>, with
+    trafilatura's readers in the order its extract_metadata takes them. Left out, for speed (each
+    about a quarter of an extraction on the pages it runs on): its search of the body's markup for
+    an author when the head names none (the byline is only shown, never used to attribute; find_head
+    still reads a "By ..." line of the text), htmldate's search of the whole text for a date (a date
+    line at the top is still read), and categories, tags and licence (never used here)."""
+    page = examine_meta(tree)
+    if page.author and " " not in page.author:
+        page.author = None  # a lone word ("admin") is not a name (trafilatura's own rule)
+    try:
+        page = extract_meta_json(tree, page)
+    except Exception:  # noqa: BLE001 (trafilatura guards this call the same way: malformed JSON-LD)
+        pass
+    page.title = page.title or extract_title(tree)
+    page.url = page.url or extract_url(tree, url)
+    page.date = find_date(tree, url=page.url, original_date=True, extensive_search=False)
+    page.sitename = _site_name(page.sitename or extract_sitename(tree), page.url)
+    page.clean_and_trim()
+    return page
+
+
+def _site_name(name: str | None, url: str | None) -> str | None:
+    """As trafilatura names a site: without a leading @, capitalised unless a domain; the URL's host without one."""
+    if name:
+        name = name.lstrip("@")
+        return name.title() if name and "." not in name and not name[0].isupper() else name
+    found = re.match(r"https?://(?:www\.|w[0-9]+\.)?([^/]+)", url or "")
+    return found.group(1) if found else None
 
 
 def _outlet_of(sitename: str | None, url: str | None, rules: Rules) -> str | None:
