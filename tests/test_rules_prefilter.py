@@ -106,8 +106,9 @@ MADE_UP = [
     r"^(?!ab)\w+",
     r"x(?<!ka)b|(?=zz)",
     r"\Afoo|(?-i:Kx)",
+    r"\b(?:ab|cd)\s*=|foo\s*\{|^x",  # alternatives needing two things each (Prefilter.alternatives)
 ]
-PIECES = ["ab", "cd", "a", "b", "c", "x", "z", "foo", "bar", "baz", "AP", "reuters", "REUTERS", "ka", "K", "Kx",
+PIECES = ["=", "{", "ab", "cd", "a", "b", "c", "x", "z", "foo", "bar", "baz", "AP", "reuters", "REUTERS", "ka", "K", "Kx",
           "•", "-", "\n", " ", "İ", "ı", "ſ", "\u212a"]
 
 
@@ -115,6 +116,17 @@ PIECES = ["ab", "cd", "a", "b", "c", "x", "z", "foo", "bar", "baz", "AP", "reute
 @given(st.lists(st.sampled_from(PIECES), max_size=6).map("".join), st.sampled_from(MADE_UP))
 def test_made_up_patterns_find_the_same(text, source):
     same_match(re.compile(source, re.IGNORECASE), text)
+
+
+def test_an_alternation_is_searched_only_where_some_alternative_has_all_it_needs():
+    # (no opening common to the alternatives: the regex parser would take it out of the alternation)
+    pattern = re.compile(r"(?:var|let)\s+\w+\s*=|function\s*\(", re.IGNORECASE)
+    cheap = prefilter_of(pattern)
+    prose = "Let the council decide (he said) on various letters."
+    assert any(string in fold(prose) for string in cheap.required)  # its best strings alone would let it try
+    assert cheap.search(re.compile(""), prose, fold(prose)) is None  # (a pattern matching anything: not tried)
+    for code in ("var x = 1", "function (a) {"):
+        assert cheap.search(pattern, code, fold(code))
 
 
 def test_fold_maps_what_the_engine_matches_to_ascii_onto_it():

@@ -6,8 +6,8 @@ import re
 import subprocess
 import sys
 
-from srccompare.rules import load_rules, load_screened_rules, stored
-from srccompare.rules.prefilter import derive_prefilter, known_prefilters
+from srccompare.rules import load_rules, load_screened_rules, prefilter, stored
+from srccompare.rules.prefilter import Prefilter, derive_prefilter, known_prefilters
 
 
 def test_stored_prefilters_are_the_derived_ones(tmp_path):
@@ -50,20 +50,31 @@ def test_a_new_process_takes_the_stored_prefilters_and_derives_none(tmp_path):
 
 def test_a_damaged_or_foreign_file_is_ignored(tmp_path):
     path = tmp_path / "prefilters.json"
-    good = {"key": ["abc", 34, 12, 16], "prefilter": {"required": ["abc"], "floating": None, "anchored": False, "prefixes": None, "first": None}}
+    good = {
+        "key": ["abc", 34, 12, 16],
+        "prefilter": {"required": ["abc"], "floating": None, "anchored": False, "prefixes": None, "first": None,
+                      "alternatives": [[["="], ["let", "var"]], [["abc"]]]},
+    }
+    version = stored.FORMAT
+    older = {**good, "prefilter": {k: v for k, v in good["prefilter"].items() if k != "alternatives"}}
     for content in (
         b"\x00\xff binary",
         b"",
         b"[1, 2]",
         json.dumps({"format": 99, "answers": [good]}).encode(),
-        json.dumps({"format": 1, "answers": [{**good, "key": ["abc", "34", 12, 16]}]}).encode(),
-        json.dumps({"format": 1, "answers": [{**good, "prefilter": {**good["prefilter"], "required": "abc"}}]}).encode(),
-        json.dumps({"format": 1, "answers": [{**good, "prefilter": {**good["prefilter"], "anchored": 1}}]}).encode(),
+        json.dumps({"format": 1, "answers": [older]}).encode(),  # written before the alternatives
+        json.dumps({"format": version, "answers": [{**good, "key": ["abc", "34", 12, 16]}]}).encode(),
+        json.dumps({"format": version, "answers": [{**good, "prefilter": {**good["prefilter"], "required": "abc"}}]}).encode(),
+        json.dumps({"format": version, "answers": [{**good, "prefilter": {**good["prefilter"], "anchored": 1}}]}).encode(),
+        json.dumps({"format": version, "answers": [{**good, "prefilter": {**good["prefilter"], "alternatives": [["="]]}}]}).encode(),
     ):
         path.write_bytes(content)
         assert stored.load_stored(path) == 0
-    path.write_text(json.dumps({"format": 1, "answers": [good]}), encoding="utf-8")
+    path.write_text(json.dumps({"format": version, "answers": [good]}), encoding="utf-8")
     assert stored.load_stored(path) == 1
+    assert prefilter.prefilter_of(re.compile("abc", re.IGNORECASE), 12, 16) == Prefilter(
+        ("abc",), None, False, alternatives=((("=",), ("let", "var")), (("abc",),))
+    )
 
 
 def test_a_directory_that_cannot_be_written_is_no_error(tmp_path):

@@ -38,15 +38,21 @@ def find_shared_furniture(
 ) -> list[set[int]]:
     """Per article, the indexes of its short non-sentence lines that articles of ``min_sources``
     different sources carry."""
-    candidates: list[list[tuple[int, str]]] = []
+    candidates = [furniture_lines(paragraphs, max_words) for paragraphs in articles_paragraphs]
     carried_by: dict[str, set[str]] = defaultdict(set)
-    for paragraphs, source in zip(articles_paragraphs, sources):
-        found = []
-        for index, paragraph in enumerate(paragraphs):
-            if len(WORDS.findall(paragraph)) <= max_words and not is_sentence(paragraph):
-                key = fold(paragraph)
-                if key:
-                    found.append((index, key))
-                    carried_by[key].add(source)
-        candidates.append(found)
+    for found, source in zip(candidates, sources):
+        for _, key in found:
+            carried_by[key].add(source)
     return [{index for index, key in found if len(carried_by[key]) >= min_sources} for found in candidates]
+
+
+def furniture_lines(paragraphs: Sequence[str], max_words: int) -> list[tuple[int, str]]:
+    """(index, key) of an article's lines that may be shared furniture: at most ``max_words`` words,
+    not a sentence; the key (the line folded) is what other articles' lines are matched on."""
+    found = []
+    for index, paragraph in enumerate(paragraphs):
+        if len(WORDS.findall(paragraph)) <= max_words and not is_sentence(paragraph):
+            key = fold(paragraph)
+            if key:
+                found.append((index, key))
+    return found

@@ -8,7 +8,8 @@ engine (``srccompare.engines.spark_batches``), so both give the same answer:
 1. read: JSON Lines (one record a line) or Parquet, fields ``id``, ``text`` or
    ``html``, optional ``url``/``outlet``/``date``/``title``; clean in
    ``mapInPandas`` batches, then drop lines repeated across one outlet's
-   articles (``applyInPandas`` per outlet);
+   articles (``applyInPandas`` per outlet) and the short non-sentence lines
+   that articles of many outlets carry (counted by key over the corpus);
 2. sketch: sampled exact shingles and LSH band keys per document, token
    document frequencies per batch (summed by Spark into the corpus idf,
    broadcast to the aligner);
@@ -252,9 +253,23 @@ def split_cleaned(cleaned: DataFrame, settings: Settings) -> tuple[DataFrame, Da
     outlet = F.coalesce(F.get_json_object("metadata", "$.outlet"), F.lit(""))
     with_outlet = good.filter(outlet != "").groupBy(outlet.alias("outlet")).applyInPandas(
         _bound(batches.outlet_repeats_group, settings=settings), DOCS_SCHEMA)
-    docs = with_outlet.unionByName(good.filter(outlet == ""))
+    docs = without_shared_furniture(with_outlet.unionByName(good.filter(outlet == "")), settings)
     docs = docs.withColumn("body", F.array_join("paragraphs", "\n\n")).drop("paragraphs", "problem")
     return docs, errors
+
+
+def without_shared_furniture(docs: DataFrame, settings: Settings) -> DataFrame:
+    """Documents less the short non-sentence lines that articles of ``cross_min_outlets`` sources carry,
+    counted over the whole corpus (the cleaner's cross-outlet step, ``clean.drop_shared_furniture``)."""
+    outlet = F.get_json_object("metadata", "$.outlet")
+    source = F.when(F.coalesce(outlet, F.lit("")) != "", outlet).otherwise(F.concat(F.lit("\0"), F.col("id")))
+    lines = docs.select("id", source.alias("source"), "paragraphs").mapInPandas(
+        _bound(batches.furniture_line_batches, max_words=settings.clean.cross_max_words), "id string, source string, key string")
+    shared = lines.groupBy("key").agg(F.countDistinct("source").alias("sources"))
+    shared = shared.filter(F.col("sources") >= settings.clean.cross_min_outlets).select("key")
+    by_document = lines.join(shared, "key").groupBy("id").agg(F.collect_set("key").alias("shared"))
+    return docs.join(by_document, "id", "left").mapInPandas(
+        _bound(batches.shared_furniture_batches, settings=settings), DOCS_SCHEMA)
 
 
 def _check_unique_ids(docs: DataFrame) -> None:

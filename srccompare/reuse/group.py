@@ -20,7 +20,7 @@ family, ~0.3 s on arrays from the align step.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
 
 import numpy as np
@@ -192,13 +192,16 @@ def find_digests(
     for passage in passages:
         sides[passage.left_id].append((passage.left_start, passage.left_end, passage.right_id))
         sides[passage.right_id].append((passage.right_start, passage.right_end, passage.left_id))
-    stretches = {doc_id: _stretches(spans) for doc_id, spans in sides.items()
-                 if len({partner for *_, partner in spans}) >= min_stories}
+    long_stretches = {}
+    for doc_id, spans in sides.items():
+        if len({partner for *_, partner in spans}) >= min_stories:
+            long = _long_stretches(_stretches(spans), bodies.get(doc_id, ""), min_words)
+            if len(long) >= min_stories:  # (fewer: not a digest, whatever the credits)
+                long_stretches[doc_id] = long
     found: set[str] = set()
     for _ in range(DIGEST_ROUNDS):  # a digest's credit says nothing about the stories it carries: drop it, look again
         credits = {doc: agencies for doc, agencies in credited.items() if doc not in found}
-        again = {doc for doc, found_stretches in stretches.items()
-                 if _stories(found_stretches, bodies.get(doc, ""), credits, min_words) >= min_stories}
+        again = {doc for doc, long in long_stretches.items() if _stories(long, credits, min_stories) >= min_stories}
         if again == found:
             break
         found = again
@@ -208,16 +211,25 @@ def find_digests(
 DIGEST_ROUNDS = 3
 
 
-def _stories(stretches: list[tuple[int, int, set[str]]], body: str, credited: Mapping[str, Collection[str]],
-             min_words: int) -> int:
-    """How many of an article's stretches are stories of their own (see find_digests)."""
+def _long_stretches(stretches: list[tuple[int, int, set[str]]], body: str, min_words: int) -> list[set[str]]:
+    """The partners of an article's stretches of at least ``min_words`` words, most partners first."""
+    shortest = 2 * min_words - 1  # characters: n words split by whitespace take at least 2n - 1
+    return [partners for start, end, partners in sorted(stretches, key=lambda s: -len(s[2]))
+            if end - start >= shortest and len(body[start:end].split()) >= min_words]
+
+
+def _stories(long_stretches: list[set[str]], credited: Mapping[str, Collection[str]], most: int) -> int:
+    """How many of an article's long stretches (``_long_stretches``) are stories of their own (see
+    find_digests), counted up to ``most``."""
     stories: list[set[str]] = []
-    for start, end, partners in sorted(stretches, key=lambda s: -len(s[2])):
+    for partners in long_stretches:
         agencies = {agency for partner in partners for agency in credited.get(partner, ())}
-        if len(agencies) > 1 or len(body[start:end].split()) < min_words:
+        if len(agencies) > 1:
             continue
         if not any(_alike(partners, other) for other in stories):
             stories.append(partners)
+            if len(stories) == most:
+                break
     return len(stories)
 
 
@@ -229,18 +241,20 @@ def _stretches(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, set[st
     """(start, end, partners) of the stretches of an article's shared text (see find_digests): one sweep
     over the spans' ends, the partners covering each piece between two ends counted as it goes."""
     events = sorted([(start, 1, partner) for start, _, partner in spans] + [(end, -1, partner) for _, end, partner in spans])
-    active: Counter[str] = Counter()
+    active: dict[str, int] = {}  # (a dict, not a Counter: this loop is most of find_digests' time)
     stretches: list[tuple[int, int, set[str]]] = []
-    next_event = 0
-    while next_event < len(events):
+    next_event, count = 0, len(events)
+    while next_event < count:
         low = events[next_event][0]
-        while next_event < len(events) and events[next_event][0] == low:  # every span starting or ending here
+        while next_event < count and events[next_event][0] == low:  # every span starting or ending here
             _, step, partner = events[next_event]
-            active[partner] += step
-            if not active[partner]:
+            left = active.get(partner, 0) + step
+            if left:
+                active[partner] = left
+            else:
                 del active[partner]
             next_event += 1
-        if next_event == len(events) or not active:
+        if next_event == count or not active:
             continue
         high, partners = events[next_event][0], set(active)
         if stretches and stretches[-1][1] == low and _alike(partners, stretches[-1][2]):

@@ -12,7 +12,13 @@ From a pattern's parse tree this module derives a ``Prefilter``:
 - ``prefixes``: strings one of which every match of an anchored alternative
   starts with (``None`` when some anchored alternative has none);
 - ``first``: for a pattern all of whose alternatives are anchored, the
-  characters (folded) a match can start with; ``None`` when unknown.
+  characters (folded) a match can start with; ``None`` when unknown;
+- ``alternatives``: for a pattern with an unanchored alternative, per
+  top-level alternative every set of strings a match of it holds one of
+  (``required`` keeps only the best set of each): a long alternation whose
+  best strings are common words ("let", "var") but whose alternatives each
+  also need a rare character ("=", "{") is searched only where some
+  alternative has all its sets; ``None`` when that is no stronger than ``required``.
 
 When the folded paragraph holds no ``required`` string there is no match.
 When it holds no ``floating`` string, no unanchored alternative can match
@@ -63,6 +69,7 @@ class Prefilter:
     anchored: bool
     prefixes: tuple[str, ...] | None = None
     first: frozenset[str] | None = None
+    alternatives: tuple[tuple[tuple[str, ...], ...], ...] | None = None
 
     def search(self, pattern: re.Pattern[str], text: str, folded: str) -> re.Match[str] | None:
         """``pattern.search(text)``, sparing the regex where the literals prove it useless;
@@ -84,7 +91,23 @@ class Prefilter:
                 if not self.anchored or self.prefixes is not None and not folded.startswith(self.prefixes):
                     return None
                 return pattern.match(text)
+        if self.alternatives is not None and not _some_alternative_held(self.alternatives, folded):
+            return None
         return pattern.search(text)
+
+
+def _some_alternative_held(alternatives: tuple[tuple[tuple[str, ...], ...], ...], folded: str) -> bool:
+    """Whether ``folded`` holds, for some alternative, one string of each of its sets."""
+    for alternative in alternatives:
+        for strings in alternative:
+            for string in strings:
+                if string in folded:
+                    break
+            else:
+                break  # this alternative lacks a set
+        else:
+            return True
+    return False
 
 
 NO_PREFILTER = Prefilter(None, None, False)
@@ -166,8 +189,9 @@ def derive_prefilter(pattern: re.Pattern[str], most: int = MAX_STRINGS, most_pre
     alternatives = items[0][1][1] if len(items) == 1 and items[0][0] is sre.BRANCH else [items]
     anchored = [_anchored(list(alternative)) for alternative in alternatives]
     needs = [_required(list(alternative), most) for alternative in alternatives]
-    if not any(anchored):
-        return Prefilter(_usable(_union(needs), most), None, False)  # the floating test would repeat the required one
+    conjunctions = None if all(anchored) else _conjunctions([_required_sets(list(a), most) for a in alternatives])
+    if not any(anchored):  # (the floating test would repeat the required one)
+        return Prefilter(_usable(_union(needs), most), None, False, alternatives=conjunctions)
     floating = [need for need, start in zip(needs, anchored) if not start]
     prefixes = _union([_prefixes(list(a), most, most_prefixes) for a, start in zip(alternatives, anchored) if start])
     return Prefilter(
@@ -176,7 +200,28 @@ def derive_prefilter(pattern: re.Pattern[str], most: int = MAX_STRINGS, most_pre
         anchored=True,
         prefixes=_usable(prefixes, most_prefixes, _absorbed_prefixes),
         first=None if floating else _first_chars(items),
+        alternatives=conjunctions,
     )
+
+
+def _conjunctions(per_alternative: list[list[Strings]]) -> tuple[tuple[tuple[str, ...], ...], ...] | None:
+    """Prefilter.alternatives from each alternative's required sets: without the sets another set
+    of the same alternative implies, letter-free ones (rare in prose) first; None when some
+    alternative has none, or none has two (the required test says as much)."""
+    if not per_alternative or any(not sets for sets in per_alternative):
+        return None
+    kept = []
+    for sets in per_alternative:
+        distinct = list(dict.fromkeys(sets))
+        needed = [t for k, t in enumerate(distinct) if not any(_implies(s, t) and (j < k or not _implies(t, s)) for j, s in enumerate(distinct) if j != k)]
+        needed.sort(key=lambda strings: (any(c.isalnum() for s in strings for c in s), -min(map(len, strings))))
+        kept.append(tuple(tuple(sorted(strings)) for strings in needed))
+    return tuple(kept) if any(len(sets) > 1 for sets in kept) else None
+
+
+def _implies(holding: Strings, other: Strings) -> bool:
+    """Whether a text holding one of ``holding`` holds one of ``other``."""
+    return all(any(t in s for t in other) for s in holding)
 
 
 def _usable(strings: Strings | None, most: int, absorb: Callable[[Strings], Strings] | None = None) -> tuple[str, ...] | None:
@@ -257,6 +302,14 @@ def _anchored(items: list[Any]) -> bool:
 
 def _required(items: list[Any], most: int) -> Strings | None:
     """The best set of strings one of which every match of the sequence holds, or None."""
+    usable = _required_sets(items, most)
+    if not usable:
+        return None
+    return max(usable, key=lambda c: (min(SELECTIVE_CHARS, *map(len, c)), -len(c), min(map(len, c))))
+
+
+def _required_sets(items: list[Any], most: int) -> list[Strings]:
+    """Every set of at most ``most`` strings found one of which every match of the sequence holds."""
     candidates: list[Strings] = []
     run: Strings = frozenset({""})  # the fixed strings the items since the last unfixed one match
     for op, av in items:
@@ -270,10 +323,7 @@ def _required(items: list[Any], most: int) -> Strings | None:
         run = frozenset(a + b for a in run for b in exact) if len(run) * len(exact) <= most else exact
         candidates.append(run)  # every stage of a run is required: short ones are fewer strings
     usable = [_absorbed(c) for c in candidates if "" not in c]
-    usable = [c for c in usable if len(c) <= most]
-    if not usable:
-        return None
-    return max(usable, key=lambda c: (min(SELECTIVE_CHARS, *map(len, c)), -len(c), min(map(len, c))))
+    return [c for c in usable if len(c) <= most]
 
 
 def _required_of(op: Any, av: Any, most: int) -> Strings | None:

@@ -59,6 +59,11 @@ class RuleTests(NamedTuple):
     masks: np.ndarray  # (checks, 3, words): the strings of its prefix, required and floating tests
     has: np.ndarray  # (checks, 5): which tests exist (columns FIRST ... ANCHORED_ONLY)
     anchored: np.ndarray  # per check: every alternative anchored at the start
+    # Prefilter.alternatives: check k's are alternative_starts[k] .. alternative_starts[k + 1], alternative a's
+    # sets of strings (bit sets, as masks) set_masks[set_starts[a] : set_starts[a + 1]]
+    alternative_starts: np.ndarray
+    set_starts: np.ndarray
+    set_masks: np.ndarray  # (sets, words)
 
 
 @dataclass(frozen=True, eq=False)
@@ -114,7 +119,10 @@ def build_screen(
     # where the rule's own had to give up on a long alternation, but may choose other strings.
     rules = (*lines, *credits, *blocks)
     checks = [own for _, own in rules] + [prefilter_of(pattern, MOST_STRINGS, MOST_STRINGS) for pattern, _ in rules]
-    strings = sorted({s for c in checks for group in (c.prefixes, c.required, c.floating) if group for s in group})
+    strings = sorted(
+        {s for c in checks for group in (c.prefixes, c.required, c.floating) if group for s in group}
+        | {s for c in checks for alternative in c.alternatives or () for group in alternative for s in group}
+    )
     number = {string: k for k, string in enumerate(strings)}
     words = max(1, -(-len(strings) // 64))
     # Per rule, its string tests as bit sets over the strings (has: whether the test exists at all).
@@ -136,7 +144,21 @@ def build_screen(
     anchored = np.array([check.anchored for check in checks], dtype=np.bool_)
     first_codes = np.array([ord(char) for char in first_chars], dtype=np.int64)
     automaton = _automaton([string.encode("utf-8", "surrogatepass") for string in strings])
-    return Screen(len(lines), len(credits), automaton, RuleTests(first_codes, first_ok, masks, has, anchored))
+    tests = RuleTests(first_codes, first_ok, masks, has, anchored, *_alternative_tests(checks, number, words))
+    return Screen(len(lines), len(credits), automaton, tests)
+
+
+def _alternative_tests(checks: Sequence[Prefilter], number: dict[str, int], words: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """RuleTests' alternative_starts, set_starts and set_masks (see there) for ``checks``."""
+    alternatives = [check.alternatives or () for check in checks]
+    sets = [group for found in alternatives for alternative in found for group in alternative]
+    set_masks = np.zeros((len(sets), words), dtype=np.uint64)
+    for row, group in enumerate(sets):
+        for string in group:
+            set_masks[row, number[string] // 64] |= np.uint64(1 << (number[string] % 64))
+    alternative_starts = np.fromiter(accumulate(map(len, alternatives), initial=0), np.int64, len(checks) + 1)
+    set_starts = np.fromiter(accumulate((len(a) for found in alternatives for a in found), initial=0), np.int64)
+    return alternative_starts, set_starts, set_masks
 
 
 def _automaton(strings: list[bytes]) -> Automaton:
@@ -245,12 +267,33 @@ def _passing(text, offsets, lines, credits, automaton, tests):
                     allowed = False
                 if not allowed:
                     break
+                if tests.alternative_starts[check] < tests.alternative_starts[check + 1] and not _holds_alternative(found, check, tests):
+                    allowed = False  # no alternative of the pattern has all it needs
+                    break
             if allowed:
                 kind = 0 if c < lines else 1 if c < lines + credits else 2
                 positions[count] = c - (0 if kind == 0 else lines if kind == 1 else lines + credits)
                 count += 1
                 ends[k, kind:] += 1
     return positions[:count], ends
+
+
+@numba.njit(cache=True)
+def _holds_alternative(found, check, tests):
+    """Whether the strings ``found`` (a bit set) hold, for one of check's alternatives, one string of each of its sets."""
+    set_masks = tests.set_masks
+    for alternative in range(tests.alternative_starts[check], tests.alternative_starts[check + 1]):
+        every = True
+        for row in range(tests.set_starts[alternative], tests.set_starts[alternative + 1]):
+            held = False
+            for w in range(set_masks.shape[1]):
+                held |= (found[w] & set_masks[row, w]) != 0
+            if not held:
+                every = False
+                break
+        if every:
+            return True
+    return False
 
 
 @numba.njit(cache=True)

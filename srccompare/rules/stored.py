@@ -26,7 +26,7 @@ from srccompare.rules import prefilter
 from srccompare.rules.prefilter import Prefilter
 from srccompare.settings import cache_directory
 
-FORMAT = 1
+FORMAT = 2  # 2: with Prefilter.alternatives
 MOST_ENTRIES = 4096  # a file holds the answers for this many patterns at most (user rule files add theirs)
 
 _on_disk: set[tuple[str, int, int, int]] = set()  # the keys the file held when this process read it
@@ -86,6 +86,7 @@ def _plain(found: Prefilter) -> dict[str, Any]:
         "anchored": found.anchored,
         "prefixes": found.prefixes,
         "first": None if found.first is None else sorted(found.first),
+        "alternatives": found.alternatives,
     }
 
 
@@ -98,14 +99,23 @@ def _key(value: Any) -> tuple[str, int, int, int]:
 
 def _prefilter(value: dict[str, Any]) -> Prefilter:
     def strings(field: str) -> tuple[str, ...] | None:
-        found = value[field]
-        if found is None:
-            return None
-        if not isinstance(found, list) or not all(isinstance(s, str) for s in found):
-            raise TypeError(field)
-        return tuple(found)
+        return None if value[field] is None else _strings(value[field], field)
 
     if type(value["anchored"]) is not bool:
         raise TypeError("anchored")
     first = strings("first")
-    return Prefilter(strings("required"), strings("floating"), value["anchored"], strings("prefixes"), None if first is None else frozenset(first))
+    alternatives = value["alternatives"]
+    if alternatives is not None:
+        if not isinstance(alternatives, list) or not all(isinstance(sets, list) for sets in alternatives):
+            raise TypeError("alternatives")
+        alternatives = tuple(tuple(_strings(strings, "alternatives") for strings in sets) for sets in alternatives)
+    return Prefilter(
+        strings("required"), strings("floating"), value["anchored"], strings("prefixes"), None if first is None else frozenset(first),
+        alternatives,
+    )
+
+
+def _strings(found: Any, field: str) -> tuple[str, ...]:
+    if not isinstance(found, list) or not all(isinstance(s, str) for s in found):
+        raise TypeError(field)
+    return tuple(found)

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+import srccompare.reuse.numba_cache  # noqa: F401 (before numba: a writable cache for its kernels)
+import numba
+
 from srccompare.model import Passage, PassageKind
 from srccompare.reuse.tokens import Tokens
 from srccompare.reuse.interpreted import kernel_to_call
 from srccompare.settings import AlignParameters
 from srccompare.reuse.align.extend import passage_boxes
-from srccompare.reuse.align.prepare import Prepared, Weights, prepare
+from srccompare.reuse.align.prepare import DocumentArrays, Prepared, Weights, prepare
 
 
 def align_pair(left: Tokens, right: Tokens, weights: Weights, params: AlignParameters) -> list[Passage]:
@@ -47,7 +50,7 @@ def aligned_with_tokens(left: Prepared, right: Prepared, params: AlignParameters
         sentences, params.max_repeat, params.ngram, params.sentence_similarity, params.min_sentence_words,
         params.max_gap, params.min_words, params.min_seed_share, params.min_similarity, params.merge_gap,
     )
-    boxes, similarities = kernel_to_call(passage_boxes)(left.arrays, right.arrays, kernel)
+    boxes, similarities = kernel_to_call(_passage_boxes_of)(*left.arrays, *right.arrays, *kernel)
     if len(boxes) == 0:
         return []
     found = [
@@ -55,6 +58,18 @@ def aligned_with_tokens(left: Prepared, right: Prepared, params: AlignParameters
         for box, similarity in zip(boxes.tolist(), similarities.tolist())
     ]
     return sorted(found, key=lambda item: (item[0].left_start, item[0].right_start))
+
+
+# The kernel below slices its arguments at literal places (numba slices a tuple only at constants).
+if (len(DocumentArrays._fields), len(KernelParameters._fields)) != (19, 10):
+    raise TypeError("DocumentArrays or KernelParameters changed: update _passage_boxes_of's slices")
+
+
+@numba.njit(cache=True)
+def _passage_boxes_of(*arguments):
+    """``passage_boxes`` of the two DocumentArrays' fields and the KernelParameters' given one by one:
+    numba types a call's arrays in half the time when they are not inside NamedTuples (~5 us a pair)."""
+    return passage_boxes(DocumentArrays(*arguments[0:19]), DocumentArrays(*arguments[19:38]), KernelParameters(*arguments[38:48]))
 
 
 def _passage(box: list[int], similarity: float, left: Tokens, right: Tokens, params: AlignParameters) -> Passage:
