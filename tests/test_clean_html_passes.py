@@ -165,3 +165,12 @@ def test_a_list_of_links_between_kept_paragraphs_stays_out():
         "The council voted on Tuesday to close the old bridge for a year of repairs.",
         "What changes for drivers", "Buses take the ring road from Monday.",
         "Engineers said the steel had corroded faster than the last inspection had found."]
+
+
+def test_a_heading_is_missing_when_its_words_are_only_part_of_longer_words_in_the_text():
+    tree = fromstring(
+        "<html><body><div><p>The prospects for the new phone are good, its makers say.</p><h3>Pros</h3>"
+        "<p>The battery lasts two days and the screen is bright in sunlight.</p></div></body></html>")
+    text = ("The prospects for the new phone are good, its makers say.\n"
+            "The battery lasts two days and the screen is bright in sunlight.")
+    assert with_sections(text, page_paragraphs(tree)).splitlines()[1] == "Pros"

@@ -256,32 +256,36 @@ class _Missing:
     words, so that a line the passes broke in two, or joined to the next, is still found."""
 
     def __init__(self, text: str, link_share: float) -> None:
-        self.text, self.have, self.link_share = text, "", link_share
+        self.text, self.have, self.link_share = text, "", link_share  # have: " word word ... "
 
     def new(self, elements: Iterable[HtmlElement], container: HtmlElement | None = None) -> list[tuple[str, str]]:
         """The texts (and their words) of ``elements`` not in the text; none when ``container``'s
         whole text is (a list the extraction kept is its items one a line, the same run of words)
         or is mostly links (a menu, a list of other posts)."""
         if not self.have:
-            self.have = _words(self.text)
+            self.have = f" {_words(self.text)} "
         if container is not None:
             whole = flat(" ".join(container.itertext()))
-            if not whole or _link_share(container, whole) > self.link_share or _words(whole) in self.have:
+            if not whole or _link_share(container, whole) > self.link_share or self.holds(_words(whole)):
                 return []
         found: list[tuple[str, str]] = []
         for element in elements:
             line = flat(" ".join(element.itertext()))
             words = _words(line)
-            if words and words not in self.have and not any(words in seen for _, seen in found) \
+            if words and not self.holds(words) and not any(f" {words} " in f" {seen} " for _, seen in found) \
                     and _link_share(element, line) <= self.link_share:
                 found.append((line, words))  # (a nested item's text is in its parent item's)
         return found
 
     def taken(self, items: list[tuple[str, str]]) -> list[str]:
         """The items' lines, now part of the text (each is put back once)."""
-        lines = [line for line, words in items if words not in self.have]
-        self.have += "".join("\n" + words for _, words in items)
+        lines = [line for line, words in items if not self.holds(words)]
+        self.have += "".join(f"{words} " for _, words in items)
         return lines
+
+    def holds(self, words: str) -> bool:
+        """Whether the text has these words in a run (whole words: "pros" is not in "prospects")."""
+        return f" {words} " in self.have
 
 
 def _words(text: str) -> str:
