@@ -16,7 +16,8 @@ from dataclasses import replace
 
 from srccompare.clean.boilerplate import Mark, find_blocks, find_line_boilerplate, find_outlet_repeats
 from srccompare.clean.extract import Extracted, NoArticle, extract, outlet_from_url
-from srccompare.clean.page_text import find_page_furniture, looks_like_page
+from srccompare.clean.page_lines import find_page_lines
+from srccompare.clean.page_text import looks_like_page
 from srccompare.clean.shared_lines import find_shared_furniture
 from srccompare.clean.metadata import find_credits, find_head, parse_date, url_from_marks
 from srccompare.clean.text import normalise, split_paragraphs
@@ -29,6 +30,8 @@ from srccompare.display.visible import visible, visible_metadata
 # Rounds of cleaning at most; one more round than needed is enough in practice (see clean_extracted).
 MAX_ROUNDS = 3
 LONE = re.compile(r"\s*(?:\d{1,3}|[^\w\s]{1,3})\s*\Z")
+# Line rules whose lines the page step leaves out of the page it judges (a page's code).
+SCRIPT_RULES = frozenset({"code-script"})
 BYLINE_NAMES = re.compile(r"^by\s+(?P<names>.+?)\s*,?\s+(?:for|of|from|at|with|\|)\s+\S", re.I)
 
 __all__ = ["clean_article", "clean_articles", "clean_text", "normalise", "split_paragraphs"]
@@ -106,8 +109,9 @@ def find_page_marks(article: Article, paragraphs: list[str], settings: CleanSett
     """A plain text that is a whole page's text (menus, link lists, comments) is cut to its article."""
     if article.kind != "text" or not looks_like_page(paragraphs, settings):
         return []
-    known = {m.index: m.kind for m in find_line_boilerplate(paragraphs, rules, settings, set()) if not m.keep}
-    return find_page_furniture(paragraphs, settings, known)
+    marks = [m for m in find_line_boilerplate(paragraphs, rules, settings, set()) if not m.keep]
+    scripts = frozenset(m.index for m in marks if m.rule in SCRIPT_RULES)
+    return find_page_lines(paragraphs, settings, {m.index: m.kind for m in marks}, scripts)
 
 
 def find_marks(

@@ -88,7 +88,7 @@ def find_line_boilerplate(
         if not positions:
             continue  # (with the rules' screen, most paragraphs: then their words go uncounted)
         words = word_count(paragraph)
-        if words > LONGEST_BOILERPLATE_WORDS:
+        if words > LONGEST_BOILERPLATE_WORDS and not any(_for_long(rules.lines[p]) for p in positions):
             continue  # no rule removes anything from a paragraph this long; spare the regexes
         for position in positions:
             rule = rules.lines[position]
@@ -110,6 +110,11 @@ def find_line_boilerplate(
                 marks.append(mark)
                 break
     return marks + _caption_duplicates(paragraphs, marks, taken)
+
+
+def _for_long(rule: LineRule) -> bool:
+    """A rule for paragraphs of any length (a page's script, one line of thousands of "words")."""
+    return rule.max_words is not None and rule.max_words > LONGEST_BOILERPLATE_WORDS
 
 
 def _word_limit(rule: LineRule, settings: CleanSettings) -> int:

@@ -39,6 +39,7 @@ WORD_CLASSES = bytes(
     for code in range(256)
 )
 WORD_CLASS_ERRORS = "srccompare.word-classes"
+LIST_ITEM = re.compile(r"(?:[-*+•–·▪]|\d{1,3}[.)])\s")  # a bullet or a number opening a list item
 CACHED_CHARS = 5000  # word counts of texts up to this long are remembered (see word_count)
 
 
@@ -132,8 +133,38 @@ def split_paragraphs(text: str, *, one_per_line: bool = False) -> list[str]:
         lines = [line for line in block.split("\n") if line.strip()]
         if _is_hard_wrapped(lines):
             paragraphs.append(" ".join(lines))
+        elif len(lines) > 2 and _is_wrapped_run(lines):
+            paragraphs.extend(_unwrapped(lines))
         else:
             paragraphs.extend(lines)
+    return paragraphs
+
+
+def _is_wrapped_run(lines: list[str]) -> bool:
+    """Several hard-wrapped paragraphs with no blank line between them (a text-mode browser's dump,
+    ``lynx -dump``): lines of at most 100 characters, most of them within 75% of the longest."""
+    longest = max(len(line) for line in lines)
+    if longest > 100 or longest < 40:
+        return False
+    return sum(len(line) >= 0.75 * longest for line in lines[:-1]) >= 0.6 * (len(lines) - 1)
+
+
+def _unwrapped(lines: list[str]) -> list[str]:
+    """The paragraphs of a wrapped run: a line shorter than 75% of the longest ends one; a list
+    bullet starts one."""
+    longest = max(len(line) for line in lines)
+    paragraphs: list[str] = []
+    current: list[str] = []
+    for line in lines:
+        if current and LIST_ITEM.match(line):
+            paragraphs.append(" ".join(current))
+            current = []
+        current.append(line)
+        if len(line) < 0.75 * longest:
+            paragraphs.append(" ".join(current))
+            current = []
+    if current:
+        paragraphs.append(" ".join(current))
     return paragraphs
 
 

@@ -63,4 +63,9 @@ async def aligned(app, pilot):
         result = getattr(app.screen, "result", None)
         if result is not None and result.shared is not None:
             break
+    # The count's landing relayouts and may scroll on the next layout: let that run too (a loaded
+    # machine otherwise catches the cursor moved but the view not yet scrolled).
+    await pilot.pause(0.1)
+    await pilot.wait_for_scheduled_animations()
+    await pilot.pause()
     return app.screen.query_one(AlignedRows)

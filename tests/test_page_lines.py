@@ -1,0 +1,204 @@
+"""The page-line classifier (srccompare/clean/page_lines.py) on real page text.
+
+Pages: fixtures/wcxb/0031.w3m.txt (WCXB page 0031, abc7ny.com, rendered by w3m; CC BY 4.0,
+see fixtures/wcxb/README.md) and fixtures/web/ap-tories-twitter.html (ScrapingHub
+benchmark, MIT, see fixtures/web/README.md) as a naive scraper's text: lxml's
+``text_content()``, which keeps the page's scripts.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+
+import lxml.html
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
+
+from conftest import FIXTURES
+from srccompare.clean import clean_text
+from srccompare.clean.page_lines import FEATURES, OWN, load_model, model_from, own_features, smooth
+from srccompare.clean.page_text import stop_words_for
+from srccompare.clean.text import normalise, split_paragraphs
+
+WCXB = json.loads((FIXTURES / "wcxb" / "ground-truth.json").read_text(encoding="utf-8"))
+PAGE = (FIXTURES / "wcxb" / "0031.w3m.txt").read_text(encoding="utf-8")
+TOKEN = re.compile(r"\w+")
+MODEL = load_model()
+
+
+def bag_scores(truth: str, text: str) -> tuple[float, float]:
+    """Precision and recall of the bag of lowercase words (WCXB's measure)."""
+    true, predicted = Counter(TOKEN.findall(truth.lower())), Counter(TOKEN.findall(text.lower()))
+    common = sum((true & predicted).values())
+    return common / max(sum(predicted.values()), 1), common / max(sum(true.values()), 1)
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text.lower()).strip()
+
+
+def feature(line: str, name: str) -> float:
+    stops = stop_words_for(PAGE, 0.1)
+    return own_features(line, stops, MODEL.action_words)[OWN.index(name)]
+
+
+def paragraph(start: str) -> str:
+    return next(p for p in split_paragraphs(normalise(PAGE)) if p.startswith(start))
+
+
+def test_features_of_real_lines():
+    """Lines of the abc7ny page: a paragraph of reporting, a footer link, a call to action, a
+    tag of the related-topics list; a BBC page's link line (fixtures/scrapinghub, MIT)."""
+    prose = paragraph("In August, Eyewitness News met with a customer")
+    assert prose.endswith("move day.")  # w3m's hard-wrapped lines, joined into the paragraph
+    assert feature(prose, "prose") == 1.0 and feature(prose, "sentence_end") == 1.0
+    assert feature(prose, "stop_density") >= 0.3 and feature(prose, "short") == 0.0
+    footer = paragraph("Do Not Sell or Share My Personal Information")
+    assert feature(footer, "short") == 1.0 and feature(footer, "sentence_end") == 0.0
+    assert feature(footer, "title_case_line") == 1.0 and feature(prose, "title_case_line") == 0.0
+    call = paragraph("SHARE YOUR STORY")
+    assert feature(call, "action_start") == 1.0 and feature(call, "upper") == 1.0
+    assert feature(prose, "action_start") == 0.0 and feature(prose, "upper") < 0.1
+    tag = paragraph("• FAIRFIELD, NJ")
+    assert feature(tag, "bullet") == 1.0 and feature(prose, "bullet") == 0.0
+    bbc = (FIXTURES / "scrapinghub" / "bbc-newsbeat-taylor-swift.page.txt").read_text(encoding="utf-8")
+    url = next(line for line in bbc.split("\n") if line.startswith("https://www.bbc.com/"))  # its share link
+    assert feature(url, "url") == 1.0 and feature(prose, "url") == 0.0
+    assert feature(prose, "code") == 0.0  # "roll down the window." is not window.something
+
+
+def test_code_features_on_a_real_script():
+    """The scripts a naive scraper keeps (ap-tories-twitter.html's text_content())."""
+    lines = [line.strip() for line in scraped_text().split("\n")]
+    script = next(line for line in lines if line.startswith("googletag.cmd = googletag.cmd"))
+    assert feature(script, "code") == 1.0 and feature(script, "code_chars") > 0.05
+    assert feature(paragraph("In August, Eyewitness News"), "code_chars") < 0.01
+
+
+def test_a_real_page_is_cut_to_its_article():
+    article = clean_text(PAGE, kind="text")
+    truth = WCXB["0031"]
+    precision, recall = bag_scores(truth["main_content"], article.body)
+    # (precision: the sign-up form's two sentences after "SHARE YOUR STORY" stay; they read as prose)
+    assert recall >= 0.95 and precision >= 0.85, (precision, recall)
+    body = squash(article.body)
+    for snippet in truth["with"]:
+        assert squash(snippet) in body, snippet
+    lines = {squash(p) for p in article.paragraphs}
+    for snippet in truth["without"]:
+        assert squash(snippet) not in (lines if len(snippet.split()) <= 2 else body), snippet
+    assert any(r.rule == "page-outside-article" for r in article.removals)
+
+
+@pytest.mark.parametrize(
+    "junk",
+    [
+        "24/7 LiveNew York CityNew JerseyLong IslandNorthern SuburbsConnecticut",  # a menu, glued
+        "SHARE YOUR STORY",  # a call to action
+        "Related Topics",  # a tag list
+        "Brown University and MIT shooting suspect found dead",  # other stories' headlines
+        "Rob Reiner's children speak out",
+        "Do Not Sell or Share My Personal Information",  # footer links
+        "Copyright © 2025 ABC, Inc.",
+    ],
+)
+def test_each_junk_class_of_a_real_page_goes(junk):
+    assert junk in PAGE
+    assert junk.lower() not in clean_text(PAGE, kind="text").body.lower()
+
+
+def scraped_text() -> str:
+    html = (FIXTURES / "web" / "ap-tories-twitter.html").read_bytes()
+    return lxml.html.fromstring(html).text_content()
+
+
+def test_scripts_in_a_scrapers_text_go_and_the_story_stays():
+    text = scraped_text()
+    assert "googletag" in text and "function(" in text
+    body = clean_text(text, kind="text").body
+    assert "googletag" not in body and "function(" not in body
+    assert "Britain's Conservative Party was accused Wednesday of trying to deceive voters" in body
+
+
+def test_short_ambiguous_lines_take_their_neighbours_class():
+    """jusText's pass: a short line near its threshold between two kept paragraphs stays,
+    between two dropped ones goes; between a kept and a dropped one its own score decides."""
+    long, short = 200, 20
+    near = MODEL.short_threshold - MODEL.band / 2  # below the threshold, within the band
+    keep = MODEL.threshold + 3.0
+    drop = MODEL.threshold - 3.0
+    kept = smooth(np.array([keep, near, keep]), [long, short, long], MODEL)
+    assert kept.tolist() == [True, True, True]
+    dropped = smooth(np.array([drop, MODEL.short_threshold + MODEL.band / 2, drop]), [long, short, long], MODEL)
+    assert dropped.tolist() == [False, False, False]
+    mixed = smooth(np.array([keep, near, drop]), [long, short, long], MODEL)
+    assert mixed.tolist() == [True, False, False]
+    far = smooth(np.array([keep, MODEL.short_threshold - MODEL.band - 1.0, keep]), [long, short, long], MODEL)
+    assert far.tolist() == [True, False, True]  # a confident "no" is not overruled
+
+
+def test_the_weights_match_the_features():
+    data = {"features": list(FEATURES[:-1]), "mean": [], "scale": [], "stage1": [], "stage2": []}
+    with pytest.raises(ValueError, match="refit"):
+        model_from(data)
+    assert MODEL.stage1.shape == (len(FEATURES),) and MODEL.mean.shape == (len(FEATURES),)
+
+
+def test_a_lynx_dump_is_unwrapped_into_its_paragraphs():
+    """lynx -dump (WCXB page 0461, wcxb tune half) wraps paragraphs at 100 columns with no
+    blank line between them; a short line ends a paragraph, a bullet starts one."""
+    text = (
+        '       The Hating Game meets Legends & Lattes in this captivating and hilarious fantasy\n'
+        '       rom-com with a twist about two enemies who must work together to return to their\n'
+        '       reality.\n'
+        '       Courtney’s only goal in life is to have no goals. A reformed overachiever, she’s\n'
+        '       content with her dead-end job and simple existence. And her “feud” with her neighbor\n'
+        '       Bryce brings her immense joy. Everything is perfect.\n'
+        '       Until Courtney and Bryce are pulled through a portal and flung into a fantasy world\n'
+        '       where they are met by a prophecy-obsessed sage who claims one of them must be the\n'
+        '       Chosen One destined to save them all from an unknown Evil One. Neither of them wants\n'
+        '       the job but also refuse to let the other have the glory. Unfortunately, in their\n'
+        '       efforts to save the world, they unleash more chaos by accidentally freeing a dragon,\n'
+        '       summoning an undead army, and almost poisoning their mentor with peanut butter.\n'
+        '       To return to their world, Courtney and Bryce—a snarky underachiever and a grumpy\n'
+        '       hermit—must charm and endear themselves to the people of this fantasy world (or each\n'
+        '       other) to be able to use magic. With time running out and the threat of the Evil One\n'
+        '       looming, they must work together to become worthy heroes if they ever want to make it\n'
+        '       home again. Or else be doomed to eternity in a universe without running water—and with\n'
+        '       each other—forever.\n'
+        '       Two neighbors who don’t get along get transported to a fantasy world. I’ve heard if you\n'
+        '       like a grumpy meets grumpier romance, this might appeal to you.\n'
+        '       Add to Goodreads To-Read List →\n'
+        '          + Available at Amazon\n'
+        '          + Order this book from applebooks\n'
+        '          + Order this book from Barnes & Noble\n'
+    )
+    paragraphs = split_paragraphs(normalise(text))
+    assert len(paragraphs) == 8
+    assert paragraphs[0] == (
+        "The Hating Game meets Legends & Lattes in this captivating and hilarious fantasy rom-com with a "
+        "twist about two enemies who must work together to return to their reality."
+    )
+    assert paragraphs[1].endswith("Everything is perfect.") and paragraphs[2].startswith("Until Courtney")
+    assert paragraphs[4:] == ["Add to Goodreads To-Read List →", "+ Available at Amazon",
+                              "+ Order this book from applebooks", "+ Order this book from Barnes & Noble"]
+
+
+PAGE_LINES = [line for line in PAGE.split("\n") if line.strip()]
+
+
+@hypothesis_settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(PAGE_LINES), min_size=30, max_size=120), st.randoms(use_true_random=False))
+def test_cleaning_page_text_is_idempotent(lines, random):
+    """Pages made of the real page's lines, shuffled and repeated: cleaning the cleaned body
+    changes nothing."""
+    random.shuffle(lines)
+    text = "\n".join(lines)
+    try:
+        once = clean_text(text, kind="text")
+    except ValueError:
+        return  # nothing left: a page of junk only
+    assert clean_text(once.body, kind="text").body == once.body
