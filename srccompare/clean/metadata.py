@@ -10,6 +10,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 
 from srccompare.clean.boilerplate import Mark, fold
 from srccompare.clean.text import word_count
@@ -80,24 +81,26 @@ def find_credits(paragraphs: Sequence[str], rules: Rules, taken: set[int]) -> Fo
     marks: list[Mark] = []
     credits: list[Credit] = []
     outlets: list[str] = []
-    lead = _lead_index(paragraphs, taken)
-    last = max((i for i in range(len(paragraphs)) if i not in taken and paragraphs[i].strip()), default=-1)
+    # The head's end, the last line and word counts are needed only where a rule matches
+    # (few paragraphs): worked out then, not for every paragraph a rule's pre-check lets through.
+    head = _Head(paragraphs, taken)
     for index, paragraph in enumerate(paragraphs):
         if index in taken:
             continue
         folded = fold_case(paragraph)
-        positions = rules.credits_for(folded)
-        if not positions or word_count(paragraph) > CREDIT_MAX_WORDS and index > lead:
-            continue  # (no rule can match: then the words go uncounted)
-        for position in positions:
+        for position in rules.credits_for(folded):
             rule = rules.credits[position]
             match = rule.cheap.search(rule.pattern, paragraph, folded)
-            if match is None or (rule.how == "dateline" and index > lead):
+            if match is None:
+                continue
+            if index > head.lead and word_count(paragraph) > CREDIT_MAX_WORDS:
+                break  # only the head is searched whatever its paragraphs' length
+            if rule.how == "dateline" and index > head.lead:
                 continue
             found, named_outlets = _credits_from(match, rule.how, rule.agency, rules, rule.unnamed)
             if not found and not named_outlets:
                 continue
-            if rule.where == "edge" and not _at_edge(paragraphs, index, lead, last):
+            if rule.where == "edge" and not _at_edge(paragraphs, index, head.lead, head.last):
                 photos = tuple(Credit(c.agency, "photo", c.text) for c in found if c.agency)
                 marks.append(Mark(index, rule.id, "caption", paragraph, photo_credits=photos))
                 break
@@ -107,6 +110,22 @@ def find_credits(paragraphs: Sequence[str], rules: Rules, taken: set[int]) -> Fo
                 marks.append(_credit_mark(index, rule.id, paragraph, match))
             break
     return FoundCredits(marks, credits, outlets)
+
+
+class _Head:
+    """An article's head end (``_lead_index``) and last non-empty line, each found when first asked for."""
+
+    def __init__(self, paragraphs: Sequence[str], taken: set[int]) -> None:
+        self.paragraphs, self.taken = paragraphs, taken
+
+    @cached_property
+    def lead(self) -> int:
+        return _lead_index(self.paragraphs, self.taken)
+
+    @cached_property
+    def last(self) -> int:
+        paragraphs, taken = self.paragraphs, self.taken
+        return max((i for i in range(len(paragraphs)) if i not in taken and paragraphs[i].strip()), default=-1)
 
 
 LEAD_WORDS = 20  # the first paragraph this long is the story's first paragraph of prose

@@ -195,7 +195,7 @@ def find_digests(
     long_stretches = {}
     for doc_id, spans in sides.items():
         if len({partner for *_, partner in spans}) >= min_stories:
-            long = _long_stretches(_stretches(spans), bodies.get(doc_id, ""), min_words)
+            long = _long_stretches(_stretches(spans), bodies.get(doc_id, ""), min_words, min_stories)
             if len(long) >= min_stories:  # (fewer: not a digest, whatever the credits)
                 long_stretches[doc_id] = long
     found: set[str] = set()
@@ -211,11 +211,15 @@ def find_digests(
 DIGEST_ROUNDS = 3
 
 
-def _long_stretches(stretches: list[tuple[int, int, set[str]]], body: str, min_words: int) -> list[set[str]]:
-    """The partners of an article's stretches of at least ``min_words`` words, most partners first."""
+def _long_stretches(stretches: list[tuple[int, int, set[str]]], body: str, min_words: int, fewest: int) -> list[set[str]]:
+    """The partners of an article's stretches of at least ``min_words`` words, most partners first;
+    none when fewer than ``fewest`` are long enough in characters (their words go uncounted)."""
     shortest = 2 * min_words - 1  # characters: n words split by whitespace take at least 2n - 1
-    return [partners for start, end, partners in sorted(stretches, key=lambda s: -len(s[2]))
-            if end - start >= shortest and len(body[start:end].split()) >= min_words]
+    wide = [(start, end, partners) for start, end, partners in stretches if end - start >= shortest]
+    if len(wide) < fewest:
+        return []
+    return [partners for start, end, partners in sorted(wide, key=lambda s: -len(s[2]))
+            if len(body[start:end].split()) >= min_words]
 
 
 def _stories(long_stretches: list[set[str]], credited: Mapping[str, Collection[str]], most: int) -> int:
