@@ -202,3 +202,25 @@ def test_cleaning_page_text_is_idempotent(lines, random):
     except ValueError:
         return  # nothing left: a page of junk only
     assert clean_text(once.body, kind="text").body == once.body
+
+
+def test_comments_section_marks_what_follows_and_its_date_lines() -> None:
+    """Real lines of a blog page's comment block (wcxb-dev 0479, whatever.scalzi.com, rendered by
+    inscriptis): the lines after "59 Comments on ..." carry after_section_marker, the article's
+    do not; the comment under a commenter's date line has dated lines near it."""
+    from srccompare.clean.page_lines import page_features
+
+    lines = [
+        "For the avoidance of doubt, this paragraph stands in for the article: it runs on in whole sentences, "
+        "with the words and the stops that running prose has, and it is long enough to count as prose here.",
+        "59 Comments on “The December Comfort Watches 2025, Day Eighteen: Starship Troopers”",
+        "1. John Scalzi",
+        "December 18, 2025, 9:46 pm",
+        "For the avoidance of doubt, I like the novel very much. I also like the movie very much.",
+    ]
+    features = page_features(lines, stop_words_for(" ".join(lines), 0.0), set(), set(), frozenset())
+    marker, dates = FEATURES.index("after_section_marker"), FEATURES.index("date_lines_near")
+    assert features[:, marker].tolist() == [0.0, 0.0, 1.0, 1.0, 1.0]
+    assert features[4, dates] == pytest.approx(1 / 6)  # one dated line among the 3 each side
+    undated = page_features(lines[:3] + lines[4:], stop_words_for(" ".join(lines), 0.0), set(), set(), frozenset())
+    assert undated[:, dates].tolist() == [0.0] * 4

@@ -56,6 +56,16 @@ DATE_OR_TIME = re.compile(
 )
 # Dense scripts (Chinese, Japanese, Korean) carry about three Latin letters a character.
 DENSE_SCRIPT = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+# A short line naming a section that follows an article (comments, related stories, teasers):
+# once one stands after the page's first prose, what follows is more often not the article.
+SECTION_MARKER = re.compile(
+    r"^\W*(?:\d+\s+)?(?:comments?|responses?|replies|leave a (?:reply|comment)|join the (?:discussion|conversation)"
+    r"|related\b|more (?:from|stories|news|articles|posts|on)\b|you (?:may|might) (?:also )?like|recommended"
+    r"|read (?:next|more|also)\b|also read|popular\b|most (?:read|popular|viewed)|trending|latest (?:news|posts|stories)"
+    r"|recent (?:posts|articles|stories)|further reading|see also|sponsored|advertisement|about the author)",
+    re.I,
+)
+MARKER_CHARS = 100
 PROSE_CHARS = 150  # a paragraph this long with running text's stop-word density is prose
 PROSE_DENSITY = 0.2
 OWN = (
@@ -66,7 +76,7 @@ OWN = (
     "under_100", "under_200", "short_in_run",
 )
 CONTEXT = ("prose_near_3", "prose_near_10", "prose_before", "prose_after", "log_gap_to_prose",
-           "log_chars_prev", "log_chars_next")
+           "log_chars_prev", "log_chars_next", "after_section_marker", "date_lines_near")
 FEATURES = OWN + CONTEXT
 
 
@@ -166,7 +176,34 @@ def page_features(
         row[at["in_best_run"]] = float(i not in outside)
         row[at["short_in_run"]] = row[at["short"]] * row[at["in_best_run"]]
     own = np.array(rows, dtype=float)
-    return np.hstack([own, context_features(own[:, at["prose"]], own[:, at["log_chars"]])])
+    context = context_features(own[:, at["prose"]], own[:, at["log_chars"]])
+    date_lines = own[:, at["date_or_time"]] * own[:, at["under_50"]]
+    return np.hstack([own, context, np.column_stack([after_marker(paragraphs, own[:, at["prose"]]),
+                                                     _near(date_lines, 3)])])
+
+
+def after_marker(paragraphs: Sequence[str], prose: np.ndarray) -> np.ndarray:
+    """1 for the paragraphs after a section marker line (SECTION_MARKER) that stands after the
+    page's first prose paragraph (a menu's "Related" or "Latest" above the article does not count)."""
+    count = len(paragraphs)
+    flags = np.zeros(count)
+    first = np.flatnonzero(prose)
+    if not len(first):
+        return flags
+    for i in range(int(first[0]) + 1, count):
+        if len(paragraphs[i]) < MARKER_CHARS and SECTION_MARKER.match(paragraphs[i]):
+            flags[i + 1 :] = 1.0
+            break
+    return flags
+
+
+def _near(values: np.ndarray, width: int) -> np.ndarray:
+    """The mean of ``values`` over the ``width`` paragraphs on each side, the paragraph left out."""
+    count = len(values)
+    padded = np.concatenate([[0.0], np.cumsum(values)])
+    index = np.arange(count)
+    low, high = np.maximum(index - width, 0), np.minimum(index + width + 1, count)
+    return (padded[high] - padded[low] - values) / (2 * width)
 
 
 def context_features(prose: np.ndarray, log_chars: np.ndarray) -> np.ndarray:
@@ -174,11 +211,6 @@ def context_features(prose: np.ndarray, log_chars: np.ndarray) -> np.ndarray:
     count = len(prose)
     padded = np.concatenate([[0.0], np.cumsum(prose)])
     index = np.arange(count)
-
-    def near(width: int) -> np.ndarray:
-        low, high = np.maximum(index - width, 0), np.minimum(index + width + 1, count)
-        return (padded[high] - padded[low] - prose) / (2 * width)
-
     total = max(padded[-1], 1.0)
     before, after = padded[index] / total, (padded[-1] - padded[index + 1]) / total
     where = np.flatnonzero(prose)
@@ -188,7 +220,7 @@ def context_features(prose: np.ndarray, log_chars: np.ndarray) -> np.ndarray:
         gap = np.full(count, count, dtype=float)
     previous = np.concatenate([[0.0], log_chars[:-1]])
     following = np.concatenate([log_chars[1:], [0.0]])
-    return np.column_stack([near(3), near(10), before, after, np.log1p(gap), previous, following])
+    return np.column_stack([_near(prose, 3), _near(prose, 10), before, after, np.log1p(gap), previous, following])
 
 
 def _gaps(where: np.ndarray, count: int) -> np.ndarray:
