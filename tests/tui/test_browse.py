@@ -16,7 +16,7 @@ from srccompare.reuse.summary import summarise, summarise_pairs
 from srccompare.tui.browse_app import BrowseApp
 from srccompare.tui.screens.browse import BrowseScreen, Processed
 from srccompare.tui.widgets.record_table import RecordTable
-from tui_harness import QUOTE, STORY, article, loaded, passage
+from tui_harness import QUOTE, STORY, article, article_ids, loaded, passage, shown_pairs
 
 
 @pytest.fixture(scope="module")
@@ -28,14 +28,6 @@ def seeds_corpus(settings) -> Processed:
 @pytest.fixture
 def seeds_app(seeds_corpus, settings) -> BrowseApp:
     return BrowseApp(lambda progress: seeds_corpus, settings)
-
-
-def article_ids(screen: BrowseScreen) -> list[str]:
-    return [screen.data.documents[n].doc_id for n in screen.tables()[0].records]
-
-
-def shown_pairs(screen: BrowseScreen) -> list[tuple[str, str]]:
-    return [(screen.data.pairs[rank].left_id, screen.data.pairs[rank].right_id) for rank in screen.tables()[1].records]
 
 
 def test_articles_are_sorted_by_reuse_and_pairs_by_shared_words(seeds_app):

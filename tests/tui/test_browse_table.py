@@ -11,8 +11,8 @@ import asyncio
 from srccompare.model import Attribution, Credit, LoadError, ReuseResult
 from srccompare.reuse.summary import summarise, summarise_pairs
 from srccompare.tui.browse_app import BrowseApp
-from srccompare.tui.screens.browse import BrowseScreen, Processed
-from tui_harness import FLAGS, QUOTE, STORY, article, loaded, passage, rendered
+from srccompare.tui.screens.browse import Processed
+from tui_harness import FLAGS, QUOTE, STORY, article, article_ids, loaded, passage, rendered, shown_pairs
 
 
 def newsroom() -> Processed:
@@ -51,14 +51,6 @@ def app_of(corpus: Processed, settings) -> BrowseApp:
     return BrowseApp(lambda progress: corpus, settings)
 
 
-def ids(screen: BrowseScreen) -> list[str]:
-    return [screen.data.documents[n].doc_id for n in screen.tables()[0].records]
-
-
-def pairs(screen: BrowseScreen) -> list[tuple[str, str]]:
-    return [(screen.data.pairs[r].left_id, screen.data.pairs[r].right_id) for r in screen.tables()[1].records]
-
-
 def test_names_fill_the_tables_title_else_file_name(settings):
     async def run() -> None:
         async with app_of(newsroom(), settings).run_test(size=(160, 40)) as pilot:
@@ -76,15 +68,15 @@ def test_slash_searches_names_and_text_and_escape_clears(settings):
     async def run() -> None:
         async with app_of(newsroom(), settings).run_test(size=(100, 30)) as pilot:
             screen = await loaded(pilot)
-            everything = (ids(screen), pairs(screen))
+            everything = (article_ids(screen), shown_pairs(screen))
             await pilot.press("slash", *"weekly wrote", "enter")  # words of one article's text only
-            assert ids(screen) == ["c-weekly"]
-            assert pairs(screen) and all("c-weekly" in pair for pair in pairs(screen))
+            assert article_ids(screen) == ["c-weekly"]
+            assert shown_pairs(screen) and all("c-weekly" in pair for pair in shown_pairs(screen))
             assert screen.tables()[0].has_focus
             await pilot.press("escape", "slash", *"TRIBUNE", "enter")  # a title, in another case
-            assert ids(screen) == ["d-tribune"]
+            assert article_ids(screen) == ["d-tribune"]
             await pilot.press("escape")
-            assert (ids(screen), pairs(screen)) == everything and screen.filters.query == ""
+            assert (article_ids(screen), shown_pairs(screen)) == everything and screen.filters.query == ""
 
     asyncio.run(run())
 
@@ -95,7 +87,7 @@ def test_typing_in_the_search_box_narrows_the_tables_after_a_pause(settings):
             screen = await loaded(pilot)
             await pilot.press("slash", *"5365bef")
             await pilot.pause(0.5)
-            assert ids(screen) == ["e-5365bef"] and screen.query_one("#browse-search").has_focus
+            assert article_ids(screen) == ["e-5365bef"] and screen.query_one("#browse-search").has_focus
 
     asyncio.run(run())
 
@@ -108,10 +100,10 @@ def test_s_sorts_by_each_column_in_turn_and_r_reverses(settings):
             words = {d.doc_id: d.words for d in screen.data.documents}
             while articles.sort_column != "words":
                 await pilot.press("s")
-            assert [words[i] for i in ids(screen)] == sorted(words.values(), reverse=True)
+            assert [words[i] for i in article_ids(screen)] == sorted(words.values(), reverse=True)
             assert "words ▼" in articles.header_text()
             await pilot.press("r")
-            assert [words[i] for i in ids(screen)] == sorted(words.values())
+            assert [words[i] for i in article_ids(screen)] == sorted(words.values())
             while articles.sort_column != "outlet":
                 await pilot.press("s")
             outlets = [screen.data.documents[n].outlet for n in articles.records]
@@ -145,19 +137,19 @@ def test_outlet_agency_and_kind_filters(settings):
             await pilot.press("enter")
             await pilot.pause()
             assert screen.filters.outlet == "The Daily"
-            assert sorted(ids(screen)) == ["b-daily", "f-daily"]
-            assert pairs(screen) and all("b-daily" in pair for pair in pairs(screen))
+            assert sorted(article_ids(screen)) == ["b-daily", "f-daily"]
+            assert shown_pairs(screen) and all("b-daily" in pair for pair in shown_pairs(screen))
             assert "outlet:The Daily" in [b.description for _, b in screen._bindings if b.key == "o"]
             await pilot.press("a")  # AFP: the only agency
-            assert screen.filters.agency == "AFP" and ids(screen) == ["b-daily"]
+            assert screen.filters.agency == "AFP" and article_ids(screen) == ["b-daily"]
             screen.set_filter(outlet=None, agency=None)
             await pilot.press("k")
             assert screen.filters.kind == "reporting"
-            kinds = {pair: screen.data.pairs[r] for pair, r in zip(pairs(screen), screen.tables()[1].records)}
+            kinds = {pair: screen.data.pairs[r] for pair, r in zip(shown_pairs(screen), screen.tables()[1].records)}
             assert kinds and all(p.reporting_words > p.quote_words for p in kinds.values())
             await pilot.press("k")
             assert screen.filters.kind == "quote" and all(("a-wire" in p or "c-weekly" in p or "e-5365bef" in p)
-                                                          for p in pairs(screen))
+                                                          for p in shown_pairs(screen))
 
     asyncio.run(run())
 

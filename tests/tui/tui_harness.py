@@ -69,3 +69,13 @@ async def aligned(app, pilot):
     await pilot.wait_for_scheduled_animations()
     await pilot.pause()
     return app.screen.query_one(AlignedRows)
+
+
+def article_ids(screen) -> list[str]:
+    """The browse screen's article table, as document ids in the order shown."""
+    return [screen.data.documents[n].doc_id for n in screen.tables()[0].records]
+
+
+def shown_pairs(screen) -> list[tuple[str, str]]:
+    """The browse screen's pair table, as (left id, right id) in the order shown."""
+    return [(screen.data.pairs[rank].left_id, screen.data.pairs[rank].right_id) for rank in screen.tables()[1].records]
