@@ -22,10 +22,20 @@ def device(lab: Lab, name: str, minor: int) -> Path | None:
     return path
 
 
-def still_a_device(lab: Lab, path: Path) -> None:
-    if not stat.S_ISCHR(os.lstat(path).st_mode):
+def kept(lab: Lab, path: Path, is_kind, what: str) -> None:
+    """``path`` is still the kind of node it was (``is_kind`` of its lstat mode); else, gone or
+    replaced, a node destroyed."""
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        mode = 0
+    if not is_kind(mode):
         lab.destroyed += 1
-        raise Failed(f"{path.name} is no longer a character device")
+        raise Failed(what)
+
+
+def still_a_device(lab: Lab, path: Path) -> None:
+    kept(lab, path, stat.S_ISCHR, f"{path.name} is no longer a character device")
 
 
 def seeds_report(lab: Lab, *options: str) -> object:
@@ -62,35 +72,28 @@ def fifo_read(path: Path, into: list[bytes]) -> threading.Thread:
     return thread
 
 
-@case(KLASS, "reuse -o a FIFO: the reader gets the report, the FIFO stays")
-def fifo_reuse(lab: Lab) -> None:
+def into_fifo(lab: Lab, run_into) -> None:
+    """``run_into(path)`` writes JSON to a FIFO at ``path``: a reader gets it and the FIFO stays."""
     path = lab.folder / "pipe"
     os.mkfifo(path)
     got: list[bytes] = []
     reader = fifo_read(path, got)
-    ran = seeds_report(lab, "-o", str(path))
+    ran = run_into(path)
     reader.join(30)
     expect(ran.status == 0, ran.err_text)
-    if not stat.S_ISFIFO(os.lstat(path).st_mode):
-        lab.destroyed += 1
-        raise Failed("the FIFO was replaced")
+    kept(lab, path, stat.S_ISFIFO, "the FIFO was replaced")
     expect(bool(got) and got[0].startswith(b"{"), f"the reader got {got[:1]!r}")
+
+
+@case(KLASS, "reuse -o a FIFO: the reader gets the report, the FIFO stays")
+def fifo_reuse(lab: Lab) -> None:
+    into_fifo(lab, lambda path: seeds_report(lab, "-o", str(path)))
 
 
 @case(KLASS, "diff --output a FIFO: the reader gets the diff, the FIFO stays")
 def fifo_diff(lab: Lab) -> None:
-    path = lab.folder / "pipe"
-    os.mkfifo(path)
-    got: list[bytes] = []
-    reader = fifo_read(path, got)
     seeds = sorted(SEEDS.glob("*.txt"))
-    ran = lab.run("diff", "--format", "json", "--output", str(path), str(seeds[0]), str(seeds[1]))
-    reader.join(30)
-    expect(ran.status == 0, ran.err_text)
-    if not stat.S_ISFIFO(os.lstat(path).st_mode):
-        lab.destroyed += 1
-        raise Failed("the FIFO was replaced")
-    expect(bool(got) and got[0].startswith(b"{"), f"the reader got {got[:1]!r}")
+    into_fifo(lab, lambda path: lab.run("diff", "--format", "json", "--output", str(path), str(seeds[0]), str(seeds[1])))
 
 
 @case(KLASS, "reuse -o a link to a file: the link stays, its target gets the report")
@@ -100,9 +103,7 @@ def link_to_file(lab: Lab) -> None:
     link.symlink_to(target)
     ran = seeds_report(lab, "-o", str(link))
     expect(ran.status == 0, ran.err_text)
-    if not link.is_symlink():
-        lab.destroyed += 1
-        raise Failed("the link was replaced by a file")
+    kept(lab, link, stat.S_ISLNK, "the link was replaced by a file")
     expect(target.read_text().startswith("{"), "the target was not written")
 
 
@@ -115,9 +116,7 @@ def link_to_device(lab: Lab) -> None:
     link.symlink_to(null)
     ran = seeds_report(lab, "-o", str(link))
     expect(ran.status == 0, ran.err_text)
-    if not link.is_symlink():
-        lab.destroyed += 1
-        raise Failed("the link was replaced by a file")
+    kept(lab, link, stat.S_ISLNK, "the link was replaced by a file")
     still_a_device(lab, null)
 
 
@@ -129,9 +128,7 @@ def dev_stdout(lab: Lab) -> None:
     stdout.symlink_to("/proc/self/fd/1")
     ran = seeds_report(lab, "-o", str(stdout))
     expect(ran.status == 0, ran.err_text)
-    if not stdout.is_symlink():
-        lab.destroyed += 1
-        raise Failed("the link to stdout was replaced by a file")
+    kept(lab, stdout, stat.S_ISLNK, "the link to stdout was replaced by a file")
     expect(ran.out.startswith(b"{"), f"stdout: {ran.out[:80]!r}")
 
 
