@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from srccompare.reuse.arrays import distinct
+from srccompare.reuse.arrays import component_labels, distinct
 from srccompare.model import CleanArticle, DiffResult, Row, WordOp
 from srccompare.diff.normal import Scan, Token, names_in, scan, tokens_of
 from srccompare.settings import DiffSettings
@@ -267,45 +267,16 @@ def pair_similar(scores: Scores, taken: dict[int, int], threshold: float) -> dic
 
 
 def _clusters(matrix: np.ndarray) -> list[tuple[list[int], list[int]]]:
-    """Connected components of the bipartite graph of non-zero entries: (rows, columns)."""
+    """Connected components of the bipartite graph of non-zero entries: (rows, columns), each
+    ascending, the components in order of their first row."""
     rows_at, columns_at = np.nonzero(matrix)
-    if len(rows_at) > PYTHON_CLUSTER_LIMIT:
-        return _clusters_by_scipy(matrix, rows_at, columns_at)
-    parent = list(range(matrix.shape[0] + matrix.shape[1]))
-
-    def find(node: int) -> int:
-        while parent[node] != node:
-            parent[node] = parent[parent[node]]
-            node = parent[node]
-        return node
-
     offset = matrix.shape[0]
-    nonzero = list(zip(rows_at.tolist(), columns_at.tolist()))
-    for row, column in nonzero:
-        parent[find(row)] = find(offset + column)
-    members: dict[int, tuple[set[int], set[int]]] = {}
-    for row, column in nonzero:
-        rows, columns = members.setdefault(find(row), (set(), set()))
-        rows.add(row)
-        columns.add(column)
-    return [(sorted(rows), sorted(columns)) for rows, columns in members.values()]
-
-
-def _clusters_by_scipy(matrix: np.ndarray, rows_at: np.ndarray, columns_at: np.ndarray) -> list[tuple[list[int], list[int]]]:
-    """The same components for dense score matrices (many near-identical paragraphs), vectorised."""
-    from scipy import sparse
-    from scipy.sparse.csgraph import connected_components
-
-    size = matrix.shape[0] + matrix.shape[1]
-    graph = sparse.coo_matrix((np.ones(len(rows_at)), (rows_at, columns_at + matrix.shape[0])), shape=(size, size))
-    _, labels = connected_components(graph, directed=False)
-    used_rows = distinct(rows_at)
-    used_columns = distinct(columns_at)
+    labels = component_labels(offset + matrix.shape[1], rows_at, columns_at + offset, python_up_to=PYTHON_CLUSTER_LIMIT)
     clusters: dict[int, tuple[list[int], list[int]]] = {}
-    for row in used_rows.tolist():
+    for row in distinct(rows_at).tolist():
         clusters.setdefault(int(labels[row]), ([], []))[0].append(row)
-    for column in used_columns.tolist():
-        clusters.setdefault(int(labels[column + matrix.shape[0]]), ([], []))[1].append(column)
+    for column in distinct(columns_at).tolist():
+        clusters.setdefault(int(labels[column + offset]), ([], []))[1].append(column)
     return list(clusters.values())
 
 

@@ -44,10 +44,11 @@ def first_of_runs(ordered: np.ndarray) -> np.ndarray:
 PYTHON_COMPONENTS_LIMIT = 5_000
 
 
-def component_labels(count: int, rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
+def component_labels(count: int, rows: np.ndarray, columns: np.ndarray, python_up_to: int | None = None) -> np.ndarray:
     """Per node 0..count-1 of the undirected graph with edges (rows[k], columns[k]): its
-    component's number, 0..components-1 (which component gets which number means nothing)."""
-    if len(rows) > PYTHON_COMPONENTS_LIMIT:
+    component's number, 0..components-1 (which component gets which number means nothing).
+    Up to ``python_up_to`` edges (default PYTHON_COMPONENTS_LIMIT) they are joined in Python."""
+    if len(rows) > (PYTHON_COMPONENTS_LIMIT if python_up_to is None else python_up_to):
         from scipy.sparse import coo_matrix
         from scipy.sparse.csgraph import connected_components
 
