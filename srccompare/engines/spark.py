@@ -264,12 +264,13 @@ def without_shared_furniture(docs: DataFrame, settings: Settings) -> DataFrame:
     outlet = F.get_json_object("metadata", "$.outlet")
     source = F.when(F.coalesce(outlet, F.lit("")) != "", outlet).otherwise(F.concat(F.lit("\0"), F.col("id")))
     lines = docs.select("id", source.alias("source"), "paragraphs").mapInPandas(
-        _bound(batches.furniture_line_batches, max_words=settings.clean.cross_max_words), "id string, source string, key string")
+        _bound(batches.furniture_line_batches, max_words=settings.clean.cross_max_words),
+        "id string, source string, line long, key string")
     shared = lines.groupBy("key").agg(F.countDistinct("source").alias("sources"))
     shared = shared.filter(F.col("sources") >= settings.clean.cross_min_outlets).select("key")
-    by_document = lines.join(shared, "key").groupBy("id").agg(F.collect_set("key").alias("shared"))
+    by_document = lines.join(shared, "key").groupBy("id").agg(F.collect_set("line").alias("shared"))
     return docs.join(by_document, "id", "left").mapInPandas(
-        _bound(batches.shared_furniture_batches, settings=settings), DOCS_SCHEMA)
+        batches.shared_furniture_batches, DOCS_SCHEMA)
 
 
 def _check_unique_ids(docs: DataFrame) -> None:

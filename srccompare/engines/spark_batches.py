@@ -117,20 +117,20 @@ def outlet_repeats_group(group: pd.DataFrame, settings: Settings) -> pd.DataFram
 
 def furniture_line_batches(batches: Batches, max_words: int) -> Batches:
     """Documents (``id``, ``source``: the outlet, or the id for none, ``paragraphs``) -> one row (``id``,
-    ``source``, ``key``) a line that may be shared furniture (the cleaner's cross-outlet step)."""
+    ``source``, ``line``: its index, ``key``) a line that may be shared furniture (the cleaner's
+    cross-outlet step)."""
     from srccompare.clean.shared_lines import furniture_lines
 
     for batch in batches:
-        rows = [(doc_id, source, key) for doc_id, source, paragraphs in zip(batch["id"], batch["source"], batch["paragraphs"])
-                for _, key in furniture_lines(list(paragraphs), max_words)]
-        yield pd.DataFrame(rows, columns=["id", "source", "key"])
+        rows = [(doc_id, source, index, key) for doc_id, source, paragraphs in zip(batch["id"], batch["source"], batch["paragraphs"])
+                for index, key in furniture_lines(list(paragraphs), max_words)]
+        yield pd.DataFrame(rows, columns=["id", "source", "line", "key"])
 
 
-def shared_furniture_batches(batches: Batches, settings: Settings) -> Batches:
-    """Documents with ``shared`` (the keys of their lines that articles of enough sources carry, or
-    null) -> the documents less those lines, as ``clean.drop_shared_furniture`` leaves them."""
+def shared_furniture_batches(batches: Batches) -> Batches:
+    """Documents with ``shared`` (the indexes of their lines that articles of enough sources carry,
+    or null) -> the documents less those lines, as ``clean.drop_shared_furniture`` leaves them."""
     from srccompare.clean import without_shared_furniture
-    from srccompare.clean.shared_lines import furniture_lines
 
     for batch in batches:
         rows = []
@@ -141,9 +141,7 @@ def shared_furniture_batches(batches: Batches, settings: Settings) -> Batches:
                 continue
             article = CleanArticle(row["id"], row["source"], row["kind"], metadata_from_json(row["metadata"]),
                                    tuple(row["paragraphs"]))
-            keys = set(shared)
-            lines = furniture_lines(article.paragraphs, settings.clean.cross_max_words)
-            rows.append(_document_row(without_shared_furniture(article, {i for i, key in lines if key in keys}), row["wire"]))
+            rows.append(_document_row(without_shared_furniture(article, {int(line) for line in shared}), row["wire"]))
         yield pd.DataFrame(rows, columns=DOC_COLUMNS)
 
 
