@@ -55,6 +55,11 @@ def article_from_row(row: pd.Series) -> CleanArticle:
     return CleanArticle(row["id"], row["source"], row["kind"], metadata_from_json(row["metadata"]), (row["body"],))
 
 
+def article_from_cleaned_row(row: pd.Series) -> CleanArticle:
+    """A cleaned article from a row of the cleaning steps (``paragraphs``, before they are joined)."""
+    return CleanArticle(row["id"], row["source"], row["kind"], metadata_from_json(row["metadata"]), tuple(row["paragraphs"]))
+
+
 def passage_from_row(row: pd.Series | dict) -> Passage:
     return Passage(
         row["left_id"], int(row["left_start"]), int(row["left_end"]),
@@ -108,8 +113,7 @@ def outlet_repeats_group(group: pd.DataFrame, settings: Settings) -> pd.DataFram
     """One outlet's documents less the lines repeated across them (the cleaner's corpus step)."""
     from srccompare.clean import drop_outlet_repeats
 
-    articles = [CleanArticle(row["id"], row["source"], row["kind"], metadata_from_json(row["metadata"]),
-                             tuple(row["paragraphs"])) for _, row in group.iterrows()]
+    articles = [article_from_cleaned_row(row) for _, row in group.iterrows()]
     kept = drop_outlet_repeats(list(articles), settings.clean)
     rows = [_document_row(article, wire) for article, wire in zip(kept, group["wire"])]  # type: ignore[arg-type]
     return pd.DataFrame(rows, columns=DOC_COLUMNS)
@@ -139,8 +143,7 @@ def shared_furniture_batches(batches: Batches) -> Batches:
             if shared is None or isinstance(shared, float) or len(shared) == 0:  # (null arrives as None or NaN)
                 rows.append([row[column] for column in DOC_COLUMNS])
                 continue
-            article = CleanArticle(row["id"], row["source"], row["kind"], metadata_from_json(row["metadata"]),
-                                   tuple(row["paragraphs"]))
+            article = article_from_cleaned_row(row)
             rows.append(_document_row(without_shared_furniture(article, {int(line) for line in shared}), row["wire"]))
         yield pd.DataFrame(rows, columns=DOC_COLUMNS)
 
