@@ -35,7 +35,7 @@ from importlib import resources
 import numpy as np
 
 from srccompare.clean.boilerplate import Mark, fold
-from srccompare.clean.page_text import find_page_furniture, stop_words_for
+from srccompare.clean.page_text import page_furniture, stop_words_for
 from srccompare.settings import CleanSettings
 
 WORD = re.compile(r"\w+")
@@ -278,9 +278,9 @@ def page_matrix(
     paragraphs: Sequence[str], settings: CleanSettings, known: dict[int, str], action_words: frozenset[str]
 ) -> tuple[np.ndarray, list[Mark]]:
     """FEATURES of a page's paragraphs, and the page step's own marks (its main run and repeats)."""
-    furniture = find_page_furniture(paragraphs, settings, known)
-    outside = {mark.index for mark in furniture if mark.rule == "page-outside-article"}
     stops = stop_words_for(" ".join(paragraphs), settings.page_language_min_share)
+    furniture = page_furniture(paragraphs, settings, known, stops)
+    outside = {mark.index for mark in furniture if mark.rule == "page-outside-article"}
     return page_features(paragraphs, stops, set(known), outside, action_words), furniture
 
 

@@ -66,8 +66,14 @@ def find_page_furniture(
     neither join nor split runs. A "comments" line (a comment section's
     heading) after some prose ends the part of the page the article can be in.
     """
-    known = known or {}
     stops = stop_words_for(" ".join(paragraphs), settings.page_language_min_share)
+    return page_furniture(paragraphs, settings, known or {}, stops)
+
+
+def page_furniture(
+    paragraphs: Sequence[str], settings: CleanSettings, known: dict[int, str], stops: frozenset[str] | None
+) -> list[Mark]:
+    """``find_page_furniture`` with the page's stop words (``stop_words_for``) already found."""
     values = [0.0 if i in known else paragraph_value(p, stops, settings) for i, p in enumerate(paragraphs)]
     values = values[: _comments_start(values, known, settings)]
     start, end = best_run(values)
