@@ -34,6 +34,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 from lxml.html import HtmlElement
+from trafilatura.utils import remove_control_characters
 
 from srccompare.clean.page_text import SENTENCE_END, find_page_furniture, stop_words_for
 from srccompare.settings import CleanSettings
@@ -297,8 +298,10 @@ def _link_share(element: HtmlElement, line: str) -> float:
 
 
 def flat(text: str) -> str:
-    """The text on one line, runs of white space one space."""
-    return " ".join(text.split())
+    """The text on one line, runs of white space one space, without the control characters
+    trafilatura drops from its output (a page's C1 bytes, mis-decoded quotes), so that an
+    element's text and the line trafilatura made of it compare equal."""
+    return remove_control_characters(" ".join(text.split()))
 
 
 def word_count(text: str | None) -> int:
