@@ -24,6 +24,7 @@ from trafilatura.xpaths import REMOVE_COMMENTS_AND_LISTS_XPATH
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from srccompare.clean.edges import without_outside_edges
 from srccompare.clean.widen import Passes, chosen_text, page_chars, page_paragraphs, with_sections
 from srccompare.model import Article, Metadata
 from srccompare.rules import Rules
@@ -119,6 +120,7 @@ def page_passes(tree: HtmlElement, url: str | None) -> Passes:
         page_chars=lambda: page_chars(tree),
         paragraph_words=lambda: paragraphs().words,
         sections=lambda text: with_sections(text, paragraphs()),
+        edges=lambda text, share: without_outside_edges(text, paragraphs(), share),
     )
 
 

@@ -55,6 +55,7 @@ KEEP_SHARE = 0.8
 # The main run must hold this share of the extraction's words to grow it (see ``grown``).
 RUN_MIN_OVERLAP = 0.5
 INVISIBLE = ("script", "style", "noscript", "template")
+SPACES = (" ", "\n", "\t", "\r", "\xa0", "\x0b", "\x0c")
 HEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
 LISTS = frozenset({"ul", "ol"})
 # A heading or list item is put back only between at least this many paragraphs the extraction
@@ -83,6 +84,7 @@ class PageParagraphs:
 
     words: int
     by_parent: dict[HtmlElement, dict[HtmlElement, str]]
+    tree: HtmlElement | None = None  # for the other block elements, read only when asked (clean/edges.py)
 
 
 def page_paragraphs(tree: HtmlElement | None) -> PageParagraphs:
@@ -92,7 +94,7 @@ def page_paragraphs(tree: HtmlElement | None) -> PageParagraphs:
         text = element.text_content()
         words += len(WORDS.findall(text))
         by_parent.setdefault(element.getparent(), {})[element] = text
-    return PageParagraphs(words, by_parent)
+    return PageParagraphs(words, by_parent, tree)
 
 
 def paragraph_words(tree: HtmlElement | None) -> int:
@@ -101,8 +103,10 @@ def paragraph_words(tree: HtmlElement | None) -> int:
 
 
 def visible_chars(text: str | None) -> int:
-    """Characters other than white space (a page's indentation is not text)."""
-    return len("".join((text or "").split()))
+    """Characters other than white space (a page's indentation is not text). Counted by subtracting
+    the white-space characters found in C (a page's whole text is split into no list of words); the
+    rarer Unicode spaces (thin, em...) count as visible, a few in a page's ten thousand characters."""
+    return len(text) - sum(map(text.count, SPACES)) if text else 0
 
 
 def page_chars(tree: HtmlElement | None) -> int:
@@ -127,6 +131,7 @@ class Passes:
     page_chars: Callable[[], int]
     paragraph_words: Callable[[], int]
     sections: Callable[[str], str]  # the text with the headings and lists it skipped inside the article
+    edges: Callable[[str, float], str]  # the text less its edges outside the article's element (clean/edges.py)
 
 
 @dataclass(frozen=True)
@@ -139,14 +144,15 @@ class Overlaps:
 
 def chosen_text(passes: Passes, settings: CleanSettings, overlaps: Overlaps = Overlaps()) -> str:
     """The fast pass; the full one when it looks short against the page (the longer kept); the
-    page's main run of prose judged on evidence when even that holds a small part of its paragraphs."""
+    page's main run of prose judged on evidence when even that holds a small part of its paragraphs;
+    then the headings and lists skipped inside the article put back and the edges outside it cut."""
     text = passes.fast()
     if needs_full_pass(text, passes.page_chars, settings):
         full = passes.full()
         text = full if word_count(full) > word_count(text) else text
     if text and needs_wider(word_count(text), passes.paragraph_words(), settings.wider_below_share, settings.retry_below_words):
         text = grown(text, passes.paragraphs(), settings, overlaps)
-    return passes.sections(text) if text else text
+    return passes.edges(passes.sections(text), settings.edge_container_share) if text else text
 
 
 def needs_full_pass(text: str | None, page_chars: Callable[[], int], settings: CleanSettings) -> bool:
