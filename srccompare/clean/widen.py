@@ -34,7 +34,6 @@ from dataclasses import dataclass
 
 from lxml import etree
 from lxml.html import HtmlElement
-from trafilatura.utils import remove_control_characters
 
 from srccompare.clean.page_text import SENTENCE_END, find_page_furniture, stop_words_for
 from srccompare.settings import CleanSettings
@@ -307,7 +306,12 @@ def flat(text: str) -> str:
     """The text on one line, runs of white space one space, without the control characters
     trafilatura drops from its output (a page's C1 bytes, mis-decoded quotes), so that an
     element's text and the line trafilatura made of it compare equal."""
-    return remove_control_characters(" ".join(text.split()))
+    line = " ".join(text.split())
+    if line.isprintable():
+        return line
+    from trafilatura.utils import remove_control_characters  # (trafilatura is loaded for HTML only: clean/extract.py)
+
+    return remove_control_characters(line)
 
 
 def word_count(text: str | None) -> int:
