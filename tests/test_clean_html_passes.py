@@ -198,3 +198,26 @@ def test_an_item_with_control_characters_already_in_the_text_is_not_put_back_twi
             "- Advertising (5): Is the user prodded to \u00e2upgrade\u00e2 to a higher level?\n"
             "Readers will notice that this scoring system is subjective.")  # as trafilatura writes the item
     assert with_sections(text, page_paragraphs(tree)) == text
+
+
+def test_an_item_whose_inline_markup_splits_a_word_is_found_in_the_text():
+    # WCXB 4240, a home-energy guide: "save you u<strong>p to 10%</strong>" is one word "up" to
+    # trafilatura; read with a space between the parts it would look missing and be put back twice.
+    tree = load_html(page("4240"))
+    fast = page_passes(tree, WCXB["4240"]["url"]).fast()
+    assert any("save you up to 10%" in line for line in fast.splitlines())
+    filled = with_sections(fast, page_paragraphs(tree))
+    assert not any("u p to 10%" in line for line in filled.splitlines())
+    precision, recall = bag_scores(WCXB["4240"]["main_content"], cleaned("4240").body)
+    assert precision >= 0.99 and recall >= 0.99, (precision, recall)
+
+
+def test_a_drop_capital_in_a_list_item_does_not_make_it_missing():
+    tree = fromstring(
+        "<html><body><div><p>Goals work best when they follow the SMART method, trainers say.</p>"
+        "<ul><li><b>S</b>pecific: state what is to be done.</li><li>Measurable: find a way to measure it.</li></ul>"
+        "<p>Write the goal down and look at it every week of the plan.</p></div></body></html>")
+    text = ("Goals work best when they follow the SMART method, trainers say.\n"
+            "- Specific: state what is to be done.\n- Measurable: find a way to measure it.\n"
+            "Write the goal down and look at it every week of the plan.")
+    assert with_sections(text, page_paragraphs(tree)) == text

@@ -272,16 +272,22 @@ class _Missing:
             self.have = f" {_words(self.text)} "
         if container is not None:
             whole = flat(" ".join(container.itertext()))
-            if not whole or _link_share(container, whole) > self.link_share or self.holds(_words(whole)):
+            if not whole or _link_share(container, whole) > self.link_share or self.held(container, whole):
                 return []
         found: list[tuple[str, str]] = []
         for element in elements:
             line = flat(" ".join(element.itertext()))
             words = _words(line)
-            if words and not self.holds(words) and not any(f" {words} " in f" {seen} " for _, seen in found) \
+            if words and not self.held(element, line) and not any(f" {words} " in f" {seen} " for _, seen in found) \
                     and _link_share(element, line) <= self.link_share:
                 found.append((line, words))  # (a nested item's text is in its parent item's)
         return found
+
+    def held(self, element: HtmlElement, line: str) -> bool:
+        """Whether the text has the element's words, read with a space between its inline parts (as
+        ``line``: items of a nested list apart) or without (as trafilatura reads "<b>S</b>pecific" or
+        "12<sup>th</sup>": one word)."""
+        return self.holds(_words(line)) or self.holds(_words(element.text_content()))
 
     def taken(self, items: list[tuple[str, str]]) -> list[str]:
         """The items' lines, now part of the text (each is put back once)."""
