@@ -207,6 +207,8 @@ class BrowseScreen(Screen):
         self.refill()
         if early is None or self.focused is None:
             articles.focus()
+        if isinstance(self.job, BrowseJob) and self.job.shown is not None:
+            self.call_after_refresh(self.job.shown)
 
     def _show_failures(self) -> None:
         errors = self.data.corpus.errors if self.data else ()
