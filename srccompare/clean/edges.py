@@ -36,7 +36,7 @@ class _Blocks:
 
     def __init__(self, paragraphs: PageParagraphs) -> None:
         self.tree = paragraphs.tree
-        pairs = [(flat(text), element) for texts in paragraphs.by_parent.values() for element, text in texts.items()]
+        pairs = [(text, element) for texts in paragraphs.by_parent.values() for element, text in texts.items()]
         self.found = dict(reversed(pairs))  # the first of equal texts wins
         self.others: dict[str, HtmlElement] | None = None
 

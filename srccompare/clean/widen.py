@@ -82,7 +82,8 @@ class SectionRule:
 @dataclass(frozen=True)
 class PageParagraphs:
     """The page's <p> elements, read once: their words (what an article page's body text is mostly
-    in) and, by parent element in document order, their texts (where its sections are)."""
+    in) and, by parent element in document order, their texts each on one line (``flat``: where its
+    sections are, and what a line of trafilatura's text is compared with)."""
 
     words: int
     by_parent: dict[HtmlElement, dict[HtmlElement, str]]
@@ -91,12 +92,12 @@ class PageParagraphs:
 
 def page_paragraphs(tree: HtmlElement | None) -> PageParagraphs:
     by_parent: dict[HtmlElement, dict[HtmlElement, str]] = {}
-    words = 0
+    texts = []
     for element in tree.iter("p") if tree is not None else ():
         text = element.text_content()
-        words += len(WORDS.findall(text))
-        by_parent.setdefault(element.getparent(), {})[element] = text
-    return PageParagraphs(words, by_parent, tree)
+        texts.append(text)
+        by_parent.setdefault(element.getparent(), {})[element] = flat(text)
+    return PageParagraphs(len(WORDS.findall("\n".join(texts))), by_parent, tree)
 
 
 def paragraph_words(tree: HtmlElement | None) -> int:
@@ -249,7 +250,7 @@ def _missing_in(
                 for i, child in enumerate(children) if child.tag in HEADINGS or child.tag in LISTS]
     if not any(items for _, items in sections):
         return []
-    kept = sorted((i, at[key]) for i, child in enumerate(children) if child in texts and (key := flat(texts[child])) in at)
+    kept = sorted((i, at[key]) for i, child in enumerate(children) if child in texts and (key := texts[child]) in at)
     if len(kept) < min_kept:
         return []
     found: dict[int, list[str]] = {}
