@@ -5,8 +5,8 @@ bio, a "Book a demo" box, teasers of related posts, a disclaimer) and sometimes 
 with what precedes it ("Back to blog", a reading time). Those blocks are not in the
 element that holds the article's body. The article's element is found from the text
 itself: each line is looked up among the page's block elements (its <p>, list items,
-headings, table cells...), and the deepest element holding ``share`` of the words of
-the lines found is the article's. Then:
+headings, quotes...), and the deepest element holding ``share`` of the words of the
+lines found is the article's. Then:
 
 - the closing run of lines found outside it goes;
 - the opening run found outside it goes only when none of it reads as running text
