@@ -112,6 +112,7 @@ class BrowseScreen(Screen):
         self.settings = settings
         self.data: BrowseData | None = None
         self._reported: tuple[str, int] | None = None
+        self._step_shown = ""  # what #browse-step says after a progress update
         self._search_timer = None
 
     def compose(self) -> ComposeResult:
@@ -161,7 +162,10 @@ class BrowseScreen(Screen):
 
     def _show_progress(self, step: str, done: int, total: int) -> None:
         name = STEP_NAMES.get(step, step)
-        self.query_one("#browse-step", Label).update(Text(f"Computing shared passages: {name}" if self.data else name))
+        shown = f"Computing shared passages: {name}" if self.data else name
+        if shown != self._step_shown:  # a new step: one line in a label of fixed width, no layout needed (a layout
+            self._step_shown = shown   # of the screen at every update cost the worker a third of a second)
+            self.query_one("#browse-step", Label).update(Text(shown), layout=False)
         self.query_one("#browse-bar", ProgressBar).update(total=total, progress=done)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -207,6 +211,8 @@ class BrowseScreen(Screen):
         self.refill()
         if early is None or self.focused is None:
             articles.focus()
+        if isinstance(self.job, BrowseJob) and self.job.shown is not None:
+            self.call_after_refresh(self.job.shown)
 
     def _show_failures(self) -> None:
         errors = self.data.corpus.errors if self.data else ()
