@@ -282,6 +282,16 @@ def test_pairs_come_when_the_later_of_their_documents_is_taken(pairs):
 
 @given(graphs)
 @hsettings(max_examples=200, deadline=None)
+def test_the_pairs_graph_lists_each_documents_distinct_neighbours_in_order(pairs):
+    documents = 15
+    _, indptr, indices, _ = csr_of(pairs, documents)
+    left, right = (np.array(side, dtype=np.int64) for side in zip(*pairs)) if pairs else (np.zeros(0, np.int64),) * 2
+    found = schedule.neighbours(left, right, documents)
+    assert found[0].tolist() == indptr.tolist() and found[1].tolist() == indices.tolist()
+
+
+@given(graphs)
+@hsettings(max_examples=200, deadline=None)
 def test_locality_order_takes_next_a_document_with_most_neighbours_taken(pairs):
     documents = 15
     neighbours, indptr, indices, starts = csr_of(pairs, documents)
