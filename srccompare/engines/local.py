@@ -90,13 +90,15 @@ INTERRUPTS = {signal.SIGINT, signal.SIGTERM}
 
 
 def _shared_before_fork() -> None:
-    """With numba loaded here, the workers will load its kernels, and numba's first kernel load in a
-    process imports scipy.linalg (its BLAS check): 0.2 s of CPU in each worker. Imported here once,
-    before they fork, the workers share it (the same wall time on an idle machine, a worker's
-    worth less CPU each: bench/reuse_speed.py's 10k run with 2 workers, 0.2 s)."""
+    """With numba loaded here, the workers will load its kernels, and numba's first kernel load in
+    a process loads its array and typing extensions (~0.17 s of CPU; scipy's BLAS check no more,
+    see reuse.numba_cache). Loaded here once, before they fork, the workers share them."""
     if "numba" in sys.modules:
-        with suppress(ImportError):
-            import scipy.linalg.cython_blas  # noqa: F401
+        from numba.core.registry import cpu_target
+
+        cpu_target.target_context.refresh()
+
+
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 

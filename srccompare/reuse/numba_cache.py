@@ -1,4 +1,5 @@
-"""A writable place for numba's compiled kernels, chosen before numba is imported.
+"""A writable place for numba's compiled kernels, chosen before numba is imported; and numba's
+first kernel load in a process kept from importing what srccompare's kernels never use.
 
 numba caches a ``cache=True`` kernel beside its source (``__pycache__``), else in
 ``NUMBA_CACHE_DIR``, else in the user's cache directory; when none of them can be written
@@ -9,8 +10,10 @@ temporary directory, which worker processes inherit.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import stat
+import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -65,4 +68,47 @@ def ensure_numba_cache() -> None:
         os.environ["NUMBA_CACHE_DIR"] = str(folder)
 
 
+# numba's first kernel load in a process imports its array and typing extensions, and two of them
+# import a library only to see whether it is there: the BLAS check imports scipy.linalg
+# (with scipy's array API layer and numpy.f2py: ~0.2 s of CPU), the cffi support cffi and
+# pycparser (~0.02 s). srccompare's kernels use neither (no np.dot or linear algebra, no cffi
+# functions): while those two modules run, the libraries are hidden, so numba finds no BLAS and
+# no cffi; nothing else changes, and scipy imported later for other uses works as ever.
+HIDDEN_WHILE_LOADING = {"numba.np.arraymath": "scipy.linalg.cython_blas", "numba.core.typing.cffi_utils": "cffi"}
+
+
+class WithoutUnusedChecks:
+    """An import finder that loads the modules of HIDDEN_WHILE_LOADING with their library hidden."""
+
+    def find_spec(self, name: str, path: object = None, target: object = None) -> object:
+        hidden = HIDDEN_WHILE_LOADING.get(name)
+        if hidden is None or hidden in sys.modules:
+            return None
+        sys.meta_path.remove(self)  # the module's own spec, from the finders after this one
+        try:
+            spec = importlib.util.find_spec(name)
+        finally:
+            sys.meta_path.insert(0, self)
+        if spec is None or spec.loader is None or not hasattr(spec.loader, "exec_module"):
+            return spec
+        run = spec.loader.exec_module
+
+        def exec_module(module: object) -> None:
+            sys.modules[hidden] = None  # type: ignore[assignment]  (an import of it raises ImportError)
+            try:
+                run(module)
+            finally:
+                if hidden in sys.modules and sys.modules[hidden] is None:
+                    del sys.modules[hidden]
+
+        spec.loader.exec_module = exec_module  # type: ignore[method-assign]
+        return spec
+
+
+def hide_unused_checks() -> None:
+    if not any(isinstance(finder, WithoutUnusedChecks) for finder in sys.meta_path):
+        sys.meta_path.insert(0, WithoutUnusedChecks())
+
+
 ensure_numba_cache()
+hide_unused_checks()

@@ -28,6 +28,7 @@ from typing import NamedTuple
 
 import re
 
+import srccompare.reuse.numba_cache  # noqa: F401 (before numba: a writable cache for its kernels, see there)
 import numba
 import numpy as np
 
