@@ -273,3 +273,28 @@ def test_a_pair_beyond_max_sentence_pairs_gets_exact_seeds_only(settings):
     assert passage.words >= 50 and passage.similarity > 0.9
     assert found(product - 1) == []
     assert settings.reuse.align.max_sentence_pairs > product  # news-sized pairs are never capped
+
+
+def test_pairs_aligned_in_one_batch_find_what_each_pair_finds_alone(settings):
+    """aligned_pairs: one kernel call over documents that recur in several pairs (views of the
+    concatenated arrays) finds, pair by pair, what a call with only that pair finds."""
+    from srccompare.reuse.align import aligned_pairs, prepare
+
+    shared = filler(50, seed=7)
+    texts = [
+        filler(30, seed=1) + " " + shared + " " + filler(40, seed=2),
+        shared + " " + filler(20, seed=3) + " " + PASSAGE,
+        filler(10, seed=4) + " " + PASSAGE + " " + shared,
+        "",  # an empty document in the middle of the buffers
+        filler(5, seed=5) + " " + PASSAGE,
+    ]
+    tokens = tokens_of(*texts)
+    weights = Weights.from_documents([t.hashes for t in tokens])
+    params = settings.reuse.align
+    documents = [prepare(t, weights, params) for t in tokens]
+    pairs = np.array([(0, 1), (1, 2), (0, 2), (2, 3), (3, 4), (2, 4), (4, 1), (1, 1)], np.int64)
+    together = aligned_pairs(documents, pairs, params)
+    alone = [(k, passage, box) for k, (left, right) in enumerate(pairs.tolist())
+             for _, passage, box in aligned_pairs([documents[left], documents[right]], np.array([[0, 1]], np.int64), params)]
+    assert together == alone
+    assert {k for k, _, _ in together} >= {0, 1, 2, 5, 6}  # the planted passages are found

@@ -165,6 +165,19 @@ def test_result_does_not_depend_on_input_order_or_workers(settings):
     assert find_reuse(shuffled, small, workers=2) == one
 
 
+def test_result_does_not_depend_on_how_pairs_are_batched(settings, monkeypatch):
+    from srccompare.reuse.align import stage
+
+    articles, planted = planted_corpus(30, 5)
+    whole = find_reuse(articles, settings)
+    assert {(p.left_id, p.right_id) for p in whole.passages} == planted
+    monkeypatch.setattr(stage, "BATCH_PAIRS", 1)
+    assert find_reuse(articles, settings) == whole
+    monkeypatch.setattr(stage, "BATCH_PAIRS", 3)
+    monkeypatch.setattr(stage, "BATCH_TOKENS", 700)  # a batch of two or three documents
+    assert find_reuse(articles, settings) == whole
+
+
 @given(st.integers(0, 5000), st.integers(1, 500), st.integers(1, 16))
 @hsettings(max_examples=200, deadline=None)
 def test_guided_chunks_cover_every_item_once_largest_first(count, smallest, parallelism):

@@ -28,7 +28,7 @@ for bit (tests/test_align.py compares the sentence seeds with a dense product).
 
 from __future__ import annotations
 
-from srccompare.reuse.align.pair import align_pair, align_prepared, aligned_with_tokens, passage_kind
+from srccompare.reuse.align.pair import align_pair, align_prepared, aligned_pairs, aligned_with_tokens, passage_kind
 from srccompare.reuse.align.prepare import Prepared, Weights, prepare
 
-__all__ = ["Prepared", "Weights", "align_pair", "align_prepared", "aligned_with_tokens", "passage_kind", "prepare"]
+__all__ = ["Prepared", "Weights", "align_pair", "align_prepared", "aligned_pairs", "aligned_with_tokens", "passage_kind", "prepare"]
