@@ -76,8 +76,9 @@ def aligned_pairs(
     )
     numbers, boxes, similarities = kernel_to_call(_passage_boxes_of_pairs)(*columns, offsets, pairs, params.max_sentence_pairs, *kernel)
     found = []
+    places = pairs.tolist()
     for number, box, similarity in zip(numbers.tolist(), boxes.tolist(), similarities.tolist()):
-        left, right = pairs[number]
+        left, right = places[number]
         passage = _passage(box, similarity, documents[left].tokens, documents[right].tokens, params)
         found.append((number, passage, (box[0], box[1], box[2], box[3])))
     return sorted(found, key=lambda item: (item[0], item[1].left_start, item[1].right_start))
