@@ -54,6 +54,7 @@ from srccompare.ingest.decode import article_from_text
 from srccompare.model import CleanArticle
 from srccompare.engines.base import cycle_collection_paused
 from srccompare.engines.local import LocalEngine
+from srccompare.reuse.numba_cache import hide_unused_checks
 from srccompare.reuse.pipeline import find_reuse
 from srccompare.settings import Settings, load_settings
 from srccompare.reuse.tokens import TokenHasher, shingle_hashes, token_hashes
@@ -121,6 +122,7 @@ def clean_all(texts: list[tuple[str, str]], settings: Settings, engine: LocalEng
 
 
 def run_srccompare(texts: list[tuple[str, str]], workers: int, clock: dict[str, float]) -> set[tuple[str, str]]:
+    hide_unused_checks()  # as srccompare's console script does (process.start)
     settings = load_settings()
 
     def progress(step: str, done: int, total: int) -> None:

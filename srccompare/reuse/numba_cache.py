@@ -73,7 +73,9 @@ def ensure_numba_cache() -> None:
 # (with scipy's array API layer and numpy.f2py: ~0.2 s of CPU), the cffi support cffi and
 # pycparser (~0.02 s). srccompare's kernels use neither (no np.dot or linear algebra, no cffi
 # functions): while those two modules run, the libraries are hidden, so numba finds no BLAS and
-# no cffi; nothing else changes, and scipy imported later for other uses works as ever.
+# no cffi; scipy imported later for other uses works as ever. numba code of other libraries in the
+# same process would find no np.dot or cffi either, so only srccompare's own console script (and the
+# bench that times it) asks for this; importing srccompare as a library leaves numba as it is.
 HIDDEN_WHILE_LOADING = {"numba.np.arraymath": "scipy.linalg.cython_blas", "numba.core.typing.cffi_utils": "cffi"}
 
 
@@ -106,9 +108,9 @@ class WithoutUnusedChecks:
 
 
 def hide_unused_checks() -> None:
+    """Load numba's extensions without their BLAS and cffi checks (a process of srccompare's own)."""
     if not any(isinstance(finder, WithoutUnusedChecks) for finder in sys.meta_path):
         sys.meta_path.insert(0, WithoutUnusedChecks())
 
 
 ensure_numba_cache()
-hide_unused_checks()
