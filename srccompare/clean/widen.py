@@ -163,21 +163,24 @@ def chosen_text(passes: Passes, settings: CleanSettings, overlaps: Overlaps = Ov
     page's main run of prose judged on evidence when even that holds a small part of its paragraphs;
     then the headings and lists skipped inside the article put back and the edges outside it cut."""
     text = passes.fast()
-    if needs_full_pass(text, passes.page_chars, settings, passes.page_text_chars):
+    words = word_count(text)  # (counted once: a findall over the whole text)
+    if needs_full_pass(text, passes.page_chars, settings, passes.page_text_chars, words):
         full = passes.full()
-        text = full if word_count(full) > word_count(text) else text
-    if text and needs_wider(word_count(text), passes.paragraph_words(), settings.wider_below_share, settings.retry_below_words):
+        full_words = word_count(full)
+        text, words = (full, full_words) if full_words > words else (text, words)
+    if text and needs_wider(words, passes.paragraph_words(), settings.wider_below_share, settings.retry_below_words):
         text = grown(text, passes.paragraphs(), settings, overlaps)
     return passes.edges(passes.sections(text), settings.edge_container_share) if text else text
 
 
 def needs_full_pass(
-    text: str | None, page_chars: Callable[[], int], settings: CleanSettings, at_least: Callable[[], int] | None = None
+    text: str | None, page_chars: Callable[[], int], settings: CleanSettings, at_least: Callable[[], int] | None = None,
+    words: int | None = None,
 ) -> bool:
     """Whether the fast pass's text is too short, or too small a part of the page's text, to trust.
     ``at_least``: a number no smaller than ``page_chars()``; when the text is not too small a part
-    of that, it is not of the page's text either."""
-    if word_count(text) < settings.retry_below_words:
+    of that, it is not of the page's text either. ``words``: ``word_count(text)``, when counted."""
+    if (word_count(text) if words is None else words) < settings.retry_below_words:
         return True
     chars, share = visible_chars(text), settings.retry_below_page_share
     if at_least is not None and not chars < share * at_least():
