@@ -80,6 +80,7 @@ def find_line_boilerplate(
 ) -> list[Mark]:
     """Short paragraphs matching a line rule (promos, links, captions, URLs, prompts)."""
     marks: list[Mark] = []
+    limits = [_word_limit(rule, settings) for rule in rules.lines]  # (once, not for every paragraph and rule)
     for index, paragraph in enumerate(paragraphs):
         if index in taken:
             continue
@@ -91,9 +92,9 @@ def find_line_boilerplate(
         if words > LONGEST_BOILERPLATE_WORDS and not any(_for_long(rules.lines[p]) for p in positions):
             continue  # no rule removes anything from a paragraph this long; spare the regexes
         for position in positions:
-            rule = rules.lines[position]
-            if words > _word_limit(rule, settings):
+            if words > limits[position]:
                 continue  # a long paragraph is reporting, whatever phrase it holds
+            rule = rules.lines[position]
             if rule.where == "edge" and not _near_edge(index, len(paragraphs), marks, settings):
                 continue
             match = rule.cheap.search(rule.pattern, paragraph, folded)
