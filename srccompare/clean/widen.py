@@ -36,6 +36,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from srccompare.clean.page_text import SENTENCE_END, find_page_furniture, stop_words_for
+from srccompare.clean.text import run_count
 from srccompare.settings import CleanSettings
 
 WORDS = re.compile(r"\w+")
@@ -97,7 +98,7 @@ def page_paragraphs(tree: HtmlElement | None) -> PageParagraphs:
         text = element.text_content()
         texts.append(text)
         by_parent.setdefault(element.getparent(), {})[element] = flat(text)
-    return PageParagraphs(len(WORDS.findall("\n".join(texts))), by_parent, tree)
+    return PageParagraphs(run_count("\n".join(texts)), by_parent, tree)
 
 
 def paragraph_words(tree: HtmlElement | None) -> int:
@@ -348,4 +349,5 @@ def flat(text: str) -> str:
 
 
 def word_count(text: str | None) -> int:
-    return len(WORDS.findall(text or ""))
+    """Runs of word characters (``WORDS``' matches)."""
+    return run_count(text or "")
