@@ -31,7 +31,7 @@ from srccompare.settings import Settings
 from srccompare.tui.browse_data import (ARTICLE_COLUMNS, PAIR_COLUMNS, PAIR_KINDS, BrowseData, BrowseJob, Filters,
                                         NothingToBrowse, Processed, article_cells, article_sort_key, pair_cells,
                                         pair_sort_key)
-from srccompare.tui.messages import CorpusFailed
+from srccompare.tui.messages import CorpusFailed, CorpusProgress
 from srccompare.tui.screens.browse_text import LEGEND, article_detail, pair_detail, status_line
 from srccompare.tui.widgets.record_table import RecordTable
 from srccompare.display.visible import visible
@@ -158,7 +158,12 @@ class BrowseScreen(Screen):
         percent = done * 100 // max(1, total)
         if (step, percent) != self._reported:  # at most ~100 updates a step cross threads
             self._reported = (step, percent)
-            self.app.call_from_thread(self._show_progress, step, done, total)
+            # posted, not called: waiting for the UI thread at each update cost the worker ~10 ms a time
+            # on a loaded machine (the screen's messages keep their order: the result comes after)
+            self.post_message(CorpusProgress(step, done, total))
+
+    def on_corpus_progress(self, message: CorpusProgress) -> None:
+        self._show_progress(message.step, message.done, message.total)
 
     def _show_progress(self, step: str, done: int, total: int) -> None:
         name = STEP_NAMES.get(step, step)
