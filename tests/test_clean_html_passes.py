@@ -17,7 +17,7 @@ from srccompare.clean import clean_article
 from srccompare.clean.extract import page_passes
 from srccompare.clean.page_text import stop_words_for
 from srccompare.clean.widen import (
-    grown, holds, needs_full_pass, page_chars, page_paragraphs, reads_as_text, visible_chars, widen, with_sections,
+    grown, holds, needs_full_pass, page_chars, page_paragraphs, page_text_chars, reads_as_text, visible_chars, widen, with_sections,
 )
 from srccompare.ingest.load import article_from_text
 from srccompare.model import CleanArticle, Metadata
@@ -70,6 +70,16 @@ def test_page_chars_counts_the_visible_text_and_not_scripts_or_indentation():
                       "<script>var tracking = 'a long script that is not text';</script>"
                       "<style>p { color: red }</style></body></html>")
     assert page_chars(tree) == visible_chars("Five words of article text.") == 23
+    assert page_text_chars(tree) == 23 + visible_chars("var tracking = 'a long script that is not text';p { color: red }")
+
+
+def test_the_bound_on_the_page_text_decides_as_the_page_text_does():
+    tree = load_html(page("4584"))
+    whole = "\n".join(tree.find("body").itertext())
+    for text in (whole, whole[: len(whole) // 5], whole[: len(whole) // 20]):
+        exact = needs_full_pass(text, lambda: page_chars(tree), SETTINGS.clean)
+        assert needs_full_pass(text, lambda: page_chars(tree), SETTINGS.clean, lambda: page_text_chars(tree)) == exact
+    assert page_text_chars(tree) >= page_chars(tree)
 
 
 def test_a_round_up_that_every_trafilatura_pass_cuts_short_is_grown_over_the_page_main_run():

@@ -17,6 +17,7 @@ from srccompare.clean.text import (
     TRANSLATION,
     WORD,
     normalise,
+    run_count,
     word_classes,
     word_count,
 )
@@ -46,6 +47,16 @@ def test_normalise_gives_what_every_step_gives(text):
 @given(any_text)
 def test_word_count_counts_the_word_regex_matches(text):
     assert word_count(text) == len(WORD.findall(text))
+
+
+@hypothesis_settings(max_examples=400, deadline=None)
+@given(any_text)
+def test_run_count_counts_the_runs_of_word_characters(text):
+    assert run_count(text) == len(re.findall(r"\w+", text))
+
+
+def test_run_count_of_a_known_sentence():
+    assert run_count("The U.S. well-known don’t 1,000 (AP) — ok") == 11  # The U S well known don t 1 000 AP ok
 
 
 def test_word_count_classes_every_character_as_the_regex_does():

@@ -54,7 +54,8 @@ def clean_extracted(article: Article, extracted: Extracted, settings: Settings, 
     until nothing more goes: cleaning a cleaned body changes nothing.
     """
     paragraphs = split_paragraphs(normalise(extracted.text), one_per_line=extracted.one_paragraph_per_line)
-    marks, found = find_all_marks(article, paragraphs, settings.clean, rules, extracted.metadata.title)
+    plain: set[str] = set()  # texts no line rule matches (find_line_boilerplate): the next rounds skip them
+    marks, found = find_all_marks(article, paragraphs, settings.clean, rules, extracted.metadata.title, plain)
     metadata = article.hints.merged_over(extracted.metadata).merged_over(found)
     if metadata.outlet is None and metadata.url:
         metadata = replace(metadata, outlet=outlet_from_url(metadata.url, rules))
@@ -64,7 +65,7 @@ def clean_extracted(article: Article, extracted: Extracted, settings: Settings, 
     for _ in range(MAX_ROUNDS - 1 if marks else 0):
         if not cleaned.paragraphs:
             break
-        more, found = find_all_marks(article, list(cleaned.paragraphs), settings.clean, rules, None)
+        more, found = find_all_marks(article, list(cleaned.paragraphs), settings.clean, rules, None, plain)
         if not more:
             break
         cleaned = reassemble(cleaned, more, found)
@@ -74,7 +75,8 @@ def clean_extracted(article: Article, extracted: Extracted, settings: Settings, 
 
 
 def find_all_marks(
-    article: Article, paragraphs: list[str], settings: CleanSettings, rules: Rules, known_title: str | None
+    article: Article, paragraphs: list[str], settings: CleanSettings, rules: Rules, known_title: str | None,
+    plain: set[str] | None = None,
 ) -> tuple[list[Mark], Metadata]:
     """The page step (plain text of a whole page only), then the finders on what it kept."""
     if rules.screen is not None:  # all paragraphs in one call; each finder then asks about its own
@@ -83,10 +85,10 @@ def find_all_marks(
     gone = {mark.index for mark in page_marks}
     page_marks += [mark for mark in _lone_marks(paragraphs) if mark.index not in gone]
     if not page_marks:  # (most articles: the finders see every paragraph, their marks' places stand)
-        return find_marks(paragraphs, rules, settings, known_title)
+        return find_marks(paragraphs, rules, settings, known_title, plain)
     gone |= {mark.index for mark in page_marks}
     kept = [index for index in range(len(paragraphs)) if index not in gone]
-    marks, found = find_marks([paragraphs[i] for i in kept], rules, settings, known_title)
+    marks, found = find_marks([paragraphs[i] for i in kept], rules, settings, known_title, plain)
     return page_marks + [replace(mark, index=kept[mark.index]) for mark in marks], found
 
 
@@ -123,9 +125,11 @@ def find_page_marks(article: Article, paragraphs: list[str], settings: CleanSett
 
 
 def find_marks(
-    paragraphs: list[str], rules: Rules, settings: CleanSettings, known_title: str | None = None
+    paragraphs: list[str], rules: Rules, settings: CleanSettings, known_title: str | None = None,
+    plain: set[str] | None = None,
 ) -> tuple[list[Mark], Metadata]:
-    """Run the finders in order of authority; each sees what the ones before it left."""
+    """Run the finders in order of authority; each sees what the ones before it left (``plain``:
+    see find_line_boilerplate)."""
     current = list(paragraphs)
     marks: list[Mark] = []
 
@@ -139,7 +143,7 @@ def find_marks(
     take(credits.marks)
     head = find_head(current, settings, _gone(marks), known_title)
     take(head.marks)
-    take(find_line_boilerplate(current, rules, settings, _gone(marks) | _empty(current)))
+    take(find_line_boilerplate(current, rules, settings, _gone(marks) | _empty(current), plain))
     clue_outlets = [rules.outlet_named(m.outlet) or m.outlet for m in marks if m.outlet]
     metadata = Metadata(
         title=head.title,

@@ -76,12 +76,17 @@ def _block_at(
 
 
 def find_line_boilerplate(
-    paragraphs: Sequence[str], rules: Rules, settings: CleanSettings, taken: set[int]
+    paragraphs: Sequence[str], rules: Rules, settings: CleanSettings, taken: set[int], plain: set[str] | None = None
 ) -> list[Mark]:
-    """Short paragraphs matching a line rule (promos, links, captions, URLs, prompts)."""
+    """Short paragraphs matching a line rule (promos, links, captions, URLs, prompts).
+
+    ``plain``: texts known to match no rule wherever they stand (shared by the rounds of one
+    article's cleaning: a later round skips them); the texts found so are added to it."""
     marks: list[Mark] = []
+    limits = [_word_limit(rule, settings) for rule in rules.lines]  # (once, not for every paragraph and rule)
+    plain = set() if plain is None else plain
     for index, paragraph in enumerate(paragraphs):
-        if index in taken:
+        if index in taken or paragraph in plain:
             continue
         folded = fold_case(paragraph)
         positions = rules.lines_for(folded)
@@ -90,15 +95,18 @@ def find_line_boilerplate(
         words = word_count(paragraph)
         if words > LONGEST_BOILERPLATE_WORDS and not any(_for_long(rules.lines[p]) for p in positions):
             continue  # no rule removes anything from a paragraph this long; spare the regexes
+        placed = matched = False  # whether the paragraph's place decided a rule; whether a rule matched
         for position in positions:
-            rule = rules.lines[position]
-            if words > _word_limit(rule, settings):
+            if words > limits[position]:
                 continue  # a long paragraph is reporting, whatever phrase it holds
+            rule = rules.lines[position]
             if rule.where == "edge" and not _near_edge(index, len(paragraphs), marks, settings):
+                placed = True
                 continue
             match = rule.cheap.search(rule.pattern, paragraph, folded)
             if match is None:
                 continue
+            matched = True
             if rule.strip:
                 rest = (paragraph[: match.start()] + paragraph[match.end() :]).strip()
                 mark = Mark(index, rule.id, rule.kind, match.group(0).strip(), keep=rest)
@@ -109,6 +117,8 @@ def find_line_boilerplate(
             if mark is not None:
                 marks.append(mark)
                 break
+        if not (placed or matched):
+            plain.add(paragraph)
     return marks + _caption_duplicates(paragraphs, marks, taken)
 
 

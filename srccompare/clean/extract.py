@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from trafilatura.settings import Document
 
 from srccompare.clean.edges import without_outside_edges
-from srccompare.clean.widen import Passes, chosen_text, page_chars, page_paragraphs, with_sections
+from srccompare.clean.widen import Passes, chosen_text, page_chars, page_paragraphs, page_text_chars, with_sections
 from srccompare.model import Article, Metadata
 from srccompare.rules import Rules
 from srccompare.settings import CleanSettings
@@ -111,14 +111,16 @@ def page_passes(tree: HtmlElement, url: str | None) -> Passes:
     from trafilatura.baseline import baseline
 
     paragraphs = cache(lambda: page_paragraphs(tree))
+    text_chars = cache(lambda: page_text_chars(tree))
     return Passes(
         fast=lambda: _extraction_text(tree, url, "balanced", fast=True),
         full=lambda: _extraction_text(tree, url, "balanced", fast=False),
         paragraphs=lambda: baseline(_without_comments(tree))[1],
-        page_chars=lambda: page_chars(tree),
+        page_chars=lambda: page_chars(tree, text_chars()),
         paragraph_words=lambda: paragraphs().words,
         sections=lambda text: with_sections(text, paragraphs()),
         edges=lambda text, share: without_outside_edges(text, paragraphs(), share),
+        page_text_chars=text_chars,
     )
 
 

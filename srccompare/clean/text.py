@@ -92,6 +92,13 @@ def _word_count(text: str) -> int:
     return starts + classes.startswith(b"a") + classes.startswith(b"ja")
 
 
+def run_count(text: str) -> int:
+    """How many times ``\\w+`` matches in ``text`` (runs of word characters; "don't" is two), on
+    the character classes as ``_word_count``: a whole page's text without a list of its words."""
+    classes = word_classes(text)
+    return classes.count(b" a") + classes.count(b"ja") + classes.startswith(b"a")
+
+
 def word_classes(text: str) -> bytes:
     """One class byte a character (see WORD_CLASSES)."""
     if not text.isascii():

@@ -36,6 +36,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from srccompare.clean.page_text import SENTENCE_END, find_page_furniture, stop_words_for
+from srccompare.clean.text import run_count
 from srccompare.settings import CleanSettings
 
 WORDS = re.compile(r"\w+")
@@ -97,7 +98,7 @@ def page_paragraphs(tree: HtmlElement | None) -> PageParagraphs:
         text = element.text_content()
         texts.append(text)
         by_parent.setdefault(element.getparent(), {})[element] = flat(text)
-    return PageParagraphs(len(WORDS.findall("\n".join(texts))), by_parent, tree)
+    return PageParagraphs(run_count("\n".join(texts)), by_parent, tree)
 
 
 def paragraph_words(tree: HtmlElement | None) -> int:
@@ -112,15 +113,27 @@ def visible_chars(text: str | None) -> int:
     return len(text) - sum(map(text.count, SPACES)) if text else 0
 
 
-def page_chars(tree: HtmlElement | None) -> int:
+def page_chars(tree: HtmlElement | None, text_chars: int | None = None) -> int:
     """Visible characters of the page's body: all its text less that of scripts and styles.
-    (Serialising the text is done in C; a word count of it cost more than the extraction saved.)"""
+    ``text_chars``: ``page_text_chars(tree)``, when counted already."""
     if tree is None:
         return 0
-    body = tree.find("body")
-    root = body if body is not None else tree
-    total = visible_chars(etree.tostring(root, method="text", encoding="unicode"))
+    root = _body(tree)
+    total = page_text_chars(tree) if text_chars is None else text_chars
     return total - sum(visible_chars(element.text) for element in root.iter(*INVISIBLE))
+
+
+def page_text_chars(tree: HtmlElement | None) -> int:
+    """Visible characters of all the body's text, scripts' and styles' too: a bound on
+    ``page_chars`` that spares counting the scripts (inline JSON can be most of a page's
+    text) wherever the bound decides. (Serialising the text is done in C; a word count of
+    it cost more than the extraction saved.)"""
+    return visible_chars(etree.tostring(_body(tree), method="text", encoding="unicode")) if tree is not None else 0
+
+
+def _body(tree: HtmlElement) -> HtmlElement:
+    body = tree.find("body")
+    return body if body is not None else tree
 
 
 @dataclass(frozen=True)
@@ -135,6 +148,7 @@ class Passes:
     paragraph_words: Callable[[], int]
     sections: Callable[[str], str]  # the text with the headings and lists it skipped inside the article
     edges: Callable[[str, float], str]  # the text less its edges outside the article's element (clean/edges.py)
+    page_text_chars: Callable[[], int] | None = None  # at least page_chars, cheaper (see page_text_chars)
 
 
 @dataclass(frozen=True)
@@ -150,19 +164,29 @@ def chosen_text(passes: Passes, settings: CleanSettings, overlaps: Overlaps = Ov
     page's main run of prose judged on evidence when even that holds a small part of its paragraphs;
     then the headings and lists skipped inside the article put back and the edges outside it cut."""
     text = passes.fast()
-    if needs_full_pass(text, passes.page_chars, settings):
+    words = word_count(text)  # (counted once: a findall over the whole text)
+    if needs_full_pass(text, passes.page_chars, settings, passes.page_text_chars, words):
         full = passes.full()
-        text = full if word_count(full) > word_count(text) else text
-    if text and needs_wider(word_count(text), passes.paragraph_words(), settings.wider_below_share, settings.retry_below_words):
+        full_words = word_count(full)
+        text, words = (full, full_words) if full_words > words else (text, words)
+    if text and needs_wider(words, passes.paragraph_words(), settings.wider_below_share, settings.retry_below_words):
         text = grown(text, passes.paragraphs(), settings, overlaps)
     return passes.edges(passes.sections(text), settings.edge_container_share) if text else text
 
 
-def needs_full_pass(text: str | None, page_chars: Callable[[], int], settings: CleanSettings) -> bool:
-    """Whether the fast pass's text is too short, or too small a part of the page's text, to trust."""
-    if word_count(text) < settings.retry_below_words:
+def needs_full_pass(
+    text: str | None, page_chars: Callable[[], int], settings: CleanSettings, at_least: Callable[[], int] | None = None,
+    words: int | None = None,
+) -> bool:
+    """Whether the fast pass's text is too short, or too small a part of the page's text, to trust.
+    ``at_least``: a number no smaller than ``page_chars()``; when the text is not too small a part
+    of that, it is not of the page's text either. ``words``: ``word_count(text)``, when counted."""
+    if (word_count(text) if words is None else words) < settings.retry_below_words:
         return True
-    return visible_chars(text) < settings.retry_below_page_share * page_chars()
+    chars, share = visible_chars(text), settings.retry_below_page_share
+    if at_least is not None and not chars < share * at_least():
+        return False
+    return chars < share * page_chars()
 
 
 def needs_wider(precise_words: int, page_words: int, share: float, retry_words: int) -> bool:
@@ -325,4 +349,5 @@ def flat(text: str) -> str:
 
 
 def word_count(text: str | None) -> int:
-    return len(WORDS.findall(text or ""))
+    """Runs of word characters (``WORDS``' matches)."""
+    return run_count(text or "")
