@@ -208,7 +208,7 @@ def print_renderers(tune: list[PageData], held: list[PageData], model: Model, be
     """The chosen point's figures for each set, renderer and half."""
     for renderer in args.renderers.split(","):
         for set_name in args.sets.split(","):
-            for half, group in (("tune", tune), ("held-out", held)):
+            for half, group in (("tune", tune), ("held-out", held))[: 1 if args.tune_only else 2]:
                 chosen = [p for p in group if p.key.startswith(f"{set_name}/{renderer}/")]
                 if chosen:
                     (_, _, precision, recall, f1, leak), = curve(chosen, model, [best], args.band)
@@ -230,11 +230,12 @@ def toml_text(model: Model, notes: list[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def load(sets: list[str], renderers: list[str], cache: Path, workers: int) -> list[PageData]:
+def load(sets: list[str], renderers: list[str], cache: Path, workers: int, tune_only: bool = False) -> list[PageData]:
     jobs = []
     for set_name in sets:
         directory, loader = clean_eval.SETS[set_name]
-        jobs += [(page, r, str(cache)) for page in loader(clean_eval.EVAL / directory) for r in renderers]
+        jobs += [(page, r, str(cache)) for page in loader(clean_eval.EVAL / directory) for r in renderers
+                 if not tune_only or clean_eval.half_of(page.id) == "tune"]
     with ProcessPoolExecutor(max_workers=workers) as pool:
         return [p for p in pool.map(page_data, jobs, chunksize=8) if p is not None]
 
@@ -249,13 +250,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--cache", type=Path, default=clean_eval.Path(clean_eval.tempfile.gettempdir()) / "srccompare-clean-eval")
     parser.add_argument("--pages", type=Path, default=None, help="keep the pages' features in this file between runs")
+    parser.add_argument("--tune-only", action="store_true",
+                        help="load and report the tune halves only (while choosing features: held-out stays unseen)")
     parser.add_argument("--write", action="store_true", help=f"store the weights in {OUT.relative_to(HERE.parent)}")
     args = parser.parse_args(argv)
     renderers = args.renderers.split(",")
     if args.pages and args.pages.exists():
         pages = pickle.loads(args.pages.read_bytes())
     else:
-        pages = load(args.sets.split(","), renderers, args.cache, args.workers)
+        pages = load(args.sets.split(","), renderers, args.cache, args.workers, args.tune_only)
         if args.pages:
             args.pages.write_bytes(pickle.dumps(pages))
     tune = [p for p in pages if p.half == "tune"]
@@ -269,7 +272,7 @@ def main(argv: list[str] | None = None) -> int:
     allowed = [row for row, w in zip(tuned, wcxb) if w[5] <= MAX_LEAK] or tuned
     best = max(allowed, key=lambda r: r[4])[:2] if args.threshold is None else (args.threshold, args.short_threshold)
     print(f"chosen point: threshold {best[0]}, short threshold {best[1]} (best tune F1 with wcxb tune leak <= {MAX_LEAK:.0%})")
-    for name, group in (("tune", tune), ("held-out", held)):
+    for name, group in (("tune", tune), ("held-out", held))[: 1 if args.tune_only else 2]:
         print_curve(f"{name}: over the threshold, short threshold {best[1]}",
                     curve(group, model, [(float(t), best[1]) for t in THRESHOLDS], args.band))
         print_curve(f"{name}: over the short threshold, threshold {best[0]}",
