@@ -47,7 +47,8 @@ CACHED_CHARS = 5000
 # Set on the tune half of wcxb-dev: lynx (-width=100) and w3m (-cols 100) dumps wrap at 90-99,
 # html-text's and inscriptis's lines (not wrapped) run to 140-350 (bench/clean_eval.py).
 WRAP_MIN_LINE, WRAP_MIN_LINES, WRAP_NEAR, WRAP_NEAR_SHARE, WRAP_MAX_WIDTH = 30, 8, 12, 0.3, 160
-WRAP_SLACK = 8  # word counts of texts up to this long are remembered (see word_count)
+WRAP_SLACK = 8
+SENTENCE_CLOSE = (".", "!", "?", ":", '"', "”", "’", ")")  # word counts of texts up to this long are remembered (see word_count)
 
 
 def normalise(text: str) -> str:
@@ -168,12 +169,16 @@ def _reflowed(lines: list[str], width: int) -> list[str]:
     """A block of a wrapped text as paragraphs: a line joins the next when the next one's first
     word would not have fitted after it (so the renderer broke the line there), unless the next
     opens a list item. A paragraph in a list or a quote is indented more than the text
-    around it, so a line counts as full ``WRAP_SLACK`` columns early."""
+    around it, so a line counts as full ``WRAP_SLACK`` columns early (unless it ends a sentence
+    and the next line starts a new one)."""
     paragraphs: list[str] = []
     current = lines[0]
     for line in lines[1:]:
         first = line.split(" ", 1)[0]
-        if len(current.rsplit("\n", 1)[-1]) + 1 + len(first) > width - WRAP_SLACK and not LIST_ITEM.match(line):
+        last = current.rsplit("\n", 1)[-1]
+        # A sentence that ends and a capital that follows may be two paragraphs: only a full line joins them.
+        slack = 0 if last.endswith(SENTENCE_CLOSE) and first[:1].isupper() else WRAP_SLACK
+        if len(last) + 1 + len(first) > width - slack and not LIST_ITEM.match(line):
             current = f"{current}\n{line}"
         else:
             paragraphs.append(current.replace("\n", " "))
