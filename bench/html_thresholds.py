@@ -14,10 +14,13 @@ Each curve varies one threshold, the others at their defaults: ``retry_below_pag
 (clean/widen.py: ``run``, the share of the extraction the page's main run must hold;
 ``keep``, the share the grown text must hold) and the two of putting back headings and list
 items (clean/widen.py's SectionRule: ``min_kept``, the paragraphs the extraction kept that
-must surround them in one element; ``link_share``, the most link text they may hold). Columns: F1, precision and recall of the bag
-of words (WCXB's metric, mean over pages), leak (share of pages holding a without-snippet),
-and the shares of pages given the full pass, grown by the widening, and filled (headings and
-list items put back between paragraphs the extraction kept: clean/widen.py's with_sections).
+must surround them in one element; ``link_share``, the most link text they may hold), and
+``edge_container_share`` (defaults.toml [clean]: the share of the text's words the article's
+element holds when the edges outside it are cut, clean/edges.py). Columns: F1, precision and
+recall of the bag of words (WCXB's metric, mean over pages), leak (share of pages holding a
+without-snippet), and the shares of pages given the full pass, grown by the widening, filled
+(headings and list items put back between paragraphs the extraction kept: clean/widen.py's
+with_sections) and cut (lines at the edges outside the article's element dropped).
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from clean_eval import EVAL, SETS, Output, Page, half_of, page_html, score  # noqa: E402
 
 from srccompare.clean import clean_extracted  # noqa: E402
+from srccompare.clean.edges import without_outside_edges  # noqa: E402
 from srccompare.clean.extract import Extracted, html_metadata, page_passes  # noqa: E402
 from srccompare.clean.widen import (  # noqa: E402
     KEEP_SHARE, RUN_MIN_OVERLAP, SECTION_LINK_SHARE, SECTION_MIN_KEPT, Overlaps, Passes, SectionRule, chosen_text,
@@ -57,6 +61,7 @@ CURVES: dict[str, tuple[float, ...]] = {
     "keep": (0.5, 0.6, 0.7, 0.8, 0.9, 1.0),
     "min_kept": (1, 2, 3, 4),
     "link_share": (0.0, 0.2, 0.35, 0.5, 0.7, 1.0),
+    "edge_container_share": (0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.0),
 }
 
 
@@ -72,14 +77,14 @@ class Stored:
     metadata: dict[str, str | None]
     trafilatura: str
 
-    def passes(self, calls: list[str], sections: Callable[[str], str]) -> Passes:
+    def passes(self, calls: list[str], sections: Callable[[str], str], edges: Callable[[str, float], str]) -> Passes:
         """The stored passes, noting in ``calls`` which ones the decision asked for."""
         def asked(name: str, value: str) -> str:
             calls.append(name)
             return value
 
         return Passes(lambda: self.fast, lambda: asked("full", self.full), lambda: asked("paragraphs", self.paragraphs),
-                      lambda: self.page_chars, lambda: self.paragraph_words, sections)
+                      lambda: self.page_chars, lambda: self.paragraph_words, sections, edges)
 
 
 def run_passes(page: Page) -> tuple[str, Stored]:
@@ -114,11 +119,20 @@ def stored_passes(pages: Sequence[Page], cache: Path, workers: int, refresh: boo
 
 
 class Sections:
-    """clean/widen.py's with_sections on a page's tree, parsed again for each text it is asked about
-    (a few texts a page over a whole sweep; keeping 346 trees would take gigabytes)."""
+    """clean/widen.py's with_sections and clean/edges.py's cut on a page's tree, parsed again for each
+    text it is asked about (a few texts a page over a whole sweep; keeping 346 trees would take gigabytes)."""
 
     def __init__(self) -> None:
         self.done: dict[tuple[str, str, SectionRule], str] = {}
+        self.cut: dict[tuple[str, str, float], str] = {}
+
+    def edges(self, page: Page) -> Callable[[str, float], str]:
+        def edges(text: str, share: float) -> str:
+            if (page.id, text, share) not in self.cut:
+                self.cut[page.id, text, share] = without_outside_edges(text, page_paragraphs(load_html(page_html(page))), share)
+            return self.cut[page.id, text, share]
+
+        return edges
 
     def of(self, page: Page, rule: SectionRule) -> Callable[[str], str]:
         def sections(text: str) -> str:
@@ -146,44 +160,51 @@ class Cleaner:
 
 
 def point(pages: Sequence[Page], stored: dict[str, Stored], settings: Settings, rules: tuple[Overlaps, SectionRule],
-          clean: Cleaner, sections: Sections) -> tuple[str, float, float, float]:
-    """Scores of the HTML path at one setting, with the shares of pages given the full pass and the widening."""
-    outputs, full, wide, filled = {}, 0, 0, 0
+          clean: Cleaner, sections: Sections) -> tuple[str, tuple[float, ...]]:
+    """Scores of the HTML path at one setting, with the shares of pages given the full pass, grown by the
+    widening, filled (headings and lists put back) and cut (edges outside the article's element)."""
+    outputs, counts = {}, [0, 0, 0, 0]
     for page in pages:
         calls: list[str] = []
-        before: list[str] = []  # the text as the passes left it, before with_sections
+        steps: list[str] = []  # the text before with_sections, after it, after the edges' cut
 
         def sections_of(text: str, page: Page = page) -> str:
-            before.append(text)
-            return sections.of(page, rules[1])(text)
+            steps.extend((text, sections.of(page, rules[1])(text)))
+            return steps[-1]
 
-        text = chosen_text(stored[page.id].passes(calls, sections_of), settings.clean, rules[0])
+        def edges_of(text: str, share: float, page: Page = page) -> str:
+            steps.append(sections.edges(page)(text, share))
+            return steps[-1]
+
+        text = chosen_text(stored[page.id].passes(calls, sections_of, edges_of), settings.clean, rules[0])
         passes = (stored[page.id].fast, stored[page.id].full)
-        full += "full" in calls
-        wide += bool("paragraphs" in calls and before and before[0] not in passes)
-        filled += bool(before and text != before[0])
+        counts[0] += "full" in calls
+        counts[1] += bool("paragraphs" in calls and steps and steps[0] not in passes)
+        counts[2] += bool(steps and steps[1] != steps[0])
+        counts[3] += bool(steps and steps[2] != steps[1])
         outputs[page.id] = Output(page.id, clean(page, text, stored[page.id].metadata), 0.0)
     result = score(pages, outputs)
     line = f"{result.f1:8.4f}{result.precision:8.4f}{result.recall:8.4f}{result.leak or 0:7.1%}"
-    return line, full / len(pages), wide / len(pages), filled / len(pages)
+    return line, tuple(count / len(pages) for count in counts)
 
 
 def curves(pages: Sequence[Page], stored: dict[str, Stored], settings: Settings) -> None:
     clean, sections = Cleaner(settings), Sections()
-    print(f"{'threshold':<24}{'value':>7}{'F1':>8}{'prec':>8}{'recall':>8}{'leak':>7}{'full':>7}{'grown':>7}{'filled':>7}")
+    print(f"{'threshold':<24}{'value':>7}{'F1':>8}{'prec':>8}{'recall':>8}{'leak':>7}{'full':>7}{'grown':>7}{'filled':>7}{'cut':>7}")
     plain = score(pages, {p.id: Output(p.id, stored[p.id].trafilatura, 0.0) for p in pages})
     print(f"{'trafilatura alone':<31}{plain.f1:8.4f}{plain.precision:8.4f}{plain.recall:8.4f}{plain.leak or 0:7.1%}")
     defaults = {"retry_below_page_share": settings.clean.retry_below_page_share,
                 "wider_below_share": settings.clean.wider_below_share, "run": RUN_MIN_OVERLAP, "keep": KEEP_SHARE,
-                "min_kept": SECTION_MIN_KEPT, "link_share": SECTION_LINK_SHARE}
+                "min_kept": SECTION_MIN_KEPT, "link_share": SECTION_LINK_SHARE,
+                "edge_container_share": settings.clean.edge_container_share}
     for name, values in CURVES.items():
         for value in values:
             at = {**defaults, name: value}
             rules = (Overlaps(run=at["run"], keep=at["keep"]), SectionRule(min_kept=int(at["min_kept"]), link_share=at["link_share"]))
             changed = replace(settings, clean=replace(settings.clean, **{name: value})) if name in settings.clean.__dataclass_fields__ else settings
-            line, full, wide, filled = point(pages, stored, changed, rules, clean, sections)
+            line, shares = point(pages, stored, changed, rules, clean, sections)
             chosen = " <- default" if abs(value - defaults[name]) < 1e-9 else ""
-            print(f"{name:<24}{value:7.2f}{line}{full:7.1%}{wide:7.1%}{filled:7.1%}{chosen}", flush=True)
+            print(f"{name:<24}{value:7.2f}{line}{''.join(f'{share:7.1%}' for share in shares)}{chosen}", flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:

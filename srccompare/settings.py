@@ -49,6 +49,7 @@ class CleanSettings:
     retry_below_words: int = _at_least(0)
     retry_below_page_share: float = _share()
     wider_below_share: float = _share()
+    edge_container_share: float = _share()
     promo_max_words: int = _at_least(0)
     caption_max_words: int = _at_least(0)
     block_max_paragraphs: int = _at_least(1)

@@ -174,3 +174,50 @@ def test_a_heading_is_missing_when_its_words_are_only_part_of_longer_words_in_th
     text = ("The prospects for the new phone are good, its makers say.\n"
             "The battery lasts two days and the screen is bright in sunlight.")
     assert with_sections(text, page_paragraphs(tree)).splitlines()[1] == "Pros"
+
+
+def test_lists_are_put_back_on_a_page_whose_text_holds_control_characters():
+    # WCXB 4859, a round-up whose own markup holds mis-decoded quotes (C1 control characters):
+    # trafilatura drops those characters from its lines, so the page's paragraphs are compared
+    # without them; each product's list of pros between two kept paragraphs is then found.
+    tree = load_html(page("4859"))
+    fast = page_passes(tree, WCXB["4859"]["url"]).fast()
+    item = "Beautiful Templates : Offers a wide range of professional, mobile-responsive designs."
+    assert "Beautiful Templates" not in fast and any("\x80" in p.text_content() for p in tree.iter("p"))
+    filled = with_sections(fast, page_paragraphs(tree))
+    assert item in filled.splitlines()
+    assert bag_scores(WCXB["4859"]["main_content"], filled)[1] > bag_scores(WCXB["4859"]["main_content"], fast)[1] + 0.05
+
+
+def test_an_item_with_control_characters_already_in_the_text_is_not_put_back_twice():
+    tree = fromstring(
+        "<html><body><div><p>The calculators were scored on seven points, each weighted.</p>"
+        "<ul><li>Advertising (5): Is the user prodded to \u00e2\x80\x9cupgrade\u00e2\x80\x9d to a higher level?</li></ul>"
+        "<p>Readers will notice that this scoring system is subjective.</p></div></body></html>")
+    text = ("The calculators were scored on seven points, each weighted.\n"
+            "- Advertising (5): Is the user prodded to \u00e2upgrade\u00e2 to a higher level?\n"
+            "Readers will notice that this scoring system is subjective.")  # as trafilatura writes the item
+    assert with_sections(text, page_paragraphs(tree)) == text
+
+
+def test_an_item_whose_inline_markup_splits_a_word_is_found_in_the_text():
+    # WCXB 4240, a home-energy guide: "save you u<strong>p to 10%</strong>" is one word "up" to
+    # trafilatura; read with a space between the parts it would look missing and be put back twice.
+    tree = load_html(page("4240"))
+    fast = page_passes(tree, WCXB["4240"]["url"]).fast()
+    assert any("save you up to 10%" in line for line in fast.splitlines())
+    filled = with_sections(fast, page_paragraphs(tree))
+    assert not any("u p to 10%" in line for line in filled.splitlines())
+    precision, recall = bag_scores(WCXB["4240"]["main_content"], cleaned("4240").body)
+    assert precision >= 0.99 and recall >= 0.99, (precision, recall)
+
+
+def test_a_drop_capital_in_a_list_item_does_not_make_it_missing():
+    tree = fromstring(
+        "<html><body><div><p>Goals work best when they follow the SMART method, trainers say.</p>"
+        "<ul><li><b>S</b>pecific: state what is to be done.</li><li>Measurable: find a way to measure it.</li></ul>"
+        "<p>Write the goal down and look at it every week of the plan.</p></div></body></html>")
+    text = ("Goals work best when they follow the SMART method, trainers say.\n"
+            "- Specific: state what is to be done.\n- Measurable: find a way to measure it.\n"
+            "Write the goal down and look at it every week of the plan.")
+    assert with_sections(text, page_paragraphs(tree)) == text

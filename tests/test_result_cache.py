@@ -147,7 +147,7 @@ def test_browse_reads_unchanged_inputs_once_then_from_the_cache(tmp_path, settin
     assert "clean" in third_steps and third == first
 
 
-def test_browse_stores_the_corpus_only_once_its_reuse_is_found(tmp_path, settings, monkeypatch):
+def test_browse_stores_the_corpus_only_once_its_reuse_is_found_and_shown(tmp_path, settings, monkeypatch):
     from srccompare.cli.browse import browse_job
     from srccompare.ingest.cache import default_results_path
     from srccompare.model import Corpus, ReuseResult
@@ -161,11 +161,50 @@ def test_browse_stores_the_corpus_only_once_its_reuse_is_found(tmp_path, setting
     with ResultCache(default_results_path()) as store:
         assert store.get(kept[0][0], Corpus) is None  # noted, not stored yet
     done = job.find(corpus, lambda *_: None)
+    with ResultCache(default_results_path()) as store:  # stored once the tables show, not while they are painted
+        assert store.get(kept[0][0], Corpus) is None
+        assert store.get(reuse_key(corpus.articles, corpus.wire, settings), ReuseResult) is None
+    assert job.shown is not None
+    job.shown()
     for thread in [t for t in threading.enumerate() if t.name == "srccompare-store-result"]:
         thread.join()
     with ResultCache(default_results_path()) as store:
         assert store.get(kept[0][0], Corpus) == corpus
         assert store.get(reuse_key(corpus.articles, corpus.wire, settings), ReuseResult) == done.result
+
+
+def test_browse_keeps_its_tables_in_the_cache_once_they_show(tmp_path, settings, monkeypatch):
+    """The whole browse path in Textual's harness: read and found in the TUI's worker, then stored."""
+    import asyncio
+
+    from srccompare.cli.browse import browse_corpus
+    from srccompare.ingest.cache import default_results_path
+    from srccompare.model import Corpus, ReuseResult
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    shown: list[int] = []
+
+    def look(app) -> None:
+        async def run() -> None:
+            async with app.run_test(size=(100, 30)) as pilot:
+                await app.workers.wait_for_complete()
+                for _ in range(200):  # the worker's result arrives as a message, a moment after it ends
+                    if app.screen.data is not None and not app.screen.data.pending:
+                        break
+                    await pilot.pause()
+                await pilot.pause()
+                shown.append(app.screen.tables()[1].row_count)
+
+        asyncio.run(run())
+
+    assert browse_corpus([str(SEEDS)], [], settings, 1, run_app=look, load_in_tui=True) == 0
+    for thread in [t for t in threading.enumerate() if t.name == "srccompare-store-result"]:
+        thread.join()
+    with ResultCache(default_results_path()) as store:
+        corpus = store.get(inputs_key([str(SEEDS)], [], settings), Corpus)
+        assert corpus is not None and shown and shown[0] > 0
+        result = store.get(reuse_key(corpus.articles, corpus.wire, settings), ReuseResult)
+        assert result is not None and len(result.pairs) == shown[0]
 
 
 @pytest.mark.parametrize(("most", "expected"), [(2_000_000, 1), (0, 2)])

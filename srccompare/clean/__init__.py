@@ -85,6 +85,8 @@ def find_all_marks(
     page_marks = find_page_marks(article, paragraphs, settings, rules)
     gone = {mark.index for mark in page_marks}
     page_marks += [mark for mark in _lone_marks(paragraphs) if mark.index not in gone]
+    if not page_marks:  # (most articles: the finders see every paragraph, their marks' places stand)
+        return find_marks(paragraphs, rules, settings, known_title)
     gone |= {mark.index for mark in page_marks}
     kept = [index for index in range(len(paragraphs)) if index not in gone]
     marks, found = find_marks([paragraphs[i] for i in kept], rules, settings, known_title)
@@ -94,7 +96,13 @@ def find_all_marks(
 def _lone_marks(paragraphs: list[str]) -> list[Mark]:
     """A scraped widget's leftovers: a counter alone ("0", "12") or a few symbols alone on a line.
     (Code, not a rule: a pattern with no words in it would be tried on every paragraph.)"""
-    return [Mark(i, "lone-number-or-symbol", "furniture", p) for i, p in enumerate(paragraphs) if LONE.match(p)]
+    # (LONE matches at most 3 characters between white space: the length and the ends say which
+    # paragraphs it could, sparing the regex on the rest)
+    return [
+        Mark(i, "lone-number-or-symbol", "furniture", p)
+        for i, p in enumerate(paragraphs)
+        if (len(p) <= 3 or p[0].isspace() or p[-1].isspace()) and LONE.match(p)
+    ]
 
 
 def reassemble(cleaned: CleanArticle, marks: Sequence[Mark], found: Metadata) -> CleanArticle:

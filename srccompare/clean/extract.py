@@ -9,21 +9,15 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from urllib.parse import urlsplit
 
-import trafilatura
-from htmldate import find_date
-from lxml import etree
-from lxml.html import HtmlElement
-from trafilatura.baseline import baseline
-from trafilatura.htmlprocessing import prune_unwanted_nodes
-from trafilatura.metadata import (
-    examine_meta, extract_meta_json, extract_sitename, extract_title, extract_url,
-)
-from trafilatura.settings import Document
-from trafilatura.utils import load_html
-from trafilatura.xpaths import REMOVE_COMMENTS_AND_LISTS_XPATH
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
+from typing import TYPE_CHECKING
 
+if TYPE_CHECKING:
+    from lxml.html import HtmlElement
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
+    from trafilatura.settings import Document
+
+from srccompare.clean.edges import without_outside_edges
 from srccompare.clean.widen import Passes, chosen_text, page_chars, page_paragraphs, with_sections
 from srccompare.model import Article, Metadata
 from srccompare.rules import Rules
@@ -76,6 +70,9 @@ def extract_html(html: str, url: str | None, settings: CleanSettings, rules: Rul
     the shared wire passages srccompare is looking for. The passes and when
     each runs are in clean/widen.py; the metadata is read from the same tree.
     """
+    from lxml import etree  # (trafilatura and its helpers are imported by the inputs that need them: 0.25 s)
+    from trafilatura.utils import load_html
+
     try:
         tree = load_html(html)
         if tree is None:
@@ -111,6 +108,8 @@ def _article_text(tree: HtmlElement, url: str | None, settings: CleanSettings) -
 
 def page_passes(tree: HtmlElement, url: str | None) -> Passes:
     """The passes clean/widen.py may ask for, each run on the same parsed page when it does."""
+    from trafilatura.baseline import baseline
+
     paragraphs = cache(lambda: page_paragraphs(tree))
     return Passes(
         fast=lambda: _extraction_text(tree, url, "balanced", fast=True),
@@ -119,16 +118,22 @@ def page_passes(tree: HtmlElement, url: str | None) -> Passes:
         page_chars=lambda: page_chars(tree),
         paragraph_words=lambda: paragraphs().words,
         sections=lambda text: with_sections(text, paragraphs()),
+        edges=lambda text, share: without_outside_edges(text, paragraphs(), share),
     )
 
 
 def _without_comments(tree: HtmlElement) -> HtmlElement:
     """A copy of the page without its comment sections (by trafilatura's own patterns): the
     baseline reads whole <article> elements, and a blog's comments are often inside one."""
+    from trafilatura.htmlprocessing import prune_unwanted_nodes
+    from trafilatura.xpaths import REMOVE_COMMENTS_AND_LISTS_XPATH
+
     return prune_unwanted_nodes(copy(tree), REMOVE_COMMENTS_AND_LISTS_XPATH)
 
 
 def _extraction_text(tree: HtmlElement, url: str | None, lean: str, fast: bool) -> str:
+    import trafilatura
+
     document = trafilatura.bare_extraction(
         tree,  # trafilatura works on its own copy: one parse serves every pass
         url=url,
@@ -151,6 +156,9 @@ def _page_metadata(tree: HtmlElement, url: str | None) -> Document:
     an author when the head names none (the byline is only shown, never used to attribute; find_head
     still reads a "By ..." line of the text), htmldate's search of the whole text for a date (a date
     line at the top is still read), and categories, tags and licence (never used here)."""
+    from htmldate import find_date
+    from trafilatura.metadata import examine_meta, extract_meta_json, extract_sitename, extract_title, extract_url
+
     page = examine_meta(tree)
     if page.author and " " not in page.author:
         page.author = None  # a lone word ("admin") is not a name (trafilatura's own rule)
@@ -193,6 +201,8 @@ def outlet_from_url(url: str | None, rules: Rules) -> str | None:
 
 @lru_cache(maxsize=1)
 def _markdown() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
     return MarkdownIt("commonmark")
 
 

@@ -111,14 +111,16 @@ def _load_before(inputs: Sequence[str], wire: Sequence[WireInput], settings: Set
 
 def browse_job(read: Callable[[Progress], Corpus], settings: Settings, workers: int, fresh: bool = False,
                kept: Sequence[tuple[str, object]] = ()) -> BrowseJob:
-    """Read (``read``), show the articles, then find their reuse (``find_in``, which caches ``kept`` too),
-    in the TUI's worker thread."""
+    """Read (``read``), show the articles, then find their reuse (``find_in``), in the TUI's worker
+    thread; once the tables show, keep what was found (and ``kept``) in the result cache."""
     from srccompare.tui.browse_data import BrowseJob
 
-    def find(corpus: Corpus, progress: Progress) -> Processed:
-        return find_in(corpus, settings, workers, progress, fresh=fresh, also_keep=kept)
+    later: list[tuple[str, object]] = []
 
-    return BrowseJob(read, find)
+    def find(corpus: Corpus, progress: Progress) -> Processed:
+        return find_in(corpus, settings, workers, progress, fresh=fresh, also_keep=kept, keep_later=later)
+
+    return BrowseJob(read, find, shown=lambda: _store_later(later) if later else None)
 
 
 def read_inputs(inputs: Sequence[str], wire: Sequence[WireInput], settings: Settings, workers: int,
@@ -154,11 +156,13 @@ def _with_errors(corpus: Corpus, earlier_errors: tuple[LoadError, ...]) -> Corpu
 
 def find_in(corpus: Corpus, settings: Settings, workers: int, progress: Progress,
             earlier_errors: tuple[LoadError, ...] = (), fresh: bool = False,
-            also_keep: Sequence[tuple[str, object]] = ()) -> Processed:
+            also_keep: Sequence[tuple[str, object]] = (),
+            keep_later: list[tuple[str, object]] | None = None) -> Processed:
     """The browse screen's second step (run in its worker thread): the reuse in a read and cleaned corpus,
     from the result cache when this corpus was browsed before with these settings (unless ``fresh``),
-    else found and then kept there, with ``also_keep`` (``earlier_errors``: inputs that failed before it
-    was read, listed with its own failures)."""
+    else found and then kept there, with ``also_keep``: at once, in a thread of its own, or (given
+    ``keep_later``) noted there for the caller to store (``earlier_errors``: inputs that failed before
+    it was read, listed with its own failures)."""
     from srccompare.ingest.cache import reuse_key
     from srccompare.model import ReuseResult
     from srccompare.tui.browse_data import Processed
@@ -171,7 +175,9 @@ def find_in(corpus: Corpus, settings: Settings, workers: int, progress: Progress
         workers = 1 if _characters(corpus, settings.reuse.engine.one_process_characters) else workers
         result = find_reuse(corpus.articles, settings, wire=corpus.wire, workers=workers, progress=progress)
         also_keep = [*also_keep, (key, result)]
-    if also_keep:
+    if keep_later is not None:
+        keep_later.extend(also_keep)
+    elif also_keep:
         _store_later(also_keep)
     return Processed(corpus.articles, result, (*earlier_errors, *corpus.errors), corpus.inputs + len(earlier_errors))
 

@@ -234,11 +234,6 @@ def _shared_mass(left: _Incidence, right: _Incidence, weights: np.ndarray) -> np
     return np.asarray((matrices[0] @ matrices[1].T).todense())
 
 
-# Above this many candidate pairs, components are found by scipy (its import costs
-# more than the Python loop saves on ordinary articles; 20k pairs take ~50 ms in Python).
-PYTHON_CLUSTER_LIMIT = 20_000
-
-
 def pair_similar(scores: Scores, taken: dict[int, int], threshold: float) -> dict[int, int]:
     """Optimal one-to-one pairing of the paragraphs left over, among pairs reaching ``threshold``.
 
@@ -271,7 +266,7 @@ def _clusters(matrix: np.ndarray) -> list[tuple[list[int], list[int]]]:
     ascending, the components in order of their first row."""
     rows_at, columns_at = np.nonzero(matrix)
     offset = matrix.shape[0]
-    labels = component_labels(offset + matrix.shape[1], rows_at, columns_at + offset, python_up_to=PYTHON_CLUSTER_LIMIT)
+    labels = component_labels(offset + matrix.shape[1], rows_at, columns_at + offset)
     clusters: dict[int, tuple[list[int], list[int]]] = {}
     for row in distinct(rows_at).tolist():
         clusters.setdefault(int(labels[row]), ([], []))[0].append(row)

@@ -54,6 +54,7 @@ class LocalEngine(Engine):
 
     def _executor(self) -> ProcessPoolExecutor:
         if self._pool is None:
+            _shared_before_fork()
             # The workers start (forked, all at once, on the first task) with Ctrl-C and SIGTERM
             # held back, in them and here, until their handlers are set: a signal meanwhile
             # reaches this process once they are, and the workers never see it.
@@ -86,6 +87,16 @@ class LocalEngine(Engine):
 
 
 INTERRUPTS = {signal.SIGINT, signal.SIGTERM}
+
+
+def _shared_before_fork() -> None:
+    """With numba loaded here, the workers will load its kernels, and numba's first kernel load in a
+    process imports scipy.linalg (its BLAS check): 0.2 s of CPU in each worker. Imported here once,
+    before they fork, the workers share it (the same wall time on an idle machine, a worker's
+    worth less CPU each: bench/reuse_speed.py's 10k run with 2 workers, 0.2 s)."""
+    if "numba" in sys.modules:
+        with suppress(ImportError):
+            import scipy.linalg.cython_blas  # noqa: F401
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 

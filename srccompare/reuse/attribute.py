@@ -45,7 +45,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -82,6 +83,8 @@ class _Corpus:
     carriers: Mapping[tuple[int, str], _Text]  # (passage, its credited side) -> who carries that text
     digests: Collection[str]
     bodies: Mapping[str, str]
+    # (credited article, agency) -> whether each of its sides' other article is independent coverage
+    independent: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)
 
 
 def inferred_attributions(
@@ -111,39 +114,83 @@ def inferred_attributions(
     return found
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
+class _Sides:
+    """The passage sides in one credited article (``doc_id``): their (start, end), and the article on
+    each one's other side (``others``, numbered in ``other``)."""
+
+    doc_id: str
+    sources: Mapping[str, Iterable[str]]  # article -> the agencies it is credited to
+    start: np.ndarray
+    end: np.ndarray
+    others: np.ndarray  # (of str)
+    other: np.ndarray = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "other", np.unique(self.others, return_inverse=True)[1])
+
+    def outside(self, *groups: Collection[str]) -> np.ndarray:
+        """Whether each side's other article is in none of ``groups``."""
+        return np.array([all(doc not in group for group in groups) for doc in self.others], dtype=bool)
+
+
+@dataclass(frozen=True, eq=False)
 class _Text:
     """A passage's side in a credited article: who carries it, and who carries pieces of it."""
 
     length: int
-    carriers: frozenset[str]  # articles whose passages with the credited one cover half of it or more (it too)
-    pieces: tuple[tuple[int, int, str], ...]  # (start, end, article) of every passage overlapping it, clipped to it
+    sides: _Sides  # the credited article's, this one at ``row``
+    row: int
+    near: np.ndarray  # the sides covering half of it or more (it too)
+
+    @cached_property
+    def carriers(self) -> frozenset[str]:
+        """The articles whose passages with the credited one cover half of it or more (it too)."""
+        return frozenset(self.sides.others[self.near].tolist()) | {self.sides.doc_id}
+
+    @cached_property
+    def agencies(self) -> frozenset[str]:
+        """The agencies the carriers are credited to."""
+        sources = self.sides.sources
+        return frozenset().union(*(sources[doc] for doc in self.carriers & sources.keys()))
+
+    def covered(self, independent: np.ndarray, needed: float) -> int:
+        """Characters of it covered by the sides (clipped to it) of at least ``needed`` different
+        articles among those ``independent`` marks."""
+        sides, row = self.sides, self.row
+        low, high = np.maximum(sides.start[row], sides.start), np.minimum(sides.end[row], sides.end)
+        pieces = (high > low) & independent
+        low, high, other = low[pieces], high[pieces], sides.other[pieces]
+        articles, other = np.unique(other, return_inverse=True)
+        if len(articles) < needed:
+            return 0
+        bounds = np.unique(np.concatenate((low, high)))
+        inside = (low[:, None] <= bounds[None, :-1]) & (bounds[None, 1:] <= high[:, None])  # piece x stretch
+        by_article = np.zeros((len(articles), len(bounds) - 1), dtype=bool)
+        np.logical_or.at(by_article, other, inside)
+        return int(np.diff(bounds)[by_article.sum(axis=0) >= needed].sum())
 
 
-def _carriers(passages: Sequence[Passage], sources: Mapping[str, object]) -> dict[tuple[int, str], _Text]:
+def _carriers(passages: Sequence[Passage], sources: Mapping[str, Iterable[str]]) -> dict[tuple[int, str], _Text]:
     """For each passage side in a credited article, the articles carrying that text (see _Text)."""
-    sides: dict[str, list[tuple[int, int, str, int]]] = defaultdict(list)
+    found_sides: dict[str, list[tuple[int, int, str, int]]] = defaultdict(list)
     for index, p in enumerate(passages):
         if p.left_id in sources:
-            sides[p.left_id].append((p.left_start, p.left_end, p.right_id, index))
+            found_sides[p.left_id].append((p.left_start, p.left_end, p.right_id, index))
         if p.right_id in sources:
-            sides[p.right_id].append((p.right_start, p.right_end, p.left_id, index))
+            found_sides[p.right_id].append((p.right_start, p.right_end, p.left_id, index))
     texts: dict[tuple[int, str], _Text] = {}
-    for doc_id, found in sides.items():
+    for doc_id, found in found_sides.items():
         start = np.array([f[0] for f in found], dtype=np.int64)
         end = np.array([f[1] for f in found], dtype=np.int64)
+        sides = _Sides(doc_id, sources, start, end, np.array([f[2] for f in found], dtype=object))
         for first in range(0, len(found), CARRIER_ROWS):  # rows at a time: k x k would be large for a hub
             rows = slice(first, first + CARRIER_ROWS)
-            low = np.maximum(start[rows, None], start[None, :])
-            high = np.minimum(end[rows, None], end[None, :])
-            overlap = high - low
+            overlap = np.minimum(end[rows, None], end[None, :]) - np.maximum(start[rows, None], start[None, :])
             near = (overlap > 0) & (2 * overlap >= (end[rows] - start[rows])[:, None])
-            for row in range(near.shape[0]):
-                touching = np.flatnonzero(overlap[row] > 0).tolist()
-                pieces = tuple((int(low[row, j]), int(high[row, j]), found[j][2]) for j in touching)
-                carriers = frozenset(found[j][2] for j in np.flatnonzero(near[row]).tolist()) | {doc_id}
-                item = found[first + row]
-                texts[(item[3], doc_id)] = _Text(item[1] - item[0], carriers, pieces)
+            by_row = np.split(np.nonzero(near)[1], np.cumsum(near.sum(axis=1))[:-1])
+            for row, item in enumerate(found[rows]):
+                texts[(item[3], doc_id)] = _Text(item[1] - item[0], sides, first + row, by_row[row])
     return texts
 
 
@@ -172,27 +219,16 @@ def _common(corpus: _Corpus, index: int, source: str, agency: str, copies: set[s
     ``agency`` (see the module's docstring). Without ``copies`` (the agency's uncredited copies not
     known yet), only what articles credited to other agencies carry is."""
     text = corpus.carriers[(index, source)]
-    if any(other != agency for doc in text.carriers for other in corpus.sources.get(doc, ())):
+    if text.agencies - {agency}:
         return True
     if copies is None:
         return False
-    own = sum(1 for doc in text.carriers if doc in corpus.sources or doc in copies)
+    own = len(text.carriers & corpus.sources.keys()) + len(text.carriers.intersection(copies) - corpus.sources.keys())
     needed = max(params.common_min_carriers, params.common_ratio * own)
-    independent = [(a, b, doc) for a, b, doc in text.pieces
-                   if doc not in corpus.sources and doc not in copies and doc not in corpus.digests]
-    return 2 * _covered(independent, needed) >= text.length
-
-
-def _covered(pieces: Sequence[tuple[int, int, str]], needed: float) -> int:
-    """Characters covered by pieces of at least ``needed`` different articles."""
-    if len({doc for *_, doc in pieces}) < needed:
-        return 0
-    bounds = sorted({at for a, b, _ in pieces for at in (a, b)})
-    covered = 0
-    for low, high in zip(bounds, bounds[1:]):
-        if len({doc for a, b, doc in pieces if a <= low and high <= b}) >= needed:
-            covered += high - low
-    return covered
+    independent = corpus.independent.get((source, agency))
+    if independent is None:  # (copies are the same for every call with this agency)
+        independent = corpus.independent[(source, agency)] = text.sides.outside(corpus.sources, copies, corpus.digests)
+    return 2 * text.covered(independent, needed) >= text.length
 
 
 def _kept(via: Mapping[str, list[int]], corpus: _Corpus, agency: str, copies: set[str] | None,

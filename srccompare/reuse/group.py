@@ -11,7 +11,7 @@ Reuters paragraph carried by twelve outlets is one family of twelve spans,
 not sixty-six pairs. Connected components over spans; deterministic output
 (families ordered by size, then by their first span).
 
-Components come from scipy's connected_components over the passage and
+Components come from arrays.component_labels over the passage and
 overlap edges, the overlaps from one sort of all spans, the merged spans from
 another and a running maximum: at 40k articles (~100k passages) this step
 took 4.5 s in Python union-find and loops, 1.2 s with Python merging per
@@ -77,6 +77,10 @@ def families_of_sides(
     span_counts = np.bincount(family_of, minlength=count)
     characters = np.bincount(family_of, weights=stretch_end - stretch_start, minlength=count)
     span_firsts = np.concatenate(([0], np.cumsum(span_counts)))
+    # a family's size, its articles: its stretches come by document, so each new document starts a run
+    new_doc = np.ones(len(stretch_doc), dtype=bool)
+    new_doc[1:] = (family_of[1:] != family_of[:-1]) | (stretch_doc[1:] != stretch_doc[:-1])
+    sizes = np.bincount(family_of[new_doc], minlength=count).tolist()
     order = np.lexsort((np.arange(count), stretch_start[span_firsts[:-1]], stretch_doc[span_firsts[:-1]], -characters, -span_counts))
     # a passage's two sides are in one component: its left side's says which
     passage_component = component[0::2]
@@ -89,6 +93,7 @@ def families_of_sides(
             id=f"F{rank + 1}",
             spans=tuple(spans[span_firsts[f] : span_firsts[f + 1]]),
             passages=tuple(passages[passage_firsts[f] : passage_firsts[f + 1]]),
+            size=sizes[f],
         )
         for rank, f in enumerate(order.tolist())
     )
@@ -99,11 +104,7 @@ def _component_ranks(count: int, first: np.ndarray, second: np.ndarray) -> np.nd
     index (spans 2i and 2i+1, one passage, are joined, and so is every (first, second) edge)."""
     rows = np.concatenate((np.arange(0, count, 2), first))
     columns = np.concatenate((np.arange(1, count, 2), second))
-    labels = component_labels(count, rows, columns)
-    _, smallest = np.unique(labels, return_index=True)
-    rank = np.empty(len(smallest), dtype=np.int64)
-    rank[np.argsort(smallest)] = np.arange(len(smallest))
-    return rank[labels]
+    return component_labels(count, rows, columns)  # (numbered so already)
 
 
 def merged_stretches(
@@ -194,8 +195,8 @@ def find_digests(
         sides[passage.right_id].append((passage.right_start, passage.right_end, passage.left_id))
     long_stretches = {}
     for doc_id, spans in sides.items():
-        if len({partner for *_, partner in spans}) >= min_stories:
-            long = _long_stretches(_stretches(spans), bodies.get(doc_id, ""), min_words, min_stories)
+        if len(spans) >= min_stories and len({partner for *_, partner in spans}) >= min_stories:
+            long = _long_stretches(_stretches(spans), bodies, doc_id, min_words, min_stories)
             if len(long) >= min_stories:  # (fewer: not a digest, whatever the credits)
                 long_stretches[doc_id] = long
     found: set[str] = set()
@@ -211,13 +212,17 @@ def find_digests(
 DIGEST_ROUNDS = 3
 
 
-def _long_stretches(stretches: list[tuple[int, int, set[str]]], body: str, min_words: int, fewest: int) -> list[set[str]]:
+def _long_stretches(
+    stretches: list[tuple[int, int, set[str]]], bodies: Mapping[str, str], doc_id: str, min_words: int, fewest: int
+) -> list[set[str]]:
     """The partners of an article's stretches of at least ``min_words`` words, most partners first;
-    none when fewer than ``fewest`` are long enough in characters (their words go uncounted)."""
+    none when fewer than ``fewest`` are long enough in characters (their words go uncounted, and
+    its body is not asked for: joining them all cost more than the rest of find_digests)."""
     shortest = 2 * min_words - 1  # characters: n words split by whitespace take at least 2n - 1
     wide = [(start, end, partners) for start, end, partners in stretches if end - start >= shortest]
     if len(wide) < fewest:
         return []
+    body = bodies.get(doc_id, "")
     return [partners for start, end, partners in sorted(wide, key=lambda s: -len(s[2]))
             if len(body[start:end].split()) >= min_words]
 
@@ -244,9 +249,13 @@ def _alike(one: set[str], other: set[str]) -> bool:
 def _stretches(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, set[str]]]:
     """(start, end, partners) of the stretches of an article's shared text (see find_digests): one sweep
     over the spans' ends, the partners covering each piece between two ends counted as it goes."""
-    events = sorted([(start, 1, partner) for start, _, partner in spans] + [(end, -1, partner) for _, end, partner in spans])
+    # Events sorted by place alone: all of a place's are taken before its piece, in any order.
+    events = [(start, 1, partner) for start, _, partner in spans]
+    events += [(end, -1, partner) for _, end, partner in spans]
+    events.sort(key=_place)
     active: dict[str, int] = {}  # (a dict, not a Counter: this loop is most of find_digests' time)
-    stretches: list[tuple[int, int, set[str]]] = []
+    stretches: list[list] = []  # [start, end, partners]; the last one's partners grow as pieces join it
+    last: list = [None, None, set()]
     next_event, count = 0, len(events)
     while next_event < count:
         low = events[next_event][0]
@@ -261,10 +270,17 @@ def _stretches(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, set[st
         if next_event == count or not active:
             continue
         high, partners = events[next_event][0], set(active)
-        if stretches and stretches[-1][1] == low and _alike(partners, stretches[-1][2]):
-            stretches[-1] = (stretches[-1][0], high, stretches[-1][2] | partners)
+        joined = last[2]
+        if last[1] == low and len(partners & joined) * 2 > min(len(partners), len(joined)):  # (_alike, inline)
+            last[1] = high
+            joined |= partners
         else:
-            stretches.append((low, high, partners))
-    return stretches
+            last = [low, high, partners]
+            stretches.append(last)
+    return [(start, end, partners) for start, end, partners in stretches]
+
+
+def _place(event: tuple[int, int, str]) -> int:
+    return event[0]
 
 

@@ -7,7 +7,7 @@ call ``stories``, so that one corpus gets one answer from each.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from srccompare.model import Attribution, CleanArticle, Family, Passage
@@ -32,7 +32,7 @@ def stories(
     params: AttributeParameters,
 ) -> Stories:
     """Digest pages, labelled families and attributions of grouped passages."""
-    bodies = {article.id: article.body for article in articles}
+    bodies = _Bodies({article.id: article for article in articles})
     explicit = explicit_attributions(articles, wire)
     credited: dict[str, set[str]] = defaultdict(set)
     for attribution in explicit:
@@ -40,5 +40,22 @@ def stories(
     digests = find_digests(passages, bodies, credited, group.digest_min_stories, group.digest_min_words)
     inferred = inferred_attributions(articles, passages, explicit, params, digests)
     # (labels are the reports' job, report.stories: labelling every family here cost 3 s at 10k articles)
-    sized = tuple(replace(f, size=len({s.doc_id for s in f.spans})) for f in families)
+    # (families_of_sides gives the sizes; the Spark engine's families come without)
+    sized = tuple(f if f.size else replace(f, size=len({s.doc_id for s in f.spans})) for f in families)
     return Stories(sized, digests, in_order(explicit + inferred))
+
+
+class _Bodies(Mapping[str, str]):
+    """Articles' bodies by id, each joined when asked for: find_digests reads a few hundred of 10k."""
+
+    def __init__(self, articles: Mapping[str, CleanArticle]) -> None:
+        self.articles = articles
+
+    def __getitem__(self, doc_id: str) -> str:
+        return self.articles[doc_id].body
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.articles)
+
+    def __len__(self) -> int:
+        return len(self.articles)

@@ -38,10 +38,12 @@ class Processed:
 class BrowseJob:
     """The browse screen's work in two steps, so the articles show while their reuse is found:
     ``read`` gives the read and cleaned corpus, ``find`` its reuse (both run in the worker thread,
-    progress(step, done, total) as they go)."""
+    progress(step, done, total) as they go); ``shown``, what can wait until the tables are painted
+    (browse keeps the result in its cache then, so that storing it does not hold the painting up)."""
 
     read: Callable[[Callable[[str, int, int], None]], Corpus]
     find: Callable[[Corpus, Callable[[str, int, int], None]], Processed]
+    shown: Callable[[], object] | None = None  # called once the tables show what ``find`` gave
 
 
 class NothingToBrowse(Exception):

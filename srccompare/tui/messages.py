@@ -62,3 +62,12 @@ class CorpusFailed(Message):
     """The browse worker could not find the reuse in the corpus; ``problem`` is one line."""
 
     problem: str
+
+
+@dataclass
+class CorpusProgress(Message, bubble=False):
+    """How far the browse worker is in a step (posted from its thread, which goes on without waiting)."""
+
+    step: str
+    done: int
+    total: int

@@ -31,7 +31,7 @@ def waiting_job(released: threading.Event) -> BrowseJob:
 async def pending(pilot):
     """The browse screen once it shows the articles and waits for their reuse."""
     screen = pilot.app.screen
-    for _ in range(200):
+    for _ in range(1000):  # up to 20 s: a loaded machine (CI, helpers) can take seconds to show them
         await pilot.pause(0.02)
         step = str(screen.query_one("#browse-step").render())
         if screen.data is not None and screen.data.pending and "Aligning" in step and screen.tables()[0].row_count:

@@ -31,7 +31,7 @@ from srccompare.settings import Settings
 from srccompare.tui.browse_data import (ARTICLE_COLUMNS, PAIR_COLUMNS, PAIR_KINDS, BrowseData, BrowseJob, Filters,
                                         NothingToBrowse, Processed, article_cells, article_sort_key, pair_cells,
                                         pair_sort_key)
-from srccompare.tui.messages import CorpusFailed
+from srccompare.tui.messages import CorpusFailed, CorpusProgress
 from srccompare.tui.screens.browse_text import LEGEND, article_detail, pair_detail, status_line
 from srccompare.tui.widgets.record_table import RecordTable
 from srccompare.display.visible import visible
@@ -112,6 +112,7 @@ class BrowseScreen(Screen):
         self.settings = settings
         self.data: BrowseData | None = None
         self._reported: tuple[str, int] | None = None
+        self._step_shown = ""  # what #browse-step says after a progress update
         self._search_timer = None
 
     def compose(self) -> ComposeResult:
@@ -157,11 +158,19 @@ class BrowseScreen(Screen):
         percent = done * 100 // max(1, total)
         if (step, percent) != self._reported:  # at most ~100 updates a step cross threads
             self._reported = (step, percent)
-            self.app.call_from_thread(self._show_progress, step, done, total)
+            # posted, not called: waiting for the UI thread at each update cost the worker ~10 ms a time
+            # on a loaded machine (the screen's messages keep their order: the result comes after)
+            self.post_message(CorpusProgress(step, done, total))
+
+    def on_corpus_progress(self, message: CorpusProgress) -> None:
+        self._show_progress(message.step, message.done, message.total)
 
     def _show_progress(self, step: str, done: int, total: int) -> None:
         name = STEP_NAMES.get(step, step)
-        self.query_one("#browse-step", Label).update(Text(f"Computing shared passages: {name}" if self.data else name))
+        shown = f"Computing shared passages: {name}" if self.data else name
+        if shown != self._step_shown:  # a new step: one line in a label of fixed width, no layout needed (a layout
+            self._step_shown = shown   # of the screen at every update cost the worker a third of a second)
+            self.query_one("#browse-step", Label).update(Text(shown), layout=False)
         self.query_one("#browse-bar", ProgressBar).update(total=total, progress=done)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -207,6 +216,8 @@ class BrowseScreen(Screen):
         self.refill()
         if early is None or self.focused is None:
             articles.focus()
+        if isinstance(self.job, BrowseJob) and self.job.shown is not None:
+            self.call_after_refresh(self.job.shown)
 
     def _show_failures(self) -> None:
         errors = self.data.corpus.errors if self.data else ()
