@@ -29,7 +29,7 @@ import re
 import tomllib
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
@@ -94,6 +94,14 @@ class Trees:
     value: np.ndarray  # each leaf's share of the logit
     depth: int
     baseline: float
+    # The same, flat, children as indices into the flat arrays (1-D takes are the fast ones).
+    flat: tuple[np.ndarray, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        offsets = (np.arange(self.feature.shape[0]) * self.feature.shape[1])[:, None]
+        flat = (self.feature.ravel(), self.threshold.ravel(), (self.left + offsets).ravel(),
+                (self.right + offsets).ravel(), self.value.ravel(), offsets.ravel())
+        object.__setattr__(self, "flat", flat)
 
 
 @dataclass(frozen=True)
@@ -253,13 +261,13 @@ def _gaps(where: np.ndarray, count: int) -> np.ndarray:
 def stage1_logits(features: np.ndarray, model: Model) -> np.ndarray:
     """Each paragraph's stage-1 logit: the trees' leaves summed, all trees walked a level at a time."""
     trees = model.trees
-    columns = np.arange(trees.feature.shape[0])
-    rows = np.arange(len(features))[:, None]
-    node = np.zeros((len(features), len(columns)), dtype=np.intp)
+    feature, threshold, left, right, value, roots = trees.flat
+    values = np.ascontiguousarray(features, dtype=float).ravel()
+    rows = (np.arange(len(features)) * features.shape[1])[:, None]
+    node = np.repeat(roots[None, :], len(features), axis=0)
     for _ in range(trees.depth):
-        left = features[rows, trees.feature[columns, node]] <= trees.threshold[columns, node]
-        node = np.where(left, trees.left[columns, node], trees.right[columns, node])
-    return trees.baseline + trees.value[columns, node].sum(axis=1)
+        node = np.where(values[rows + feature[node]] <= threshold[node], left[node], right[node])
+    return trees.baseline + value[node].sum(axis=1)
 
 
 def stage2_features(logits: np.ndarray, window: int) -> np.ndarray:
