@@ -1,7 +1,7 @@
 """The page-line classifier (srccompare/clean/page_lines.py) on real page text.
 
-Pages: fixtures/wcxb/0031.w3m.txt (WCXB page 0031, abc7ny.com, rendered by w3m; CC BY 4.0,
-see fixtures/wcxb/README.md) and fixtures/web/ap-tories-twitter.html (ScrapingHub
+Pages: fixtures/wcxb/0031.w3m.txt (WCXB page 0031, abc7ny.com, rendered by w3m) and
+0461.lynx.txt (WCXB page 0461, rendered by lynx; both CC BY 4.0, see fixtures/wcxb/README.md) and fixtures/web/ap-tories-twitter.html (ScrapingHub
 benchmark, MIT, see fixtures/web/README.md) as a naive scraper's text: lxml's
 ``text_content()``, which keeps the page's scripts.
 """
@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from dataclasses import replace
 
 import lxml.html
 import numpy as np
@@ -19,9 +20,12 @@ from hypothesis import HealthCheck, given, settings as hypothesis_settings, stra
 
 from conftest import FIXTURES
 from srccompare.clean import clean_text
-from srccompare.clean.page_lines import FEATURES, OWN, load_model, model_from, own_features, smooth
+from srccompare.clean.page_lines import (
+    FEATURES, OWN, Trees, load_model, model_from, own_features, page_matrix, scores, smooth, stage1_logits,
+)
 from srccompare.clean.page_text import stop_words_for
-from srccompare.clean.text import normalise, split_paragraphs
+from srccompare.clean.text import normalise, split_paragraphs, wrap_width
+from srccompare.settings import load_settings
 
 WCXB = json.loads((FIXTURES / "wcxb" / "ground-truth.json").read_text(encoding="utf-8"))
 PAGE = (FIXTURES / "wcxb" / "0031.w3m.txt").read_text(encoding="utf-8")
@@ -141,15 +145,18 @@ def test_short_ambiguous_lines_take_their_neighbours_class():
 
 
 def test_the_weights_match_the_features():
-    data = {"features": list(FEATURES[:-1]), "mean": [], "scale": [], "stage1": [], "stage2": []}
+    data = {"features": list(FEATURES[:-1]), "trees": {}, "stage2": []}
     with pytest.raises(ValueError, match="refit"):
         model_from(data)
-    assert MODEL.stage1.shape == (len(FEATURES),) and MODEL.mean.shape == (len(FEATURES),)
+    trees = MODEL.trees
+    assert trees.feature.max() < len(FEATURES) and trees.feature.shape == trees.threshold.shape == trees.value.shape
+    assert trees.left.max() < trees.feature.shape[1] and np.isinf(trees.threshold[trees.left == np.arange(trees.left.shape[1])]).all()
 
 
 def test_a_lynx_dump_is_unwrapped_into_its_paragraphs():
     """lynx -dump (WCXB page 0461, wcxb tune half) wraps paragraphs at 100 columns with no
-    blank line between them; a short line ends a paragraph, a bullet starts one."""
+    blank line between them; a line the next word would have fitted on ends a paragraph, a
+    bullet starts one."""
     text = (
         '       The Hating Game meets Legends & Lattes in this captivating and hilarious fantasy\n'
         '       rom-com with a twist about two enemies who must work together to return to their\n'
@@ -177,13 +184,15 @@ def test_a_lynx_dump_is_unwrapped_into_its_paragraphs():
         '          + Order this book from Barnes & Noble\n'
     )
     paragraphs = split_paragraphs(normalise(text))
-    assert len(paragraphs) == 8
+    assert len(paragraphs) == 9
     assert paragraphs[0] == (
         "The Hating Game meets Legends & Lattes in this captivating and hilarious fantasy rom-com with a "
         "twist about two enemies who must work together to return to their reality."
     )
     assert paragraphs[1].endswith("Everything is perfect.") and paragraphs[2].startswith("Until Courtney")
-    assert paragraphs[4:] == ["Add to Goodreads To-Read List →", "+ Available at Amazon",
+    # a sentence's end short of the column and a capital after it: two paragraphs, as on the page
+    assert paragraphs[2].endswith("peanut butter.") and paragraphs[3].startswith("To return to their world")
+    assert paragraphs[5:] == ["Add to Goodreads To-Read List →", "+ Available at Amazon",
                               "+ Order this book from applebooks", "+ Order this book from Barnes & Noble"]
 
 
@@ -224,3 +233,79 @@ def test_comments_section_marks_what_follows_and_its_date_lines() -> None:
     assert features[4, dates] == pytest.approx(1 / 6)  # one dated line among the 3 each side
     undated = page_features(lines[:3] + lines[4:], stop_words_for(" ".join(lines), 0.0), set(), set(), frozenset())
     assert undated[:, dates].tolist() == [0.0] * 4
+
+
+LYNX = (FIXTURES / "wcxb" / "0461.lynx.txt").read_text(encoding="utf-8")
+
+
+def test_a_wrapped_dump_is_found_and_an_unwrapped_text_is_not():
+    """lynx (-width=100) and w3m (-cols 100) cut their lines at a column; html-text's lines run on
+    (fixtures/wcxb: 0461 by lynx, 0031 by w3m, 0140 by html-text); the seeds are not wrapped."""
+    assert 85 <= wrap_width(normalise(LYNX)) <= 100
+    assert 85 <= wrap_width(normalise(PAGE)) <= 100
+    assert wrap_width(normalise((FIXTURES / "wcxb" / "0140.html-text.txt").read_text(encoding="utf-8"))) is None
+    seeds = sorted((FIXTURES.parent / "seeds").glob("*.txt"))
+    assert seeds and all(wrap_width(normalise(path.read_text(encoding="utf-8"))) is None for path in seeds)
+
+
+def test_a_paragraph_with_a_list_under_it_is_joined_and_the_items_stay_apart():
+    """WCXB 0461 by lynx: a wrapped paragraph runs straight into a bulleted list with no blank
+    line between (the block is no uniform wrapped run); each item is a paragraph of its own."""
+    paragraphs = split_paragraphs(normalise(LYNX))
+    intro = next(p for p in paragraphs if p.startswith("Book Beat aims to highlight"))
+    assert intro.endswith("no staples to open to get the fold-out poster.")
+    at = paragraphs.index(intro)
+    assert paragraphs[at + 1] == "* A Far Better Thing"
+    assert paragraphs[at + 2] == "A Far Better Thing by H.G. Parry"  # short lines are not joined
+    blurb = next(p for p in paragraphs if p.startswith("Jonathan Strange & Mr. Norrell meets"))
+    assert blurb.endswith("set during the French Revolution.")  # a list item's wrapped paragraph
+
+
+def test_the_wrapped_page_is_cut_to_its_article():
+    truth = WCXB["0461"]
+    article = clean_text(LYNX, kind="text")
+    precision, recall = bag_scores(truth["main_content"], article.body)
+    assert recall >= 0.9 and precision >= 0.8, (precision, recall)
+    assert "Book Beat aims to highlight other books" in article.body
+
+
+LYNX_LINES = [line for line in LYNX.split("\n") if line.strip()]
+
+
+@hypothesis_settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(LYNX_LINES), min_size=30, max_size=150), st.randoms(use_true_random=False))
+def test_cleaning_a_wrapped_page_is_idempotent(lines, random):
+    """Pages made of the lynx dump's lines, shuffled and repeated (wrapped lines next to others
+    than their own): cleaning the cleaned body changes nothing, and splitting it again gives
+    the same paragraphs (the cleaned body is no longer wrapped)."""
+    random.shuffle(lines)
+    try:
+        once = clean_text("\n".join(lines), kind="text")
+    except ValueError:
+        return
+    assert clean_text(once.body, kind="text").body == once.body
+    assert split_paragraphs(normalise(once.body)) == list(once.paragraphs)
+
+
+def test_the_trees_are_walked_as_stored():
+    """Stage 1 as data: one tree splitting on prose, then on short; a leaf points to itself."""
+    inf = np.inf
+    trees = Trees(feature=np.array([[FEATURES.index("prose"), FEATURES.index("short"), 0, 0, 0]]),
+                  threshold=np.array([[0.5, 0.5, inf, inf, inf]]), left=np.array([[1, 3, 2, 3, 4]]),
+                  right=np.array([[2, 4, 2, 3, 4]]), value=np.array([[0.0, 0.0, 2.0, -1.5, 0.25]]),
+                  depth=2, baseline=0.1)
+    model = replace(MODEL, trees=trees)
+    rows = np.zeros((3, len(FEATURES)))
+    rows[0, FEATURES.index("prose")] = 1.0  # prose: right at the root, a leaf
+    rows[1, FEATURES.index("short")] = 1.0  # not prose, short: left, then right
+    assert stage1_logits(rows, model).tolist() == pytest.approx([2.1, 0.35, -1.4])
+
+
+def test_the_model_scores_real_lines_in_their_place():
+    """The stored model on the abc7ny page: its reporting scores above its footer and menu lines."""
+    paragraphs = split_paragraphs(normalise(PAGE))
+    features, _ = page_matrix(paragraphs, load_settings().clean, {}, MODEL.action_words)
+    logits = scores(features, MODEL)
+    prose = paragraphs.index(paragraph("In August, Eyewitness News met with a customer"))
+    footer = paragraphs.index("Do Not Sell or Share My Personal Information")
+    assert logits[prose] > MODEL.threshold > logits[footer]

@@ -9,9 +9,10 @@ judges every paragraph of the same page on its own and in its place:
    bullets, whether the line rules claim it, whether the page repeats it, its
    position, and whether the main run of prose holds it;
 2. features of its surroundings: how much prose stands near it, before and after;
-3. a logistic regression on those (stage 1), then a second one on the stage-1
-   scores of the paragraph and its neighbours (stage 2: the neighbours' classes,
-   learned rather than hand-set);
+3. gradient-boosted trees on those (stage 1: the features act together, a short
+   line reads differently inside the prose than above it), then a logistic
+   regression on the stage-1 scores of the paragraph and its neighbours (stage 2:
+   the neighbours' classes, learned rather than hand-set);
 4. jusText's context smoothing on what stays ambiguous: a short paragraph whose
    score is near the threshold takes the class of the nearest confident
    paragraphs on both sides when they agree.
@@ -28,7 +29,7 @@ import re
 import tomllib
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
@@ -81,12 +82,33 @@ FEATURES = OWN + CONTEXT
 
 
 @dataclass(frozen=True)
-class Model:
-    """The fitted weights (rules/page_lines.toml): stage 1 on FEATURES, stage 2 on the stage-1 logits."""
+class Trees:
+    """Gradient-boosted regression trees (stage 1), one row a tree, padded to the same node count.
+    A node sends a paragraph left when its ``feature`` is at most ``threshold``; a leaf points to
+    itself on both sides with an infinite threshold, so every tree is walked ``depth`` steps."""
 
-    mean: np.ndarray
-    scale: np.ndarray
-    stage1: np.ndarray
+    feature: np.ndarray  # (trees, nodes) int
+    threshold: np.ndarray  # (trees, nodes) float
+    left: np.ndarray
+    right: np.ndarray
+    value: np.ndarray  # each leaf's share of the logit
+    depth: int
+    baseline: float
+    # The same, flat, children as indices into the flat arrays (1-D takes are the fast ones).
+    flat: tuple[np.ndarray, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        offsets = (np.arange(self.feature.shape[0]) * self.feature.shape[1])[:, None]
+        flat = (self.feature.ravel(), self.threshold.ravel(), (self.left + offsets).ravel(),
+                (self.right + offsets).ravel(), self.value.ravel(), offsets.ravel())
+        object.__setattr__(self, "flat", flat)
+
+
+@dataclass(frozen=True)
+class Model:
+    """The fitted weights (rules/page_lines.toml): stage 1 trees on FEATURES, stage 2 on the stage-1 logits."""
+
+    trees: Trees
     stage2: np.ndarray
     window: int
     threshold: float
@@ -106,9 +128,14 @@ def model_from(data: dict) -> Model:
     names = data["features"]
     if tuple(names) != FEATURES:
         raise ValueError("rules/page_lines.toml: its features are not this module's; refit with bench/fit_page_lines.py")
-    return Model(np.array(data["mean"]), np.array(data["scale"]), np.array(data["stage1"]), np.array(data["stage2"]),
-                 int(data["window"]), float(data["threshold"]), float(data["band"]), int(data["short_chars"]),
-                 float(data["short_threshold"]), frozenset(data["action_words"]))
+    trees = data["trees"]
+    threshold = np.array(trees["threshold"], dtype=float)
+    threshold[np.array(trees["leaf"], dtype=bool)] = np.inf
+    stage1 = Trees(np.array(trees["feature"], dtype=np.intp), threshold, np.array(trees["left"], dtype=np.intp),
+                   np.array(trees["right"], dtype=np.intp), np.array(trees["value"], dtype=float), int(trees["depth"]),
+                   float(trees["baseline"]))
+    return Model(stage1, np.array(data["stage2"]), int(data["window"]), float(data["threshold"]), float(data["band"]),
+                 int(data["short_chars"]), float(data["short_threshold"]), frozenset(data["action_words"]))
 
 
 def own_features(paragraph: str, stops: frozenset[str] | None, action_words: frozenset[str]) -> list[float]:
@@ -232,7 +259,15 @@ def _gaps(where: np.ndarray, count: int) -> np.ndarray:
 
 
 def stage1_logits(features: np.ndarray, model: Model) -> np.ndarray:
-    return ((features - model.mean) / model.scale) @ model.stage1
+    """Each paragraph's stage-1 logit: the trees' leaves summed, all trees walked a level at a time."""
+    trees = model.trees
+    feature, threshold, left, right, value, roots = trees.flat
+    values = np.ascontiguousarray(features, dtype=float).ravel()
+    rows = (np.arange(len(features)) * features.shape[1])[:, None]
+    node = np.repeat(roots[None, :], len(features), axis=0)
+    for _ in range(trees.depth):
+        node = np.where(values[rows + feature[node]] <= threshold[node], left[node], right[node])
+    return trees.baseline + value[node].sum(axis=1)
 
 
 def stage2_features(logits: np.ndarray, window: int) -> np.ndarray:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from bisect import bisect_left
 import unicodedata
 from functools import lru_cache
 
@@ -40,7 +41,14 @@ WORD_CLASSES = bytes(
 )
 WORD_CLASS_ERRORS = "srccompare.word-classes"
 LIST_ITEM = re.compile(r"(?:[-*+•–·▪]|\d{1,3}[.)])\s")  # a bullet or a number opening a list item
-CACHED_CHARS = 5000  # word counts of texts up to this long are remembered (see word_count)
+CACHED_CHARS = 5000
+# A wrapped text (wrap_width): lines of WRAP_MIN_LINE characters or more count, at least WRAP_MIN_LINES
+# of them, WRAP_NEAR_SHARE of them within WRAP_NEAR of the width, which is at most WRAP_MAX_WIDTH.
+# Set on the tune half of wcxb-dev: lynx (-width=100) and w3m (-cols 100) dumps wrap at 90-99,
+# html-text's and inscriptis's lines (not wrapped) run to 140-350 (bench/clean_eval.py).
+WRAP_MIN_LINE, WRAP_MIN_LINES, WRAP_NEAR, WRAP_NEAR_SHARE, WRAP_MAX_WIDTH = 30, 8, 12, 0.3, 160
+WRAP_SLACK = 8
+SENTENCE_CLOSE = (".", "!", "?", ":", '"', "”", "’", ")")  # word counts of texts up to this long are remembered (see word_count)
 
 
 def normalise(text: str) -> str:
@@ -136,14 +144,53 @@ def split_paragraphs(text: str, *, one_per_line: bool = False) -> list[str]:
     if one_per_line:
         return [line for line in text.split("\n") if line.strip()]
     paragraphs: list[str] = []
+    width = wrap_width(text)
     for block in BLANK_LINES.split(text):
         lines = [line for line in block.split("\n") if line.strip()]
-        if _is_hard_wrapped(lines):
+        if width:
+            paragraphs.extend(_reflowed(lines, width))
+        elif _is_hard_wrapped(lines):
             paragraphs.append(" ".join(lines))
         elif len(lines) > 2 and _is_wrapped_run(lines):
             paragraphs.extend(_unwrapped(lines))
         else:
             paragraphs.extend(lines)
+    return paragraphs
+
+
+def wrap_width(text: str) -> int | None:
+    """The column a text-mode browser's dump (``lynx -dump``, ``w3m -dump``) or an archive wrapped
+    the text at, or None when it is not wrapped: the long lines' 95th-percentile length, when a
+    share of them pile up just below it (running text cut at a column) and it is not long."""
+    lengths = sorted(n for n in map(len, text.split("\n")) if n >= WRAP_MIN_LINE)
+    if len(lengths) < WRAP_MIN_LINES:
+        return None
+    width = lengths[(len(lengths) - 1) * 95 // 100]
+    if width > WRAP_MAX_WIDTH:
+        return None
+    near = len(lengths) - bisect_left(lengths, width - WRAP_NEAR)
+    return width if near >= WRAP_NEAR_SHARE * len(lengths) else None
+
+
+def _reflowed(lines: list[str], width: int) -> list[str]:
+    """A block of a wrapped text as paragraphs: a line joins the next when the next one's first
+    word would not have fitted after it (so the renderer broke the line there), unless the next
+    opens a list item. A paragraph in a list or a quote is indented more than the text
+    around it, so a line counts as full ``WRAP_SLACK`` columns early (unless it ends a sentence
+    and the next line starts a new one)."""
+    paragraphs: list[str] = []
+    current = lines[0]
+    for line in lines[1:]:
+        first = line.split(" ", 1)[0]
+        last = current.rsplit("\n", 1)[-1]
+        # A sentence that ends and a capital that follows may be two paragraphs: only a full line joins them.
+        slack = 0 if last.endswith(SENTENCE_CLOSE) and first[:1].isupper() else WRAP_SLACK
+        if len(last) + 1 + len(first) > width - slack and not LIST_ITEM.match(line):
+            current = f"{current}\n{line}"
+        else:
+            paragraphs.append(current.replace("\n", " "))
+            current = line
+    paragraphs.append(current.replace("\n", " "))
     return paragraphs
 
 
