@@ -3,46 +3,19 @@ on real pages of WCXB (fixtures/wcxb, CC BY 4.0) and on small trees."""
 
 from __future__ import annotations
 
-import json
-import re
-from collections import Counter
 from dataclasses import replace
-from pathlib import Path
 
 from lxml.html import fromstring
 from trafilatura.utils import load_html
 
-from srccompare.clean import clean_article
 from srccompare.clean.edges import without_outside_edges
 from srccompare.clean.extract import page_passes
 from srccompare.clean.widen import chosen_text, page_paragraphs
-from srccompare.ingest.load import article_from_text
-from srccompare.model import CleanArticle, Metadata
 from srccompare.settings import load_settings
+from wcxb_pages import WCXB, bag_scores, cleaned, page
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "wcxb"
-WCXB = json.loads((FIXTURES / "ground-truth.json").read_text(encoding="utf-8"))
 SETTINGS = load_settings()
 SHARE = SETTINGS.clean.edge_container_share
-TOKEN = re.compile(r"\w+")
-
-
-def bag_scores(truth: str, output: str) -> tuple[float, float]:
-    """WCXB's measure: precision and recall of the bag of lowercase tokens."""
-    true_bag, out_bag = Counter(TOKEN.findall(truth.lower())), Counter(TOKEN.findall(output.lower()))
-    common = sum((true_bag & out_bag).values())
-    return common / max(1, sum(out_bag.values())), common / max(1, sum(true_bag.values()))
-
-
-def page(name: str) -> str:
-    return (FIXTURES / f"{name}.html").read_text(encoding="utf-8")
-
-
-def cleaned(name: str) -> CleanArticle:
-    article = article_from_text(page(name), source=name, id=name, kind="html", hints=Metadata(url=WCXB[name]["url"]))
-    result = clean_article(article, SETTINGS)
-    assert isinstance(result, CleanArticle)
-    return result
 
 
 def uncut_text(name: str) -> str:

@@ -4,48 +4,21 @@ the page's main run of prose grown onto an extraction that kept a few sections o
 
 from __future__ import annotations
 
-import json
-import re
-from collections import Counter
-from pathlib import Path
 
 import trafilatura
 from lxml.html import fromstring
 from trafilatura.utils import load_html
 
-from srccompare.clean import clean_article
 from srccompare.clean.extract import page_passes
 from srccompare.clean.page_text import stop_words_for
 from srccompare.clean.widen import (
     grown, holds, needs_full_pass, page_chars, page_paragraphs, page_text_chars, reads_as_text, visible_chars, widen, with_sections,
 )
-from srccompare.ingest.load import article_from_text
-from srccompare.model import CleanArticle, Metadata
 from srccompare.settings import load_settings
+from wcxb_pages import WCXB, bag_scores, cleaned, page
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "wcxb"
-WCXB = json.loads((FIXTURES / "ground-truth.json").read_text(encoding="utf-8"))
 SETTINGS = load_settings()
-TOKEN = re.compile(r"\w+")
 OPTIONS = dict(include_comments=False, deduplicate=False, include_tables=True, include_images=False)
-
-
-def bag_scores(truth: str, output: str) -> tuple[float, float]:
-    """WCXB's measure: precision and recall of the bag of lowercase tokens."""
-    true_bag, out_bag = Counter(TOKEN.findall(truth.lower())), Counter(TOKEN.findall(output.lower()))
-    common = sum((true_bag & out_bag).values())
-    return common / max(1, sum(out_bag.values())), common / max(1, sum(true_bag.values()))
-
-
-def page(name: str) -> str:
-    return (FIXTURES / f"{name}.html").read_text(encoding="utf-8")
-
-
-def cleaned(name: str) -> CleanArticle:
-    article = article_from_text(page(name), source=name, id=name, kind="html", hints=Metadata(url=WCXB[name]["url"]))
-    result = clean_article(article, SETTINGS)
-    assert isinstance(result, CleanArticle)
-    return result
 
 
 def test_a_page_whose_text_is_in_divs_gets_the_full_pass_and_its_whole_article():

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections import Counter
 from pathlib import Path
 
 import trafilatura
@@ -18,28 +17,13 @@ from srccompare.clean.page_text import find_page_furniture, paragraph_value, sto
 from srccompare.clean.text import normalise, split_paragraphs
 from srccompare.clean.widen import needs_wider, reads_as_text, widen
 from srccompare.ingest.load import article_from_text
-from srccompare.model import CleanArticle, Metadata
+from srccompare.model import CleanArticle
 from srccompare.settings import load_settings
+from wcxb_pages import bag_scores, cleaned
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 WCXB = json.loads((FIXTURES / "wcxb" / "ground-truth.json").read_text(encoding="utf-8"))
 SETTINGS = load_settings()
-TOKEN = re.compile(r"\w+")
-
-
-def bag_scores(truth: str, output: str) -> tuple[float, float]:
-    """WCXB's measure: precision and recall of the bag of lowercase tokens."""
-    true_bag, out_bag = Counter(TOKEN.findall(truth.lower())), Counter(TOKEN.findall(output.lower()))
-    common = sum((true_bag & out_bag).values())
-    return common / max(1, sum(out_bag.values())), common / max(1, sum(true_bag.values()))
-
-
-def html_article(name: str) -> CleanArticle:
-    html = (FIXTURES / "wcxb" / f"{name}.html").read_text(encoding="utf-8")
-    article = article_from_text(html, source=name, id=name, kind="html", hints=Metadata(url=WCXB[name]["url"]))
-    result = clean_article(article, SETTINGS)
-    assert isinstance(result, CleanArticle)
-    return result
 
 
 # --- HTML: a second, wider pass when the precision pass kept a small part ----------------
@@ -50,7 +34,7 @@ def test_a_checklist_page_is_kept_whole_where_the_precision_pass_kept_its_header
     precise = trafilatura.extract(html, favor_precision=True, include_comments=False, deduplicate=False) or ""
     truth = WCXB["4584"]["main_content"]
     assert bag_scores(truth, precise)[1] < 0.1  # trafilatura's precision setting alone: the header
-    body = html_article("4584").body
+    body = cleaned("4584").body
     precision, recall = bag_scores(truth, body)
     assert recall >= 0.9 and precision >= 0.9, (precision, recall)
     for snippet in WCXB["4584"]["with"]:
