@@ -20,6 +20,12 @@ def seeds_forty_times(tmp_path_factory):
     return corpus(tmp_path_factory.mktemp("corpus"), 40)
 
 
+@pytest.fixture(scope="module")
+def seeds_two_hundred_times(tmp_path_factory):
+    # 1,000 articles: index add of 200 once finished inside the half second before the interrupt (quiet machine)
+    return corpus(tmp_path_factory.mktemp("corpus"), 200)
+
+
 CASES = [
     # (signal, to the group?, moment, then seconds)
     (signal.SIGINT, True, "start", 0.2),  # while Python imports
@@ -41,9 +47,9 @@ def test_an_interrupted_reuse_ends_cleanly(seeds_forty_times, tmp_path, sent, gr
     assert outcome.stderr == ("srccompare: interrupted\n" if sent == signal.SIGINT else "srccompare: terminated\n")
 
 
-def test_an_interrupted_index_add_says_what_it_kept_in_one_line(seeds_forty_times, tmp_path):
+def test_an_interrupted_index_add_says_what_it_kept_in_one_line(seeds_two_hundred_times, tmp_path):
     db = tmp_path / "index.db"
-    outcome = run_and_signal(["index", "add", "--db", str(db), str(seeds_forty_times)], tmp_path / "run",
+    outcome = run_and_signal(["index", "add", "--db", str(db), str(seeds_two_hundred_times)], tmp_path / "run",
                              signal.SIGINT, group=True, moment=db, delay=0.5, output=False)
     assert outcome.problems(130) == []
     assert outcome.stderr.startswith("srccompare: interrupted; ")
