@@ -41,14 +41,14 @@ WORD_CLASSES = bytes(
 )
 WORD_CLASS_ERRORS = "srccompare.word-classes"
 LIST_ITEM = re.compile(r"(?:[-*+•–·▪]|\d{1,3}[.)])\s")  # a bullet or a number opening a list item
-CACHED_CHARS = 5000
+CACHED_CHARS = 5000  # word counts of texts up to this long are remembered (see word_count)
 # A wrapped text (wrap_width): lines of WRAP_MIN_LINE characters or more count, at least WRAP_MIN_LINES
 # of them, WRAP_NEAR_SHARE of them within WRAP_NEAR of the width, which is at most WRAP_MAX_WIDTH.
 # Set on the tune half of wcxb-dev: lynx (-width=100) and w3m (-cols 100) dumps wrap at 90-99,
 # html-text's and inscriptis's lines (not wrapped) run to 140-350 (bench/clean_eval.py).
 WRAP_MIN_LINE, WRAP_MIN_LINES, WRAP_NEAR, WRAP_NEAR_SHARE, WRAP_MAX_WIDTH = 30, 8, 12, 0.3, 160
 WRAP_SLACK = 8
-SENTENCE_CLOSE = (".", "!", "?", ":", '"', "”", "’", ")")  # word counts of texts up to this long are remembered (see word_count)
+SENTENCE_CLOSE = (".", "!", "?", ":", '"', "”", "’", ")")  # a line ending so may end its paragraph (_reflowed)
 
 
 def normalise(text: str) -> str:

@@ -98,7 +98,8 @@ def _passage_boxes_of_pairs(*arguments):
     count = 0
     for k in range(len(pairs)):
         left, right = _document(columns, offsets, pairs[k, 0]), _document(columns, offsets, pairs[k, 1])
-        # as aligned_with_tokens decides it
+        # Sentence seeds only between two non-empty documents, and only while comparing their
+        # sentences costs at most max_sentence_pairs (their product; see defaults.toml).
         sentences = p.sentences and len(left.hashes) > 0 and len(right.hashes) > 0
         sentences = sentences and len(left.norms) * len(right.norms) <= most_sentence_pairs
         found, found_similarities = passage_boxes(left, right, KernelParameters(
